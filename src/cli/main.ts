@@ -1,0 +1,30 @@
+// Entry point of the `eso-vault-guard` command. Each subcommand lives in its own module under
+// ./commands and registers itself on the program, so a new subcommand never edits this file twice.
+import { Command } from 'commander';
+import { registerServe } from './commands/serve.js';
+import { registerExplain } from './commands/explain.js';
+import { registerPolicyEval } from './commands/policy-eval.js';
+import { registerCheck } from './commands/check.js';
+import { registerDemo } from './commands/demo.js';
+import { PACKAGE_VERSION } from './version.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('eso-vault-guard')
+    .description('Admission webhook and CLI that check External Secrets Operator manifests against live HashiCorp Vault')
+    .version(PACKAGE_VERSION);
+  registerServe(program);
+  registerExplain(program);
+  registerPolicyEval(program);
+  registerCheck(program);
+  registerDemo(program);
+  return program;
+}
+
+buildProgram()
+  .parseAsync(process.argv)
+  .catch((err: unknown) => {
+    process.stderr.write(`eso-vault-guard: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(2);
+  });
