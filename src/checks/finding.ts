@@ -38,3 +38,27 @@ export interface Finding {
   /** How to fix it (may be empty). */
   hint?: string;
 }
+
+/** One line per code, for the README's code table and `--help` texts. */
+export const FINDING_SUMMARIES: Record<FindingCode, string> = {
+  StoreNotFound: 'The referenced SecretStore/ClusterSecretStore does not exist (an omitted kind means SecretStore).',
+  StoreNamespaceNotAllowed: "The ClusterSecretStore's spec.conditions do not admit the ExternalSecret's namespace.",
+  StoreOutOfScope: 'The reference uses a non-Vault store; it is left alone (logged, not shown).',
+  MountNotFound: 'No KV mount serves the path ESO builds from the store path and key.',
+  KVVersionMismatch: "The store's version (v1/v2) does not match the KV mount's version.",
+  SecretNotFound: 'The secret ESO reads does not exist (shown only when the store may read the path).',
+  SecretVersionNotFound: 'The pinned remoteRef.version does not exist.',
+  SecretDeleted: 'The version ESO reads is soft-deleted or destroyed.',
+  PropertyNotFound: 'remoteRef.property does not resolve in the secret (ESO semantics), with "did you mean".',
+  PolicyDenied: "The store's role policies do not grant what ESO's request needs; names the deciding rule and the stanza to add.",
+  AuthMountNotFound: 'No auth method is enabled at the store\'s auth mount path.',
+  AuthMountTypeMismatch: 'The auth mount is of another type than the store\'s auth method.',
+  RoleNotFound: 'The Vault role was not found at the auth mount (or the store cannot see it).',
+  RoleBindingMismatch: 'The role rejects the identity ESO presents (ServiceAccount name/namespace, audience, JWT claims).',
+  InsecureVaultAddress: 'The Vault server is plain http://.',
+  InvalidMountPath: 'The auth mountPath looks like a file path (e.g. the ServiceAccount token path).',
+  VaultUnavailable: 'Vault could not be asked (down, sealed, timed out, not configured); failOpen/failClosed decides.',
+  NotVerifiable: 'Something cannot be checked without a credential the webhook must not read (token, approle, cert, ...).',
+  MalformedReference: 'A reference ESO rejects before reading (e.g. metadataPolicy Fetch on KV v1).',
+  Defaulted: '/mutate filled an absent field whose value is certain from live facts.',
+};

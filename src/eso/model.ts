@@ -47,6 +47,8 @@ export interface VaultProviderModel {
   auth: VaultAuthModel;
   /** Every auth method that is set (ESO's webhook validates all of them). */
   allAuth: VaultAuthModel[];
+  /** `auth.namespace`: Vault Enterprise namespace used for the login only (defaults to `namespace`). */
+  authNamespace?: string;
 }
 
 export type ProviderModel =
@@ -70,6 +72,8 @@ export interface StoreModel {
   conditions: ClusterStoreConditionModel[];
   /** Raw object, for mutation patches. */
   raw: Record<string, unknown>;
+  /** `spec.controller` (controller class); a store of another class is ignored by this ESO. */
+  controller?: string;
 }
 
 export interface StoreRefModel {
@@ -86,11 +90,15 @@ export interface RemoteRefModel {
   property?: string;
   version?: string;
   metadataPolicy: 'None' | 'Fetch';
+  /** Field path of the remote reference (`spec.data[0].remoteRef`, `spec.dataFrom[1].extract`). */
+  field?: string;
   decodingStrategy?: string;
   conversionStrategy?: string;
 }
 
 export interface FindModel {
+  /** `spec.dataFrom[0].find`. */
+  field?: string;
   path?: string;
   nameRegexp?: string;
   tags?: Record<string, string>;
@@ -110,6 +118,8 @@ export interface DataFromEntryModel {
   find?: FindModel;
   storeRef?: StoreRefModel;
   generatorRef?: Record<string, unknown>;
+  /** True when `rewrite` has items (ESO then skips conversionStrategy). */
+  hasRewrite?: boolean;
 }
 
 export interface ExternalSecretModel {
@@ -121,6 +131,8 @@ export interface ExternalSecretModel {
   data: DataEntryModel[];
   dataFrom: DataFromEntryModel[];
   raw: Record<string, unknown>;
+  /** `spec.target` policies with CRD defaults (Owner / Retain). */
+  target?: { creationPolicy: string; deletionPolicy: string };
 }
 
 /** A problem found without Vault (malformed reference, store missing from input, namespace not allowed). */
@@ -180,4 +192,9 @@ export interface ReferencePlan {
   problems: EsoProblem[];
   /** Set when the reference is not checked (non-Vault provider, generator). */
   outOfScope?: string;
+  /**
+   * `find` only: requests ESO makes for every LIST result, which depend on Vault. `pathPattern` has
+   * a trailing `*` standing for each candidate (`secret/data/dev/*`).
+   */
+  perCandidate?: { purpose: 'tags-metadata' | 'data'; pathPattern: string; capability: 'read' }[];
 }

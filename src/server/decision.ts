@@ -20,4 +20,6 @@ export interface AdmissionDecision {
   patch?: JsonPatchOperation[];
   /** Finding codes, for logs and metrics. */
   codes: string[];
+  /** Set by a handler when its rules would deny but the mode (warn/audit) admitted; logs and metrics show it. */
+  wouldDeny?: boolean;
 }

@@ -72,6 +72,9 @@ export type SecretReadFact =
   | { state: 'destroyed'; version: number }
   | { state: 'invalid_path'; warning: string };
 
+/** `detail` of the `unavailable` fact readSecretShape returns when data reads are disabled by configuration. */
+export const METADATA_ONLY_DETAIL = 'metadata-only mode: secret data reads are disabled';
+
 export interface VaultFacts {
   /** True when the server URL (as a store's `spec.provider.vault.server` names it) has a configured login. */
   isConfigured(server: string): boolean;
@@ -87,7 +90,11 @@ export interface VaultFacts {
   policyText(server: string, name: string, opts: FactOptions): Promise<Fact<string>>;
   /** KV v2 metadata at the metadata API path (`kv/dev/metadata/app`). */
   kvMetadata(server: string, metadataPath: string, opts: FactOptions): Promise<Fact<KvMetadataFact>>;
-  /** Read the data API path (`kv/dev/data/app`) with optional `?version=`; values dropped at once. */
+  /**
+   * Read the data API path (`kv/dev/data/app`) with optional `?version=`; values dropped at once.
+   * In metadata-only mode no request is sent: the answer is `unavailable` with detail
+   * `METADATA_ONLY_DETAIL` (rules treat it like any "could not look" answer).
+   */
   readSecretShape(server: string, dataPath: string, version: string | undefined, opts: FactOptions & { kvVersion: '1' | '2' }): Promise<Fact<SecretReadFact>>;
   /** LIST (sent as GET ?list=true) at a metadata/v1 path; key names as Vault returns them (`dir/` for folders). */
   listKeys(server: string, listPath: string, opts: FactOptions): Promise<Fact<string[]>>;

@@ -9,7 +9,7 @@ export interface AclIdentity {
     id?: string;
     name?: string;
     metadata?: Record<string, string>;
-    aliases?: { mount_accessor: string; mount_type?: string; name: string; metadata?: Record<string, string>; custom_metadata?: Record<string, string> }[];
+    aliases?: { mount_accessor: string; mount_type?: string; id?: string; name: string; metadata?: Record<string, string>; custom_metadata?: Record<string, string> }[];
   };
   groups?: { id?: string; name?: string; metadata?: Record<string, string> }[];
 }
@@ -25,6 +25,8 @@ export interface DecidingRule {
   /** The path pattern of the rule that decided (`kv/dev/data/*`). */
   rule: string;
   capabilities: Capability[];
+  /** The path key as written when it was templated (`secret/{{identity.entity.name}}/*`). */
+  template?: string;
 }
 
 export interface AclEvaluation {
@@ -35,4 +37,13 @@ export interface AclEvaluation {
   decidedBy: DecidingRule[];
   /** Template placeholders that could not be resolved from the identity; paths holding them were dropped as Vault drops them. */
   unresolvedTemplates: { policy: string; template: string }[];
+  /**
+   * Whether each operation would be allowed for an unwrapped request without parameters (AllowOperation).
+   * `list` is judged as the HTTP LIST request reaches the ACL: with a trailing `/` appended.
+   */
+  operations?: Record<Operation, boolean>;
+  /** `RootPrivs` of the rule that matched a non-LIST request: the rule grants `sudo`. */
+  rootPrivs?: boolean;
+  /** The token is a root token (the `root` policy). */
+  isRoot?: boolean;
 }

@@ -1,0 +1,38 @@
+// Accumulates findings and "could not check" entries of one object, without duplicates
+// (several references through one store share the store's binding findings).
+import type { Finding } from './finding.js';
+import type { CouldNotCheck } from './result.js';
+import { isUnavailable, unavailableReason, vaultUnavailableFinding, type UnavailableFact } from './rules/vault-unavailable.js';
+import type { Fact } from '../vault/facts.js';
+
+export class Collector {
+  readonly findings: Finding[] = [];
+  readonly couldNotCheck: CouldNotCheck[] = [];
+  private readonly seen = new Set<string>();
+  private readonly seenReasons = new Set<string>();
+
+  add(...findings: Finding[]): void {
+    for (const f of findings) {
+      const key = `${f.code}\u0000${f.field}\u0000${f.message}`;
+      if (this.seen.has(key)) continue;
+      this.seen.add(key);
+      this.findings.push(f);
+    }
+  }
+
+  unavailable(field: string, fact: UnavailableFact): void {
+    const reason = unavailableReason(fact);
+    if (!this.seenReasons.has(reason)) {
+      this.seenReasons.add(reason);
+      this.couldNotCheck.push({ reason });
+    }
+    this.add(vaultUnavailableFinding(field, fact));
+  }
+
+  /** Records an unavailable fact and returns true; returns false for ok / not_found. */
+  failed<T>(field: string, fact: Fact<T>): boolean {
+    if (!isUnavailable(fact)) return false;
+    this.unavailable(field, fact);
+    return true;
+  }
+}

@@ -1,0 +1,85 @@
+// From findings to an admission decision: modes (global, namespace label, object annotation),
+// skipped codes, and failOpen/failClosed when a check could not run.
+import type { AdmissionDecision } from '../server/decision.js';
+import type { Finding } from './finding.js';
+import { denialMessage, describeResource, errorLine, warningLine } from './messages.js';
+import type { CheckResult } from './result.js';
+
+export type Mode = 'enforce' | 'warn' | 'audit';
+export type FailureMode = 'failOpen' | 'failClosed';
+
+export const MODE_KEY = 'eso-vault-guard.io/mode';
+export const SKIP_CODES_ANNOTATION = 'eso-vault-guard.io/skip-codes';
+const SILENT_CODES = new Set<string>(['StoreOutOfScope']);
+
+export interface DecideOptions {
+  /** Global default. */
+  mode: Mode;
+  failureMode: FailureMode;
+  /** Labels of the object's namespace (label `eso-vault-guard.io/mode` overrides the global mode). */
+  namespaceLabels?: Record<string, string>;
+}
+
+function asMode(value: string | undefined): Mode | undefined {
+  const v = value?.trim().toLowerCase();
+  return v === 'enforce' || v === 'warn' || v === 'audit' ? v : undefined;
+}
+
+/** The most specific valid setting wins: object annotation, then namespace label, then global default. */
+export function resolveMode(globalMode: Mode, namespaceLabels: Record<string, string> | undefined, annotations: Record<string, string>): Mode {
+  return asMode(annotations[MODE_KEY]) ?? asMode(namespaceLabels?.[MODE_KEY]) ?? globalMode;
+}
+
+export function skippedCodes(annotations: Record<string, string>): Set<string> {
+  const raw = annotations[SKIP_CODES_ANNOTATION] ?? '';
+  return new Set(raw.split(',').map((c) => c.trim()).filter((c) => c !== ''));
+}
+
+export function decide(result: CheckResult, opts: DecideOptions): AdmissionDecision {
+  const mode = resolveMode(opts.mode, opts.namespaceLabels, result.annotations);
+  const skip = skippedCodes(result.annotations);
+  const findings = result.findings.filter((f) => !skip.has(f.code));
+  const codes = [...new Set(findings.map((f) => f.code))];
+  const errors = findings.filter((f) => f.severity === 'error');
+  // StoreOutOfScope (a non-Vault store) is counted and logged but not shown: such references pass untouched.
+  const others = findings.filter((f) => f.severity !== 'error' && !SILENT_CODES.has(f.code));
+  if (mode === 'audit') return { allowed: true, warnings: [], codes, ...(errors.length > 0 ? { wouldDeny: true } : {}) };
+
+  const couldNotCheck = result.couldNotCheck.map((c) => c.reason);
+  if (couldNotCheck.length > 0 && opts.failureMode === 'failClosed' && !(mode === 'enforce' && errors.length > 0)) {
+    return {
+      allowed: false,
+      statusCode: 500,
+      message:
+        `${describeResource(result.resource)} could not be checked against Vault: ${[...new Set(couldNotCheck)].join('; ')}. ` +
+        'Denied because the webhook runs failClosed; retry when Vault is reachable.',
+      warnings: orderWarnings(others).map(warningLine),
+      codes,
+    };
+  }
+  const warnings: string[] = [];
+  if (mode === 'enforce' && errors.length > 0) {
+    return {
+      allowed: false,
+      statusCode: 403,
+      message: denialMessage(result.resource, errors),
+      warnings: orderWarnings(others).map(warningLine),
+      codes,
+    };
+  }
+  if (errors.length > 0) {
+    warnings.push(`eso-vault-guard would deny this in enforce mode (mode warn):`);
+    warnings.push(...errors.map(errorLine));
+  }
+  warnings.push(...orderWarnings(others).map(warningLine));
+  // The VaultUnavailable warnings already say what was not checked; add the line only without them.
+  if (couldNotCheck.length > 0 && !others.some((f) => f.code === 'VaultUnavailable')) {
+    warnings.push(`Not checked against Vault (allowed, failOpen): ${[...new Set(couldNotCheck)].join('; ')}`);
+  }
+  return { allowed: true, warnings, codes, ...(errors.length > 0 ? { wouldDeny: true } : {}) };
+}
+
+/** Warnings before infos, so the API server's budget keeps what matters most. */
+function orderWarnings(findings: Finding[]): Finding[] {
+  return [...findings.filter((f) => f.severity === 'warning'), ...findings.filter((f) => f.severity === 'info')];
+}

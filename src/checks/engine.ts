@@ -1,0 +1,91 @@
+// The check of one admitted object: parse → plan → gather facts (through VaultFacts, which caches
+// and coalesces) → pure rules → findings. Never decides; see decide.ts.
+import { parseEsoObject, planExternalSecret, type StoreLookup } from '../eso/index.js';
+import type { VaultFacts } from '../vault/facts.js';
+import { Collector } from './collector.js';
+import { disclosureFor, type Trust } from './disclosure.js';
+import { checkReference } from './reference-check.js';
+import type { CheckedResource, CheckResult } from './result.js';
+import type { StoreAccess } from './store-access.js';
+import { checkStore } from './store-check.js';
+
+export type { CheckResult, CheckedResource, CouldNotCheck } from './result.js';
+
+export interface CheckContext {
+  facts: VaultFacts;
+  lookup: StoreLookup;
+  /** Absolute deadline for Vault lookups, epoch milliseconds. */
+  deadlineAtMs: number;
+  /** Audiences the API server puts into a token requested without audiences. */
+  audience: { defaultAudiences: string[] };
+  trust: Trust;
+}
+
+function metadataOf(obj: unknown): { name: string; namespace?: string; annotations: Record<string, string>; kind: string } {
+  const o = (obj && typeof obj === 'object' ? obj : {}) as Record<string, unknown>;
+  const meta = (o['metadata'] && typeof o['metadata'] === 'object' ? o['metadata'] : {}) as Record<string, unknown>;
+  const annotations: Record<string, string> = {};
+  const raw = meta['annotations'];
+  if (raw && typeof raw === 'object') {
+    for (const [k, v] of Object.entries(raw as Record<string, unknown>)) if (typeof v === 'string') annotations[k] = v;
+  }
+  return {
+    name: typeof meta['name'] === 'string' ? meta['name'] : '',
+    ...(typeof meta['namespace'] === 'string' && meta['namespace'] !== '' ? { namespace: meta['namespace'] } : {}),
+    annotations,
+    kind: typeof o['kind'] === 'string' ? o['kind'] : '',
+  };
+}
+
+/** deletionPolicy Delete/Merge make ESO skip a secret that does not exist. */
+function missingIsSkipped(raw: Record<string, unknown>): boolean {
+  const spec = raw['spec'] as Record<string, unknown> | undefined;
+  const target = spec?.['target'] as Record<string, unknown> | undefined;
+  const policy = target?.['deletionPolicy'];
+  return policy === 'Delete' || policy === 'Merge';
+}
+
+export async function checkObject(obj: unknown, ctx: CheckContext): Promise<CheckResult> {
+  const meta = metadataOf(obj);
+  const resource: CheckedResource = { kind: meta.kind, name: meta.name, ...(meta.namespace ? { namespace: meta.namespace } : {}) };
+  const collector = new Collector();
+  const disclosure = disclosureFor(ctx.trust);
+  const opts = { deadlineAtMs: ctx.deadlineAtMs };
+  const parsed = parseEsoObject(obj);
+  if (parsed.kind === 'ExternalSecret') {
+    collector.add(
+      ...parsed.problems.map((p) => ({ code: p.code, severity: p.code === 'StoreOutOfScope' ? ('info' as const) : ('error' as const), field: p.field, message: p.message, ...(p.hint ? { hint: p.hint } : {}) })),
+    );
+    const plans = planExternalSecret(parsed.model, ctx.lookup);
+    const accessCache = new Map<string, Promise<StoreAccess>>();
+    const env = {
+      facts: ctx.facts,
+      lookup: ctx.lookup,
+      opts,
+      defaultAudiences: ctx.audience.defaultAudiences,
+      disclosure,
+      collector,
+      missingIsSkipped: missingIsSkipped(parsed.model.raw),
+      accessCache,
+    };
+    // References run concurrently; VaultFacts coalesces identical lookups.
+    await Promise.all(plans.map((plan) => checkReference(plan, env)));
+    sortByField(collector);
+  } else if (parsed.kind === 'SecretStore' || parsed.kind === 'ClusterSecretStore') {
+    await checkStore(parsed.model, parsed.problems, {
+      facts: ctx.facts,
+      lookup: ctx.lookup,
+      opts,
+      defaultAudiences: ctx.audience.defaultAudiences,
+      disclosure,
+      collector,
+    });
+  }
+  return { findings: collector.findings, couldNotCheck: collector.couldNotCheck, resource, annotations: meta.annotations };
+}
+
+/** Concurrent references finish in any order; findings are reported in field order for stable output. */
+function sortByField(collector: Collector): void {
+  const key = (field: string): string => field.replace(/\[(\d+)\]/g, (_, n: string) => `[${n.padStart(6, '0')}]`);
+  collector.findings.sort((a, b) => (key(a.field) < key(b.field) ? -1 : key(a.field) > key(b.field) ? 1 : 0));
+}

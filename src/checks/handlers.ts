@@ -1,0 +1,74 @@
+// The admission handlers the HTTPS server calls: /validate runs the checks and decides, /mutate
+// fills certain-to-be-right absent fields. UPDATEs that leave the spec alone skip Vault.
+import type { StoreLookup } from '../eso/index.js';
+import type { AdmissionHandlers, AdmissionRequest } from '../server/admission-types.js';
+import type { AdmissionDecision } from '../server/decision.js';
+import type { VaultFacts } from '../vault/facts.js';
+import { decide, type FailureMode, type Mode } from './decide.js';
+import type { Trust } from './disclosure.js';
+import { checkObject, type CheckContext } from './engine.js';
+import type { CheckResult } from './result.js';
+import { computePatch } from './mutate.js';
+import { gatherMutationFacts } from './mutate-facts.js';
+import { specUnchanged } from './update.js';
+
+export interface HandlerDeps {
+  facts: VaultFacts;
+  lookup: StoreLookup;
+  mode: Mode;
+  failureMode: FailureMode;
+  /** Audiences the API server puts into a token requested without audiences (its --api-audiences). */
+  defaultAudiences: string[];
+  /** The webhook always answers with the store's identity; `operator` is for the check CLI. */
+  trust?: Trust;
+  /** Called with every check result (audit logs, /report, metrics). */
+  onResult?: (result: CheckResult, request: AdmissionRequest, decision: AdmissionDecision) => void;
+}
+
+const ALLOW: AdmissionDecision = { allowed: true, warnings: [], codes: [] };
+
+/** The object with its namespace filled from the request when the manifest left it out. */
+function objectOf(request: AdmissionRequest): unknown {
+  const obj = request.object;
+  if (!obj || typeof obj !== 'object' || !request.namespace) return obj;
+  const o = obj as Record<string, unknown>;
+  const meta = (o['metadata'] && typeof o['metadata'] === 'object' ? o['metadata'] : {}) as Record<string, unknown>;
+  if (typeof meta['namespace'] === 'string' && meta['namespace'] !== '') return obj;
+  return { ...o, metadata: { ...meta, namespace: request.namespace } };
+}
+
+/** Status-subresource writes and spec-preserving UPDATEs need no Vault. */
+function needsNoCheck(request: AdmissionRequest): boolean {
+  if (request.operation === 'DELETE' || request.operation === 'CONNECT') return true;
+  if (request.subResource !== undefined && request.subResource !== '') return true;
+  return request.operation === 'UPDATE' && specUnchanged(request.object, request.oldObject);
+}
+
+export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
+  const context = (deadlineAtMs: number): CheckContext => ({
+    facts: deps.facts,
+    lookup: deps.lookup,
+    deadlineAtMs,
+    audience: { defaultAudiences: deps.defaultAudiences },
+    trust: deps.trust ?? 'store-identity',
+  });
+  return {
+    async validate(request, ctx) {
+      if (needsNoCheck(request)) return ALLOW;
+      const result = await checkObject(objectOf(request), context(ctx.deadlineAtMs));
+      const namespace = result.resource.namespace;
+      const namespaceLabels = namespace ? deps.lookup.namespaceLabels(namespace) : undefined;
+      const decision = decide(result, { mode: deps.mode, failureMode: deps.failureMode, ...(namespaceLabels ? { namespaceLabels } : {}) });
+      deps.onResult?.(result, request, decision);
+      return decision;
+    },
+    async mutate(request, ctx) {
+      if (needsNoCheck(request)) return ALLOW;
+      const obj = objectOf(request);
+      const facts = await gatherMutationFacts(obj, { facts: deps.facts, lookup: deps.lookup, deadlineAtMs: ctx.deadlineAtMs });
+      const { patch, notes } = computePatch(obj, facts);
+      // The patch applies to the request's object; a namespace we filled in ourselves is not part of it.
+      return { allowed: true, warnings: notes, codes: notes.length > 0 ? ['Defaulted'] : [], ...(patch.length > 0 ? { patch } : {}) };
+    },
+  };
+}

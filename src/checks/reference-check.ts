@@ -1,0 +1,301 @@
+// Checks of one secret reference (`spec.data[i]`, `spec.dataFrom[i]`) of an ExternalSecret, in the
+// order issue "no oracle" requires: store resolution, login (auth mount, role, binding), policy
+// coverage of the exact requests ESO makes; only then mount, existence, versions and properties.
+import type { EsoProblem, ReferencePlan, VaultProviderModel, VaultRequestPlan } from '../eso/model.js';
+import { detectClassicMistakes, listKeyPaths, resolveExtractOnShape, resolvePropertyOnShape, type StoreLookup } from '../eso/index.js';
+import { evaluateAcl, isOperationAllowed, suggestStanza, type CompiledAcl } from '../vault/acl/index.js';
+import type { FactOptions, KvMetadataFact, KvMountFact, VaultFacts } from '../vault/facts.js';
+import { toValueShape } from '../eso/value-shape.js';
+import type { Collector } from './collector.js';
+import type { Disclosure } from './disclosure.js';
+import { kvMountFindings } from './rules/kv-mount.js';
+import { policyCoverage } from './rules/policy-coverage.js';
+import { extractPropertyFindings, propertyFindings } from './rules/property.js';
+import { listNotFoundFinding, metadataNotFoundFinding, secretStateFindings } from './rules/secret-state.js';
+import { notVerifiableIdentityFinding } from './rules/store-config.js';
+import { blocksReference, storeResolutionFindings } from './rules/store-resolution.js';
+import { resolveStoreAccess, storeLabel, type StoreAccess } from './store-access.js';
+import { closestNames } from './suggest.js';
+import { relevantUnresolvedTemplates } from './template-relevance.js';
+
+export interface ReferenceCheckEnv {
+  facts: VaultFacts;
+  lookup: StoreLookup;
+  opts: Omit<FactOptions, 'namespace'>;
+  defaultAudiences: string[];
+  disclosure: Disclosure;
+  collector: Collector;
+  /** deletionPolicy Delete/Merge: ESO skips a missing secret. */
+  missingIsSkipped: boolean;
+  /** Store access per store and identity, shared by the references of one object. */
+  accessCache: Map<string, Promise<StoreAccess>>;
+}
+
+/** The path Vault's ACL sees for a request: the HTTP path without `/v1/`; LIST paths end in `/`. */
+export function aclPathOf(request: VaultRequestPlan): string {
+  const path = request.httpPath.replace(/^\/v1\//, '').replace(/^\/+/, '');
+  return request.capability === 'list' && !path.endsWith('/') ? `${path}/` : path;
+}
+
+function sibling(field: string, leaf: string): string {
+  return field.replace(/\.[A-Za-z]+$/, `.${leaf}`);
+}
+
+/** An omitted kind means SecretStore; when only a ClusterSecretStore has that name, say so. */
+function withKindHint(problem: EsoProblem, plan: ReferencePlan, lookup: StoreLookup): EsoProblem {
+  const ref = plan.storeRef;
+  if (problem.code !== 'StoreNotFound' || !ref || !ref.kindDefaulted) return problem;
+  if (!lookup.getStore('ClusterSecretStore', ref.name, '')) return problem;
+  const hint = `A ClusterSecretStore "${ref.name}" exists: set ${ref.field}.kind: ClusterSecretStore (an omitted kind means SecretStore).`;
+  return { ...problem, hint };
+}
+
+export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv): Promise<void> {
+  const { collector } = env;
+  if (plan.kind === 'generator' || plan.kind === 'empty') return;
+  // Non-Vault stores pass untouched; their StoreOutOfScope info is kept for logs, not shown (decide.ts).
+  if (plan.outOfScope !== undefined) {
+    collector.add(...storeResolutionFindings(plan.problems.filter((p) => p.code === 'StoreOutOfScope')));
+    return;
+  }
+  collector.add(...storeResolutionFindings(plan.problems.map((p) => withKindHint(p, plan, env.lookup))));
+  if (blocksReference(plan.problems)) return;
+  const store = plan.store;
+  if (!store || store.provider.type !== 'vault' || !plan.identity) return;
+  const vault = store.provider.vault;
+  const reportField = plan.storeRef?.field ?? 'spec.secretStoreRef';
+  const opts: FactOptions = { ...env.opts, ...(vault.namespace ? { namespace: vault.namespace } : {}) };
+  const identity = plan.identity;
+  const key = `${store.kind}/${store.namespace ?? ''}/${store.name}|${identity.serviceAccount?.namespace ?? ''}/${identity.serviceAccount?.name ?? ''}`;
+  let accessPromise = env.accessCache.get(key);
+  if (!accessPromise) {
+    accessPromise = resolveStoreAccess({
+      store,
+      vault,
+      identity,
+      reportField,
+      facts: env.facts,
+      lookup: env.lookup,
+      opts,
+      defaultAudiences: env.defaultAudiences,
+      disclosure: env.disclosure,
+      collector,
+    });
+    env.accessCache.set(key, accessPromise);
+  }
+  const access = await accessPromise;
+  if (access.status === 'unavailable' || access.status === 'blocked') return;
+  if (access.status === 'unknown-identity') {
+    collector.add(
+      notVerifiableIdentityFinding({
+        store: storeLabel(store),
+        identity,
+        field: reportField,
+        consequence: env.disclosure.secretStateForUnknownIdentity
+          ? 'policy coverage cannot be checked'
+          : 'policy coverage cannot be checked, and existence and properties are not reported either (they could reveal what the store may not read)',
+      }),
+    );
+    if (!env.disclosure.secretStateForUnknownIdentity) return;
+    await checkSecretState(plan, vault, env, opts, undefined);
+    return;
+  }
+  // Policy coverage of every request ESO will make for this reference.
+  const manifestHints = plan.remoteRef && plan.requests[0]
+    ? detectClassicMistakes(vault, plan.remoteRef, plan.requests[0].field).filter((m) => m.kind !== 'data-prefix-property').map((m) => m.hint)
+    : [];
+  // Suggest one named policy only when it is the role's single own policy and not shared by template.
+  const own = access.sources.filter((s) => s.name !== 'default' && s.name !== 'root');
+  const targetPolicy = own.length === 1 && !own[0]?.text.includes('{{') ? own[0]?.name : undefined;
+  let covered = true;
+  for (const request of plan.requests) {
+    const aclPath = aclPathOf(request);
+    const raw = evaluateAcl(access.acl, aclPath);
+    const evaluation = { ...raw, unresolvedTemplates: relevantUnresolvedTemplates(raw, access.sources, aclPath) };
+    const verdict = policyCoverage({
+      request,
+      aclPath,
+      evaluation,
+      allowed: isOperationAllowed(evaluation, request.capability),
+      stanza: suggestStanza(aclPath, request.capability),
+      store: storeLabel(store),
+      roleName: access.roleName,
+      authMountPath: access.authMountPath,
+      policyNames: access.policyNames,
+      hints: manifestHints,
+      ...(targetPolicy ? { targetPolicy } : {}),
+    });
+    collector.add(...verdict.findings);
+    if (verdict.verdict !== 'allowed') covered = false;
+  }
+  if (!covered && !env.disclosure.secretStateBeyondPolicy) return;
+  await checkSecretState(plan, vault, env, opts, access.acl);
+}
+
+/** Mount, existence, version, deletion and property of the secret a covered reference reads. */
+async function checkSecretState(
+  plan: ReferencePlan,
+  vault: VaultProviderModel,
+  env: ReferenceCheckEnv,
+  opts: FactOptions,
+  acl: CompiledAcl | undefined,
+): Promise<void> {
+  const { collector, facts } = env;
+  const store = plan.store;
+  const first = plan.requests[0];
+  if (!store || !first || first.purpose === 'tags-metadata') return;
+  const requestPath = aclPathOf(first);
+  const remoteRef = plan.remoteRef;
+  const mistakes = remoteRef ? detectClassicMistakes(vault, remoteRef, first.field) : [];
+  const pathHints = mistakes.filter((m) => m.kind !== 'data-prefix-property').map((m) => m.hint);
+  const propertyHints = mistakes.filter((m) => m.kind === 'data-prefix-property').map((m) => m.hint);
+
+  const mountFact = await facts.mountForPath(vault.server, requestPath, opts);
+  if (collector.failed(first.field, mountFact)) return;
+  const mount: KvMountFact | undefined = mountFact.status === 'ok' ? mountFact.value : undefined;
+  const mountVerdict = kvMountFindings({
+    store: storeLabel(store),
+    storeVersion: vault.version,
+    storePath: vault.path,
+    requestPath,
+    purpose: first.purpose,
+    field: first.field,
+    versionField: plan.storeRef?.field ?? 'spec.secretStoreRef',
+    mount,
+    hints: pathHints,
+  });
+  collector.add(...mountVerdict.findings);
+  if (!mountVerdict.proceed || !mount) return;
+
+  if (first.purpose === 'list') {
+    const listed = await facts.listKeys(vault.server, requestPath, opts);
+    if (collector.failed(first.field, listed)) return;
+    if (listed.status === 'not_found') collector.add(listNotFoundFinding(first.field, requestPath, env.missingIsSkipped));
+    return;
+  }
+
+  const propertyField = sibling(first.field, 'property');
+  const property = remoteRef?.property;
+  if (first.purpose === 'metadata') {
+    const meta = await facts.kvMetadata(vault.server, requestPath, opts);
+    if (collector.failed(first.field, meta)) return;
+    if (meta.status === 'not_found') {
+      collector.add(metadataNotFoundFinding(first.field, requestPath, pathHints));
+      return;
+    }
+    if (meta.status !== 'ok' || property === undefined || property === '') return;
+    // ESO's metadata map: three system keys, then custom metadata (names are all the webhook keeps).
+    const flat: Record<string, string> = { created_time: '', current_version: '', delete_version_after: '' };
+    for (const k of meta.value.customMetadataKeys) flat[k] = '';
+    const shape = toValueShape(flat);
+    collector.add(
+      ...propertyFindings({
+        field: propertyField,
+        property,
+        secretPath: requestPath,
+        resolution: resolvePropertyOnShape(shape, property),
+        keyPaths: listKeyPaths(shape),
+        hints: propertyHints,
+      }),
+    );
+    return;
+  }
+
+  // purpose 'data'
+  const kvVersion: '1' | '2' = vault.version === 'v2' ? '2' : '1';
+  const metadataPath = mount.kvVersion === '2' && requestPath.startsWith(`${mount.mountPath}data/`)
+    ? `${mount.mountPath}metadata/${requestPath.slice(`${mount.mountPath}data/`.length)}`
+    : undefined;
+  if (facts.metadataOnly) {
+    // Data reads are disabled: existence from metadata (KV v2 only); properties cannot be checked.
+    if (!metadataPath) return;
+    const meta = await facts.kvMetadata(vault.server, metadataPath, opts);
+    if (collector.failed(first.field, meta)) return;
+    if (meta.status === 'not_found') {
+      collector.add(...secretStateFindings({ field: first.field, requestPath, read: { state: 'missing' }, missingIsSkipped: env.missingIsSkipped, hints: pathHints }));
+    }
+    return;
+  }
+  const version = remoteRef?.version;
+  const read = await facts.readSecretShape(vault.server, requestPath, version, { ...opts, kvVersion });
+  if (collector.failed(first.field, read)) return;
+  if (read.status !== 'ok') {
+    if (read.status === 'not_found') {
+      collector.add(...secretStateFindings({ field: first.field, requestPath, read: { state: 'missing' }, missingIsSkipped: env.missingIsSkipped, hints: pathHints }));
+    }
+    return;
+  }
+  const state = read.value;
+  if (state.state === 'present') {
+    if (property === undefined || property === '') return;
+    const common = { field: propertyField, property, secretPath: requestPath, keyPaths: listKeyPaths(state.shape), hints: propertyHints };
+    collector.add(
+      ...(plan.kind === 'extract'
+        ? extractPropertyFindings({ ...common, resolution: resolveExtractOnShape(state.shape, property) })
+        : propertyFindings({ ...common, resolution: resolvePropertyOnShape(state.shape, property) })),
+    );
+    return;
+  }
+  let metadata: KvMetadataFact | null | undefined;
+  let currentExists = false;
+  if (state.state === 'missing' && version !== undefined && metadataPath) {
+    // Tell a missing version from a missing secret with requests the store's identity may make:
+    // the metadata (versions list) when it may read it, else the current version.
+    const mayReadMetadata = acl ? isOperationAllowed(evaluateAcl(acl, metadataPath), 'read') : true;
+    if (mayReadMetadata) {
+      const meta = await facts.kvMetadata(vault.server, metadataPath, opts);
+      if (collector.failed(first.field, meta)) return;
+      metadata = meta.status === 'ok' ? meta.value : null;
+    } else {
+      const current = await facts.readSecretShape(vault.server, requestPath, undefined, { ...opts, kvVersion });
+      if (collector.failed(first.field, current)) return;
+      currentExists = current.status === 'ok' && current.value.state === 'present';
+    }
+  }
+  const hints = [...pathHints];
+  if (state.state === 'missing' && metadata == null && !currentExists) hints.push(...(await siblingHints(vault.server, requestPath, remoteRef?.key, mount, env, opts, acl)));
+  collector.add(
+    ...secretStateFindings({
+      field: first.field,
+      versionField: sibling(first.field, 'version'),
+      requestPath,
+      ...(version !== undefined ? { version } : {}),
+      read: state,
+      ...(metadata !== undefined ? { metadata } : {}),
+      ...(currentExists ? { currentVersionExists: true } : {}),
+      missingIsSkipped: env.missingIsSkipped,
+      hints,
+    }),
+  );
+}
+
+/** "Did you mean" sibling paths, only when the store's identity may list the parent (or operator trust). */
+async function siblingHints(
+  server: string,
+  requestPath: string,
+  key: string | undefined,
+  mount: KvMountFact,
+  env: ReferenceCheckEnv,
+  opts: FactOptions,
+  acl: CompiledAcl | undefined,
+): Promise<string[]> {
+  const v2 = mount.kvVersion === '2';
+  const base = v2 ? `${mount.mountPath}data/` : mount.mountPath;
+  if (!requestPath.startsWith(base)) return [];
+  const rel = requestPath.slice(base.length);
+  const slash = rel.lastIndexOf('/');
+  const parent = slash >= 0 ? rel.slice(0, slash + 1) : '';
+  const leaf = slash >= 0 ? rel.slice(slash + 1) : rel;
+  if (leaf === '') return [];
+  const listPath = `${v2 ? `${mount.mountPath}metadata/` : mount.mountPath}${parent}`;
+  const mayList = acl ? isOperationAllowed(evaluateAcl(acl, listPath), 'list') : env.disclosure.secretStateForUnknownIdentity;
+  if (!mayList) return [];
+  const listed = await env.facts.listKeys(server, listPath, opts);
+  if (listed.status !== 'ok') return []; // a sibling hint is optional: no could-not-check for it
+  const names = listed.value.filter((n) => !n.endsWith('/'));
+  const close = closestNames(leaf, names);
+  if (close.length === 0) return [];
+  // Suggest the key as the author wrote it, with only the last segment replaced.
+  const written = (n: string): string => (key !== undefined && key.endsWith(leaf) ? `${key.slice(0, key.length - leaf.length)}${n}` : `${parent}${n}`);
+  return [`Did you mean ${close.map((n) => `"${written(n)}"`).join(' or ')}?`];
+}

@@ -1,0 +1,55 @@
+// remoteRef.property against the real key paths of a secret the store's identity may read.
+import type { Finding } from '../finding.js';
+
+export interface PropertyInput {
+  /** `spec.data[0].remoteRef.property`. */
+  field: string;
+  property: string;
+  secretPath: string;
+  resolution: { status: 'found' | 'not_found' | 'unknown'; candidates: string[] };
+  /** Key paths of the secret (shown when no candidate is close). */
+  keyPaths: string[];
+  /** Classic-mistake hints (`data.` prefix ...). */
+  hints: string[];
+}
+
+const MAX_LISTED_KEYS = 10;
+
+export function propertyFindings(input: PropertyInput): Finding[] {
+  if (input.resolution.status !== 'not_found') return [];
+  const parts: string[] = [];
+  if (input.resolution.candidates.length > 0) {
+    parts.push(`Did you mean ${input.resolution.candidates.map((c) => `"${c}"`).join(' or ')}?`);
+  } else if (input.keyPaths.length > 0) {
+    const shown = input.keyPaths.slice(0, MAX_LISTED_KEYS).map((k) => `"${k}"`).join(', ');
+    parts.push(`The secret's keys are ${shown}${input.keyPaths.length > MAX_LISTED_KEYS ? ', …' : ''}.`);
+  }
+  parts.push(...input.hints);
+  return [
+    {
+      code: 'PropertyNotFound',
+      severity: 'error',
+      field: input.field,
+      message: `${input.secretPath} has no property "${input.property}" (ESO: cannot find secret data for key: ${JSON.stringify(input.property)}).`,
+      ...(parts.length > 0 ? { hint: parts.join(' ') } : {}),
+    },
+  ];
+}
+
+/** `dataFrom[].extract.property` must resolve to a JSON object ESO can split into keys. */
+export function extractPropertyFindings(input: Omit<PropertyInput, 'resolution'> & {
+  resolution: { status: 'ok' | 'not_found' | 'not_object' | 'unknown'; error?: string; candidates: string[] };
+}): Finding[] {
+  const r = input.resolution;
+  if (r.status === 'not_found') return propertyFindings({ ...input, resolution: { status: 'not_found', candidates: r.candidates } });
+  if (r.status !== 'not_object') return [];
+  return [
+    {
+      code: 'PropertyNotFound',
+      severity: 'error',
+      field: input.field,
+      message: `Property "${input.property}" of ${input.secretPath} is not an object, so dataFrom.extract cannot split it into keys (ESO: ${r.error ?? 'not an object'}).`,
+      hint: 'Point extract.property at an object, or read this value with spec.data[] and remoteRef.property instead.',
+    },
+  ];
+}

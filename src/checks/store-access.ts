@@ -1,0 +1,173 @@
+// Login-side facts of one store for one identity: auth mount, role, binding, and the compiled ACL
+// of the role's policies. Shared by the ExternalSecret and the store checks, computed once per
+// store and identity within one admission.
+import type { IdentityPlan, StoreModel, VaultProviderModel } from '../eso/model.js';
+import type { StoreLookup } from '../eso/index.js';
+import {
+  BUILTIN_DEFAULT_POLICY,
+  compileAcl,
+  evaluateAcl,
+  isOperationAllowed,
+  jwtLoginIdentity,
+  kubernetesLoginIdentity,
+  policiesFromRole,
+  type AclIdentity,
+  type CompiledAcl,
+  type PolicySource,
+} from '../vault/acl/index.js';
+import type { FactOptions, VaultFacts } from '../vault/facts.js';
+import type { Collector } from './collector.js';
+import type { Disclosure } from './disclosure.js';
+import type { Finding } from './finding.js';
+import { authMountFindings, roleNotFoundFinding } from './rules/auth-mount.js';
+import type { StoreLabel } from './rules/describe.js';
+import { roleBindingFindings } from './rules/role-binding.js';
+
+export type StoreAccess =
+  /** The login would work as far as can be known; `acl` holds the role's policies. */
+  | { status: 'ok'; acl: CompiledAcl; policyNames: string[]; sources: PolicySource[]; roleName: string; authMountPath: string; role: Record<string, unknown> }
+  /** The login would fail (findings already recorded). */
+  | { status: 'blocked' }
+  /** The identity cannot be known without a credential (token, secretRef JWT, approle, cert, ...). */
+  | { status: 'unknown-identity' }
+  /** Vault could not be asked (recorded as could-not-check). */
+  | { status: 'unavailable' };
+
+export interface StoreAccessArgs {
+  store: StoreModel;
+  vault: VaultProviderModel;
+  identity: IdentityPlan;
+  /** Report every finding on this field (ExternalSecret checks); undefined for store checks. */
+  reportField?: string;
+  facts: VaultFacts;
+  lookup: StoreLookup;
+  opts: FactOptions;
+  defaultAudiences: string[];
+  disclosure: Disclosure;
+  collector: Collector;
+}
+
+export function storeLabel(store: StoreModel): StoreLabel {
+  return { kind: store.kind, name: store.name, ...(store.namespace ? { namespace: store.namespace } : {}) };
+}
+
+/** Field of the auth mount path and of the role, per method. */
+export function authFields(auth: VaultProviderModel['auth']): { mountField: string; roleField: string } {
+  const mountKey = auth.method === 'kubernetes' ? 'mountPath' : 'path';
+  const roleKey = auth.method === 'cert' || auth.method === 'iam' ? 'vaultRole' : 'role';
+  return { mountField: `${auth.field}.${mountKey}`, roleField: `${auth.field}.${roleKey}` };
+}
+
+/** Claims of a Kubernetes ServiceAccount token as far as they are known before it is issued. */
+export function knownServiceAccountClaims(identity: IdentityPlan, defaultAudiences: string[]): Record<string, unknown> {
+  const sa = identity.serviceAccount;
+  if (!sa) return {};
+  return {
+    sub: `system:serviceaccount:${sa.namespace}:${sa.name}`,
+    aud: sa.audiences.length > 0 ? sa.audiences : defaultAudiences,
+    'kubernetes.io': { namespace: sa.namespace, serviceaccount: { name: sa.name } },
+  };
+}
+
+export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAccess> {
+  const { vault, identity, facts, opts, collector } = args;
+  const label = storeLabel(args.store);
+  const { mountField, roleField } = authFields(vault.auth);
+  const failField = args.reportField ?? 'spec.provider.vault.server';
+  if (!facts.isConfigured(vault.server)) {
+    collector.unavailable(failField, { status: 'not_configured', source: `store server ${vault.server}`, server: vault.server });
+    return { status: 'unavailable' };
+  }
+  const authMountPath = identity.authMountPath;
+  // The auth mount's existence and type are knowable for every method that has one.
+  let accessor: string | undefined;
+  if (authMountPath !== undefined && authMountPath !== '') {
+    const mounts = await facts.authMounts(vault.server, opts);
+    if (collector.failed(args.reportField ?? mountField, mounts)) return { status: 'unavailable' };
+    if (mounts.status === 'ok') {
+      const verdict = authMountFindings({
+        store: label,
+        mountField,
+        ...(args.reportField ? { reportField: args.reportField } : {}),
+        method: identity.method,
+        authMountPath,
+        authMounts: mounts.value,
+      });
+      if (verdict.findings.length > 0) {
+        collector.add(...verdict.findings);
+        return { status: 'blocked' };
+      }
+      accessor = verdict.mount?.accessor;
+    }
+  }
+  // Roles are read at auth/<mount>/role/<name> for kubernetes and jwt only; other methods' roles
+  // live elsewhere or are named by a credential (approle's role_id).
+  const roleReadable = identity.role !== undefined && authMountPath !== undefined && (identity.method === 'kubernetes' || identity.method === 'jwt');
+  if (!roleReadable) return { status: 'unknown-identity' };
+  const roleName = identity.role as string;
+  const roleFact = await facts.authRole(vault.server, authMountPath, roleName, opts);
+  if (collector.failed(args.reportField ?? roleField, roleFact)) return { status: 'unavailable' };
+  if (roleFact.status === 'not_found') {
+    collector.add(
+      roleNotFoundFinding({
+        store: label,
+        roleField,
+        ...(args.reportField ? { reportField: args.reportField } : {}),
+        roleName,
+        authMountPath,
+        method: identity.method,
+      }),
+    );
+    return { status: 'blocked' };
+  }
+  if (roleFact.status !== 'ok') return { status: 'unavailable' };
+  const role = roleFact.value;
+  // The role exists, but whose token is presented is unknown (a referent ClusterSecretStore checked
+  // alone, a JWT from a Secret): binding and policies cannot be evaluated.
+  if (!identity.verifiable || !identity.serviceAccount) return { status: 'unknown-identity' };
+
+  const { names } = policiesFromRole(role);
+  const sources: PolicySource[] = [];
+  const texts = await Promise.all(names.map((name) => (name === 'root' ? null : facts.policyText(vault.server, name, opts))));
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    const fact = texts[i];
+    if (fact === null || fact === undefined) {
+      sources.push({ name, text: '' });
+      continue;
+    }
+    if (collector.failed(args.reportField ?? roleField, fact)) return { status: 'unavailable' };
+    if (fact.status === 'ok') sources.push({ name, text: fact.value });
+    else if (name === 'default') sources.push({ name, text: BUILTIN_DEFAULT_POLICY });
+    // A policy name with no policy behind it grants nothing (Vault ignores it at login).
+  }
+  const sa = identity.serviceAccount;
+  const aclIdentity: AclIdentity =
+    identity.method === 'jwt'
+      ? jwtLoginIdentity({ mountAccessor: accessor ?? '', role, claims: knownServiceAccountClaims(identity, args.defaultAudiences), roleName })
+      : kubernetesLoginIdentity({ mountAccessor: accessor ?? '', role, serviceAccount: { name: sa.name, namespace: sa.namespace } });
+  let acl: CompiledAcl;
+  try {
+    acl = compileAcl(sources, aclIdentity);
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    collector.unavailable(args.reportField ?? roleField, { status: 'unavailable', source: `policies of role ${roleName}`, detail });
+    return { status: 'unavailable' };
+  }
+  const roleVisible = isOperationAllowed(evaluateAcl(acl, `auth/${authMountPath}/role/${roleName.toLowerCase()}`), 'read');
+  const binding: Finding[] = roleBindingFindings({
+    store: label,
+    authField: vault.auth.field,
+    ...(args.reportField ? { reportField: args.reportField } : {}),
+    identity,
+    authMountPath,
+    roleName,
+    role,
+    ...(sa.namespace ? { serviceAccountNamespaceLabels: args.lookup.namespaceLabels(sa.namespace) } : {}),
+    defaultAudiences: args.defaultAudiences,
+    revealRoleDefinition: args.disclosure.roleDefinition || roleVisible,
+  });
+  collector.add(...binding);
+  if (binding.some((f) => f.severity === 'error')) return { status: 'blocked' };
+  return { status: 'ok', acl, policyNames: names, sources, roleName, authMountPath, role };
+}

@@ -1,0 +1,97 @@
+// Checks of a SecretStore / ClusterSecretStore object: address, login (auth mount, role, binding),
+// and the KV mount, revealed only as far as the role's own policies could see it (issue "no oracle").
+import { planIdentity, type StoreLookup } from '../eso/index.js';
+import type { EsoProblem, StoreModel } from '../eso/model.js';
+import type { FactOptions, KvMountFact, VaultFacts } from '../vault/facts.js';
+import type { Collector } from './collector.js';
+import type { Disclosure } from './disclosure.js';
+import { hasMountAccess } from './mount-access.js';
+import { kvMountFindings } from './rules/kv-mount.js';
+import { insecureAddressFindings, lookupSelfDeniedFinding, nothingGrantedUnderMountFinding, notVerifiableIdentityFinding } from './rules/store-config.js';
+import { evaluateAcl, isOperationAllowed } from '../vault/acl/index.js';
+import { blocksReference, storeResolutionFindings } from './rules/store-resolution.js';
+import { resolveStoreAccess, storeLabel } from './store-access.js';
+
+export interface StoreCheckEnv {
+  facts: VaultFacts;
+  lookup: StoreLookup;
+  opts: Omit<FactOptions, 'namespace'>;
+  defaultAudiences: string[];
+  disclosure: Disclosure;
+  collector: Collector;
+}
+
+export async function checkStore(store: StoreModel, problems: readonly EsoProblem[], env: StoreCheckEnv): Promise<void> {
+  const { collector } = env;
+  if (store.provider.type !== 'vault') return;
+  const vault = store.provider.vault;
+  collector.add(...storeResolutionFindings(problems));
+  collector.add(...insecureAddressFindings(vault.server, 'spec.provider.vault.server'));
+  if (blocksReference(problems)) return;
+  const opts: FactOptions = { ...env.opts, ...(vault.namespace ? { namespace: vault.namespace } : {}) };
+  const identity = planIdentity(store, store.kind === 'SecretStore' ? store.namespace : undefined, env.lookup.controllerServiceAccount);
+  const access = await resolveStoreAccess({
+    store,
+    vault,
+    identity,
+    facts: env.facts,
+    lookup: env.lookup,
+    opts,
+    defaultAudiences: env.defaultAudiences,
+    disclosure: env.disclosure,
+    collector,
+  });
+  if (access.status === 'unavailable' || access.status === 'blocked') return;
+  const mountPath = vault.path === null ? undefined : vault.path.replace(/^\/+|\/+$/g, '');
+  if (access.status === 'unknown-identity') {
+    collector.add(
+      notVerifiableIdentityFinding({
+        store: storeLabel(store),
+        identity,
+        field: vault.auth.field,
+        consequence: 'the role binding and policy coverage cannot be checked',
+      }),
+    );
+    if (!env.disclosure.mountBeyondPolicy || mountPath === undefined) return;
+  } else if (!isOperationAllowed(evaluateAcl(access.acl, 'auth/token/lookup-self'), 'read')) {
+    collector.add(
+      lookupSelfDeniedFinding({ store: storeLabel(store), field: vault.auth.field, roleName: access.roleName, policyNames: access.policyNames }),
+    );
+  }
+  if (access.status === 'ok' && mountPath !== undefined && mountPath !== '' && !hasMountAccess(access.acl, `${mountPath}/`)) {
+    collector.add(
+      nothingGrantedUnderMountFinding({
+        store: storeLabel(store),
+        field: 'spec.provider.vault.path',
+        mountPath,
+        roleName: access.roleName,
+        policyNames: access.policyNames,
+      }),
+    );
+    if (!env.disclosure.mountBeyondPolicy) return;
+  }
+  if (mountPath === undefined || mountPath === '') return;
+  const requestPath = vault.version === 'v2' ? `${mountPath}/data/<key>` : `${mountPath}/<key>`;
+  const mountFact = await env.facts.mountForPath(vault.server, vault.version === 'v2' ? `${mountPath}/data/` : `${mountPath}/`, opts);
+  if (collector.failed('spec.provider.vault.path', mountFact)) return;
+  const mount: KvMountFact | undefined = mountFact.status === 'ok' ? mountFact.value : undefined;
+  const verdict = kvMountFindings({
+    store: storeLabel(store),
+    storeVersion: vault.version,
+    storePath: vault.path,
+    requestPath,
+    purpose: 'data',
+    field: 'spec.provider.vault.path',
+    versionField: 'spec.provider.vault.version',
+    mount,
+  });
+  // A v1 store on a KV v2 mount still syncs keys written as `data/<path>` (ESO issue #1333), so at
+  // store level that mismatch is a warning; a v2 store on a v1 mount never reads anything.
+  collector.add(
+    ...verdict.findings.map((f) =>
+      f.code === 'KVVersionMismatch' && vault.version === 'v1'
+        ? { ...f, severity: 'warning' as const, message: `${f.message} Keys written as "data/<path>" still work (the {data, metadata} envelope is returned).` }
+        : f,
+    ),
+  );
+}

@@ -1,0 +1,16 @@
+// UPDATE admissions: a change that leaves `spec` as it was (status, labels, annotations other than
+// ours) needs no Vault lookup. Our own annotations change the decision, so they count as spec.
+import { isDeepStrictEqual } from 'node:util';
+import { MODE_KEY, SKIP_CODES_ANNOTATION } from './decide.js';
+
+function part(obj: unknown): { spec: unknown; ours: unknown[] } {
+  const o = (obj && typeof obj === 'object' ? obj : {}) as Record<string, unknown>;
+  const meta = (o['metadata'] && typeof o['metadata'] === 'object' ? o['metadata'] : {}) as Record<string, unknown>;
+  const ann = (meta['annotations'] && typeof meta['annotations'] === 'object' ? meta['annotations'] : {}) as Record<string, unknown>;
+  return { spec: o['spec'], ours: [ann[MODE_KEY], ann[SKIP_CODES_ANNOTATION]] };
+}
+
+export function specUnchanged(obj: unknown, oldObj: unknown): boolean {
+  if (oldObj === undefined || oldObj === null) return false;
+  return isDeepStrictEqual(part(obj), part(oldObj));
+}

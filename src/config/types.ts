@@ -1,0 +1,48 @@
+// The validated configuration every part of the program reads. Sections owned by other modules
+// (vault, kube, checks, audit) stay open objects here; their owners validate them.
+
+export type FailureMode = 'failOpen' | 'failClosed';
+/** enforce: deny broken manifests; warn: admit them with warnings; audit: admit silently, only log. */
+export type AdmissionMode = 'enforce' | 'warn' | 'audit';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface ServerConfig {
+  port: number;
+  metricsPort: number;
+  host: string;
+}
+
+export interface TlsConfig {
+  certFile?: string;
+  keyFile?: string;
+  caFile?: string;
+  serviceName: string;
+  namespace: string;
+  extraDnsNames: string[];
+}
+
+export interface AdmissionConfig {
+  deadlineMs: number;
+  failureMode: FailureMode;
+  mode: AdmissionMode;
+}
+
+export interface LogConfig {
+  level: LogLevel;
+}
+
+export interface GuardConfig {
+  server: ServerConfig;
+  tls: TlsConfig;
+  admission: AdmissionConfig;
+  log: LogConfig;
+  vault: Record<string, unknown>;
+  kube: Record<string, unknown>;
+  checks: Record<string, unknown>;
+  audit: Record<string, unknown>;
+}
+
+/** A partial configuration, as read from a file or given on the command line. */
+export type GuardConfigInput = {
+  [Section in keyof GuardConfig]?: Partial<GuardConfig[Section]>;
+};

@@ -1,0 +1,182 @@
+// planExternalSecret: per data[]/dataFrom[] entry, the store ESO uses (client_manager.go), whether
+// its conditions admit the namespace, the Vault requests ESO makes with the capability each needs,
+// and the identity it logs in with.
+import { describeConditions, storeAdmitsNamespace } from './conditions.js';
+import { planIdentity } from './identity.js';
+import type {
+  DataFromEntryModel, EsoProblem, ExternalSecretModel, FindModel, ReferencePlan, RemoteRefModel, StoreKind, StoreModel,
+  StoreRefModel, VaultProviderModel, VaultRequestPlan,
+} from './model.js';
+import { buildDataPath, buildMetadataPath, MetadataPathError, toHttpPath } from './paths.js';
+
+export interface StoreLookup {
+  getStore(kind: StoreKind, name: string, namespace: string): StoreModel | undefined;
+  namespaceLabels(namespace: string): Record<string, string> | undefined;
+  controllerServiceAccount: { name: string; namespace: string };
+}
+
+const RESOURCE: Record<StoreKind, string> = { SecretStore: 'secretstores', ClusterSecretStore: 'clustersecretstores' };
+
+function request(purpose: VaultRequestPlan['purpose'], logicalPath: string, capability: 'read' | 'list', field: string, query?: Record<string, string>): VaultRequestPlan {
+  return { purpose, logicalPath, httpPath: toHttpPath(logicalPath), ...(query ? { query } : {}), capability, field };
+}
+
+function malformed(field: string, message: string, hint: string): EsoProblem {
+  return { code: 'MalformedReference', field, message, hint };
+}
+
+/** Store resolution: lookup, then ClusterSecretStore conditions. */
+export function resolveStore(
+  ref: StoreRefModel,
+  esNamespace: string,
+  lookup: StoreLookup,
+): { store?: StoreModel; problems: EsoProblem[] } {
+  const store = lookup.getStore(ref.kind, ref.name, esNamespace);
+  if (!store) {
+    const other: StoreKind = ref.kind === 'SecretStore' ? 'ClusterSecretStore' : 'SecretStore';
+    const otherExists = ref.name !== '' && lookup.getStore(other, ref.name, esNamespace) !== undefined;
+    const where = ref.kind === 'SecretStore' ? ` in namespace "${esNamespace}"` : '';
+    const hint = ref.name === ''
+      ? `Set ${ref.field}.name to the store's name.`
+      : otherExists
+        ? `A ${other} named "${ref.name}" exists: set ${ref.field}.kind: ${other}.`
+        : `Create the ${ref.kind} "${ref.name}"${where}, or fix ${ref.field}.name${ref.kindDefaulted ? ` (kind was omitted, which means SecretStore)` : ''}.`;
+    return {
+      problems: [{
+        code: 'StoreNotFound',
+        field: ref.field,
+        message: `${ref.kind} "${ref.name}" does not exist${where}; ESO would fail with "could not get ${ref.kind} \\"${ref.name}\\", ${RESOURCE[ref.kind]}.external-secrets.io \\"${ref.name}\\" not found".`,
+        hint,
+      }],
+    };
+  }
+  if (store.kind === 'ClusterSecretStore' && store.conditions.length > 0) {
+    const admission = storeAdmitsNamespace(store, esNamespace, lookup.namespaceLabels(esNamespace));
+    if (!admission.allowed) {
+      return {
+        store,
+        problems: [{
+          code: 'StoreNamespaceNotAllowed',
+          field: ref.field,
+          message: `ClusterSecretStore "${store.name}" does not allow namespace "${esNamespace}": ${admission.reason}; ESO would fail with "using cluster store \\"${store.name}\\" is not allowed from namespace \\"${esNamespace}\\": denied by spec.condition".`,
+          hint: `Add "${esNamespace}" to spec.conditions of ClusterSecretStore "${store.name}" (now: ${describeConditions(store.conditions)}), or use a store that serves this namespace.`,
+        }],
+      };
+    }
+  }
+  return { store, problems: [] };
+}
+
+/** Requests for one remote reference (data[] entry or dataFrom[].extract). */
+export function planRemoteRef(vault: VaultProviderModel, remoteRef: RemoteRefModel, refField: string): { requests: VaultRequestPlan[]; problems: EsoProblem[] } {
+  const keyField = `${refField}.key`;
+  if (remoteRef.metadataPolicy === 'Fetch') {
+    if (vault.version === 'v1') {
+      return { requests: [], problems: [malformed(`${refField}.metadataPolicy`,
+        `${refField}.metadataPolicy is Fetch but the store is version: v1; ESO fails with "cannot perform metadata fetch operations with kv version v1".`,
+        `Remove ${refField}.metadataPolicy, or use a KV v2 store.`)] };
+    }
+    try {
+      return { requests: [request('metadata', buildMetadataPath(vault.path, vault.version, remoteRef.key), 'read', keyField)], problems: [] };
+    } catch (err) {
+      if (!(err instanceof MetadataPathError)) throw err;
+      return { requests: [], problems: [malformed(keyField,
+        `${keyField} "${remoteRef.key}" with metadataPolicy: Fetch and no spec.provider.vault.path: ESO fails with "${err.message}".`,
+        'Set spec.provider.vault.path to the KV mount, or write the key as "<mount>/data/<path>".')] };
+    }
+  }
+  const query = remoteRef.version !== undefined && remoteRef.version !== '' ? { version: remoteRef.version } : undefined;
+  return { requests: [request('data', buildDataPath(vault.path, vault.version, remoteRef.key), 'read', keyField, query)], problems: [] };
+}
+
+/** Requests for dataFrom[].find: the first LIST, and the per-candidate reads as patterns. */
+export function planFind(vault: VaultProviderModel, find: FindModel, findField: string): Pick<ReferencePlan, 'requests' | 'problems' | 'perCandidate'> {
+  if (vault.version === 'v1' && find.tags !== undefined) {
+    return { requests: [], problems: [malformed(`${findField}.tags`,
+      `${findField}.tags is set but the store is version: v1; ESO fails with "cannot perform find by tag operations with kv version v1".`,
+      `Use ${findField}.name.regexp instead of tags, or a KV v2 store.`)] };
+  }
+  const searchPath = find.path ? `${find.path}/` : '';
+  const pathField = find.path !== undefined ? `${findField}.path` : findField;
+  let listPath: string;
+  try {
+    listPath = buildMetadataPath(vault.path, vault.version, searchPath);
+  } catch (err) {
+    if (!(err instanceof MetadataPathError)) throw err;
+    const message = err.reason === 'nil-store-path-panic'
+      ? `${findField} on a version: v1 store without spec.provider.vault.path: ${err.message}, so the ExternalSecret never syncs.`
+      : `${findField} needs a KV v2 path: with no spec.provider.vault.path ESO fails with "${err.message}".`;
+    return { requests: [], problems: [malformed(pathField, message, 'Set spec.provider.vault.path to the KV mount.')] };
+  }
+  const perCandidate: NonNullable<ReferencePlan['perCandidate']> = [];
+  if (find.nameRegexp === undefined) {
+    try {
+      perCandidate.push({ purpose: 'tags-metadata', pathPattern: `${buildMetadataPath(vault.path, vault.version, searchPath)}*`, capability: 'read' });
+    } catch { /* the LIST above already failed */ }
+  }
+  perCandidate.push({ purpose: 'data', pathPattern: `${buildDataPath(vault.path, vault.version, searchPath)}*`, capability: 'read' });
+  return { requests: [request('list', listPath, 'list', pathField, { list: 'true' })], problems: [], perCandidate };
+}
+
+function dataFromKind(entry: DataFromEntryModel): ReferencePlan['kind'] {
+  // ESO's controller order: find, then extract, then generator.
+  if (entry.find) return 'find';
+  if (entry.extract) return 'extract';
+  if (entry.generatorRef) return 'generator';
+  return 'empty';
+}
+
+export function planExternalSecret(es: ExternalSecretModel, lookup: StoreLookup): ReferencePlan[] {
+  const plans: ReferencePlan[] = [];
+  const defaultRef: StoreRefModel = es.secretStoreRef ?? { kind: 'SecretStore', name: '', field: 'spec.secretStoreRef', kindDefaulted: true };
+
+  const withStore = (base: ReferencePlan, ref: StoreRefModel, planRequests: (vault: VaultProviderModel) => Pick<ReferencePlan, 'requests' | 'problems' | 'perCandidate'>): ReferencePlan => {
+    const resolved = resolveStore(ref, es.namespace, lookup);
+    const plan: ReferencePlan = { ...base, storeRef: ref, ...(resolved.store ? { store: resolved.store } : {}), problems: [...resolved.problems] };
+    const store = resolved.store;
+    if (!store) return plan;
+    if (store.provider.type !== 'vault') {
+      plan.outOfScope = `the store's provider is ${store.provider.name || '(missing)'}, not Vault`;
+      plan.problems.push({ code: 'StoreOutOfScope', field: ref.field, message: `${store.kind} "${store.name}" uses provider ${store.provider.name || '(missing)'}; only Vault stores are checked.` });
+      return plan;
+    }
+    const planned = planRequests(store.provider.vault);
+    plan.requests = planned.requests;
+    plan.problems.push(...planned.problems);
+    if (planned.perCandidate) plan.perCandidate = planned.perCandidate;
+    plan.identity = planIdentity(store, es.namespace, lookup.controllerServiceAccount);
+    return plan;
+  };
+
+  for (const entry of es.data) {
+    const base: ReferencePlan = { field: entry.field, kind: 'data', remoteRef: entry.remoteRef, requests: [], problems: [] };
+    if (entry.generatorRef) {
+      plans.push({ ...base, kind: 'generator', outOfScope: 'generators are not checked' });
+      continue;
+    }
+    const refField = entry.remoteRef.field ?? `${entry.field}.remoteRef`;
+    plans.push(withStore(base, entry.storeRef ?? defaultRef, (vault) => planRemoteRef(vault, entry.remoteRef, refField)));
+  }
+  for (const entry of es.dataFrom) {
+    const kind = dataFromKind(entry);
+    const base: ReferencePlan = { field: entry.field, kind, requests: [], problems: [] };
+    if (kind === 'generator') {
+      plans.push({ ...base, outOfScope: 'generators are not checked' });
+      continue;
+    }
+    if (kind === 'empty') {
+      // Passes ESO's webhook and then does nothing.
+      plans.push(base);
+      continue;
+    }
+    const ref = entry.storeRef ?? defaultRef;
+    if (kind === 'find' && entry.find) {
+      const find = entry.find;
+      plans.push(withStore({ ...base, find }, ref, (vault) => planFind(vault, find, find.field ?? `${entry.field}.find`)));
+    } else if (entry.extract) {
+      const extract = entry.extract;
+      plans.push(withStore({ ...base, remoteRef: extract }, ref, (vault) => planRemoteRef(vault, extract, extract.field ?? `${entry.field}.extract`)));
+    }
+  }
+  return plans;
+}

@@ -1,0 +1,14 @@
+// Public entry of the Kubernetes module.
+import './node-compat.js';
+export type { RawKubeObject, StoreKind } from './types.js';
+export { createKubeState, type KubeState, type KubeStateOptions } from './state.js';
+export { detectEsoVersion, ESO_GROUP, ESO_VERSIONS, type EsoVersion } from './eso-version.js';
+export type { BackoffOptions } from './backoff.js';
+export {
+  bootstrapSharedCertificate, watchSharedCertificate, sharedCertificateTlsSource, startCaBundleInjector, webhookDnsNames,
+  type SharedCertificate, type SharedCertificateOptions, type SharedCertificateWatcher, type CaBundleInjector, type CaBundleInjectorOptions,
+} from './ca-bundle.js';
+export { createEventRecorder, EVENT_MESSAGE_MAX_CHARS, type EventRecorder, type EventRecorderOptions, type InvolvedObject, type EventType } from './events.js';
+export { createLeaderElector, type LeaderElector, type LeaderElectorOptions } from './leader.js';
+export { KUBE_CONFIG_DEFAULTS, kubeConfigSchema, withKubeDefaults, type KubeSectionConfig } from './config.js';
+export { startKube, loadKubeConfig, type StartKubeOptions, type KubeRuntime } from './runtime.js';

@@ -1,0 +1,82 @@
+// Validation of incoming AdmissionReview bodies. The schema is compiled once, at module load,
+// and checks only what the server relies on; the API server's extra fields pass through.
+import { Ajv } from 'ajv';
+import { formatAjvErrors } from '../config/ajv-errors.js';
+import {
+  ADMISSION_API_VERSION,
+  ADMISSION_REVIEW_KIND,
+  type AdmissionRequest,
+  type AdmissionReviewRequest,
+} from './admission-types.js';
+
+const str = { type: 'string' };
+const gvk = { type: 'object', required: ['kind'], properties: { group: str, version: str, kind: str } };
+const gvr = { type: 'object', properties: { group: str, version: str, resource: str } };
+
+const admissionReviewSchema = {
+  type: 'object',
+  required: ['apiVersion', 'kind', 'request'],
+  properties: {
+    apiVersion: { const: ADMISSION_API_VERSION },
+    kind: { const: ADMISSION_REVIEW_KIND },
+    request: {
+      type: 'object',
+      required: ['uid', 'kind', 'operation'],
+      properties: {
+        uid: { type: 'string', minLength: 1 },
+        kind: gvk,
+        resource: gvr,
+        subResource: str,
+        requestKind: gvk,
+        requestResource: gvr,
+        name: str,
+        namespace: str,
+        operation: { enum: ['CREATE', 'UPDATE', 'DELETE', 'CONNECT'] },
+        userInfo: {
+          type: 'object',
+          properties: {
+            username: str,
+            uid: str,
+            groups: { type: 'array', items: str },
+            extra: { type: 'object' },
+          },
+        },
+        dryRun: { type: 'boolean' },
+      },
+    },
+  },
+};
+
+const validateReview = new Ajv({ allErrors: true, verbose: true, strict: false }).compile<AdmissionReviewRequest>(
+  admissionReviewSchema,
+);
+
+export type DecodeResult = { ok: true; request: AdmissionRequest } | { ok: false; error: string };
+
+function kindOfJson(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  return `a ${typeof value}`;
+}
+
+export function decodeAdmissionReview(body: unknown): DecodeResult {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { ok: false, error: `request body must be a JSON object holding an AdmissionReview (got ${kindOfJson(body)})` };
+  }
+  if (!validateReview(body)) {
+    return { ok: false, error: `invalid AdmissionReview: ${formatAjvErrors(validateReview.errors).join('; ')}` };
+  }
+  const raw = body.request;
+  const request: AdmissionRequest = {
+    ...raw,
+    kind: { group: raw.kind.group ?? '', version: raw.kind.version ?? '', kind: raw.kind.kind },
+    resource: {
+      group: raw.resource?.group ?? '',
+      version: raw.resource?.version ?? '',
+      resource: raw.resource?.resource ?? '',
+    },
+    userInfo: raw.userInfo ?? {},
+    dryRun: raw.dryRun === true,
+  };
+  return { ok: true, request };
+}

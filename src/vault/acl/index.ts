@@ -1,0 +1,26 @@
+// Public entry of the ACL engine: Vault-exact policy parsing, ACL building and evaluation.
+export type { AclEvaluation, AclIdentity, Capability, DecidingRule, Operation, PolicySource } from './types.js';
+export { PolicyParseError, parsePolicy, type ParsedPolicy, type ParsedPathRule, type ParameterMap, type ParameterValue } from './policy-parse.js';
+export {
+  compileAcl,
+  evaluateAcl,
+  isOperationAllowed,
+  allowOperation,
+  capabilitiesOf,
+  exactRulePermissions,
+  checkNonExactBareMount,
+  hasMountAccess,
+  parsePolicyCached,
+  type CompiledAcl,
+  type CompileOptions,
+  type AclRequest,
+  type AclOperationResult,
+  type AclOperationName,
+  type MergedPermissions,
+} from './acl.js';
+export { populateTemplate, templateValidityCheck, type TemplateOptions } from './templating.js';
+export { suggestStanza } from './suggest.js';
+export { BUILTIN_DEFAULT_POLICY } from './default-policy.js';
+export { policiesFromRole } from './role-policies.js';
+export { kubernetesLoginIdentity, jwtLoginIdentity } from './login-identity.js';
+export { bitmapToNames, CAPABILITIES_ORDER, BIT_ORDER, CAP_BITS } from './capabilities.js';

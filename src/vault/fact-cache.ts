@@ -1,0 +1,95 @@
+// Bounded fact cache with per-kind lifetimes and request coalescing: concurrent lookups of one fact
+// share one Vault request, also while that request is in flight. Only facts are stored, and facts
+// never hold secret values (shapes, metadata without custom values, policy text, roles, mounts).
+import { LRUCache } from 'lru-cache';
+import type { VaultCacheConfig } from './config.js';
+import type { Fact } from './facts.js';
+import type { VaultMetrics } from './metrics.js';
+
+export type FactKind =
+  | 'mount' | 'auth_mounts' | 'auth_role' | 'auth_config' | 'policy' | 'kv_metadata' | 'secret_shape' | 'list_keys';
+
+type AnyFact = Fact<unknown>;
+
+export class FactCache {
+  private readonly entries: LRUCache<string, AnyFact>;
+  private readonly inflight = new Map<string, Promise<AnyFact>>();
+  private coalescedCount = 0;
+
+  constructor(private readonly config: VaultCacheConfig, private readonly metrics: VaultMetrics) {
+    this.entries = new LRUCache<string, AnyFact>({ max: Math.max(1, config.maxEntries) });
+  }
+
+  private positiveTtlMs(kind: FactKind): number {
+    switch (kind) {
+      case 'policy': return this.config.policyTtlMs;
+      case 'auth_role': case 'auth_config': return this.config.roleTtlMs;
+      case 'mount': case 'auth_mounts': return this.config.mountTtlMs;
+      default: return this.config.secretTtlMs;
+    }
+  }
+
+  private ttlFor(kind: FactKind, fact: AnyFact): number {
+    // A secret read that found nothing (missing/deleted/destroyed/invalid path) is a negative answer too.
+    if (fact.status === 'ok' && kind === 'secret_shape' && (fact.value as { state?: string }).state !== 'present') return this.config.negativeTtlMs;
+    if (fact.status === 'ok') return this.positiveTtlMs(kind);
+    // A missing thing or the webhook's own denial: cached briefly so a fix shows up fast.
+    if (fact.status === 'not_found' || fact.status === 'forbidden') return this.config.negativeTtlMs;
+    return 0; // sealed/unavailable/timeout/not_configured describe the moment, not Vault's content
+  }
+
+  async get<T>(kind: FactKind, key: string, deadlineAtMs: number, load: () => Promise<Fact<T>>): Promise<Fact<T>> {
+    const fullKey = `${kind}|${key}`;
+    const cached = this.entries.get(fullKey);
+    if (cached) {
+      this.metrics.cacheHits.inc({ kind });
+      return { ...cached, source: `${cached.source} (cache)` } as Fact<T>;
+    }
+    const running = this.inflight.get(fullKey);
+    if (running) {
+      this.metrics.cacheHits.inc({ kind });
+      this.coalescedCount += 1;
+      return raceDeadline(running as Promise<Fact<T>>, deadlineAtMs, `${key} (joined in-flight request)`);
+    }
+    this.metrics.cacheMisses.inc({ kind });
+    const promise = load().then((fact) => {
+      const ttl = this.ttlFor(kind, fact as AnyFact);
+      if (ttl > 0) this.entries.set(fullKey, fact as AnyFact, { ttl });
+      return fact;
+    });
+    this.inflight.set(fullKey, promise as Promise<AnyFact>);
+    try {
+      return await promise;
+    } finally {
+      this.inflight.delete(fullKey);
+    }
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  get coalesced(): number {
+    return this.coalescedCount;
+  }
+
+  snapshot(): { key: string; fact: AnyFact }[] {
+    return [...this.entries.entries()].map(([key, fact]) => ({ key, fact }));
+  }
+}
+
+/** A joined lookup still honours its own admission deadline. */
+export function raceDeadline<T>(promise: Promise<Fact<T>>, deadlineAtMs: number, source: string): Promise<Fact<T>> {
+  const remainingMs = deadlineAtMs - Date.now();
+  if (remainingMs <= 0) return Promise.resolve({ status: 'timeout', source });
+  return new Promise<Fact<T>>((resolve) => {
+    const timer = setTimeout(() => resolve({ status: 'timeout', source }), remainingMs);
+    promise.then(
+      (fact) => { clearTimeout(timer); resolve(fact); },
+      (err: unknown) => {
+        clearTimeout(timer);
+        resolve({ status: 'unavailable', source, detail: err instanceof Error ? err.message : 'lookup failed' });
+      },
+    );
+  });
+}

@@ -1,0 +1,158 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { findOne, kubectlAvailable, renderKustomize, type Manifest } from '../support/kube-manifests.js';
+
+const skip = kubectlAvailable() ? false : 'kubectl is not installed';
+const NS = 'eso-vault-guard';
+
+type Container = {
+  name: string; args?: string[]; env?: { name: string; value?: string }[];
+  ports: { name: string; containerPort: number }[];
+  livenessProbe: { httpGet: { path: string; port: number; scheme?: string } };
+  readinessProbe: { httpGet: { path: string; port: number; scheme?: string } };
+  securityContext: Record<string, unknown>;
+  volumeMounts: { name: string; mountPath: string }[];
+  resources: { requests?: Record<string, string>; limits?: Record<string, string> };
+};
+type PodSpec = {
+  serviceAccountName: string; securityContext: Record<string, unknown>; containers: Container[];
+  volumes: { name: string; projected?: { sources: { serviceAccountToken?: { audience: string; path: string } }[] }; secret?: { secretName: string } }[];
+  topologySpreadConstraints?: unknown[];
+};
+type Webhook = {
+  name: string; clientConfig: { service: { name: string; namespace: string; path: string; port: number } };
+  rules: { apiGroups: string[]; apiVersions: string[]; resources: string[]; operations: string[] }[];
+  matchPolicy: string; sideEffects: string; admissionReviewVersions: string[]; timeoutSeconds: number; failurePolicy: string;
+  namespaceSelector: { matchExpressions: { key: string; operator: string; values: string[] }[] };
+  objectSelector: { matchExpressions: { key: string; operator: string; values: string[] }[] };
+};
+type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
+
+const podSpec = (objects: Manifest[]) => (findOne(objects, 'Deployment', 'eso-vault-guard').spec as { template: { spec: PodSpec } }).template.spec;
+const webhooksOf = (objects: Manifest[], kind: string) => findOne(objects, kind, 'eso-vault-guard').webhooks as Webhook[];
+
+test('base: Service ports lead to the container ports; webhooks call /validate and /mutate on the https port', { skip }, () => {
+  const objects = renderKustomize('deploy/base');
+  const service = findOne(objects, 'Service', 'eso-vault-guard');
+  const ports = (service.spec as { ports: { name: string; port: number; targetPort: number }[] }).ports;
+  const https = ports.find((p) => p.name === 'https')!;
+  assert.deepEqual([https.port, https.targetPort], [443, 8443]);
+  const metrics = ports.find((p) => p.name === 'metrics')!;
+  assert.deepEqual([metrics.port, metrics.targetPort], [8080, 8080]);
+  const container = podSpec(objects).containers[0]!;
+  assert.deepEqual(container.ports.map((p) => [p.name, p.containerPort]), [['https', 8443], ['metrics', 8080]]);
+  assert.deepEqual(container.args?.slice(0, 2), ['dist/src/cli/main.js', 'serve']);
+  const selector = (service.spec as { selector: Record<string, string> }).selector;
+  const podLabels = (findOne(objects, 'Deployment').spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+  for (const [k, v] of Object.entries(selector)) assert.equal(podLabels[k], v);
+
+  for (const [kind, path] of [['ValidatingWebhookConfiguration', '/validate'], ['MutatingWebhookConfiguration', '/mutate']] as const) {
+    const hooks = webhooksOf(objects, kind);
+    assert.ok(hooks.length >= 1);
+    for (const h of hooks) {
+      assert.deepEqual(h.clientConfig.service, { name: service.metadata.name, namespace: NS, path, port: 443 });
+      assert.equal(h.matchPolicy, 'Equivalent');
+      assert.equal(h.sideEffects, 'None');
+      assert.deepEqual(h.admissionReviewVersions, ['v1']);
+      assert.equal(h.timeoutSeconds, 5);
+      assert.equal(h.failurePolicy, 'Ignore');
+      for (const r of h.rules) {
+        assert.deepEqual(r.operations, ['CREATE', 'UPDATE']);
+        assert.deepEqual(r.apiGroups, ['external-secrets.io']);
+        assert.deepEqual(r.apiVersions, ['v1', 'v1beta1']);
+        assert.deepEqual([...r.resources].sort(), ['clustersecretstores', 'externalsecrets', 'secretstores']);
+      }
+      assert.deepEqual(h.namespaceSelector.matchExpressions, [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NS] }]);
+      assert.deepEqual(h.objectSelector.matchExpressions, [{ key: 'eso-vault-guard.io/skip', operator: 'NotIn', values: ['true'] }]);
+    }
+  }
+});
+
+test('base: probes, security context, Vault token volume, replicas, PDB', { skip }, () => {
+  const objects = renderKustomize('deploy/base');
+  const deployment = findOne(objects, 'Deployment', 'eso-vault-guard');
+  assert.equal((deployment.spec as { replicas: number }).replicas, 2);
+  const spec = podSpec(objects);
+  assert.equal(spec.serviceAccountName, 'eso-vault-guard');
+  assert.equal(spec.securityContext.runAsNonRoot, true);
+  assert.deepEqual(spec.securityContext.seccompProfile, { type: 'RuntimeDefault' });
+  assert.ok((spec.topologySpreadConstraints ?? []).length >= 1);
+  const c = spec.containers[0]!;
+  assert.deepEqual(c.livenessProbe.httpGet, { path: '/healthz', port: 8080, scheme: 'HTTP' });
+  assert.deepEqual(c.readinessProbe.httpGet, { path: '/readyz', port: 8080, scheme: 'HTTP' });
+  assert.equal(c.securityContext.allowPrivilegeEscalation, false);
+  assert.equal(c.securityContext.readOnlyRootFilesystem, true);
+  assert.equal(c.securityContext.runAsNonRoot, true);
+  assert.deepEqual(c.securityContext.capabilities, { drop: ['ALL'] });
+  assert.ok(c.resources.requests?.cpu && c.resources.requests.memory && c.resources.limits?.memory);
+  const vaultVolume = spec.volumes.find((v) => v.projected)!;
+  const sat = vaultVolume.projected!.sources[0]!.serviceAccountToken!;
+  assert.equal(sat.audience, 'vault');
+  const mount = c.volumeMounts.find((m) => m.name === vaultVolume.name)!;
+  const config = findOne(objects, 'ConfigMap', 'eso-vault-guard-config');
+  const configYaml = (config.data as Record<string, string>)['config.yaml']!;
+  assert.ok(configYaml.includes(`tokenFile: ${mount.mountPath}/${sat.path}`), 'the config reads the projected token');
+  assert.ok(c.args?.includes('/etc/eso-vault-guard/config.yaml'));
+  assert.ok(c.volumeMounts.some((m) => m.mountPath === '/etc/eso-vault-guard'));
+  assert.ok(c.volumeMounts.some((m) => m.mountPath === '/tmp'), 'a writable /tmp with a read-only root');
+  const pdb = findOne(objects, 'PodDisruptionBudget', 'eso-vault-guard');
+  assert.equal((pdb.spec as { minAvailable: number }).minAvailable, 1);
+  assert.equal(findOne(objects, 'Namespace').metadata.name, NS);
+  for (const o of objects) if (!['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'].includes(o.kind)) assert.equal(o.metadata.namespace, NS, `${o.kind} ${o.metadata.name}`);
+});
+
+test('base: RBAC is exactly the documented least privilege', { skip }, () => {
+  const objects = renderKustomize('deploy/base');
+  const norm = (rules: Rule[]) => rules.map((r) => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs, ...(r.resourceNames ? { resourceNames: r.resourceNames } : {}) }));
+  assert.deepEqual(norm(findOne(objects, 'ClusterRole', 'eso-vault-guard').rules as Rule[]), [
+    { apiGroups: ['external-secrets.io'], resources: ['secretstores', 'clustersecretstores'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] },
+    { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['get', 'patch'], resourceNames: ['eso-vault-guard'] },
+    { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+  ]);
+  const role = findOne(objects, 'Role', 'eso-vault-guard');
+  assert.equal(role.metadata.namespace, NS);
+  assert.deepEqual(norm(role.rules as Rule[]), [
+    { apiGroups: [''], resources: ['secrets'], verbs: ['create'] },
+    { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'update'], resourceNames: ['eso-vault-guard-tls'] },
+    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+    { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'update'], resourceNames: ['eso-vault-guard-audit'] },
+  ]);
+  const configYaml = (findOne(objects, 'ConfigMap').data as Record<string, string>)['config.yaml']!;
+  assert.match(configYaml, /tlsSecretName: eso-vault-guard-tls/);
+  assert.match(configYaml, /leaseName: eso-vault-guard-audit/);
+  for (const kind of ['ClusterRoleBinding', 'RoleBinding']) {
+    const b = findOne(objects, kind, 'eso-vault-guard');
+    assert.deepEqual(b.subjects, [{ kind: 'ServiceAccount', name: 'eso-vault-guard', namespace: NS }]);
+  }
+  assert.ok(!objects.some((o) => JSON.stringify(o).includes('system:auth-delegator')), 'auth-delegator stays optional');
+});
+
+test('cert-manager overlay: Certificate for the service names, CA injection, files mounted', { skip }, () => {
+  const objects = renderKustomize('deploy/overlays/cert-manager');
+  const cert = findOne(objects, 'Certificate', 'eso-vault-guard-serving');
+  const certSpec = cert.spec as { secretName: string; dnsNames: string[] };
+  assert.deepEqual(certSpec.dnsNames, ['eso-vault-guard', 'eso-vault-guard.eso-vault-guard', 'eso-vault-guard.eso-vault-guard.svc', 'eso-vault-guard.eso-vault-guard.svc.cluster.local']);
+  findOne(objects, 'Issuer');
+  for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+    assert.equal(findOne(objects, kind).metadata.annotations?.['cert-manager.io/inject-ca-from'], `${NS}/${cert.metadata.name}`);
+  }
+  const spec = podSpec(objects);
+  const c = spec.containers[0]!;
+  const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
+  assert.equal(env.ESO_GUARD_TLS_CERT_FILE, '/etc/eso-vault-guard/tls/tls.crt');
+  assert.equal(env.ESO_GUARD_TLS_KEY_FILE, '/etc/eso-vault-guard/tls/tls.key');
+  assert.ok('ESO_GUARD_NAMESPACE' in env, 'base env kept');
+  const vol = spec.volumes.find((v) => v.secret?.secretName === certSpec.secretName)!;
+  assert.ok(c.volumeMounts.some((m) => m.name === vol.name && m.mountPath === '/etc/eso-vault-guard/tls'));
+});
+
+test('fail-closed overlay: failurePolicy Fail on every webhook and failClosed mode', { skip }, () => {
+  const objects = renderKustomize('deploy/overlays/fail-closed');
+  for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+    for (const h of webhooksOf(objects, kind)) assert.equal(h.failurePolicy, 'Fail');
+  }
+  const env = podSpec(objects).containers[0]!.env ?? [];
+  assert.ok(env.some((e) => e.name === 'ESO_GUARD_FAILURE_MODE' && e.value === 'failClosed'));
+});

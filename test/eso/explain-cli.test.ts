@@ -1,0 +1,85 @@
+// `explain --offline` on every real-world example folder, through the compiled CLI.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SHARED_EXAMPLES_DIR } from '../support/paths.js';
+
+const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+
+function explain(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [MAIN, 'explain', ...args], { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+interface Entry {
+  resource: { kind: string; namespace: string | null; name: string };
+  field: string;
+  referenceKind: string;
+  store: { kind: string; name: string } | null;
+  server: string | null;
+  vaultPath: string | null;
+  capability: string | null;
+  property: string | null;
+  identity: { method: string; authMountPath?: string; verifiable: boolean } | null;
+  problems: { code: string }[];
+}
+
+const folders = readdirSync(SHARED_EXAMPLES_DIR).filter((d) => statSync(join(SHARED_EXAMPLES_DIR, d)).isDirectory());
+
+test('there are example folders to explain', () => {
+  assert.ok(folders.length >= 3);
+});
+
+for (const folder of folders) {
+  test(`explain --offline ${folder} --format json gives sane plans`, () => {
+    const dir = join(SHARED_EXAMPLES_DIR, folder);
+    const r = explain(['--offline', dir, '--format', 'json']);
+    assert.equal(r.status, 0, r.stderr);
+    const entries = JSON.parse(r.stdout) as Entry[];
+    const state = JSON.parse(readFileSync(join(dir, 'vault-state.json'), 'utf8')) as { server: string; mounts: Record<string, unknown>; auth: Record<string, unknown> };
+    const expected = JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as { kind: string; namespace: string | null; name: string }[];
+    for (const e of expected) {
+      assert.ok(entries.some((x) => x.resource.kind === e.kind && x.resource.name === e.name && x.resource.namespace === e.namespace), `${e.kind} ${e.name} explained`);
+    }
+    for (const x of entries) {
+      assert.deepEqual(x.problems.filter((p) => p.code !== 'StoreOutOfScope'), [], `${x.resource.name} ${x.field}`);
+      assert.equal(x.server, state.server);
+      if (x.identity?.authMountPath) assert.ok(`${x.identity.authMountPath}/` in state.auth, `auth mount ${x.identity.authMountPath}`);
+      if (x.resource.kind !== 'ExternalSecret') continue;
+      assert.ok(x.store, 'store resolved');
+      assert.equal(x.capability, 'read');
+      const logical = (x.vaultPath ?? '').replace(/^\/v1\//, '');
+      assert.ok(Object.keys(state.mounts).some((m) => logical.startsWith(m)), `${x.vaultPath} under a mount`);
+      assert.ok(x.identity, 'identity planned');
+    }
+  });
+}
+
+test('text format, stdin input and the controller ServiceAccount option', () => {
+  const manifest = [
+    'apiVersion: external-secrets.io/v1',
+    'kind: SecretStore',
+    'metadata: {name: vault, namespace: app}',
+    'spec: {provider: {vault: {server: "https://v:8200", path: secret, auth: {kubernetes: {role: r}}}}}',
+    '---',
+    'apiVersion: external-secrets.io/v1',
+    'kind: ExternalSecret',
+    'metadata: {name: es, namespace: app}',
+    'spec: {secretStoreRef: {name: vault}, data: [{secretKey: k, remoteRef: {key: app, property: data.password}}]}',
+  ].join('\n');
+  const r = explain(['--offline', '-', '--controller-sa', 'eso-system/eso'], manifest);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /GET \/v1\/secret\/data\/app/);
+  assert.match(r.stdout, /ServiceAccount eso-system\/eso \(controller/);
+  assert.match(r.stdout, /data-prefix-property/);
+});
+
+test('usage errors exit 2', () => {
+  assert.equal(explain(['/nonexistent', '--offline']).status, 2);
+  assert.equal(explain([SHARED_EXAMPLES_DIR]).status, 2);
+  assert.equal(explain(['--offline', SHARED_EXAMPLES_DIR, '--format', 'xml']).status, 2);
+  assert.equal(explain(['--offline', '-'], 'a: [').status, 2);
+});

@@ -1,0 +1,50 @@
+// The API double must behave like the API server where the product relies on it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { request } from 'node:https';
+import { startKubeDouble, type KubeDouble } from '../support/kube-double.js';
+
+async function call(double: KubeDouble, method: string, path: string, body?: unknown, contentType = 'application/json', token = double.token): Promise<{ status: number; body: Record<string, unknown> }> {
+  const url = new URL(path, double.url);
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method, ca: double.caPem, headers: { authorization: `Bearer ${token}`, 'content-type': contentType } }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || '{}') as Record<string, unknown> }));
+    });
+    req.on('error', reject);
+    req.end(body === undefined ? undefined : JSON.stringify(body));
+  });
+}
+
+test('auth, create/409, update with stale resourceVersion/409, merge and json patch, discovery', async () => {
+  const double = await startKubeDouble({ esoVersions: ['v1beta1'] });
+  try {
+    assert.equal((await call(double, 'GET', '/api/v1/namespaces', undefined, 'application/json', 'wrong')).status, 401);
+    const secret = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 's' }, data: { a: 'YQ==' } };
+    const created = await call(double, 'POST', '/api/v1/namespaces/ns/secrets', secret);
+    assert.equal(created.status, 201);
+    assert.equal((await call(double, 'POST', '/api/v1/namespaces/ns/secrets', secret)).body.reason, 'AlreadyExists');
+    const rv = (created.body.metadata as { resourceVersion: string }).resourceVersion;
+    const updated = await call(double, 'PUT', '/api/v1/namespaces/ns/secrets/s', { ...secret, metadata: { name: 's', resourceVersion: rv }, data: { a: 'Yg==' } });
+    assert.equal(updated.status, 200);
+    const stale = await call(double, 'PUT', '/api/v1/namespaces/ns/secrets/s', { ...secret, metadata: { name: 's', resourceVersion: rv } });
+    assert.deepEqual([stale.status, stale.body.reason], [409, 'Conflict']);
+
+    double.apply({ apiVersion: 'admissionregistration.k8s.io/v1', kind: 'ValidatingWebhookConfiguration', metadata: { name: 'w' }, webhooks: [{ name: 'a', clientConfig: {} }] });
+    const merged = await call(double, 'PATCH', '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/w', { metadata: { labels: { x: 'y' } } }, 'application/merge-patch+json');
+    assert.deepEqual((merged.body.metadata as { labels: unknown }).labels, { x: 'y' });
+    const patched = await call(double, 'PATCH', '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/w',
+      [{ op: 'test', path: '/webhooks/0/name', value: 'a' }, { op: 'add', path: '/webhooks/0/clientConfig/caBundle', value: 'Q0E=' }], 'application/json-patch+json');
+    assert.equal((patched.body.webhooks as { clientConfig: { caBundle: string } }[])[0]!.clientConfig.caBundle, 'Q0E=');
+    const failedTest = await call(double, 'PATCH', '/apis/admissionregistration.k8s.io/v1/validatingwebhookconfigurations/w', [{ op: 'test', path: '/webhooks/0/name', value: 'b' }], 'application/json-patch+json');
+    assert.equal(failedTest.status, 422);
+
+    assert.equal((await call(double, 'GET', '/apis/external-secrets.io/v1')).status, 404);
+    assert.equal((await call(double, 'GET', '/apis/external-secrets.io/v1beta1')).status, 200);
+    assert.equal((await call(double, 'GET', '/apis/external-secrets.io/v1/secretstores')).status, 404);
+    assert.ok(double.requests.some((r) => r.method === 'PATCH' && r.contentType === 'application/json-patch+json'));
+  } finally {
+    await double.close();
+  }
+});

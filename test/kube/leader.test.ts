@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createLeaderElector, type LeaderElector } from '../../src/kube/index.js';
+import { startKubeDouble } from '../support/kube-double.js';
+import { waitFor } from '../support/kube-wait.js';
+
+const leaseOpts = { namespace: 'eso-vault-guard', name: 'eso-vault-guard-audit', leaseDurationMs: 1000, renewMs: 100 };
+
+test('two electors: exactly one leads; the other takes over after the first stops', async () => {
+  const double = await startKubeDouble();
+  const a = createLeaderElector(double.kubeConfig, { ...leaseOpts, identity: 'pod-a' });
+  const b = createLeaderElector(double.kubeConfig, { ...leaseOpts, identity: 'pod-b' });
+  try {
+    const changes: boolean[] = [];
+    a.onChange((l) => changes.push(l));
+    a.start();
+    b.start();
+    await waitFor('a leader', () => a.isLeader() || b.isLeader());
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(Number(a.isLeader()) + Number(b.isLeader()), 1, 'exactly one leader');
+    const [leader, follower]: LeaderElector[] = a.isLeader() ? [a, b] : [b, a];
+    const lease = double.get('coordination.k8s.io/v1', 'Lease', leaseOpts.name, leaseOpts.namespace);
+    assert.equal((lease?.spec as { holderIdentity: string }).holderIdentity, a.isLeader() ? 'pod-a' : 'pod-b');
+    await leader.stop();
+    assert.equal(leader.isLeader(), false);
+    await waitFor('follower takes over', () => follower.isLeader(), 5000);
+    const after = double.get('coordination.k8s.io/v1', 'Lease', leaseOpts.name, leaseOpts.namespace);
+    assert.equal((after?.spec as { leaseTransitions: number }).leaseTransitions, 1);
+  } finally {
+    await a.stop();
+    await b.stop();
+    await double.close();
+  }
+});
+
+test('a lease whose holder stopped renewing is taken once it expires', async () => {
+  const double = await startKubeDouble();
+  const now = new Date().toISOString().replace('Z', '000Z');
+  double.apply({
+    apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: leaseOpts.name, namespace: leaseOpts.namespace },
+    spec: { holderIdentity: 'crashed-pod', leaseDurationSeconds: 1, renewTime: now, acquireTime: now, leaseTransitions: 3 },
+  });
+  const b = createLeaderElector(double.kubeConfig, { ...leaseOpts, identity: 'pod-b' });
+  try {
+    b.start();
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(b.isLeader(), false, 'the lease is still valid');
+    await waitFor('takes the expired lease', () => b.isLeader(), 5000);
+    const lease = double.get('coordination.k8s.io/v1', 'Lease', leaseOpts.name, leaseOpts.namespace);
+    assert.equal((lease?.spec as { holderIdentity: string }).holderIdentity, 'pod-b');
+    assert.equal((lease?.spec as { leaseTransitions: number }).leaseTransitions, 4);
+  } finally {
+    await b.stop();
+    await double.close();
+  }
+});

@@ -1,0 +1,460 @@
+// A small Kubernetes API server double: real HTTPS on 127.0.0.1 (its own CA in the kubeconfig), bearer-token auth, the subset of
+// the API eso-vault-guard calls (discovery, list, watch, get, create, replace, patch, delete), so
+// @kubernetes/client-node is exercised for real. No product logic lives here.
+import '../../src/kube/node-compat.js';
+import { createServer } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { generate } from 'selfsigned';
+import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
+import { KubeConfig } from '@kubernetes/client-node';
+import { applyJsonPatch, applyMergePatch, JsonPatchError } from './kube-patch.js';
+
+export type KubeObject = {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { name?: string; namespace?: string; resourceVersion?: string; uid?: string; labels?: Record<string, string>; [k: string]: unknown };
+  [k: string]: unknown;
+};
+
+interface ResourceType {
+  group: string; // '' for core
+  versions: string[];
+  plural: string;
+  kind: string;
+  namespaced: boolean;
+}
+
+const ESO_GROUP = 'external-secrets.io';
+
+function resourceTypes(esoVersions: string[]): ResourceType[] {
+  return [
+    { group: '', versions: ['v1'], plural: 'namespaces', kind: 'Namespace', namespaced: false },
+    { group: '', versions: ['v1'], plural: 'secrets', kind: 'Secret', namespaced: true },
+    { group: '', versions: ['v1'], plural: 'events', kind: 'Event', namespaced: true },
+    { group: 'coordination.k8s.io', versions: ['v1'], plural: 'leases', kind: 'Lease', namespaced: true },
+    { group: 'admissionregistration.k8s.io', versions: ['v1'], plural: 'validatingwebhookconfigurations', kind: 'ValidatingWebhookConfiguration', namespaced: false },
+    { group: 'admissionregistration.k8s.io', versions: ['v1'], plural: 'mutatingwebhookconfigurations', kind: 'MutatingWebhookConfiguration', namespaced: false },
+    { group: ESO_GROUP, versions: esoVersions, plural: 'secretstores', kind: 'SecretStore', namespaced: true },
+    { group: ESO_GROUP, versions: esoVersions, plural: 'clustersecretstores', kind: 'ClusterSecretStore', namespaced: false },
+    { group: ESO_GROUP, versions: esoVersions, plural: 'externalsecrets', kind: 'ExternalSecret', namespaced: true },
+  ];
+}
+
+export interface KubeRequestLogEntry {
+  method: string;
+  path: string;
+  query: Record<string, string>;
+  contentType?: string;
+  status: number;
+}
+
+export interface WatchEvent {
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  rv: number;
+  typeKey: string;
+  object: KubeObject;
+}
+
+export interface KubeDoubleOptions {
+  /** ESO versions served (default both v1 and v1beta1; ['v1beta1'] for an older ESO). */
+  esoVersions?: string[];
+  token?: string;
+  /** Objects present at start. */
+  objects?: KubeObject[];
+}
+
+export interface KubeDouble {
+  url: string;
+  kubeConfig: KubeConfig;
+  /** PEM CA that signed the double's serving certificate (also in the kubeconfig). */
+  caPem: string;
+  kubeconfigYaml: string;
+  token: string;
+  requests: KubeRequestLogEntry[];
+  /** Create or replace an object (watchers see ADDED/MODIFIED); returns the stored copy. */
+  apply(obj: KubeObject): KubeObject;
+  /** Delete an object; watchers see DELETED. */
+  remove(apiVersion: string, kind: string, name: string, namespace?: string): boolean;
+  get(apiVersion: string, kind: string, name: string, namespace?: string): KubeObject | undefined;
+  list(apiVersion: string, kind: string, namespace?: string): KubeObject[];
+  /** End every open watch stream (the client sees a clean close). */
+  dropWatches(): void;
+  /** The next watch gets a 410: as an ERROR event (like the API server) or as an HTTP 410. */
+  forceNextWatch410(how?: 'event' | 'http', path?: string): void;
+  /** Forget the event history: any watch from an older resourceVersion gets 410 Gone. */
+  compact(): void;
+  /** The next `count` requests matching method and path (a string is a prefix) get `status` (a Status body). */
+  failNext(method: string, path: string | RegExp, status: number, count?: number): void;
+  openWatchCount(): number;
+  currentResourceVersion(): number;
+  close(): Promise<void>;
+}
+
+interface OpenWatch {
+  typeKey: string;
+  namespace?: string;
+  res: ServerResponse;
+}
+
+function status(code: number, reason: string, message: string): Record<string, unknown> {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+}
+
+function clone<T>(v: T): T {
+  return structuredClone(v);
+}
+
+async function doubleCertificate(): Promise<{ key: string; cert: string; ca: string }> {
+  const now = new Date();
+  const notAfterDate = new Date(now.getTime() + 24 * 3600 * 1000);
+  const ca = await generate([{ name: 'commonName', value: 'kube-double-ca' }], {
+    keyType: 'ec', algorithm: 'sha256', notBeforeDate: new Date(now.getTime() - 60_000), notAfterDate,
+    extensions: [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true }],
+  });
+  const leaf = await generate([{ name: 'commonName', value: 'kube-double' }], {
+    keyType: 'ec', algorithm: 'sha256', notBeforeDate: new Date(now.getTime() - 60_000), notAfterDate, ca: { key: ca.private, cert: ca.cert },
+    extensions: [
+      { name: 'basicConstraints', cA: false, critical: true },
+      { name: 'keyUsage', digitalSignature: true, critical: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] },
+    ],
+  });
+  return { key: leaf.private, cert: leaf.cert, ca: ca.cert };
+}
+
+export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<KubeDouble> {
+  const esoVersions = opts.esoVersions ?? ['v1', 'v1beta1'];
+  const types = resourceTypes(esoVersions);
+  const token = opts.token ?? `kube-double-${randomUUID()}`;
+  const typeKeyOf = (t: ResourceType) => `${t.group}/${t.plural}`;
+  const store = new Map<string, KubeObject>(); // typeKey|namespace|name
+  let history: WatchEvent[] = [];
+  let compactedBelow = 0;
+  let rv = 1000;
+  const watches = new Set<OpenWatch>();
+  const requests: KubeRequestLogEntry[] = [];
+  let next410: { how: 'event' | 'http'; path?: string } | undefined;
+  const failures: { method: string; path: string | RegExp; status: number; count: number }[] = [];
+
+  const objKey = (typeKey: string, ns: string | undefined, name: string) => `${typeKey}|${ns ?? ''}|${name}`;
+  const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.split('/')[0]! : '');
+  const typeByKind = (apiVersion: string, kind: string): ResourceType => {
+    const group = groupOf(apiVersion);
+    const t = types.find((x) => x.group === group && x.kind === kind);
+    if (!t) throw new Error(`kube double: unknown kind ${apiVersion} ${kind}`);
+    return t;
+  };
+
+  function emit(type: WatchEvent['type'], t: ResourceType, obj: KubeObject): void {
+    const event: WatchEvent = { type, rv: Number(obj.metadata.resourceVersion), typeKey: typeKeyOf(t), object: clone(obj) };
+    history.push(event);
+    for (const w of watches) {
+      if (w.typeKey !== event.typeKey) continue;
+      if (w.namespace !== undefined && w.namespace !== obj.metadata.namespace) continue;
+      writeEvent(w.res, event, t);
+    }
+  }
+
+  function asVersion(obj: KubeObject, t: ResourceType, version?: string): KubeObject {
+    const out = clone(obj);
+    const v = version && t.versions.includes(version) ? version : t.versions[0];
+    out.apiVersion = t.group ? `${t.group}/${v}` : v;
+    out.kind = t.kind;
+    return out;
+  }
+
+  function writeEvent(res: ServerResponse, e: WatchEvent, t: ResourceType, version?: string): void {
+    res.write(`${JSON.stringify({ type: e.type, object: asVersion(e.object, t, version) })}\n`);
+  }
+
+  function put(t: ResourceType, obj: KubeObject): { stored: KubeObject; created: boolean } {
+    const name = obj.metadata.name!;
+    const key = objKey(typeKeyOf(t), t.namespaced ? obj.metadata.namespace : undefined, name);
+    const existing = store.get(key);
+    const stored = clone(obj);
+    stored.metadata.resourceVersion = String(++rv);
+    stored.metadata.uid = existing?.metadata.uid ?? obj.metadata.uid ?? randomUUID();
+    stored.metadata.creationTimestamp = existing?.metadata.creationTimestamp ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+    if (!t.namespaced) delete stored.metadata.namespace;
+    store.set(key, stored);
+    emit(existing ? 'MODIFIED' : 'ADDED', t, stored);
+    return { stored, created: !existing };
+  }
+
+  function del(t: ResourceType, name: string, ns: string | undefined): KubeObject | undefined {
+    const key = objKey(typeKeyOf(t), t.namespaced ? ns : undefined, name);
+    const existing = store.get(key);
+    if (!existing) return undefined;
+    store.delete(key);
+    const gone = clone(existing);
+    gone.metadata.resourceVersion = String(++rv);
+    emit('DELETED', t, gone);
+    return gone;
+  }
+
+  function listOf(t: ResourceType, ns?: string): KubeObject[] {
+    const prefix = `${typeKeyOf(t)}|`;
+    return [...store.entries()]
+      .filter(([k, o]) => k.startsWith(prefix) && (ns === undefined || o.metadata.namespace === ns))
+      .map(([, o]) => o);
+  }
+
+  for (const o of opts.objects ?? []) put(typeByKind(o.apiVersion ?? 'v1', o.kind ?? ''), o);
+
+  function discovery(pathname: string): unknown | undefined {
+    if (pathname === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] };
+    const groups = [...new Set(types.filter((t) => t.group).map((t) => t.group))];
+    if (pathname === '/apis') {
+      return {
+        kind: 'APIGroupList', apiVersion: 'v1',
+        groups: groups.map((g) => {
+          const versions = types.find((t) => t.group === g)!.versions;
+          return { name: g, versions: versions.map((v) => ({ groupVersion: `${g}/${v}`, version: v })), preferredVersion: { groupVersion: `${g}/${versions[0]}`, version: versions[0] } };
+        }),
+      };
+    }
+    const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/.exec(pathname);
+    if (!m) return undefined;
+    const group = m[1] ? '' : m[2]!;
+    const version = m[1] ?? m[3]!;
+    const served = types.filter((t) => t.group === group && t.versions.includes(version));
+    if (served.length === 0) return null; // 404
+    return {
+      kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version,
+      resources: served.map((t) => ({ name: t.plural, singularName: t.kind.toLowerCase(), namespaced: t.namespaced, kind: t.kind, verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] })),
+    };
+  }
+
+  interface Target { t: ResourceType; version: string; namespace?: string; name?: string }
+  function route(pathname: string): Target | undefined {
+    const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))\/(.+)$/.exec(pathname);
+    if (!m) return undefined;
+    const group = m[1] ? '' : m[2]!;
+    const version = m[1] ?? m[3]!;
+    const segs = m[4]!.split('/').map(decodeURIComponent);
+    let namespace: string | undefined;
+    let plural: string;
+    let name: string | undefined;
+    if (segs[0] === 'namespaces' && segs.length >= 3) {
+      namespace = segs[1];
+      plural = segs[2]!;
+      name = segs[3];
+      if (segs.length > 4) return undefined;
+    } else {
+      plural = segs[0]!;
+      name = segs[1];
+      if (segs.length > 2) return undefined;
+    }
+    const t = types.find((x) => x.group === group && x.plural === plural && x.versions.includes(version));
+    if (!t) return undefined;
+    if (t.namespaced === false && namespace !== undefined) return undefined;
+    return { t, version, namespace, name };
+  }
+
+  async function readBody(req: IncomingMessage): Promise<string> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  function startWatch(res: ServerResponse, target: Target, query: URLSearchParams): void {
+    const from = query.get('resourceVersion') ?? '';
+    const typeKey = typeKeyOf(target.t);
+    const timeoutSeconds = Number(query.get('timeoutSeconds') ?? '0');
+    const forced = next410 && (next410.path === undefined || next410.path === res.req.url?.split('?')[0]) ? next410.how : undefined;
+    if (forced) next410 = undefined;
+    if (forced === 'http') {
+      res.writeHead(410, { 'content-type': 'application/json' }).end(JSON.stringify(status(410, 'Expired', 'too old resource version')));
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/json', 'transfer-encoding': 'chunked' });
+    const fromRv = from === '' || from === '0' ? undefined : Number(from);
+    if (forced === 'event' || (fromRv !== undefined && fromRv < compactedBelow)) {
+      res.write(`${JSON.stringify({ type: 'ERROR', object: status(410, 'Expired', `too old resource version: ${from} (${compactedBelow})`) })}\n`);
+      res.end();
+      return;
+    }
+    if (fromRv === undefined) {
+      for (const o of listOf(target.t, target.namespace)) {
+        writeEvent(res, { type: 'ADDED', rv: Number(o.metadata.resourceVersion), typeKey, object: o }, target.t, target.version);
+      }
+    } else {
+      for (const e of history) {
+        if (e.typeKey === typeKey && e.rv > fromRv && (target.namespace === undefined || e.object.metadata.namespace === target.namespace)) {
+          writeEvent(res, e, target.t, target.version);
+        }
+      }
+    }
+    const w: OpenWatch = { typeKey, namespace: target.namespace, res };
+    watches.add(w);
+    let timer: NodeJS.Timeout | undefined;
+    if (timeoutSeconds > 0) timer = setTimeout(() => res.end(), timeoutSeconds * 1000);
+    res.on('close', () => {
+      watches.delete(w);
+      if (timer) clearTimeout(timer);
+    });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
+    const url = new URL(req.url ?? '/', 'http://double');
+    const method = req.method ?? 'GET';
+    const send = (code: number, body: unknown): number => {
+      res.writeHead(code, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+      return code;
+    };
+    if (req.headers.authorization !== `Bearer ${token}`) return send(401, status(401, 'Unauthorized', 'Unauthorized'));
+    const failure = failures.find((f) => f.method === method && f.count > 0 && (typeof f.path === 'string' ? url.pathname.startsWith(f.path) : f.path.test(url.pathname)));
+    if (failure) {
+      failure.count -= 1;
+      return send(failure.status, status(failure.status, 'Injected', `injected failure ${failure.status}`));
+    }
+    if (method === 'GET') {
+      const d = discovery(url.pathname);
+      if (d === null) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+      if (d !== undefined) return send(200, d);
+    }
+    const target = route(url.pathname);
+    if (!target) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
+    const { t, version, namespace, name } = target;
+    const key = name === undefined ? undefined : objKey(typeKeyOf(t), t.namespaced ? namespace : undefined, name);
+    const notFound = () => send(404, status(404, 'NotFound', `${t.plural}${t.group ? `.${t.group}` : ''} "${name}" not found`));
+
+    if (method === 'GET' && name === undefined) {
+      if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
+        startWatch(res, target, url.searchParams);
+        return res.statusCode;
+      }
+      const items = listOf(t, namespace).map((o) => asVersion(o, t, version));
+      for (const i of items) { delete i.apiVersion; delete i.kind; }
+      return send(200, { apiVersion: t.group ? `${t.group}/${version}` : version, kind: `${t.kind}List`, metadata: { resourceVersion: String(rv) }, items });
+    }
+    if (method === 'GET') {
+      const o = store.get(key!);
+      return o ? send(200, asVersion(o, t, version)) : notFound();
+    }
+    if (method === 'DELETE') {
+      const gone = del(t, name!, namespace);
+      return gone ? send(200, asVersion(gone, t, version)) : notFound();
+    }
+    let body: KubeObject;
+    const text = await readBody(req);
+    const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+    if (method === 'PATCH') {
+      const existing = store.get(key!);
+      if (!existing) return notFound();
+      let patched: unknown;
+      try {
+        const patch = JSON.parse(text) as unknown;
+        if (contentType === 'application/json-patch+json') patched = applyJsonPatch(asVersion(existing, t, version), patch);
+        else if (contentType === 'application/merge-patch+json' || contentType === 'application/strategic-merge-patch+json') patched = applyMergePatch(asVersion(existing, t, version), patch);
+        else return send(415, status(415, 'UnsupportedMediaType', `unsupported patch type ${contentType}`));
+      } catch (err) {
+        if (err instanceof JsonPatchError) return send(422, status(422, 'Invalid', err.message));
+        return send(400, status(400, 'BadRequest', (err as Error).message));
+      }
+      const p = patched as KubeObject;
+      p.metadata = { ...p.metadata, name: existing.metadata.name, namespace: existing.metadata.namespace };
+      return send(200, asVersion(put(t, p).stored, t, version));
+    }
+    try {
+      body = JSON.parse(text) as KubeObject;
+    } catch {
+      return send(400, status(400, 'BadRequest', 'body is not JSON'));
+    }
+    body.metadata ??= {};
+    if (t.namespaced) body.metadata.namespace = namespace;
+    if (method === 'POST' && name === undefined) {
+      if (!body.metadata.name && typeof body.metadata.generateName === 'string') body.metadata.name = `${body.metadata.generateName}${randomUUID().slice(0, 5)}`;
+      if (!body.metadata.name) return send(422, status(422, 'Invalid', 'metadata.name: Required value'));
+      if (store.has(objKey(typeKeyOf(t), t.namespaced ? namespace : undefined, body.metadata.name))) {
+        return send(409, status(409, 'AlreadyExists', `${t.plural} "${body.metadata.name}" already exists`));
+      }
+      delete body.metadata.resourceVersion;
+      delete body.metadata.uid;
+      return send(201, asVersion(put(t, body).stored, t, version));
+    }
+    if (method === 'PUT' && name !== undefined) {
+      const existing = store.get(key!);
+      if (!existing) return notFound();
+      if (body.metadata.name !== name) return send(400, status(400, 'BadRequest', 'the name of the object does not match the name on the URL'));
+      const given = body.metadata.resourceVersion;
+      if (given !== undefined && given !== '' && given !== existing.metadata.resourceVersion) {
+        return send(409, status(409, 'Conflict', `Operation cannot be fulfilled on ${t.plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`));
+      }
+      return send(200, asVersion(put(t, body).stored, t, version));
+    }
+    return send(405, status(405, 'MethodNotAllowed', `${method} is not supported`));
+  }
+
+  const tls = await doubleCertificate();
+  const server = createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://double');
+    const entry: KubeRequestLogEntry = {
+      method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams),
+      contentType: req.headers['content-type'], status: 0,
+    };
+    requests.push(entry);
+    handle(req, res).then(
+      (code) => { entry.status = code; },
+      (err: unknown) => {
+        entry.status = 500;
+        if (!res.headersSent) res.writeHead(500).end(JSON.stringify(status(500, 'InternalError', String(err))));
+      },
+    );
+  });
+  // Every socket is tracked so close() ends even a connection still in its TLS handshake.
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (socket: import('node:net').Socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `https://127.0.0.1:${port}`;
+  const kubeconfigYaml = [
+    'apiVersion: v1', 'kind: Config', 'current-context: double',
+    'clusters:', '- name: double', '  cluster:', `    server: ${url}`,
+    `    certificate-authority-data: ${Buffer.from(tls.ca).toString('base64')}`,
+    'users:', '- name: tester', '  user:', `    token: ${token}`,
+    'contexts:', '- name: double', '  context:', '    cluster: double', '    user: tester', '    namespace: default', '',
+  ].join('\n');
+  const kubeConfig = new KubeConfig();
+  kubeConfig.loadFromString(kubeconfigYaml);
+
+  return {
+    url, kubeConfig, kubeconfigYaml, token, requests, caPem: tls.ca,
+    apply: (obj) => clone(put(typeByKind(obj.apiVersion ?? 'v1', obj.kind ?? ''), obj).stored),
+    remove: (apiVersion, kind, name, namespace) => del(typeByKind(apiVersion, kind), name, namespace) !== undefined,
+    get: (apiVersion, kind, name, namespace) => {
+      const t = typeByKind(apiVersion, kind);
+      const o = store.get(objKey(typeKeyOf(t), t.namespaced ? namespace : undefined, name));
+      return o ? asVersion(o, t, apiVersion.split('/').pop()) : undefined;
+    },
+    list: (apiVersion, kind, namespace) => {
+      const t = typeByKind(apiVersion, kind);
+      return listOf(t, namespace).map((o) => asVersion(o, t, apiVersion.split('/').pop()));
+    },
+    dropWatches: () => {
+      for (const w of watches) w.res.end();
+      watches.clear();
+    },
+    forceNextWatch410: (how = 'event', path) => { next410 = { how, path }; },
+    compact: () => {
+      compactedBelow = rv;
+      history = [];
+    },
+    failNext: (method, path, code, count = 1) => { failures.push({ method, path, status: code, count }); },
+    openWatchCount: () => watches.size,
+    currentResourceVersion: () => rv,
+    close: async () => {
+      for (const w of watches) w.res.destroy();
+      watches.clear();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,12 @@
+// Polling helper for tests of asynchronous Kubernetes behaviour: waits until a condition holds,
+// failing with the description after a generous deadline (not a timing assertion).
+export async function waitFor(description: string, condition: () => boolean | Promise<boolean>, timeoutMs = 8000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for: ${description}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export const FAST_BACKOFF = { initialMs: 20, maxMs: 200 };
