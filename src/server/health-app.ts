@@ -12,6 +12,8 @@ export interface HealthServerOptions {
   readinessChecks: ReadinessCheck[];
   /** A check that hangs counts as not ready after this long. */
   checkTimeoutMs?: number;
+  /** The background audit's latest report (GET /report); undefined when this replica does not audit. */
+  auditReport?: () => unknown;
 }
 
 export interface ReadinessReport {
@@ -51,6 +53,13 @@ export function createHealthServer(opts: HealthServerOptions): FastifyInstance {
     if (!report.ready) {
       const waiting = report.checks.filter((c) => !c.ready).map((c) => `${c.name}: ${c.reason}`);
       return reply.code(503).type('application/json').send({ ...report, message: `not ready: ${waiting.join('; ')}` });
+    }
+    return reply.type('application/json').send(report);
+  });
+  app.get('/report', async (_request, reply) => {
+    const report = opts.auditReport?.();
+    if (report === undefined) {
+      return reply.code(404).type('application/json').send({ message: 'no audit report on this replica: the audit is disabled, has not finished a pass yet, or another replica holds the audit Lease' });
     }
     return reply.type('application/json').send(report);
   });

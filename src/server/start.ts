@@ -26,6 +26,7 @@ export async function startServers(opts: AdmissionServerOptions): Promise<Runnin
     logger,
     registry: opts.registry,
     readinessChecks: [tlsCheck, ...(opts.readinessChecks ?? [])],
+    ...(opts.auditReport ? { auditReport: opts.auditReport } : {}),
   });
   const webhook = createAdmissionServer(opts);
   try {

@@ -32,6 +32,8 @@ export interface AdmissionServerOptions {
   handlers?: AdmissionHandlers;
   /** Used by startServers for /readyz; the webhook app itself ignores them. */
   readinessChecks?: ReadinessCheck[];
+  /** Served as GET /report on the health port (the background audit's latest report). */
+  auditReport?: () => unknown;
   tls: TlsSource;
 }
 
