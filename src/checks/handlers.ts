@@ -21,6 +21,11 @@ export interface HandlerDeps {
   defaultAudiences: string[];
   /** The webhook always answers with the store's identity; `operator` is for the check CLI. */
   trust?: Trust;
+  /**
+   * Makes sure `lookup` holds the stores `obj` references (the server reads cache misses from the
+   * API). A rejection means the stores cannot be known: the check counts as not done.
+   */
+  prefetchStores?: (obj: unknown, deadlineAtMs: number) => Promise<void>;
   /** Called with every check result (audit logs, /report, metrics). */
   onResult?: (result: CheckResult, request: AdmissionRequest, decision: AdmissionDecision) => void;
 }
@@ -52,10 +57,33 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
     audience: { defaultAudiences: deps.defaultAudiences },
     trust: deps.trust ?? 'store-identity',
   });
+  /** Undefined when the stores are known; else a result that says the check could not run. */
+  const prefetch = async (obj: unknown, deadlineAtMs: number): Promise<CheckResult | undefined> => {
+    if (!deps.prefetchStores) return undefined;
+    try {
+      await deps.prefetchStores(obj, deadlineAtMs);
+      return undefined;
+    } catch (err) {
+      const meta = (obj as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown; annotations?: unknown } } | null) ?? {};
+      const annotations = (meta.metadata?.annotations && typeof meta.metadata.annotations === 'object' ? meta.metadata.annotations : {}) as Record<string, string>;
+      return {
+        findings: [],
+        couldNotCheck: [{ reason: `the referenced store could not be read from the Kubernetes API (${err instanceof Error ? err.message : String(err)})` }],
+        resource: {
+          kind: typeof meta.kind === 'string' ? meta.kind : '',
+          name: typeof meta.metadata?.name === 'string' ? meta.metadata.name : '',
+          ...(typeof meta.metadata?.namespace === 'string' ? { namespace: meta.metadata.namespace } : {}),
+        },
+        annotations,
+      };
+    }
+  };
   return {
     async validate(request, ctx) {
       if (needsNoCheck(request)) return ALLOW;
-      const result = await checkObject(objectOf(request), context(ctx.deadlineAtMs));
+      const obj = objectOf(request);
+      const storesUnknown = await prefetch(obj, ctx.deadlineAtMs);
+      const result = storesUnknown ?? (await checkObject(obj, context(ctx.deadlineAtMs)));
       const namespace = result.resource.namespace;
       const namespaceLabels = namespace ? deps.lookup.namespaceLabels(namespace) : undefined;
       const decision = decide(result, { mode: deps.mode, failureMode: deps.failureMode, ...(namespaceLabels ? { namespaceLabels } : {}) });
@@ -65,6 +93,8 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
     async mutate(request, ctx) {
       if (needsNoCheck(request)) return ALLOW;
       const obj = objectOf(request);
+      // Without the stores nothing is certain, so nothing is filled.
+      if (await prefetch(obj, ctx.deadlineAtMs)) return ALLOW;
       const facts = await gatherMutationFacts(obj, { facts: deps.facts, lookup: deps.lookup, deadlineAtMs: ctx.deadlineAtMs });
       const { patch, notes } = computePatch(obj, facts);
       // The patch applies to the request's object; a namespace we filled in ourselves is not part of it.

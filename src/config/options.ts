@@ -118,6 +118,24 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
       'Global default: enforce denies broken manifests; warn admits them with warnings; audit admits them silently and only logs. The namespace label or object annotation eso-vault-guard.io/mode overrides it.',
   },
   {
+    name: 'checks.defaultAudiences',
+    env: 'ESO_GUARD_DEFAULT_AUDIENCES',
+    default: ['https://kubernetes.default.svc.cluster.local'],
+    envType: 'list',
+    schema: { type: 'array', minItems: 1, items: { type: 'string', minLength: 1 } },
+    description:
+      "The audiences the API server puts into a ServiceAccount token requested without audiences (its --api-audiences; the issuer URL by default, e.g. https://kubernetes.default.svc on EKS). Role audience checks compare against them when a store names no audiences.",
+  },
+  {
+    name: 'checks.controllerServiceAccount',
+    env: 'ESO_GUARD_CONTROLLER_SERVICE_ACCOUNT',
+    default: 'external-secrets/external-secrets',
+    envType: 'string',
+    schema: { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' },
+    description:
+      "namespace/name of ESO's controller ServiceAccount: the identity a ClusterSecretStore's kubernetes/jwt auth presents when it names no serviceAccountRef.",
+  },
+  {
     name: 'log.level',
     env: 'ESO_GUARD_LOG_LEVEL',
     default: 'info',
@@ -128,7 +146,7 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
 ];
 
 /** Sections whose content other modules validate; here they only have to be objects. */
-export const OPEN_SECTIONS = ['vault', 'kube', 'checks', 'audit'] as const;
+export const OPEN_SECTIONS = ['vault', 'kube', 'audit'] as const;
 
 /** Environment variable naming the YAML configuration file. */
 export const CONFIG_FILE_ENV = 'ESO_GUARD_CONFIG';

@@ -31,6 +31,12 @@ export interface LogConfig {
   level: LogLevel;
 }
 
+export interface ChecksConfig {
+  defaultAudiences: string[];
+  /** `namespace/name` */
+  controllerServiceAccount: string;
+}
+
 export interface GuardConfig {
   server: ServerConfig;
   tls: TlsConfig;
@@ -38,7 +44,7 @@ export interface GuardConfig {
   log: LogConfig;
   vault: Record<string, unknown>;
   kube: Record<string, unknown>;
-  checks: Record<string, unknown>;
+  checks: ChecksConfig;
   audit: Record<string, unknown>;
 }
 

@@ -1,7 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startKubeDouble } from '../support/kube-double.js';
+import { startVaultDouble, webhookVaultConfig } from '../support/vault-double.js';
+import { OWN_EXAMPLES_DIR } from '../support/paths.js';
 
 // The compiled CLI next to this compiled test (works from any dist-* folder).
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -27,8 +33,25 @@ test('serve with a bad setting exits 2 naming the field', () => {
   assert.match(res.stderr, /admission\.failureMode must be one of failOpen, failClosed \(got "open"\); set by ESO_GUARD_FAILURE_MODE/);
 });
 
-test('serve starts, says where it listens, and stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--metrics-port', '0'], {
+test('serve without Kubernetes access exits 2 and says how to give it', () => {
+  const res = spawnSync(process.execPath, [MAIN, 'serve', '--port', '0', '--metrics-port', '0'], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'no-kube-')), ESO_GUARD_CONFIG: '' },
+  });
+  assert.equal(res.status, 2, res.stderr);
+  assert.match(res.stderr, /serve needs the Kubernetes API .*--kubeconfig/);
+});
+
+test('serve starts against Kubernetes and Vault, says where it listens, and stops on SIGTERM', async () => {
+  const vault = await startVaultDouble({ state: join(OWN_EXAMPLES_DIR, 'platform-team-templated', 'vault-state.json') });
+  const kube = await startKubeDouble();
+  const dir = mkdtempSync(join(tmpdir(), 'serve-cli-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  writeFileSync(kubeconfig, kube.kubeconfigYaml);
+  const configFile = join(dir, 'config.yaml');
+  // JSON is YAML: the vault section the product would read from its ConfigMap.
+  writeFileSync(configFile, JSON.stringify({ vault: webhookVaultConfig(vault) }));
+  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--metrics-port', '0', '--config', configFile, '--kubeconfig', kubeconfig], {
     env: { ...process.env, ESO_GUARD_HOST: '127.0.0.1', ESO_GUARD_CONFIG: '', ESO_GUARD_LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -39,15 +62,17 @@ test('serve starts, says where it listens, and stops on SIGTERM', async () => {
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   try {
-    const until = Date.now() + 10_000;
-    while (!/webhook listening on https:\/\/127\.0\.0\.1:\d+/.test(out) && Date.now() < until) {
+    const until = Date.now() + 15_000;
+    while (!/"msg":"eso-vault-guard is serving"/.test(out) && Date.now() < until) {
       await new Promise((r) => setTimeout(r, 50));
     }
     assert.match(out, /webhook listening on https:\/\/127\.0\.0\.1:\d+ \(\/validate, \/mutate\); health and metrics on http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(out, /"msg":"eso-vault-guard is serving"/);
     child.kill('SIGTERM');
-    assert.equal(await exited, 0);
+    assert.equal(await exited, 0, out);
     assert.match(out, /"msg":"stopped"/);
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
+    await Promise.all([kube.close(), vault.close()]);
   }
 });

@@ -36,7 +36,8 @@ test('defaults', () => {
   assert.deepEqual(config.admission, { deadlineMs: 2500, failureMode: 'failOpen', mode: 'enforce' });
   assert.deepEqual(config.log, { level: 'info' });
   assert.deepEqual(config.tls, { serviceName: 'eso-vault-guard', namespace: 'eso-vault-guard', extraDnsNames: [] });
-  assert.deepEqual([config.vault, config.kube, config.checks, config.audit], [{}, {}, {}, {}]);
+  assert.deepEqual([config.vault, config.kube, config.audit], [{}, {}, {}]);
+  assert.deepEqual(config.checks, { defaultAudiences: ['https://kubernetes.default.svc.cluster.local'], controllerServiceAccount: 'external-secrets/external-secrets' });
 });
 
 test('file < environment < command line', () => {

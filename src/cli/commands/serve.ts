@@ -72,7 +72,9 @@ export function closeOnSignals(running: { close(): Promise<void>; logger: Logger
       () => {
         running.logger.info('stopped');
         running.logger.flush();
-        process.exitCode = 0;
+        // Idle keep-alive sockets of the HTTP clients (Kubernetes, Vault) would hold the loop open
+        // until their peers close them; everything that matters is closed, so leave now.
+        process.exit(0);
       },
       (err: unknown) => {
         running.logger.error({ err }, 'error while shutting down');
@@ -92,21 +94,26 @@ function portFlag(value: string): number {
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run the admission webhook (HTTPS /validate, /mutate) and the health/metrics server (HTTP /healthz, /readyz, /metrics)')
+    .description('run the admission webhook (HTTPS /validate, /mutate) and the health/metrics server (HTTP /healthz, /readyz, /metrics, /report)')
     .option('--config <file>', 'YAML configuration file (or ESO_GUARD_CONFIG)')
     .option('--port <n>', 'HTTPS webhook port (server.port, ESO_GUARD_PORT; default 8443)', portFlag)
     .option('--metrics-port <n>', 'health/metrics port (server.metricsPort, ESO_GUARD_METRICS_PORT; default 8080)', portFlag)
-    .action(async (flags: { config?: string; port?: number; metricsPort?: number }) => {
+    .option('--kubeconfig <file>', 'kubeconfig outside a pod (default $KUBECONFIG, then ~/.kube/config)')
+    .action(async (flags: { config?: string; port?: number; metricsPort?: number; kubeconfig?: string }) => {
       const config = loadConfig({
         file: flags.config,
         env: process.env,
         overrides: { server: { port: flags.port, metricsPort: flags.metricsPort } },
       });
-      const running = await runServe(config);
+      // Imported here so the Kubernetes client (and its Node compatibility shim) loads only for serve.
+      const { startWebhookRuntime, kubeConfigFor } = await import('../webhook-runtime.js');
+      const runtime = await startWebhookRuntime(config, { kubeConfig: kubeConfigFor(flags.kubeconfig) });
+      const logger = runtime.servers.logger;
+      logger.info({ webhookPort: runtime.servers.webhookPort, metricsPort: runtime.servers.metricsPort }, 'eso-vault-guard is serving');
       // A stray rejection in a check must not take the webhook down; it is logged instead.
       process.on('unhandledRejection', (reason: unknown) => {
-        running.logger.error({ err: reason }, 'unhandled promise rejection');
+        logger.error({ err: reason }, 'unhandled promise rejection');
       });
-      closeOnSignals(running, config.admission.deadlineMs + 5000);
+      closeOnSignals({ close: () => runtime.close(), logger }, config.admission.deadlineMs + 5000);
     });
 }

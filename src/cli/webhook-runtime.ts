@@ -1,0 +1,140 @@
+// The composition root of `serve`: Kubernetes state, Vault facts, the checks as admission handlers,
+// warn-mode Events, readiness, the HTTPS and health servers, and the background audit. Tests call
+// startWebhookRuntime with the Kubernetes and Vault doubles; `serve` calls it with the real ones.
+import '../kube/index.js';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import { Ajv } from 'ajv';
+import { createAdmissionHandlers } from '../checks/handlers.js';
+import { errorLine } from '../checks/messages.js';
+import type { CheckResult } from '../checks/result.js';
+import { ConfigError } from '../config/load.js';
+import type { GuardConfig } from '../config/types.js';
+import { formatAjvErrors } from '../config/ajv-errors.js';
+import { createClusterStoreLookup, kubeConfigSchema, loadKubeConfig, startKube, withKubeDefaults, type KubeRuntime } from '../kube/index.js';
+import { createLogger } from '../log/logger.js';
+import type { AdmissionRequest } from '../server/admission-types.js';
+import type { AdmissionDecision } from '../server/decision.js';
+import { createMetricsRegistry } from '../server/metrics.js';
+import { createVaultFacts, parseVaultConfig, VaultConfigError, type VaultFactsService } from '../vault/index.js';
+import { runServe, tlsSourceFromConfig, type RunningServe } from './commands/serve.js';
+
+export interface WebhookRuntimeOptions {
+  kubeConfig: KubeConfig;
+  logger?: Logger;
+  registry?: Registry;
+}
+
+export interface WebhookRuntime {
+  servers: RunningServe;
+  kube: KubeRuntime;
+  facts: VaultFactsService;
+  close(): Promise<void>;
+}
+
+/** `namespace/name` (validated by the config schema). */
+export function parseServiceAccount(text: string): { name: string; namespace: string } {
+  const [namespace = '', name = ''] = text.split('/');
+  return { name, namespace };
+}
+
+function kubeSection(config: GuardConfig) {
+  const validate = new Ajv({ allErrors: true, strict: true }).compile(kubeConfigSchema);
+  if (!validate(config.kube)) throw new ConfigError(formatAjvErrors(validate.errors).map((p) => `kube: ${p}`));
+  return withKubeDefaults(config.kube);
+}
+
+function vaultSection(config: GuardConfig) {
+  try {
+    return parseVaultConfig(config.vault);
+  } catch (err) {
+    if (err instanceof VaultConfigError) throw new ConfigError([`vault: ${err.message}`]);
+    throw err;
+  }
+}
+
+/** Errors a mode admitted (warn) are invisible in Argo CD, which never shows admission warnings: say them as Events too. */
+function warnModeEvents(kube: KubeRuntime) {
+  return (result: CheckResult, request: AdmissionRequest, decision: AdmissionDecision): void => {
+    // Argo CD's server-side diff sends a dry-run on every refresh: those must not flood Events.
+    if (request.dryRun || !decision.allowed || decision.wouldDeny !== true || decision.warnings.length === 0) return;
+    const object = request.object as { apiVersion?: unknown } | undefined;
+    const involved = {
+      apiVersion: typeof object?.apiVersion === 'string' ? object.apiVersion : `${request.kind.group}/${request.kind.version}`,
+      kind: result.resource.kind,
+      name: result.resource.name,
+      ...(result.resource.namespace ? { namespace: result.resource.namespace } : {}),
+    };
+    for (const finding of result.findings.filter((f) => f.severity === 'error')) {
+      void kube.events.record(involved, 'Warning', finding.code, errorLine(finding));
+    }
+  };
+}
+
+/** Kubernetes access: in a pod its ServiceAccount; elsewhere --kubeconfig, $KUBECONFIG or ~/.kube/config. */
+export function kubeConfigFor(flag: string | undefined): KubeConfig {
+  const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined;
+  const path = flag ?? process.env.KUBECONFIG;
+  if (!inCluster && !path && !existsSync(join(homedir(), '.kube', 'config'))) {
+    throw new ConfigError([
+      'serve needs the Kubernetes API to read SecretStores and namespaces: run it in a pod, or pass --kubeconfig / set KUBECONFIG (try `npm run demo` for a local run without a cluster)',
+    ]);
+  }
+  return loadKubeConfig(flag);
+}
+
+export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRuntimeOptions): Promise<WebhookRuntime> {
+  const logger = opts.logger ?? createLogger({ level: config.log.level });
+  const registry = opts.registry ?? createMetricsRegistry();
+  const vaultConfig = vaultSection(config);
+  const kubeConfig = kubeSection(config);
+
+  const facts = createVaultFacts(vaultConfig, { logger, registry });
+  // Login runs in the background: /readyz says when Vault is usable; admissions meanwhile follow the failure mode.
+  void facts.start().catch((err: unknown) => logger.warn({ err: String(err) }, 'Vault login did not complete at start; retrying'));
+  let kube: KubeRuntime | undefined;
+  try {
+    kube = await startKube({ kubeConfig: opts.kubeConfig, kube: kubeConfig, tls: config.tls, logger });
+    const lookup = createClusterStoreLookup(kube.state, { controllerServiceAccount: parseServiceAccount(config.checks.controllerServiceAccount) });
+    const handlers = createAdmissionHandlers({
+      facts,
+      lookup,
+      mode: config.admission.mode,
+      failureMode: config.admission.failureMode,
+      defaultAudiences: config.checks.defaultAudiences,
+      prefetchStores: (obj, deadlineAtMs) => lookup.prefetchStores(obj, deadlineAtMs),
+      onResult: warnModeEvents(kube),
+    });
+    const state = kube.state;
+    const servers = await runServe(config, {
+      handlers,
+      logger,
+      registry,
+      tls: kube.tlsSource ?? (await tlsSourceFromConfig(config, logger)),
+      readinessChecks: [
+        { name: 'vault', check: () => facts.ready() },
+        {
+          name: 'informers',
+          check: () => (state.hasSynced() ? { ready: true } : { ready: false, reason: 'stores and namespaces are not listed yet' }),
+        },
+      ],
+    });
+    const runningKube = kube;
+    return {
+      servers,
+      kube: runningKube,
+      facts,
+      async close() {
+        await servers.close();
+        await Promise.allSettled([runningKube.close(), facts.close()]);
+      },
+    };
+  } catch (err) {
+    await Promise.allSettled([kube?.close(), facts.close()]);
+    throw err;
+  }
+}
