@@ -156,3 +156,21 @@ test('fail-closed overlay: failurePolicy Fail on every webhook and failClosed mo
   const env = podSpec(objects).containers[0]!.env ?? [];
   assert.ok(env.some((e) => e.name === 'ESO_GUARD_FAILURE_MODE' && e.value === 'failClosed'));
 });
+
+test('base: the shipped config.yaml is a valid configuration for serve (every section)', { skip }, async () => {
+  const { mkdtempSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { loadConfig } = await import('../../src/config/load.js');
+  const { parseVaultConfig } = await import('../../src/vault/index.js');
+  const { Ajv } = await import('ajv');
+  const { kubeConfigSchema } = await import('../../src/kube/config.js');
+  const configYaml = (findOne(renderKustomize('deploy/base'), 'ConfigMap').data as Record<string, string>)['config.yaml']!;
+  const file = join(mkdtempSync(join(tmpdir(), 'deploy-config-')), 'config.yaml');
+  writeFileSync(file, configYaml);
+  const config = loadConfig({ file, env: {} });
+  assert.equal(config.admission.failureMode, 'failOpen');
+  assert.equal(config.checks.controllerServiceAccount, 'external-secrets/external-secrets');
+  assert.equal(parseVaultConfig(config.vault).servers[0]?.url, 'https://vault.vault.svc:8200');
+  assert.ok(new Ajv({ strict: true }).validate(kubeConfigSchema, config.kube));
+});
