@@ -79,7 +79,7 @@ function parseAuthMethod(r: FieldReader, method: (typeof AUTH_ORDER)[number], o:
         r.problems.push({
           code: 'InvalidMountPath',
           field: `${field}.mountPath`,
-          message: `${field}.mountPath "${raw}" looks like a file path; it is the path of the Vault auth mount (ESO logs in at auth/<mountPath>/login).`,
+          message: `"${raw}" looks like a file path, but mountPath is the path of the Vault auth mount (ESO logs in at auth/<mountPath>/login).`,
           hint: `Set ${field}.mountPath to the auth mount's path, e.g. "kubernetes" (see \`vault auth list\`).`,
         });
       }
