@@ -8,6 +8,8 @@ import type { FactOptions, KvMetadataFact, KvMountFact, VaultFacts } from '../va
 import { toValueShape } from '../eso/value-shape.js';
 import type { Collector } from './collector.js';
 import type { Disclosure } from './disclosure.js';
+import { walkFindCandidates } from './find-candidates.js';
+import { findCoverageFindings } from './rules/find-coverage.js';
 import { kvMountFindings } from './rules/kv-mount.js';
 import { policyCoverage } from './rules/policy-coverage.js';
 import { extractPropertyFindings, propertyFindings } from './rules/property.js';
@@ -129,7 +131,7 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
     if (verdict.verdict !== 'allowed') covered = false;
   }
   if (!covered && !env.disclosure.secretStateBeyondPolicy) return;
-  await checkSecretState(plan, vault, env, opts, access.acl);
+  await checkSecretState(plan, vault, env, opts, access.acl, access);
 }
 
 /** Mount, existence, version, deletion and property of the secret a covered reference reads. */
@@ -139,6 +141,7 @@ async function checkSecretState(
   env: ReferenceCheckEnv,
   opts: FactOptions,
   acl: CompiledAcl | undefined,
+  access?: Extract<StoreAccess, { status: 'ok' }>,
 ): Promise<void> {
   const { collector, facts } = env;
   const store = plan.store;
@@ -171,6 +174,22 @@ async function checkSecretState(
     const listed = await facts.listKeys(vault.server, requestPath, opts);
     if (collector.failed(first.field, listed)) return;
     if (listed.status === 'not_found') collector.add(listNotFoundFinding(first.field, requestPath, env.missingIsSkipped));
+    if (listed.status === 'ok' && access && plan.find) {
+      const field = plan.find.field ?? first.field;
+      const walk = await walkFindCandidates({ vault, find: plan.find, field, acl: access.acl, facts, opts, collector, topKeys: listed.value });
+      collector.add(
+        ...findCoverageFindings({
+          field,
+          store: storeLabel(store),
+          roleName: access.roleName,
+          authMountPath: access.authMountPath,
+          policyNames: access.policyNames,
+          denied: walk.denied,
+          totalRequests: walk.totalRequests,
+          stanza: walk.stanza,
+        }),
+      );
+    }
     return;
   }
 

@@ -5,10 +5,9 @@ import type { EsoProblem, StoreModel } from '../eso/model.js';
 import type { FactOptions, KvMountFact, VaultFacts } from '../vault/facts.js';
 import type { Collector } from './collector.js';
 import type { Disclosure } from './disclosure.js';
-import { hasMountAccess } from './mount-access.js';
 import { kvMountFindings } from './rules/kv-mount.js';
 import { insecureAddressFindings, lookupSelfDeniedFinding, nothingGrantedUnderMountFinding, notVerifiableIdentityFinding } from './rules/store-config.js';
-import { evaluateAcl, isOperationAllowed } from '../vault/acl/index.js';
+import { evaluateAcl, hasMountAccess, isOperationAllowed } from '../vault/acl/index.js';
 import { blocksReference, storeResolutionFindings } from './rules/store-resolution.js';
 import { resolveStoreAccess, storeLabel } from './store-access.js';
 

@@ -1,7 +1,7 @@
 // planExternalSecret: per data[]/dataFrom[] entry, the store ESO uses (client_manager.go), whether
 // its conditions admit the namespace, the Vault requests ESO makes with the capability each needs,
 // and the identity it logs in with.
-import { describeConditions, storeAdmitsNamespace } from './conditions.js';
+import { describeConditions, goRegexCompileError, storeAdmitsNamespace } from './conditions.js';
 import { planIdentity } from './identity.js';
 import type {
   DataFromEntryModel, EsoProblem, ExternalSecretModel, FindModel, ReferencePlan, RemoteRefModel, StoreKind, StoreModel,
@@ -95,6 +95,14 @@ export function planFind(vault: VaultProviderModel, find: FindModel, findField: 
     return { requests: [], problems: [malformed(`${findField}.tags`,
       `${findField}.tags is set but the store is version: v1; ESO fails with "cannot perform find by tag operations with kv version v1".`,
       `Use ${findField}.name.regexp instead of tags, or a KV v2 store.`)] };
+  }
+  if (find.nameRegexp !== undefined) {
+    const error = goRegexCompileError(find.nameRegexp);
+    if (error !== undefined) {
+      return { requests: [], problems: [malformed(`${findField}.name.regexp`,
+        `${findField}.name.regexp does not compile as a Go regular expression; ESO fails with "could not compile find.name.regexp [${find.nameRegexp}]: ${error}".`,
+        'Fix the regular expression (Go RE2 syntax: no lookarounds or backreferences).')] };
+    }
   }
   const searchPath = find.path ? `${find.path}/` : '';
   const pathField = find.path !== undefined ? `${findField}.path` : findField;

@@ -1,0 +1,106 @@
+// Gathers what dataFrom[].find does after its first LIST, exactly as ESO's Vault provider does it
+// (providers/v1/vault/client_get_all_secrets.go): LIST each sub-folder (keys ending in `/`)
+// recursively, then for name.regexp read the data of every candidate whose full name matches
+// (Go regexp, unanchored), or for tags read the metadata of every candidate. Every LIST made here is
+// one the store's identity may make (the caller checked coverage first), so the names it sees are
+// names that identity could see itself.
+import { buildDataPath, buildMetadataPath, goRegexMatches, toHttpPath } from '../eso/index.js';
+import type { FindModel, VaultProviderModel } from '../eso/model.js';
+import { evaluateAcl, isOperationAllowed, suggestStanza, type CompiledAcl } from '../vault/acl/index.js';
+import type { FactOptions, VaultFacts } from '../vault/facts.js';
+import type { Collector } from './collector.js';
+import type { DeniedCandidateRequest } from './rules/find-coverage.js';
+
+/** Bounds on the walk, so a huge tree cannot eat the admission deadline; past them nothing more is judged. */
+export const FIND_WALK_LIMITS = { maxFolders: 50, maxCandidates: 500 };
+
+export interface FindWalkResult {
+  denied: DeniedCandidateRequest[];
+  totalRequests: number;
+  /** Glob stanza covering the kind of request denied first. */
+  stanza: string;
+  /** False when a LIST could not be made (Vault unavailable) or a limit was reached. */
+  complete: boolean;
+}
+
+function aclPath(logicalPath: string, list: boolean): string {
+  const path = toHttpPath(logicalPath).replace(/^\/v1\//, '');
+  return list && !path.endsWith('/') ? `${path}/` : path;
+}
+
+export async function walkFindCandidates(args: {
+  vault: VaultProviderModel;
+  find: FindModel;
+  field: string;
+  acl: CompiledAcl;
+  facts: VaultFacts;
+  opts: FactOptions;
+  collector: Collector;
+  /** The keys of the first LIST (already made and covered). */
+  topKeys: string[];
+}): Promise<FindWalkResult> {
+  const { vault, find, acl, facts, opts, collector, field } = args;
+  const searchPath = find.path ? `${find.path}/` : '';
+  const allowed = (path: string, capability: 'read' | 'list') => isOperationAllowed(evaluateAcl(acl, path), capability);
+  const denied: DeniedCandidateRequest[] = [];
+  const candidates: string[] = [];
+  let totalRequests = 0;
+  let complete = true;
+  let folders = 0;
+
+  // Breadth-first over the folders ESO lists; `prefix` is the full name ESO builds (path + key).
+  const queue: { prefix: string; keys: string[] }[] = [{ prefix: searchPath, keys: args.topKeys }];
+  while (queue.length > 0) {
+    const { prefix, keys } = queue.shift()!;
+    for (const key of keys) {
+      const full = prefix === '' ? key : prefix + key;
+      if (!key.endsWith('/')) {
+        candidates.push(full);
+        continue;
+      }
+      if (++folders > FIND_WALK_LIMITS.maxFolders) {
+        complete = false;
+        continue;
+      }
+      totalRequests += 1;
+      const listPath = aclPath(buildMetadataPath(vault.path, vault.version, full), true);
+      if (!allowed(listPath, 'list')) {
+        denied.push({ aclPath: listPath, capability: 'list', purpose: 'list-folder' });
+        continue;
+      }
+      const listed = await facts.listKeys(vault.server, listPath, opts);
+      if (collector.failed(field, listed)) {
+        complete = false;
+        continue;
+      }
+      if (listed.status === 'ok') queue.push({ prefix: full, keys: listed.value });
+    }
+  }
+  if (candidates.length > FIND_WALK_LIMITS.maxCandidates) {
+    complete = false;
+    candidates.length = FIND_WALK_LIMITS.maxCandidates;
+  }
+
+  const byName = find.nameRegexp !== undefined;
+  for (const name of candidates) {
+    if (byName) {
+      // A pattern that does not compile is a MalformedReference found before Vault; never a match here.
+      if (goRegexMatches(find.nameRegexp ?? '', name) !== true) continue;
+      totalRequests += 1;
+      const path = aclPath(buildDataPath(vault.path, vault.version, name), false);
+      if (!allowed(path, 'read')) denied.push({ aclPath: path, capability: 'read', purpose: 'read-data' });
+    } else {
+      totalRequests += 1;
+      const path = aclPath(buildMetadataPath(vault.path, vault.version, name), false);
+      if (!allowed(path, 'read')) denied.push({ aclPath: path, capability: 'read', purpose: 'read-metadata' });
+    }
+  }
+  const first = denied[0];
+  const globFor = (purpose: DeniedCandidateRequest['purpose']): string =>
+    purpose === 'read-data'
+      ? suggestStanza(`${aclPath(buildDataPath(vault.path, vault.version, searchPath), true)}*`, 'read')
+      : purpose === 'read-metadata'
+        ? suggestStanza(`${aclPath(buildMetadataPath(vault.path, vault.version, searchPath), true)}*`, 'read')
+        : suggestStanza(`${aclPath(buildMetadataPath(vault.path, vault.version, searchPath), true)}*`, 'list');
+  return { denied, totalRequests, stanza: first ? globFor(first.purpose) : '', complete };
+}
