@@ -15,23 +15,24 @@ import type { CheckResult } from '../checks/result.js';
 import { ConfigError } from '../config/load.js';
 import type { GuardConfig } from '../config/types.js';
 import { formatAjvErrors } from '../config/ajv-errors.js';
-import { createClusterStoreLookup, kubeConfigSchema, loadKubeConfig, startKube, withKubeDefaults, type KubeRuntime } from '../kube/index.js';
+import { createClusterStoreLookup, createDetachedStoreLookup, kubeConfigSchema, type ClusterStoreLookup, loadKubeConfig, startKube, withKubeDefaults, type KubeRuntime } from '../kube/index.js';
 import { createLogger } from '../log/logger.js';
-import type { AdmissionRequest } from '../server/admission-types.js';
+import type { AdmissionRequest, ReadinessCheck } from '../server/admission-types.js';
 import type { AdmissionDecision } from '../server/decision.js';
 import { createMetricsRegistry } from '../server/metrics.js';
 import { createVaultFacts, parseVaultConfig, VaultConfigError, type VaultFactsService } from '../vault/index.js';
 import { runServe, tlsSourceFromConfig, type RunningServe } from './commands/serve.js';
 
 export interface WebhookRuntimeOptions {
-  kubeConfig: KubeConfig;
+  /** Undefined: no Kubernetes API (a local run); ExternalSecrets are then "could not check". */
+  kubeConfig: KubeConfig | undefined;
   logger?: Logger;
   registry?: Registry;
 }
 
 export interface WebhookRuntime {
   servers: RunningServe;
-  kube: KubeRuntime;
+  kube: KubeRuntime | undefined;
   facts: VaultFactsService;
   close(): Promise<void>;
 }
@@ -50,7 +51,8 @@ function kubeSection(config: GuardConfig) {
 
 function vaultSection(config: GuardConfig) {
   try {
-    return parseVaultConfig(config.vault);
+    // No `vault` section: no server is configured, so every store's Vault checks say VaultUnavailable.
+    return parseVaultConfig({ servers: [], ...config.vault });
   } catch (err) {
     if (err instanceof VaultConfigError) throw new ConfigError([`vault: ${err.message}`]);
     throw err;
@@ -75,15 +77,11 @@ function warnModeEvents(kube: KubeRuntime) {
   };
 }
 
-/** Kubernetes access: in a pod its ServiceAccount; elsewhere --kubeconfig, $KUBECONFIG or ~/.kube/config. */
-export function kubeConfigFor(flag: string | undefined): KubeConfig {
+/** Kubernetes access: in a pod its ServiceAccount; elsewhere --kubeconfig, $KUBECONFIG or ~/.kube/config; else none. */
+export function kubeConfigFor(flag: string | undefined): KubeConfig | undefined {
   const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined;
   const path = flag ?? process.env.KUBECONFIG;
-  if (!inCluster && !path && !existsSync(join(homedir(), '.kube', 'config'))) {
-    throw new ConfigError([
-      'serve needs the Kubernetes API to read SecretStores and namespaces: run it in a pod, or pass --kubeconfig / set KUBECONFIG (try `npm run demo` for a local run without a cluster)',
-    ]);
-  }
+  if (!inCluster && !path && !existsSync(join(homedir(), '.kube', 'config'))) return undefined;
   return loadKubeConfig(flag);
 }
 
@@ -91,15 +89,31 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
   const logger = opts.logger ?? createLogger({ level: config.log.level });
   const registry = opts.registry ?? createMetricsRegistry();
   const vaultConfig = vaultSection(config);
-  const kubeConfig = kubeSection(config);
+  const kubeSettings = kubeSection(config);
+  if (vaultConfig.servers.length === 0) {
+    logger.warn('no vault.servers configured: stores are not checked against Vault (VaultUnavailable); set the vault section of the config file');
+  }
+  const controllerServiceAccount = parseServiceAccount(config.checks.controllerServiceAccount);
 
   const facts = createVaultFacts(vaultConfig, { logger, registry });
   // Login runs in the background: /readyz says when Vault is usable; admissions meanwhile follow the failure mode.
   void facts.start().catch((err: unknown) => logger.warn({ err: String(err) }, 'Vault login did not complete at start; retrying'));
   let kube: KubeRuntime | undefined;
   try {
-    kube = await startKube({ kubeConfig: opts.kubeConfig, kube: kubeConfig, tls: config.tls, logger });
-    const lookup = createClusterStoreLookup(kube.state, { controllerServiceAccount: parseServiceAccount(config.checks.controllerServiceAccount) });
+    let lookup: ClusterStoreLookup;
+    const readinessChecks: ReadinessCheck[] = [{ name: 'vault', check: () => facts.ready() }];
+    if (opts.kubeConfig) {
+      kube = await startKube({ kubeConfig: opts.kubeConfig, kube: kubeSettings, tls: config.tls, logger });
+      lookup = createClusterStoreLookup(kube.state, { controllerServiceAccount });
+      const state = kube.state;
+      readinessChecks.push({
+        name: 'informers',
+        check: () => (state.hasSynced() ? { ready: true } : { ready: false, reason: 'stores and namespaces are not listed yet' }),
+      });
+    } else {
+      logger.warn('no Kubernetes API configured (not in a pod, no --kubeconfig, KUBECONFIG or ~/.kube/config): ExternalSecrets cannot be checked and follow the failure mode');
+      lookup = createDetachedStoreLookup({ controllerServiceAccount });
+    }
     const handlers = createAdmissionHandlers({
       facts,
       lookup,
@@ -107,21 +121,14 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
       failureMode: config.admission.failureMode,
       defaultAudiences: config.checks.defaultAudiences,
       prefetchStores: (obj, deadlineAtMs) => lookup.prefetchStores(obj, deadlineAtMs),
-      onResult: warnModeEvents(kube),
+      ...(kube ? { onResult: warnModeEvents(kube) } : {}),
     });
-    const state = kube.state;
     const servers = await runServe(config, {
       handlers,
       logger,
       registry,
-      tls: kube.tlsSource ?? (await tlsSourceFromConfig(config, logger)),
-      readinessChecks: [
-        { name: 'vault', check: () => facts.ready() },
-        {
-          name: 'informers',
-          check: () => (state.hasSynced() ? { ready: true } : { ready: false, reason: 'stores and namespaces are not listed yet' }),
-        },
-      ],
+      tls: kube?.tlsSource ?? (await tlsSourceFromConfig(config, logger)),
+      readinessChecks,
     });
     const runningKube = kube;
     return {
@@ -130,7 +137,7 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
       facts,
       async close() {
         await servers.close();
-        await Promise.allSettled([runningKube.close(), facts.close()]);
+        await Promise.allSettled([runningKube?.close(), facts.close()]);
       },
     };
   } catch (err) {

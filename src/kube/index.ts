@@ -12,4 +12,4 @@ export { createEventRecorder, EVENT_MESSAGE_MAX_CHARS, type EventRecorder, type 
 export { createLeaderElector, type LeaderElector, type LeaderElectorOptions } from './leader.js';
 export { KUBE_CONFIG_DEFAULTS, kubeConfigSchema, withKubeDefaults, type KubeSectionConfig } from './config.js';
 export { startKube, loadKubeConfig, type StartKubeOptions, type KubeRuntime } from './runtime.js';
-export { createClusterStoreLookup, type ClusterStoreLookup, type ClusterStoreLookupOptions } from './store-lookup.js';
+export { createClusterStoreLookup, createDetachedStoreLookup, type ClusterStoreLookup, type ClusterStoreLookupOptions } from './store-lookup.js';

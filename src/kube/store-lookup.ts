@@ -93,3 +93,20 @@ export function createClusterStoreLookup(state: KubeState, opts: ClusterStoreLoo
     },
   };
 }
+
+/**
+ * For a server without a Kubernetes API (a local run): no store is known, and an ExternalSecret
+ * that references one is "could not check", never StoreNotFound.
+ */
+export function createDetachedStoreLookup(opts: Pick<ClusterStoreLookupOptions, 'controllerServiceAccount'>): ClusterStoreLookup {
+  return {
+    getStore: () => undefined,
+    namespaceLabels: () => undefined,
+    controllerServiceAccount: opts.controllerServiceAccount,
+    async prefetchStores(obj) {
+      if (referencedStores(obj).length > 0) {
+        throw new Error('no Kubernetes API is configured, so its stores are unknown (run in a pod or pass --kubeconfig)');
+      }
+    },
+  };
+}

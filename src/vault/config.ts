@@ -84,7 +84,7 @@ export const vaultConfigSchema = {
   properties: {
     servers: {
       type: 'array',
-      minItems: 1,
+      minItems: 0,
       items: {
         type: 'object',
         additionalProperties: false,

@@ -68,7 +68,7 @@ const validate = (s: Setup, obj: Obj, opts: Parameters<typeof admissionReview>[1
 test('serve: stores and namespaces from the informers decide admissions; /readyz waits for Vault and the informers', async () => {
   const s = await setup();
   try {
-    await waitFor('informers synced', () => s.runtime.kube.state.hasSynced());
+    await waitFor('informers synced', () => s.runtime.kube!.state.hasSynced());
     await waitFor('ready', async () => (await httpRequest({ port: s.runtime.servers.metricsPort, path: '/readyz' })).status === 200);
     const good = await validate(s, byName('ExternalSecret', 'api-db'));
     assert.equal(good.body.response.allowed, true, good.body.response.status?.message);
@@ -85,7 +85,7 @@ test('serve: stores and namespaces from the informers decide admissions; /readyz
 test('serve: a store created in the same sync (not yet in the cache) is read from the API, not reported missing', async () => {
   const s = await setup({}, false);
   try {
-    await waitFor('informers synced', () => s.runtime.kube.state.hasSynced());
+    await waitFor('informers synced', () => s.runtime.kube!.state.hasSynced());
     // Created while the watch is cut, so only a direct GET can find it.
     s.kube.dropWatches();
     s.kube.apply(byName('SecretStore', 'vault', 'team-a') as KubeObject);
@@ -104,7 +104,7 @@ test('serve: when the store cannot be read from the API the check is not done, a
   for (const failureMode of ['failOpen', 'failClosed'] as const) {
     const s = await setup({ failureMode }, false);
     try {
-      await waitFor('informers synced', () => s.runtime.kube.state.hasSynced());
+      await waitFor('informers synced', () => s.runtime.kube!.state.hasSynced());
       s.kube.failNext('GET', /\/secretstores\/vault$/, 500, 10);
       const answer = await validate(s, byName('ExternalSecret', 'api-db'));
       const r = answer.body.response;
@@ -126,7 +126,7 @@ test('serve: when the store cannot be read from the API the check is not done, a
 test('serve: warn mode admits a broken manifest and records a Warning Event (Argo CD never shows warnings); dry-runs record none', async () => {
   const s = await setup({ mode: 'warn' });
   try {
-    await waitFor('informers synced', () => s.runtime.kube.state.hasSynced());
+    await waitFor('informers synced', () => s.runtime.kube!.state.hasSynced());
     const dry = await validate(s, byName('ExternalSecret', 'api-db-typo'), { dryRun: true });
     assert.equal(dry.body.response.allowed, true);
     const answer = await validate(s, byName('ExternalSecret', 'api-db-typo'));

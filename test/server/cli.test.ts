@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { startKubeDouble } from '../support/kube-double.js';
 import { startVaultDouble, webhookVaultConfig } from '../support/vault-double.js';
 import { OWN_EXAMPLES_DIR } from '../support/paths.js';
+import { admissionReview, externalSecret } from '../support/admission-fixtures.js';
+import { httpsRequest, type AdmissionReviewAnswer } from '../support/https-client.js';
 
 // The compiled CLI next to this compiled test (works from any dist-* folder).
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -33,13 +35,33 @@ test('serve with a bad setting exits 2 naming the field', () => {
   assert.match(res.stderr, /admission\.failureMode must be one of failOpen, failClosed \(got "open"\); set by ESO_GUARD_FAILURE_MODE/);
 });
 
-test('serve without Kubernetes access exits 2 and says how to give it', () => {
-  const res = spawnSync(process.execPath, [MAIN, 'serve', '--port', '0', '--metrics-port', '0'], {
-    encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'no-kube-')), ESO_GUARD_CONFIG: '' },
+test('serve with no config and no cluster starts on a self-signed certificate and answers AdmissionReviews', async () => {
+  const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--metrics-port', '0'], {
+    env: { PATH: process.env.PATH ?? '', HOME: mkdtempSync(join(tmpdir(), 'no-kube-')), ESO_GUARD_HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  assert.equal(res.status, 2, res.stderr);
-  assert.match(res.stderr, /serve needs the Kubernetes API .*--kubeconfig/);
+  let out = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (d: string) => {
+    out += d;
+  });
+  try {
+    const until = Date.now() + 15_000;
+    while (!/"msg":"eso-vault-guard is serving"/.test(out) && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+    assert.match(out, /no Kubernetes API configured/);
+    assert.match(out, /no vault.servers configured/);
+    const port = Number(/"webhookPort":(\d+)/.exec(out)?.[1]);
+    // curl -k: no CA given, certificate not verified.
+    const review = admissionReview(externalSecret({ name: 'db', namespace: 'team-a' }));
+    const answer = await httpsRequest<AdmissionReviewAnswer>({ port, path: '/validate', method: 'POST', body: review, insecure: true });
+    assert.equal(answer.status, 200);
+    assert.equal(answer.body.kind, 'AdmissionReview');
+    assert.equal(answer.body.response.uid, (review.request as { uid: string }).uid);
+    assert.equal(answer.body.response.allowed, true, 'failOpen: not checked, so admitted');
+    assert.ok((answer.body.response.warnings ?? []).some((w) => /no Kubernetes API is configured/.test(w)), JSON.stringify(answer.body.response));
+  } finally {
+    child.kill('SIGKILL');
+  }
 });
 
 test('serve starts against Kubernetes and Vault, says where it listens, and stops on SIGTERM', async () => {

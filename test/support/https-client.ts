@@ -29,8 +29,9 @@ export interface ClientRequestOptions {
 }
 
 export interface HttpsClientOptions extends ClientRequestOptions {
-  /** PEM CA the server certificate must chain to. */
-  ca: string;
+  /** PEM CA the server certificate must chain to; omit with `insecure` (like curl -k). */
+  ca?: string;
+  insecure?: boolean;
   servername?: string;
   minVersion?: SecureVersion;
   maxVersion?: SecureVersion;
@@ -103,7 +104,7 @@ export function httpsRequest<T = unknown>(options: HttpsClientOptions): Promise<
     headers,
     ca: options.ca,
     servername: options.servername ?? 'localhost',
-    rejectUnauthorized: true,
+    rejectUnauthorized: options.insecure !== true,
     minVersion: options.minVersion,
     maxVersion: options.maxVersion,
     agent: false,
