@@ -18,14 +18,14 @@ export interface AdmissionMetrics {
 }
 
 /** Registering twice on the same registry returns the metrics already there (prom-client would throw). */
-function once<T>(registry: Registry, name: string, create: () => T): T {
+export function registerOnce<T>(registry: Registry, name: string, create: () => T): T {
   return (registry.getSingleMetric(name) as T | undefined) ?? create();
 }
 
 export function admissionMetrics(registry: Registry): AdmissionMetrics {
   const registers = [registry];
   return {
-    requests: once(
+    requests: registerOnce(
       registry,
       'eso_vault_guard_admission_requests_total',
       () =>
@@ -36,7 +36,7 @@ export function admissionMetrics(registry: Registry): AdmissionMetrics {
           registers,
         }),
     ),
-    duration: once(
+    duration: registerOnce(
       registry,
       'eso_vault_guard_admission_duration_seconds',
       () =>
@@ -48,7 +48,7 @@ export function admissionMetrics(registry: Registry): AdmissionMetrics {
           registers,
         }),
     ),
-    inFlight: once(
+    inFlight: registerOnce(
       registry,
       'eso_vault_guard_admission_in_flight',
       () =>
@@ -59,7 +59,7 @@ export function admissionMetrics(registry: Registry): AdmissionMetrics {
           registers,
         }),
     ),
-    deadlineExceeded: once(
+    deadlineExceeded: registerOnce(
       registry,
       'eso_vault_guard_admission_deadline_exceeded_total',
       () =>
@@ -69,7 +69,7 @@ export function admissionMetrics(registry: Registry): AdmissionMetrics {
           registers,
         }),
     ),
-    malformed: once(
+    malformed: registerOnce(
       registry,
       'eso_vault_guard_admission_malformed_requests_total',
       () =>

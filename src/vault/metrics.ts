@@ -1,6 +1,7 @@
 // Vault client metrics on the shared prom-client registry. Labels are low-cardinality: `endpoint`
 // is a template (`kv2.data`), never a raw path, and no label ever holds a secret name or value.
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { registerOnce } from '../server/metrics.js';
 
 export interface VaultMetrics {
   requests: Counter<'endpoint' | 'code'>;
@@ -10,40 +11,36 @@ export interface VaultMetrics {
   breakerOpen: Gauge<'server'>;
 }
 
-function reuse<T>(registry: Registry, name: string, make: () => T): T {
-  // A registry may be shared by several services (tests, reloads): register each metric once.
-  return (registry.getSingleMetric(name) as T | undefined) ?? make();
-}
 
 export function createVaultMetrics(registry: Registry): VaultMetrics {
   const registers = [registry];
   return {
-    requests: reuse(registry, 'eso_vault_guard_vault_requests_total', () => new Counter({
+    requests: registerOnce(registry, 'eso_vault_guard_vault_requests_total', () => new Counter({
       name: 'eso_vault_guard_vault_requests_total',
       help: 'HTTP requests sent to Vault, by endpoint template and HTTP status (or timeout/connection).',
       labelNames: ['endpoint', 'code'] as const,
       registers,
     })),
-    cacheHits: reuse(registry, 'eso_vault_guard_vault_cache_hits_total', () => new Counter({
+    cacheHits: registerOnce(registry, 'eso_vault_guard_vault_cache_hits_total', () => new Counter({
       name: 'eso_vault_guard_vault_cache_hits_total',
       help: 'Vault fact lookups answered from the cache or joined to an in-flight request.',
       labelNames: ['kind'] as const,
       registers,
     })),
-    cacheMisses: reuse(registry, 'eso_vault_guard_vault_cache_misses_total', () => new Counter({
+    cacheMisses: registerOnce(registry, 'eso_vault_guard_vault_cache_misses_total', () => new Counter({
       name: 'eso_vault_guard_vault_cache_misses_total',
       help: 'Vault fact lookups that had to ask Vault.',
       labelNames: ['kind'] as const,
       registers,
     })),
-    requestDuration: reuse(registry, 'eso_vault_guard_vault_request_duration_seconds', () => new Histogram({
+    requestDuration: registerOnce(registry, 'eso_vault_guard_vault_request_duration_seconds', () => new Histogram({
       name: 'eso_vault_guard_vault_request_duration_seconds',
       help: 'Duration of HTTP requests to Vault.',
       labelNames: ['endpoint'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers,
     })),
-    breakerOpen: reuse(registry, 'eso_vault_guard_vault_breaker_open', () => new Gauge({
+    breakerOpen: registerOnce(registry, 'eso_vault_guard_vault_breaker_open', () => new Gauge({
       name: 'eso_vault_guard_vault_breaker_open',
       help: '1 while the circuit breaker of a Vault server is open.',
       labelNames: ['server'] as const,

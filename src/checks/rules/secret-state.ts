@@ -26,6 +26,17 @@ function join(hints: string[]): string | undefined {
   return text === '' ? undefined : text;
 }
 
+/** The pinned version is missing while the secret itself exists. */
+function pinnedVersionMissing(input: SecretStateInput, severity: Severity, skipped: string): Finding {
+  return {
+    code: 'SecretVersionNotFound',
+    severity,
+    field: input.versionField ?? input.field,
+    message: `Version ${input.version} of ${input.requestPath} does not exist, though the secret does (ESO: Secret does not exist).${skipped}`,
+    hint: 'Set remoteRef.version to an existing version, or omit it to read the current one.',
+  };
+}
+
 export function secretStateFindings(input: SecretStateInput): Finding[] {
   const read = input.read;
   const severity: Severity = input.missingIsSkipped ? 'warning' : 'error';
@@ -48,15 +59,7 @@ export function secretStateFindings(input: SecretStateInput): Finding[] {
         ];
       }
       if (input.version !== undefined && input.currentVersionExists) {
-        return [
-          {
-            code: 'SecretVersionNotFound',
-            severity,
-            field: input.versionField ?? input.field,
-            message: `Version ${input.version} of ${input.requestPath} does not exist, though the secret does (ESO: Secret does not exist).${skipped}`,
-            hint: 'Set remoteRef.version to an existing version, or omit it to read the current one.',
-          },
-        ];
+        return [pinnedVersionMissing(input, severity, skipped)];
       }
       const hint = join(input.hints.length > 0 ? input.hints : ['Check remoteRef.key against the secret\'s path in Vault, or create the secret.']);
       return [
@@ -91,15 +94,7 @@ export function secretStateFindings(input: SecretStateInput): Finding[] {
       ];
     case 'invalid_path': {
       if (input.version !== undefined && input.currentVersionExists) {
-        return [
-          {
-            code: 'SecretVersionNotFound',
-            severity,
-            field: input.versionField ?? input.field,
-            message: `Version ${input.version} of ${input.requestPath} does not exist, though the secret does (ESO: Secret does not exist).${skipped}`,
-            hint: 'Set remoteRef.version to an existing version, or omit it to read the current one.',
-          },
-        ];
+        return [pinnedVersionMissing(input, severity, skipped)];
       }
       const hint = join(input.hints.length > 0 ? input.hints : ['Check the store\'s path and version and the key against the KV mount layout.']);
       return [

@@ -137,11 +137,8 @@ export async function admit(obj: Obj, ctx: CheckContext): Promise<Outcome> {
   };
 }
 
-export async function runExample(dir: string, trust: Trust = 'store-identity'): Promise<ExampleRun> {
-  const { double, facts } = await startFacts(join(dir, 'vault-state.json'));
-  const objects = loadManifests(dir);
-  const base = { facts, deadlineAtMs: Date.now() + 10_000, audience: { defaultAudiences: DEFAULT_AUDIENCES }, trust };
-  // The cluster holds stores as admitted, i.e. after mutation.
+/** The cluster holds stores as admitted, i.e. after mutation. */
+async function admittedStoresLookup(objects: Obj[], base: Omit<CheckContext, 'lookup'>): Promise<StoreLookup> {
   const preLookup = manifestLookup(objects);
   const admittedObjects: Obj[] = [];
   for (const obj of objects) {
@@ -151,7 +148,14 @@ export async function runExample(dir: string, trust: Trust = 'store-identity'): 
       admittedObjects.push(applyPatch(obj, patch));
     } else admittedObjects.push(obj);
   }
-  const lookup = manifestLookup(admittedObjects);
+  return manifestLookup(admittedObjects);
+}
+
+export async function runExample(dir: string, trust: Trust = 'store-identity'): Promise<ExampleRun> {
+  const { double, facts } = await startFacts(join(dir, 'vault-state.json'));
+  const objects = loadManifests(dir);
+  const base = { facts, deadlineAtMs: Date.now() + 10_000, audience: { defaultAudiences: DEFAULT_AUDIENCES }, trust };
+  const lookup = await admittedStoresLookup(objects, base);
   const ctx: CheckContext = { ...base, lookup };
   const outcomes: Outcome[] = [];
   for (const obj of objects) {
@@ -179,16 +183,7 @@ export async function runExampleOverHttps(dir: string): Promise<ExampleRun> {
   const { double, facts } = await startFacts(join(dir, 'vault-state.json'));
   const objects = loadManifests(dir);
   const base = { facts, deadlineAtMs: Date.now() + 10_000, audience: { defaultAudiences: DEFAULT_AUDIENCES }, trust: 'store-identity' as const };
-  const preLookup = manifestLookup(objects);
-  const admittedObjects: Obj[] = [];
-  for (const obj of objects) {
-    const kind = obj['kind'];
-    if (kind === 'SecretStore' || kind === 'ClusterSecretStore') {
-      const { patch } = computePatch(obj, await gatherMutationFacts(obj, { ...base, lookup: preLookup }));
-      admittedObjects.push(applyPatch(obj, patch));
-    } else admittedObjects.push(obj);
-  }
-  const lookup = manifestLookup(admittedObjects);
+  const lookup = await admittedStoresLookup(objects, base);
   const results = new Map<string, { result: CheckResult; codes: string[] }>();
   const handlers = createAdmissionHandlers({
     facts,
