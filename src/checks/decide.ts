@@ -55,6 +55,7 @@ export function decide(result: CheckResult, opts: DecideOptions): AdmissionDecis
         'Denied because the webhook runs failClosed; retry when Vault is reachable.',
       warnings: orderWarnings(others).map(warningLine),
       codes,
+      couldNotCheck: true,
     };
   }
   const warnings: string[] = [];
@@ -76,7 +77,7 @@ export function decide(result: CheckResult, opts: DecideOptions): AdmissionDecis
   if (couldNotCheck.length > 0 && !others.some((f) => f.code === 'VaultUnavailable')) {
     warnings.push(`Not checked against Vault (allowed, failOpen): ${[...new Set(couldNotCheck)].join('; ')}`);
   }
-  return { allowed: true, warnings, codes, ...(errors.length > 0 ? { wouldDeny: true } : {}) };
+  return { allowed: true, warnings, codes, ...(errors.length > 0 ? { wouldDeny: true } : {}), ...(couldNotCheck.length > 0 ? { couldNotCheck: true } : {}) };
 }
 
 /** Warnings before infos, so the API server's budget keeps what matters most. */

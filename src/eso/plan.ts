@@ -67,6 +67,12 @@ export function resolveStore(
   return { store, problems: [] };
 }
 
+/**
+ * What Vault's int field decoding accepts (Go strconv.ParseInt with base 0: sign, 0x/0o/0b prefixes,
+ * underscores). Deliberately permissive: a rare form this admits is a missed error, never a false denial.
+ */
+const GO_INTEGER = /^[+-]?(0[xX][0-9a-fA-F_]+|0[oObB]?[0-9_]+|[0-9][0-9_]*)$/;
+
 /** Requests for one remote reference (data[] entry or dataFrom[].extract). */
 export function planRemoteRef(vault: VaultProviderModel, remoteRef: RemoteRefModel, refField: string): { requests: VaultRequestPlan[]; problems: EsoProblem[] } {
   const keyField = `${refField}.key`;
@@ -84,6 +90,11 @@ export function planRemoteRef(vault: VaultProviderModel, remoteRef: RemoteRefMod
         `${keyField} "${remoteRef.key}" with metadataPolicy: Fetch and no spec.provider.vault.path: ESO fails with "${err.message}".`,
         'Set spec.provider.vault.path to the KV mount, or write the key as "<mount>/data/<path>".')] };
     }
+  }
+  if (vault.version === 'v2' && remoteRef.version !== undefined && remoteRef.version !== '' && !GO_INTEGER.test(remoteRef.version)) {
+    return { requests: [], problems: [malformed(`${refField}.version`,
+      `${refField}.version "${remoteRef.version}" is not a version number; ESO sends it as ?version= and KV v2 refuses the read (HTTP 400), so the ExternalSecret never syncs.`,
+      `Set ${refField}.version to a version number such as "3", or remove it to read the current version.`)] };
   }
   const query = remoteRef.version !== undefined && remoteRef.version !== '' ? { version: remoteRef.version } : undefined;
   return { requests: [request('data', buildDataPath(vault.path, vault.version, remoteRef.key), 'read', keyField, query)], problems: [] };

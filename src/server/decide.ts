@@ -50,7 +50,7 @@ export async function decide(
   // the global one, which only the rules know); the server passes the decision through.
   const wouldDeny = decision.allowed && decision.wouldDeny === true;
   let label: AdmissionDecisionLabel;
-  if (failure) label = decision.allowed ? 'fail_open' : 'fail_closed';
+  if (failure || decision.couldNotCheck === true) label = decision.allowed ? 'fail_open' : 'fail_closed';
   else if (wouldDeny) label = 'would_deny';
   else label = decision.allowed ? 'allowed' : 'denied';
   return { decision, label, wouldDeny, failure };

@@ -22,4 +22,6 @@ export interface AdmissionDecision {
   codes: string[];
   /** Set by a handler when its rules would deny but the mode (warn/audit) admitted; logs and metrics show it. */
   wouldDeny?: boolean;
+  /** Set by a handler when part of the check could not run and the failure mode decided (metrics label fail_open/fail_closed). */
+  couldNotCheck?: boolean;
 }

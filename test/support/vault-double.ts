@@ -92,6 +92,8 @@ export interface VaultDoubleOptions {
   webhookToken?: string;
   latencyMs?: number;
   tls?: boolean;
+  /** Listen on this loopback port instead of a free one (a Vault coming back on the address it had). */
+  port?: number;
 }
 
 export const WEBHOOK_POLICY_NAME = 'eso-vault-guard';
@@ -312,7 +314,7 @@ export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultD
     socket.on('close', () => sockets.delete(socket));
   });
   if (opts.tls) server.on('connection', (socket: Socket) => { if (down) socket.destroy(); });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
 
   return {

@@ -1,12 +1,44 @@
-import type { Command } from 'commander';
+// `eso-vault-guard check FILE|DIR|- ...`: the admission checks for CI pipelines and workstations.
+// The logic lives in ../check/; this file only declares the flags.
+import { Command, Option } from 'commander';
+import { runCheck } from '../check/check-run.js';
+import { checkOptions, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, FORMATS, STORES_FROM, TRUST_LEVELS, type RawCheckOptions } from '../check/options.js';
+import { CheckConfigError } from '../check/errors.js';
 
-// Placeholder until the issue that owns this subcommand lands.
+const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
+
 export function registerCheck(program: Command): void {
   program
     .command('check')
-    .description('(not implemented yet)')
-    .action(() => {
-      process.stderr.write('check: not implemented yet\n');
-      process.exit(2);
+    .description('Check ExternalSecrets and stores in YAML files against live Vault, as the admission webhook would (exit 0 no errors, 1 errors, 2 could not run/check)')
+    .argument('<paths...>', 'YAML files, directories (searched recursively for *.yaml/*.yml) or - for stdin')
+    .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('text'))
+    .option('--output <file>', 'write the report to a file instead of stdout')
+    .option('--config <file>', 'the server\'s configuration file (its vault and checks sections are used); default $ESO_GUARD_CONFIG')
+    .addOption(new Option('--stores-from <where>', 'where stores and Namespace labels come from (files override cluster with both)').choices([...STORES_FROM]).default('files'))
+    .option('--kubeconfig <file>', 'kubeconfig for --stores-from cluster|both (default: $KUBECONFIG, ~/.kube/config or in-cluster)')
+    .option('--controller-sa <namespace/name>', "ESO controller's ServiceAccount (ClusterSecretStores without serviceAccountRef.namespace); default external-secrets/external-secrets")
+    .option('--vault-token <token>', 'log in to every Vault server with this token (default $VAULT_TOKEN)')
+    .option('--vault-addr <url>', "send every store's Vault traffic to this address, whatever the store's server")
+    .option('--vault-map <server=addr>', 'send one server\'s traffic to another address (repeatable)', collect)
+    .option('--default-audience <aud>', "the cluster's default ServiceAccount token audience (repeatable; default https://kubernetes.default.svc.cluster.local)", collect)
+    .addOption(new Option('--trust <level>', 'how much findings may reveal: store-identity (as the webhook) or operator (you can read Vault yourself)').choices([...TRUST_LEVELS]).default('store-identity'))
+    .option('--timeout-ms <ms>', 'deadline for checking one object', String(DEFAULT_TIMEOUT_MS))
+    .option('--concurrency <n>', 'objects checked at the same time', String(DEFAULT_CONCURRENCY))
+    .option('--namespace <ns>', 'namespace of namespaced objects that name none (as kubectl apply -n)', 'default')
+    .option('--fail-open', 'objects that could not be checked (Vault unreachable) give a warning and exit 0 instead of 2')
+    // Usage errors are "could not run" (2), not "errors found" (commander's 1).
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .action(async (paths: string[], raw: RawCheckOptions) => {
+      let code: number;
+      try {
+        code = await runCheck(paths, checkOptions(raw), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+      } catch (err) {
+        if (!(err instanceof CheckConfigError)) throw err;
+        process.stderr.write(`eso-vault-guard check: ${err.message}\n`);
+        code = 2;
+      }
+      // Idle keep-alive sockets to Vault or the API server would keep the process alive.
+      process.exit(code);
     });
 }

@@ -1,0 +1,83 @@
+// One audited object through the admission checks: the same engine, the same trust setting
+// ('store-identity', so an Event tells its readers no more than the store's identity could learn
+// from Vault — issue 10), a deadline of its own.
+import { checkObject } from '../checks/engine.js';
+import type { CheckResult } from '../checks/result.js';
+import type { ParsedEsoObject } from '../eso/index.js';
+import type { InvolvedObject } from '../kube/events.js';
+import type { ClusterStoreLookup } from '../kube/store-lookup.js';
+import type { RawKubeObject } from '../kube/types.js';
+import type { VaultFacts } from '../vault/facts.js';
+
+export interface AuditedObject {
+  /** uid, or kind/namespace/name when the object has none. */
+  key: string;
+  involved: InvolvedObject;
+  /** '' for cluster-scoped objects (the metric's namespace label). */
+  namespace: string;
+  result: CheckResult;
+  /** False when some lookup could not be made: findings may be missing, none is invented. */
+  complete: boolean;
+}
+
+export interface CheckOneDeps {
+  facts: VaultFacts;
+  lookup: ClusterStoreLookup;
+  defaultAudiences: string[];
+  deadlineMsPerObject: number;
+}
+
+type AuditedKind = 'ExternalSecret' | 'SecretStore' | 'ClusterSecretStore';
+
+export function isAudited(parsed: ParsedEsoObject): parsed is Extract<ParsedEsoObject, { kind: AuditedKind }> {
+  return parsed.kind === 'ExternalSecret' || parsed.kind === 'SecretStore' || parsed.kind === 'ClusterSecretStore';
+}
+
+function involvedOf(raw: RawKubeObject, kind: AuditedKind): InvolvedObject {
+  const meta = raw.metadata ?? {};
+  return {
+    apiVersion: raw.apiVersion ?? 'external-secrets.io/v1',
+    kind,
+    name: meta.name ?? '',
+    ...(meta.namespace ? { namespace: meta.namespace } : {}),
+    ...(meta.uid ? { uid: meta.uid } : {}),
+  };
+}
+
+function notChecked(involved: InvolvedObject, reason: string): CheckResult {
+  return {
+    findings: [],
+    couldNotCheck: [{ reason }],
+    resource: { kind: involved.kind, name: involved.name, ...(involved.namespace ? { namespace: involved.namespace } : {}) },
+    annotations: {},
+  };
+}
+
+export async function checkOne(raw: RawKubeObject, kind: AuditedKind, deps: CheckOneDeps): Promise<AuditedObject> {
+  const involved = involvedOf(raw, kind);
+  const key = involved.uid ?? `${kind}/${involved.namespace ?? ''}/${involved.name}`;
+  const base = { key, involved, namespace: involved.namespace ?? '' };
+  const deadlineAtMs = Date.now() + deps.deadlineMsPerObject;
+  try {
+    // A store the informer has not seen yet is read from the API, so a lagging watch never
+    // becomes a StoreNotFound Event.
+    if (kind === 'ExternalSecret') await deps.lookup.prefetchStores(raw, deadlineAtMs);
+  } catch (err) {
+    const reason = `its stores could not be read from the Kubernetes API (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
+    return { ...base, result: notChecked(involved, reason), complete: false };
+  }
+  try {
+    const result = await checkObject(raw, {
+      facts: deps.facts,
+      lookup: deps.lookup,
+      deadlineAtMs,
+      audience: { defaultAudiences: deps.defaultAudiences },
+      trust: 'store-identity',
+    });
+    return { ...base, result, complete: result.couldNotCheck.length === 0 };
+  } catch (err) {
+    // A bug in a rule must not stop the pass or pass for a verdict on the manifest.
+    const reason = `the check failed unexpectedly (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
+    return { ...base, result: notChecked(involved, reason), complete: false };
+  }
+}
