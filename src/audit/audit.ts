@@ -121,9 +121,14 @@ export function createAudit(opts: AuditOptions): Audit {
     const incomplete = audited.filter((a) => !a.complete);
     for (const a of incomplete) {
       metrics.couldNotCheck.inc({ kind: a.involved.kind });
+      logger.debug({ kind: a.involved.kind, namespace: a.involved.namespace, name: a.involved.name, reasons: a.result.couldNotCheck.map((c) => c.reason) }, 'audit could not fully check an object');
+    }
+    if (incomplete.length > 0) {
+      // One line per pass, not per object: with Vault down every object fails the same way.
+      const reasons = [...new Set(incomplete.flatMap((a) => a.result.couldNotCheck.map((c) => c.reason)))];
       logger.warn(
-        { kind: a.involved.kind, namespace: a.involved.namespace, name: a.involved.name, reasons: a.result.couldNotCheck.map((c) => c.reason) },
-        'audit could not fully check an object; its last known findings stand and no Event is emitted for what was not checked',
+        { objects: incomplete.length, reasons: reasons.slice(0, 5), moreReasons: Math.max(0, reasons.length - 5) },
+        'audit could not fully check some objects; their last known findings stand and no Event is emitted for what was not checked',
       );
     }
     const current = currentFindings(audited, previous);

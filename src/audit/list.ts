@@ -6,6 +6,8 @@ import { detectEsoVersion, ESO_GROUP, type EsoVersion } from '../kube/eso-versio
 import type { KubeState } from '../kube/state.js';
 import type { ObjectList, RawKubeObject } from '../kube/types.js';
 
+const PAGE_SIZE = 500;
+
 export interface ListedObjects {
   version: EsoVersion;
   externalSecrets: RawKubeObject[];
@@ -15,8 +17,17 @@ export interface ListedObjects {
 export async function listAuditedObjects(kubeConfig: KubeConfig, state: KubeState): Promise<ListedObjects> {
   const version = state.esoVersion() ?? (await detectEsoVersion(kubeConfig));
   const api = kubeConfig.makeApiClient(CustomObjectsApi);
-  const list = (await api.listClusterCustomObject({ group: ESO_GROUP, version, plural: 'externalsecrets' })) as ObjectList;
+  const items: RawKubeObject[] = [];
+  let continueToken: string | undefined;
+  // Paged, so a cluster with thousands of ExternalSecrets does not ask the API server for one huge answer.
+  do {
+    const page = (await api.listClusterCustomObject({
+      group: ESO_GROUP, version, plural: 'externalsecrets', limit: PAGE_SIZE, ...(continueToken ? { _continue: continueToken } : {}),
+    })) as ObjectList & { metadata?: { continue?: string } };
+    items.push(...(page.items ?? []));
+    continueToken = page.metadata?.continue || undefined;
+  } while (continueToken);
   // List items may omit apiVersion/kind; parseEsoObject and Events need them.
-  const externalSecrets = (list.items ?? []).map((item) => ({ ...item, apiVersion: item.apiVersion ?? `${ESO_GROUP}/${version}`, kind: item.kind ?? 'ExternalSecret' }));
+  const externalSecrets = items.map((item) => ({ ...item, apiVersion: item.apiVersion ?? `${ESO_GROUP}/${version}`, kind: item.kind ?? 'ExternalSecret' }));
   return { version, externalSecrets, stores: state.listStores() };
 }

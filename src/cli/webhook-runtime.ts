@@ -9,6 +9,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { Ajv } from 'ajv';
+import { auditConfigSchema, createAudit, withAuditDefaults, type Audit } from '../audit/index.js';
 import { createAdmissionHandlers } from '../checks/handlers.js';
 import { errorLine } from '../checks/messages.js';
 import type { CheckResult } from '../checks/result.js';
@@ -34,6 +35,8 @@ export interface WebhookRuntime {
   servers: RunningServe;
   kube: KubeRuntime | undefined;
   facts: VaultFactsService;
+  /** Undefined without a cluster or with audit.enabled false. */
+  audit: Audit | undefined;
   close(): Promise<void>;
 }
 
@@ -47,6 +50,12 @@ function kubeSection(config: GuardConfig) {
   const validate = new Ajv({ allErrors: true, strict: true }).compile(kubeConfigSchema);
   if (!validate(config.kube)) throw new ConfigError(formatAjvErrors(validate.errors).map((p) => `kube: ${p}`));
   return withKubeDefaults(config.kube);
+}
+
+function auditSection(config: GuardConfig) {
+  const validate = new Ajv({ allErrors: true, strict: true }).compile(auditConfigSchema);
+  if (!validate(config.audit)) throw new ConfigError(formatAjvErrors(validate.errors).map((p) => `audit: ${p}`));
+  return withAuditDefaults(config.audit);
 }
 
 function vaultSection(config: GuardConfig) {
@@ -90,6 +99,7 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
   const registry = opts.registry ?? createMetricsRegistry();
   const vaultConfig = vaultSection(config);
   const kubeSettings = kubeSection(config);
+  const auditSettings = auditSection(config);
   if (vaultConfig.servers.length === 0) {
     logger.warn('no vault.servers configured: stores are not checked against Vault (VaultUnavailable); set the vault section of the config file');
   }
@@ -99,6 +109,7 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
   // Login runs in the background: /readyz says when Vault is usable; admissions meanwhile follow the failure mode.
   void facts.start().catch((err: unknown) => logger.warn({ err: String(err) }, 'Vault login did not complete at start; retrying'));
   let kube: KubeRuntime | undefined;
+  let audit: Audit | undefined;
   try {
     let lookup: ClusterStoreLookup;
     const readinessChecks: ReadinessCheck[] = [{ name: 'vault', check: () => facts.ready() }];
@@ -123,24 +134,48 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
       prefetchStores: (obj, deadlineAtMs) => lookup.prefetchStores(obj, deadlineAtMs),
       ...(kube ? { onResult: warnModeEvents(kube) } : {}),
     });
+    if (kube && opts.kubeConfig && auditSettings.enabled) {
+      // Only the holder of the audit Lease runs passes; the others keep answering admissions.
+      audit = createAudit({
+        kubeConfig: opts.kubeConfig,
+        state: kube.state,
+        facts,
+        events: kube.events,
+        leader: kube.leader,
+        registry,
+        logger: logger.child({ component: 'audit' }),
+        controllerServiceAccount,
+        defaultAudiences: config.checks.defaultAudiences,
+        intervalMs: auditSettings.intervalMs,
+        objectsPerSecond: auditSettings.objectsPerSecond,
+        deadlineMsPerObject: auditSettings.deadlineMsPerObject,
+      });
+      audit.start();
+    }
+    const runningAudit = audit;
     const servers = await runServe(config, {
       handlers,
       logger,
       registry,
       tls: kube?.tlsSource ?? (await tlsSourceFromConfig(config, logger)),
       readinessChecks,
+      auditReport: () => runningAudit?.report(),
     });
     const runningKube = kube;
     return {
       servers,
       kube: runningKube,
       facts,
+      audit: runningAudit,
       async close() {
         await servers.close();
+        await runningAudit?.close();
+        // Closing Kubernetes also releases the audit Lease, so another replica takes over at once.
         await Promise.allSettled([runningKube?.close(), facts.close()]);
       },
     };
   } catch (err) {
+    await audit?.close().catch(() => {});
     await Promise.allSettled([kube?.close(), facts.close()]);
     throw err;
   }

@@ -174,12 +174,13 @@ export async function startRelay(kube: KubeDouble): Promise<Relay> {
   const { port } = server.address() as AddressInfo;
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromString(kube.kubeconfigYaml.replace(kube.url, `https://127.0.0.1:${port}`));
+  let closed: Promise<void> | undefined;
   return {
     kubeConfig,
-    async cut() {
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    cut() {
+      closed ??= new Promise<void>((resolve) => server.close(() => resolve()));
       for (const s of sockets) s.destroy();
-      await closed;
+      return closed;
     },
   };
 }

@@ -44,6 +44,7 @@ test('audit: of two replicas exactly one audits; the other takes over when the L
     const after = kube.get('coordination.k8s.io/v1', 'Lease', LEASE.name, LEASE.namespace) as { spec?: { holderIdentity?: string } } | undefined;
     assert.equal(after?.spec?.holderIdentity, 'replica-b');
   } finally {
+    await relay.cut();
     await Promise.all([a.close(), b.close()]);
     await Promise.all([kube.close(), vault.close()]);
   }

@@ -46,6 +46,7 @@ async function setup(admission: GuardConfigInput['admission'] = {}, withStore = 
       admission: { deadlineMs: 5000, ...admission },
       vault: webhookVaultConfig(vault) as unknown as Record<string, unknown>,
       kube: { leaseRenewMs: 200, leaseDurationMs: 1000, caBundleCheckIntervalMs: 60_000 },
+      audit: { intervalMs: 60_000, objectsPerSecond: 100 },
     },
   });
   const runtime = await startWebhookRuntime(config, { kubeConfig: kube.kubeConfig, logger: pino({ level: 'silent' }) });
@@ -75,8 +76,6 @@ test('serve: stores and namespaces from the informers decide admissions; /readyz
     const typo = await validate(s, byName('ExternalSecret', 'api-db-typo'));
     assert.equal(typo.body.response.allowed, false);
     assert.match(typo.body.response.status?.message ?? '', /\[PropertyNotFound\] spec\.data\[0\]\.remoteRef\.property/);
-    const report = await httpRequest({ port: s.runtime.servers.metricsPort, path: '/report' });
-    assert.equal(report.status, 404, 'no audit report before the audit has run');
   } finally {
     await s.close();
   }
@@ -142,6 +141,24 @@ test('serve: warn mode admits a broken manifest and records a Warning Event (Arg
     assert.match(event.message ?? '', /^\[PropertyNotFound\] spec\.data\[0\]\.remoteRef\.property: /);
     const metrics = await httpRequest<string>({ port: s.runtime.servers.metricsPort, path: '/metrics' });
     assert.match(String(metrics.body), /eso_vault_guard_admission_requests_total\{[^}]*decision="would_deny"[^}]*\} [1-9]/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('serve: the replica holding the Lease audits what runs and serves the report on GET /report', async () => {
+  const s = await setup();
+  try {
+    const report = async () => httpRequest<{ findings: { code: string; resource: { kind: string; namespace: string | null; name: string } }[]; summary: { errors: number } }>({ port: s.runtime.servers.metricsPort, path: '/report' });
+    await waitFor('first audit pass', async () => (await report()).status === 200, 15_000);
+    const body = (await report()).body;
+    assert.ok(
+      body.findings.some((f) => f.code === 'RoleNotFound' && f.resource.kind === 'SecretStore' && f.resource.namespace === 'team-c'),
+      JSON.stringify(body.findings),
+    );
+    assert.ok(body.summary.errors >= 1);
+    const metrics = await httpRequest<string>({ port: s.runtime.servers.metricsPort, path: '/metrics' });
+    assert.match(String(metrics.body), /eso_vault_guard_audit_findings\{code="RoleNotFound",namespace="team-c"\} 1/);
   } finally {
     await s.close();
   }

@@ -19,6 +19,8 @@ export interface ServeDeps {
   registry?: Registry;
   /** Defaults to the configured files, or a generated self-signed certificate when none are set. */
   tls?: TlsSource;
+  /** The background audit's latest report, served as GET /report. */
+  auditReport?: () => unknown;
 }
 
 export interface RunningServe extends RunningServers {
@@ -53,6 +55,7 @@ export async function runServe(config: GuardConfig, deps: ServeDeps = {}): Promi
     tls,
     ...(deps.handlers ? { handlers: deps.handlers } : {}),
     ...(deps.readinessChecks ? { readinessChecks: deps.readinessChecks } : {}),
+    ...(deps.auditReport ? { auditReport: deps.auditReport } : {}),
   });
   return { ...servers, tls, logger, registry };
 }
