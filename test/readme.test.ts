@@ -33,3 +33,10 @@ test('the quick start commands exist, and CI runs the README test command', () =
 test('README has no unfilled placeholder', () => {
   assert.doesNotMatch(readme, /^[A-Z_]{6,}$/m);
 });
+
+test('README shows the demo transcript exactly as the demo prints it', async () => {
+  const { exampleFolders, runDemo } = await import('../src/cli/demo/run-demo.js');
+  const lines: string[] = [];
+  await runDemo(exampleFolders(), { line: (text) => lines.push(text) });
+  assert.ok(readme.includes(`$ npm run demo\n${lines.join('\n')}\n\`\`\``), 'regenerate the transcript with `NO_COLOR=1 npm run demo`');
+});
