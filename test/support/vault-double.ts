@@ -33,6 +33,9 @@ export interface DoubleRequest {
   status: number;
   /** X-Vault-Namespace header as sent ('' when absent). */
   namespace: string;
+  /** When the request arrived and when it was answered (performance.now() ms; for the benchmarks' critical path). */
+  startedAtMs: number;
+  endedAtMs?: number;
 }
 
 export interface DoubleToken {
@@ -251,10 +254,11 @@ export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultD
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const url = new URL(req.url ?? '/', 'http://double');
     const nsHeader = String(req.headers['x-vault-namespace'] ?? '');
-    const entry: DoubleRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0, namespace: nsHeader };
+    const entry: DoubleRequest = { method: req.method ?? 'GET', path: url.pathname, query: Object.fromEntries(url.searchParams), status: 0, namespace: nsHeader, startedAtMs: performance.now() };
     requests.push(entry);
     const send = (answer: Answer) => {
       entry.status = answer.status;
+      entry.endedAtMs = performance.now();
       if (down) { req.socket.destroy(); return; }
       const text = answer.body === undefined ? '' : JSON.stringify(answer.body);
       res.writeHead(answer.status, answer.body === undefined ? {} : { 'Content-Type': 'application/json' });

@@ -1,0 +1,53 @@
+// Memory of the Vault facts cache holding `count` secret paths, measured in a fresh process (run
+// with --expose-gc) so neither the Vault double nor the load generator is counted.
+import { silentLogger } from '../src/log/index.js';
+import { createMetricsRegistry } from '../src/server/metrics.js';
+import { createVaultFacts, parseVaultConfig } from '../src/vault/index.js';
+
+export interface RssResult {
+  paths: number;
+  cachedFacts: number;
+  rssBeforeMb: number;
+  rssAfterMb: number;
+  heapUsedAfterMb: number;
+}
+
+const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
+async function main(): Promise<void> {
+  const { config, server, teams, apps } = JSON.parse(process.argv[2] ?? '{}') as { config: unknown; server: string; teams: number; apps: number };
+  const paths: string[] = [];
+  for (let t = 0; t < teams; t++) for (let a = 0; a < apps; a++) paths.push(`apps/data/team-${t}/app-${a}`);
+  const facts = createVaultFacts(parseVaultConfig(config), { logger: silentLogger(), registry: createMetricsRegistry() });
+  await facts.start();
+  gc();
+  const rssBefore = process.memoryUsage().rss;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (next < paths.length) {
+        const path = paths[next++] as string;
+        const fact = await facts.readSecretShape(server, path, undefined, { deadlineAtMs: Date.now() + 30_000, kvVersion: '2' });
+        if (fact.status !== 'ok') throw new Error(`${path}: ${fact.status}`);
+      }
+    }),
+  );
+  gc();
+  const after = process.memoryUsage();
+  const result: RssResult = {
+    paths: paths.length,
+    cachedFacts: facts.stats().cacheEntries,
+    rssBeforeMb: mb(rssBefore),
+    rssAfterMb: mb(after.rss),
+    heapUsedAfterMb: mb(after.heapUsed),
+  };
+  await facts.close();
+  process.stdout.write(JSON.stringify(result));
+  process.exit(0);
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});

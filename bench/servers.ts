@@ -1,0 +1,79 @@
+// The two servers the benchmark compares: the real webhook (runServe + the checks + the Vault facts
+// layer against the Vault double) and the ceiling, a bare fastify HTTPS server with the same TLS
+// settings that only echoes an allowed AdmissionReview.
+import { fastify } from 'fastify';
+import type { AddressInfo } from 'node:net';
+import { createAdmissionHandlers } from '../src/checks/handlers.js';
+import { runServe } from '../src/cli/commands/serve.js';
+import { loadConfig } from '../src/config/load.js';
+import { createOfflineLookup, parseEsoObject } from '../src/eso/index.js';
+import { silentLogger } from '../src/log/index.js';
+import { createMetricsRegistry } from '../src/server/metrics.js';
+import { selfSignedTlsSource } from '../src/server/tls/self-signed.js';
+import { secureContextOptions, type TlsSource } from '../src/server/tls/source.js';
+import { createVaultFacts, type VaultFactsService } from '../src/vault/index.js';
+import { startVaultDouble, webhookVaultConfig, type VaultDouble, type VaultState } from '../test/support/vault-double.js';
+import { DEFAULT_AUDIENCES, namespaceObject, secretStore } from './fixtures.js';
+
+export interface BenchWebhook {
+  port: number;
+  double: VaultDouble;
+  facts: VaultFactsService;
+  tls: TlsSource;
+  /** A fresh facts layer (cold cache) behind the same server. */
+  resetFacts(): Promise<void>;
+  close(): Promise<void>;
+}
+
+const LONG_CACHE = { policyTtlMs: 600_000, roleTtlMs: 600_000, mountTtlMs: 600_000, secretTtlMs: 600_000, negativeTtlMs: 600_000, maxEntries: 20_000 };
+
+export async function startBenchWebhook(args: { state: VaultState; teams: number; latencyMs: number }): Promise<BenchWebhook> {
+  const double = await startVaultDouble({ state: args.state, latencyMs: args.latencyMs });
+  const logger = silentLogger();
+  const registry = createMetricsRegistry({ defaultMetrics: false });
+  const vaultConfig = webhookVaultConfig(double, { cache: LONG_CACHE, requestTimeoutMs: 2_000 });
+  let facts = createVaultFacts(vaultConfig, { logger, registry });
+  await facts.start();
+  const objects = [];
+  for (let t = 0; t < args.teams; t++) objects.push(parseEsoObject(namespaceObject(t)), parseEsoObject(secretStore(t)));
+  const lookup = createOfflineLookup(objects, { name: 'external-secrets', namespace: 'external-secrets' });
+  // The facts layer is swapped for a fresh one to measure cold admissions; handlers read it through this.
+  const factsProxy = new Proxy({} as VaultFactsService, { get: (_t, p) => Reflect.get(facts, p, facts) as unknown });
+  const config = loadConfig({ env: {}, overrides: { server: { port: 0, metricsPort: 0, host: '127.0.0.1' } } });
+  const tls = await selfSignedTlsSource({ serviceName: 'eso-vault-guard', namespace: 'eso-vault-guard', extraDnsNames: ['localhost'] });
+  const servers = await runServe(config, {
+    logger,
+    registry,
+    tls,
+    handlers: createAdmissionHandlers({ facts: factsProxy, lookup, mode: 'enforce', failureMode: 'failOpen', defaultAudiences: DEFAULT_AUDIENCES }),
+  });
+  return {
+    port: servers.webhookPort,
+    double,
+    get facts() {
+      return facts;
+    },
+    tls,
+    async resetFacts() {
+      await facts.close();
+      facts = createVaultFacts(vaultConfig, { logger, registry: createMetricsRegistry({ defaultMetrics: false }) });
+      await facts.start();
+    },
+    async close() {
+      await servers.close();
+      await facts.close();
+      await double.close();
+    },
+  };
+}
+
+/** The ceiling: same TLS, same body limit, JSON parse and an AdmissionReview answer; no checks. */
+export async function startEchoServer(tls: TlsSource): Promise<{ port: number; close(): Promise<void> }> {
+  const app = fastify({ https: secureContextOptions(tls.current()), bodyLimit: 3 * 1024 * 1024 });
+  app.post('/validate', async (request) => {
+    const uid = (request.body as { request?: { uid?: string } }).request?.uid ?? '';
+    return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid, allowed: true } };
+  });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
+}
