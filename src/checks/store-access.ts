@@ -79,6 +79,12 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
     return { status: 'unavailable' };
   }
   const authMountPath = identity.authMountPath;
+  // Roles are read at auth/<mount>/role/<name> for kubernetes and jwt only; other methods' roles
+  // live elsewhere or are named by a credential (approle's role_id).
+  const roleReadable = identity.role !== undefined && authMountPath !== undefined && (identity.method === 'kubernetes' || identity.method === 'jwt');
+  // The role read does not depend on the auth mount list: both go out together (one round trip, not two).
+  const roleFactPromise = roleReadable ? facts.authRole(vault.server, authMountPath, identity.role as string, opts) : undefined;
+  void roleFactPromise?.catch(() => undefined);
   // The auth mount's existence and type are knowable for every method that has one.
   let accessor: string | undefined;
   if (authMountPath !== undefined && authMountPath !== '') {
@@ -100,12 +106,9 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
       accessor = verdict.mount?.accessor;
     }
   }
-  // Roles are read at auth/<mount>/role/<name> for kubernetes and jwt only; other methods' roles
-  // live elsewhere or are named by a credential (approle's role_id).
-  const roleReadable = identity.role !== undefined && authMountPath !== undefined && (identity.method === 'kubernetes' || identity.method === 'jwt');
-  if (!roleReadable) return { status: 'unknown-identity' };
+  if (!roleReadable || !roleFactPromise) return { status: 'unknown-identity' };
   const roleName = identity.role as string;
-  const roleFact = await facts.authRole(vault.server, authMountPath, roleName, opts);
+  const roleFact = await roleFactPromise;
   if (collector.failed(args.reportField ?? roleField, roleFact)) return { status: 'unavailable' };
   if (roleFact.status === 'not_found') {
     collector.add(

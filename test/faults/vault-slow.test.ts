@@ -3,8 +3,8 @@
 // the next request after Vault speeds up is checked normally.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { admissionLog, goodExternalSecret, metricValue, startFaultRig } from './rig.js';
-import { MARGIN_MS, assertCleanAnswer, assertOutageAnswer } from './expect.js';
+import { admissionLog, eventually, goodExternalSecret, metricValue, startFaultRig } from './rig.js';
+import { MARGIN_MS, assertCleanAnswer, assertOutageAnswer, isClean } from './expect.js';
 
 const DEADLINE_MS = 300;
 
@@ -34,9 +34,19 @@ for (const failureMode of ['failOpen', 'failClosed'] as const) {
       }
 
       rig.double.setLatencyMs(0);
-      const after = await rig.post('/validate', goodExternalSecret(), `${uid}-after`);
-      assertCleanAnswer(after, `${uid}-after`);
-      assert.ok(after.elapsedMs <= DEADLINE_MS + MARGIN_MS);
+      // Several lookups timed out side by side, which may have opened the circuit breaker: answers
+      // are clean again once it lets its probe through (openMs), each still within the deadline.
+      let n = 0;
+      await eventually('a clean answer after Vault sped up', async () => {
+        const after = await rig.post('/validate', goodExternalSecret(), `${uid}-after-${n}`);
+        assert.ok(after.elapsedMs <= DEADLINE_MS + MARGIN_MS);
+        if (!isClean(after)) {
+          n += 1;
+          return false;
+        }
+        assertCleanAnswer(after, `${uid}-after-${n}`);
+        return true;
+      });
     } finally {
       await rig.close();
     }
