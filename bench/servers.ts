@@ -20,8 +20,10 @@ export interface BenchWebhook {
   double: VaultDouble;
   facts: VaultFactsService;
   tls: TlsSource;
-  /** A fresh facts layer (cold cache) behind the same server. */
+  /** A fresh facts layer (cold cache) and fresh handlers (no reused results) behind the same server. */
   resetFacts(): Promise<void>;
+  /** checks.reuseResultsMs of the handlers (default: the product's default). */
+  setReuseResultsMs(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -41,11 +43,15 @@ export async function startBenchWebhook(args: { state: VaultState; teams: number
   const factsProxy = new Proxy({} as VaultFactsService, { get: (_t, p) => Reflect.get(facts, p, facts) as unknown });
   const config = loadConfig({ env: {}, overrides: { server: { port: 0, metricsPort: 0, host: '127.0.0.1' } } });
   const tls = await selfSignedTlsSource({ serviceName: 'eso-vault-guard', namespace: 'eso-vault-guard', extraDnsNames: ['localhost'] });
+  let reuseResultsMs = config.checks.reuseResultsMs;
+  const makeHandlers = () =>
+    createAdmissionHandlers({ facts: factsProxy, lookup, mode: 'enforce', failureMode: 'failOpen', defaultAudiences: DEFAULT_AUDIENCES, reuseResultsMs });
+  let handlers = makeHandlers();
   const servers = await runServe(config, {
     logger,
     registry,
     tls,
-    handlers: createAdmissionHandlers({ facts: factsProxy, lookup, mode: 'enforce', failureMode: 'failOpen', defaultAudiences: DEFAULT_AUDIENCES }),
+    handlers: { validate: (request, ctx) => handlers.validate(request, ctx), mutate: (request, ctx) => handlers.mutate(request, ctx) },
   });
   return {
     port: servers.webhookPort,
@@ -54,7 +60,12 @@ export async function startBenchWebhook(args: { state: VaultState; teams: number
       return facts;
     },
     tls,
+    setReuseResultsMs(ms: number) {
+      reuseResultsMs = ms;
+      handlers = makeHandlers();
+    },
     async resetFacts() {
+      handlers = makeHandlers();
       await facts.close();
       facts = createVaultFacts(vaultConfig, { logger, registry: createMetricsRegistry({ defaultMetrics: false }) });
       await facts.start();

@@ -11,6 +11,7 @@ import type { CheckResult } from './result.js';
 import { computePatch } from './mutate.js';
 import { gatherMutationFacts } from './mutate-facts.js';
 import { specUnchanged } from './update.js';
+import { createResultReuse, resultKey } from './result-reuse.js';
 
 export interface HandlerDeps {
   facts: VaultFacts;
@@ -26,6 +27,11 @@ export interface HandlerDeps {
    * API). A rejection means the stores cannot be known: the check counts as not done.
    */
   prefetchStores?: (obj: unknown, deadlineAtMs: number) => Promise<void>;
+  /**
+   * Reuse the result of an identical ExternalSecret checked within this many ms (Argo CD dry-run +
+   * apply, refreshes); 0 or absent checks every admission afresh.
+   */
+  reuseResultsMs?: number;
   /** Called with every check result (audit logs, /report, metrics). */
   onResult?: (result: CheckResult, request: AdmissionRequest, decision: AdmissionDecision) => void;
 }
@@ -57,6 +63,7 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
     audience: { defaultAudiences: deps.defaultAudiences },
     trust: deps.trust ?? 'store-identity',
   });
+  const reuse = createResultReuse(deps.reuseResultsMs ?? 0);
   /** Undefined when the stores are known; else a result that says the check could not run. */
   const prefetch = async (obj: unknown, deadlineAtMs: number): Promise<CheckResult | undefined> => {
     if (!deps.prefetchStores) return undefined;
@@ -83,7 +90,12 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
       if (needsNoCheck(request)) return ALLOW;
       const obj = objectOf(request);
       const storesUnknown = await prefetch(obj, ctx.deadlineAtMs);
-      const result = storesUnknown ?? (await checkObject(obj, context(ctx.deadlineAtMs)));
+      const key = storesUnknown || !reuse ? undefined : resultKey(obj, deps.lookup);
+      let result = storesUnknown ?? (key ? reuse?.get(key) : undefined);
+      if (!result) {
+        result = await checkObject(obj, context(ctx.deadlineAtMs));
+        if (key) reuse?.remember(key, result);
+      }
       const namespace = result.resource.namespace;
       const namespaceLabels = namespace ? deps.lookup.namespaceLabels(namespace) : undefined;
       const decision = decide(result, { mode: deps.mode, failureMode: deps.failureMode, ...(namespaceLabels ? { namespaceLabels } : {}) });

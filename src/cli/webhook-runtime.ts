@@ -131,6 +131,7 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
       mode: config.admission.mode,
       failureMode: config.admission.failureMode,
       defaultAudiences: config.checks.defaultAudiences,
+      reuseResultsMs: config.checks.reuseResultsMs,
       prefetchStores: (obj, deadlineAtMs) => lookup.prefetchStores(obj, deadlineAtMs),
       ...(kube ? { onResult: warnModeEvents(kube) } : {}),
     });

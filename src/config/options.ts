@@ -136,6 +136,15 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
       "namespace/name of ESO's controller ServiceAccount: the identity a ClusterSecretStore's kubernetes/jwt auth presents when it names no serviceAccountRef.",
   },
   {
+    name: 'checks.reuseResultsMs',
+    env: 'ESO_GUARD_REUSE_RESULTS_MS',
+    default: 2000,
+    envType: 'integer',
+    schema: { type: 'integer', minimum: 0, maximum: 60000 },
+    description:
+      "An ExternalSecret identical to one checked this recently (same spec, same stores, same namespace labels) gets the same verdict without asking Vault again (Argo CD's dry-run and apply, refreshes). Never for results that could not be fully checked. 0 checks every admission afresh.",
+  },
+  {
     name: 'log.level',
     env: 'ESO_GUARD_LOG_LEVEL',
     default: 'info',

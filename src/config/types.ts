@@ -35,6 +35,7 @@ export interface ChecksConfig {
   defaultAudiences: string[];
   /** `namespace/name` */
   controllerServiceAccount: string;
+  reuseResultsMs: number;
 }
 
 export interface GuardConfig {
