@@ -63,6 +63,10 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void = ()
     const ceiling = await throughput(echo.port, bodies, plan.durationSeconds, plan.connections);
     details['ceiling'] = ceiling;
     figures.push({ name: 'echo ceiling throughput', value: Math.round(ceiling.requestsPerSecond), unit: 'req/s' });
+    // The same fixed-rate load against the ceiling shows what the load generator and TLS alone cost.
+    const echoFixed = await throughput(echo.port, bodies, plan.durationSeconds, Math.min(plan.connections, 20), plan.fixedRate);
+    details['ceilingFixedRate'] = echoFixed;
+    figures.push({ name: `echo ceiling p99 latency at ${plan.fixedRate} rps`, value: echoFixed.latencyP99Ms, unit: 'ms' });
     // Warm = every fact cached. With the default checks.reuseResultsMs an identical object re-sent
     // within 2 s (Argo CD refreshes) reuses its verdict; without it every admission runs all rules.
     for (const [label, reuseMs, key] of [['(verdict reuse, default)', 2000, 'warm'], ['(every admission fully checked)', 0, 'warmNoReuse']] as const) {
