@@ -37,7 +37,7 @@ test('defaults', () => {
   assert.deepEqual(config.log, { level: 'info' });
   assert.deepEqual(config.tls, { serviceName: 'eso-vault-guard', namespace: 'eso-vault-guard', extraDnsNames: [] });
   assert.deepEqual([config.vault, config.kube, config.audit], [{}, {}, {}]);
-  assert.deepEqual(config.checks, { defaultAudiences: ['https://kubernetes.default.svc.cluster.local'], controllerServiceAccount: 'external-secrets/external-secrets' });
+  assert.deepEqual(config.checks, { defaultAudiences: ['https://kubernetes.default.svc.cluster.local'], controllerServiceAccount: 'external-secrets/external-secrets', reuseResultsMs: 2000 });
 });
 
 test('file < environment < command line', () => {
