@@ -35,7 +35,7 @@ test('README has no unfilled placeholder', () => {
 });
 
 test('README shows the demo transcript exactly as the demo prints it', async () => {
-  const { exampleFolders, runDemo } = await import('../src/cli/demo/run-demo.js');
+  const { exampleFolders, runDemo } = await import('../demo/run-demo.js');
   const lines: string[] = [];
   await runDemo(exampleFolders(), { line: (text) => lines.push(text) });
   assert.ok(readme.includes(`$ npm run demo\n${lines.join('\n')}\n\`\`\``), 'regenerate the transcript with `NO_COLOR=1 npm run demo`');

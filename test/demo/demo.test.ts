@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exampleFolders, runDemo, EXAMPLES_DIR, type DemoOutcome } from '../../src/cli/demo/run-demo.js';
+import { exampleFolders, runDemo, EXAMPLES_DIR, type DemoOutcome } from '../../demo/run-demo.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 

@@ -37,3 +37,17 @@ test('Deployment args match the image command', () => {
   const cmd = JSON.parse(/^CMD (.+)$/m.exec(dockerfile)![1]!) as string[];
   assert.deepEqual(deployment.spec.template.spec.containers[0]!.args.slice(0, cmd.length), cmd);
 });
+
+test('the image compiles src/ alone: no module under src imports from test/, bench/ or demo/', async () => {
+  const { readdirSync } = await import('node:fs');
+  const { dirname, relative, resolve } = await import('node:path');
+  const files = (readdirSync(join(REPO_ROOT, 'src'), { recursive: true }) as string[]).filter((f) => f.endsWith('.ts')).map((f) => join(REPO_ROOT, 'src', f));
+  assert.ok(files.length > 50);
+  for (const file of files) {
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?:from\s+|import\s*\(\s*)'(\.{1,2}\/[^']+)'/g)) {
+      const target = relative(join(REPO_ROOT, 'src'), resolve(dirname(file), m[1]!));
+      assert.ok(!target.startsWith('..'), `${relative(REPO_ROOT, file)} imports ${m[1]} outside src/`);
+    }
+  }
+});

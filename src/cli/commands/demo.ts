@@ -1,6 +1,26 @@
-// `eso-vault-guard demo`: README's first command. See src/cli/demo/run-demo.ts.
+// `eso-vault-guard demo`: README's first command. The demo lives in demo/ (beside bench/), because
+// it embeds the test suite's Vault double; it is loaded only when asked for, so the container image,
+// which holds src/ alone, runs every other command without it.
 import type { Command } from 'commander';
-import { exampleFolders, runDemo, type DemoOutput } from '../demo/run-demo.js';
+
+export interface DemoOutput {
+  line(text: string, style?: 'heading' | 'warning' | 'error' | 'ok' | 'dim'): void;
+}
+
+interface DemoModule {
+  exampleFolders(): string[];
+  runDemo(folders: string[], out: DemoOutput): Promise<unknown>;
+}
+
+/** Resolved at run time from dist/src/cli/commands/ to dist/demo/ (not a compile-time import). */
+async function loadDemo(): Promise<DemoModule> {
+  const url = new URL('../../../demo/run-demo.js', import.meta.url);
+  try {
+    return (await import(url.href)) as DemoModule;
+  } catch (err) {
+    throw new Error(`the demo is not installed here (${url.pathname}): run it from a clone of the repository with npm run demo (${err instanceof Error ? err.message : String(err)})`);
+  }
+}
 
 const STYLE: Record<string, [string, string]> = {
   heading: ['\u001b[1m', '\u001b[22m'],
@@ -26,6 +46,7 @@ export function registerDemo(program: Command): void {
     .description('replay examples/ through the real webhook over HTTPS against an embedded Vault, printed as kubectl apply prints it')
     .option('--example <name>', 'only this folder of examples/')
     .action(async (flags: { example?: string }) => {
+      const { exampleFolders, runDemo } = await loadDemo();
       const all = exampleFolders();
       if (flags.example !== undefined && !all.includes(flags.example)) {
         process.stderr.write(`demo: no example "${flags.example}"; choose one of: ${all.join(', ')}\n`);

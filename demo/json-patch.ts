@@ -1,6 +1,6 @@
 // Applies the JSONPatch a /mutate answer carries, as the API server does before calling the
 // validating webhooks. Our mutations only ever `add` absent fields (their parents exist).
-import type { JsonPatchOperation } from '../../server/decision.js';
+import type { JsonPatchOperation } from '../src/server/decision.js';
 
 function unescape(segment: string): string {
   return segment.replace(/~1/g, '/').replace(/~0/g, '~');

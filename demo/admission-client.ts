@@ -1,7 +1,7 @@
 // Posts one AdmissionReview v1 to the webhook over HTTPS, as the API server does.
 import { randomUUID } from 'node:crypto';
 import { request } from 'node:https';
-import type { JsonPatchOperation } from '../../server/decision.js';
+import type { JsonPatchOperation } from '../src/server/decision.js';
 
 export interface ReviewAnswer {
   allowed: boolean;

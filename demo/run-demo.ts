@@ -3,27 +3,29 @@
 // of a folder is replayed in file order and answered the way `kubectl apply` prints it.
 //
 // No Vault binary can run here, so the embedded Vault is the faithful HTTP double the test suite
-// uses (test/support/vault-double.ts, compiled alongside by the same tsc run): real HTTP, Vault's
-// response shapes and errors, ACLs enforced by the product's ACL engine.
+// uses (test/support/vault-double.ts): real HTTP, Vault's response shapes and errors, ACLs enforced
+// by the product's ACL engine. Like bench/, this folder is development tooling: it is not part of
+// the container image, which compiles src/ only.
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
-import { createAdmissionHandlers } from '../../checks/handlers.js';
-import { loadConfig } from '../../config/load.js';
-import { createOfflineLookup, parseEsoObject, type ParsedEsoObject, type StoreLookup } from '../../eso/index.js';
-import { silentLogger } from '../../log/index.js';
-import { createMetricsRegistry } from '../../server/metrics.js';
-import { selfSignedTlsSource } from '../../server/tls/self-signed.js';
-import { createVaultFacts } from '../../vault/index.js';
-import { runServe } from '../commands/serve.js';
-import { startVaultDouble, webhookVaultConfig } from '../../../test/support/vault-double.js';
+import { createAdmissionHandlers } from '../src/checks/handlers.js';
+import { loadConfig } from '../src/config/load.js';
+import { createOfflineLookup, parseEsoObject, type ParsedEsoObject, type StoreLookup } from '../src/eso/index.js';
+import { silentLogger } from '../src/log/index.js';
+import { createMetricsRegistry } from '../src/server/metrics.js';
+import { selfSignedTlsSource } from '../src/server/tls/self-signed.js';
+import { createVaultFacts } from '../src/vault/index.js';
+import type { DemoOutput } from '../src/cli/commands/demo.js';
+import { runServe } from '../src/cli/commands/serve.js';
+import { startVaultDouble, webhookVaultConfig } from '../test/support/vault-double.js';
 import { admissionReview, postReview } from './admission-client.js';
 import { applyJsonPatch } from './json-patch.js';
 import { createdLine, kubectlLines } from './kubectl-output.js';
 
-/** The repository root, from dist/src/cli/demo/ (any dist folder). */
-export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
+/** The repository root, from dist/demo/ (any dist folder). */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
 
 export const CONTROLLER_SERVICE_ACCOUNT = { name: 'external-secrets', namespace: 'external-secrets' };
@@ -39,9 +41,6 @@ export interface DemoOutcome {
   outcome: 'created' | 'warned' | 'denied';
 }
 
-export interface DemoOutput {
-  line(text: string, style?: 'heading' | 'warning' | 'error' | 'ok' | 'dim'): void;
-}
 
 /** Runnable folders, in the order examples/README.md lists them (unlisted ones last). */
 export function exampleFolders(): string[] {
