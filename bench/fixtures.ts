@@ -1,6 +1,7 @@
 // A realistic platform for the benchmarks: T teams, each with a namespace, a SecretStore logging in
 // with the namespace's ServiceAccount and its own Kubernetes-auth role, and A apps whose secrets live
 // under apps/<team>/<app>; one templated policy scopes every role to its own namespace's subtree.
+import { admissionReview as fixtureReview } from '../test/support/admission-fixtures.js';
 import type { VaultState } from '../test/support/vault-double.js';
 
 export const SERVER = 'https://vault.bench.example.internal:8200';
@@ -75,19 +76,5 @@ export function namespaceObject(team: number): Obj {
 }
 
 export function admissionReview(object: Obj, uid: string): Obj {
-  const [group = '', version = ''] = String(object['apiVersion']).split('/');
-  const kind = String(object['kind']);
-  const meta = object['metadata'] as { name: string; namespace?: string };
-  const gvk = { group, version, kind };
-  const gvr = { group, version, resource: `${kind.toLowerCase()}s` };
-  return {
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid, kind: gvk, resource: gvr, requestKind: gvk, requestResource: gvr, name: meta.name,
-      ...(meta.namespace ? { namespace: meta.namespace } : {}),
-      operation: 'CREATE', userInfo: { username: 'argocd-application-controller' }, object, oldObject: null, dryRun: false,
-      options: { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions' },
-    },
-  };
+  return fixtureReview(object, { uid, username: 'argocd-application-controller' });
 }

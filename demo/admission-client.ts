@@ -1,5 +1,4 @@
-// Posts one AdmissionReview v1 to the webhook over HTTPS, as the API server does.
-import { randomUUID } from 'node:crypto';
+// Posts one AdmissionReview v1 (built by the test suite's fixture) to the webhook over HTTPS, as the API server does.
 import { request } from 'node:https';
 import type { JsonPatchOperation } from '../src/server/decision.js';
 
@@ -8,35 +7,6 @@ export interface ReviewAnswer {
   status?: { code?: number; message?: string };
   warnings: string[];
   patch: JsonPatchOperation[];
-}
-
-const RESOURCES: Record<string, string> = { ExternalSecret: 'externalsecrets', SecretStore: 'secretstores', ClusterSecretStore: 'clustersecretstores' };
-
-export function admissionReview(object: Record<string, unknown>): Record<string, unknown> {
-  const [group = '', version = ''] = String(object['apiVersion']).split('/');
-  const kind = String(object['kind']);
-  const meta = (object['metadata'] ?? {}) as { name?: string; namespace?: string };
-  const gvk = { group, version, kind };
-  const gvr = { group, version, resource: RESOURCES[kind] ?? `${kind.toLowerCase()}s` };
-  return {
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid: randomUUID(),
-      kind: gvk,
-      resource: gvr,
-      requestKind: gvk,
-      requestResource: gvr,
-      name: meta.name,
-      ...(meta.namespace ? { namespace: meta.namespace } : {}),
-      operation: 'CREATE',
-      userInfo: { username: 'demo-user', groups: ['system:authenticated'] },
-      object,
-      oldObject: null,
-      dryRun: false,
-      options: { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions' },
-    },
-  };
 }
 
 export function postReview(port: number, path: '/validate' | '/mutate', review: unknown, caPem: string): Promise<ReviewAnswer> {

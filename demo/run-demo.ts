@@ -20,7 +20,8 @@ import { createVaultFacts } from '../src/vault/index.js';
 import type { DemoOutput } from '../src/cli/commands/demo.js';
 import { runServe } from '../src/cli/commands/serve.js';
 import { startVaultDouble, webhookVaultConfig } from '../test/support/vault-double.js';
-import { admissionReview, postReview } from './admission-client.js';
+import { admissionReview } from '../test/support/admission-fixtures.js';
+import { postReview } from './admission-client.js';
 import { applyJsonPatch } from './json-patch.js';
 import { createdLine, kubectlLines } from './kubectl-output.js';
 
