@@ -46,16 +46,11 @@ export function parseServiceAccount(text: string): { name: string; namespace: st
   return { name, namespace };
 }
 
-function kubeSection(config: GuardConfig) {
-  const validate = new Ajv({ allErrors: true, strict: true }).compile(kubeConfigSchema);
-  if (!validate(config.kube)) throw new ConfigError(formatAjvErrors(validate.errors).map((p) => `kube: ${p}`));
-  return withKubeDefaults(config.kube);
-}
-
-function auditSection(config: GuardConfig) {
-  const validate = new Ajv({ allErrors: true, strict: true }).compile(auditConfigSchema);
-  if (!validate(config.audit)) throw new ConfigError(formatAjvErrors(validate.errors).map((p) => `audit: ${p}`));
-  return withAuditDefaults(config.audit);
+/** Sections the config loader keeps open are validated by their owners' schemas. */
+function validSection<T>(section: string, schema: object, value: unknown, withDefaults: (v: Record<string, unknown>) => T): T {
+  const validate = new Ajv({ allErrors: true, strict: true, verbose: true }).compile(schema);
+  if (!validate(value)) throw new ConfigError(formatAjvErrors(validate.errors).map((p) => `${section}: ${p}`));
+  return withDefaults(value as Record<string, unknown>);
 }
 
 function vaultSection(config: GuardConfig) {
@@ -98,8 +93,8 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
   const logger = opts.logger ?? createLogger({ level: config.log.level });
   const registry = opts.registry ?? createMetricsRegistry();
   const vaultConfig = vaultSection(config);
-  const kubeSettings = kubeSection(config);
-  const auditSettings = auditSection(config);
+  const kubeSettings = validSection('kube', kubeConfigSchema, config.kube, withKubeDefaults);
+  const auditSettings = validSection('audit', auditConfigSchema, config.audit, withAuditDefaults);
   if (vaultConfig.servers.length === 0) {
     logger.warn('no vault.servers configured: stores are not checked against Vault (VaultUnavailable); set the vault section of the config file');
   }
