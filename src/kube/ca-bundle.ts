@@ -250,10 +250,20 @@ export function startCaBundleInjector(kubeConfig: KubeConfig, opts: CaBundleInje
     opts.logger.info({ webhookConfiguration: name, kind, entries: ops.length / 2 }, 'set caBundle');
   }
 
-  async function syncNow(): Promise<void> {
-    const results = await Promise.allSettled(targets.map((t) => syncOne(t.kind, t.name)));
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+  // One check at a time: a periodic tick during a requested sync joins it instead of reading the
+  // same stale configuration and patching it a second time.
+  let running: Promise<void> | undefined;
+  function syncNow(): Promise<void> {
+    running ??= (async () => {
+      try {
+        const results = await Promise.allSettled(targets.map((t) => syncOne(t.kind, t.name)));
+        const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+        if (failed) throw failed.reason;
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
   }
 
   const timer = setInterval(() => {
