@@ -79,7 +79,7 @@ export function planRemoteRef(vault: VaultProviderModel, remoteRef: RemoteRefMod
   if (remoteRef.metadataPolicy === 'Fetch') {
     if (vault.version === 'v1') {
       return { requests: [], problems: [malformed(`${refField}.metadataPolicy`,
-        `${refField}.metadataPolicy is Fetch but the store is version: v1; ESO fails with "cannot perform metadata fetch operations with kv version v1".`,
+        `metadataPolicy is Fetch but the store is version: v1; ESO fails with "cannot perform metadata fetch operations with kv version v1".`,
         `Remove ${refField}.metadataPolicy, or use a KV v2 store.`)] };
     }
     try {
@@ -93,7 +93,7 @@ export function planRemoteRef(vault: VaultProviderModel, remoteRef: RemoteRefMod
   }
   if (vault.version === 'v2' && remoteRef.version !== undefined && remoteRef.version !== '' && !GO_INTEGER.test(remoteRef.version)) {
     return { requests: [], problems: [malformed(`${refField}.version`,
-      `${refField}.version "${remoteRef.version}" is not a version number; ESO sends it as ?version= and KV v2 refuses the read (HTTP 400), so the ExternalSecret never syncs.`,
+      `"${remoteRef.version}" is not a version number; ESO sends it as ?version= and KV v2 refuses the read (HTTP 400), so the ExternalSecret never syncs.`,
       `Set ${refField}.version to a version number such as "3", or remove it to read the current version.`)] };
   }
   const query = remoteRef.version !== undefined && remoteRef.version !== '' ? { version: remoteRef.version } : undefined;
@@ -111,7 +111,7 @@ export function planFind(vault: VaultProviderModel, find: FindModel, findField: 
     const error = goRegexCompileError(find.nameRegexp);
     if (error !== undefined) {
       return { requests: [], problems: [malformed(`${findField}.name.regexp`,
-        `${findField}.name.regexp does not compile as a Go regular expression; ESO fails with "could not compile find.name.regexp [${find.nameRegexp}]: ${error}".`,
+        `the pattern does not compile as a Go regular expression; ESO fails with "could not compile find.name.regexp [${find.nameRegexp}]: ${error}".`,
         'Fix the regular expression (Go RE2 syntax: no lookarounds or backreferences).')] };
     }
   }

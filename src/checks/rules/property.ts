@@ -24,7 +24,11 @@ export function propertyFindings(input: PropertyInput): Finding[] {
     const shown = input.keyPaths.slice(0, MAX_LISTED_KEYS).map((k) => `"${k}"`).join(', ');
     parts.push(`The secret's keys are ${shown}${input.keyPaths.length > MAX_LISTED_KEYS ? ', …' : ''}.`);
   }
-  parts.push(...input.hints);
+  // The `data.` prefix hint names the same key as "did you mean": say why once instead of the key twice.
+  const candidates = input.resolution.candidates;
+  const hints = input.hints.filter((h) => !candidates.some((c) => h === `Use property: "${c}".`));
+  if (hints.length < input.hints.length) parts.push('A KV v2 store has already unwrapped Vault\'s "data" envelope, so the property takes no "data." prefix.');
+  parts.push(...hints);
   return [
     {
       code: 'PropertyNotFound',
