@@ -8,9 +8,10 @@ declare module 'autocannon' {
     headers?: Record<string, string>;
     connections?: number;
     duration?: number;
+    amount?: number;
     overallRate?: number;
     timeout?: number;
-    requests?: { method?: string; body?: string }[];
+    requests?: { method?: string; body?: string; onResponse?: (status: number, body: string) => void }[];
   }
   export default function autocannon(options: Options): Promise<Result>;
 }

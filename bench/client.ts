@@ -3,8 +3,16 @@ import { Agent, request } from 'node:https';
 
 export interface Posted {
   status: number;
-  body: { response?: { uid?: string; allowed?: boolean; warnings?: string[] } };
+  body: { kind?: string; response?: { uid?: string; allowed?: boolean; warnings?: string[] } };
   elapsedMs: number;
+}
+
+function parseBody(text: string): Posted['body'] {
+  try {
+    return JSON.parse(text) as Posted['body'];
+  } catch {
+    return {}; // not JSON: the callers' checks (kind, uid) then fail
+  }
 }
 
 export function createAgent(caPem: string, maxSockets: number): Agent {
@@ -20,7 +28,7 @@ export function postReview(agent: Agent, port: number, review: unknown, timeoutM
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as Posted['body'], elapsedMs: performance.now() - started }));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: parseBody(Buffer.concat(chunks).toString('utf8')), elapsedMs: performance.now() - started }));
       },
     );
     req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));

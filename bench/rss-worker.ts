@@ -1,5 +1,6 @@
-// Memory of the Vault facts cache holding `count` secret paths, measured in a fresh process (run
-// with --expose-gc) so neither the Vault double nor the load generator is counted.
+// Memory of the Vault facts cache holding `teams × apps` secret paths, measured in a fresh process
+// (run with --expose-gc) so neither the Vault double nor the load generator is counted.
+import { setTimeout as sleep } from 'node:timers/promises';
 import { silentLogger } from '../src/log/index.js';
 import { createMetricsRegistry } from '../src/server/metrics.js';
 import { createVaultFacts, parseVaultConfig } from '../src/vault/index.js';
@@ -8,8 +9,14 @@ export interface RssResult {
   paths: number;
   cachedFacts: number;
   rssBeforeMb: number;
+  /** Right after the fill (one full GC): still holding the young generation the fill grew. */
+  rssFilledMb: number;
+  /** After the fill, full GCs and a short idle: the steady state with the paths cached. */
   rssAfterMb: number;
+  heapTotalAfterMb: number;
   heapUsedAfterMb: number;
+  /** Heap the cache added, per cached path (key, fact, both value shapes, LRU bookkeeping). */
+  heapBytesPerPath: number;
 }
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
@@ -22,8 +29,9 @@ async function main(): Promise<void> {
   const facts = createVaultFacts(parseVaultConfig(config), { logger: silentLogger(), registry: createMetricsRegistry() });
   await facts.start();
   gc();
-  const rssBefore = process.memoryUsage().rss;
+  const before = process.memoryUsage();
   let next = 0;
+  // 50 lookups in flight, as admissions of an Argo CD sync would make them.
   await Promise.all(
     Array.from({ length: 50 }, async () => {
       while (next < paths.length) {
@@ -34,13 +42,21 @@ async function main(): Promise<void> {
     }),
   );
   gc();
+  const filled = process.memoryUsage();
+  // V8 gives back the pages the fill's allocations grew only after an idle moment and further GCs.
+  await sleep(500);
+  gc();
+  gc();
   const after = process.memoryUsage();
   const result: RssResult = {
     paths: paths.length,
     cachedFacts: facts.stats().cacheEntries,
-    rssBeforeMb: mb(rssBefore),
+    rssBeforeMb: mb(before.rss),
+    rssFilledMb: mb(filled.rss),
     rssAfterMb: mb(after.rss),
+    heapTotalAfterMb: mb(after.heapTotal),
     heapUsedAfterMb: mb(after.heapUsed),
+    heapBytesPerPath: Math.round((after.heapUsed - before.heapUsed) / paths.length),
   };
   await facts.close();
   process.stdout.write(JSON.stringify(result));

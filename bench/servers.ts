@@ -8,6 +8,7 @@ import { runServe } from '../src/cli/commands/serve.js';
 import { loadConfig } from '../src/config/load.js';
 import { createOfflineLookup, parseEsoObject } from '../src/eso/index.js';
 import { silentLogger } from '../src/log/index.js';
+import type { AdmissionHandlers } from '../src/server/admission-types.js';
 import { createMetricsRegistry } from '../src/server/metrics.js';
 import { selfSignedTlsSource } from '../src/server/tls/self-signed.js';
 import { secureContextOptions, type TlsSource } from '../src/server/tls/source.js';
@@ -20,6 +21,8 @@ export interface BenchWebhook {
   double: VaultDouble;
   facts: VaultFactsService;
   tls: TlsSource;
+  /** The admission handlers the server calls now (they change with setReuseResultsMs and resetFacts). */
+  readonly handlers: AdmissionHandlers;
   /** A fresh facts layer (cold cache) and fresh handlers (no reused results) behind the same server. */
   resetFacts(): Promise<void>;
   /** checks.reuseResultsMs of the handlers (default: the product's default). */
@@ -60,6 +63,9 @@ export async function startBenchWebhook(args: { state: VaultState; teams: number
       return facts;
     },
     tls,
+    get handlers() {
+      return handlers;
+    },
     setReuseResultsMs(ms: number) {
       reuseResultsMs = ms;
       handlers = makeHandlers();
@@ -76,6 +82,18 @@ export async function startBenchWebhook(args: { state: VaultState; teams: number
       await double.close();
     },
   };
+}
+
+/**
+ * The webhook's server layer alone: runServe (fastify, AdmissionReview decoding, deadline, failure
+ * mode, metrics, admission log) with handlers that allow everything. Between the echo ceiling and
+ * the full webhook, it shows what the server layer costs apart from the checks.
+ */
+export async function startServerLayerOnly(tls: TlsSource): Promise<{ port: number; close(): Promise<void> }> {
+  const allow = async () => ({ allowed: true, warnings: [], codes: [] });
+  const config = loadConfig({ env: {}, overrides: { server: { port: 0, metricsPort: 0, host: '127.0.0.1' } } });
+  const servers = await runServe(config, { logger: silentLogger(), registry: createMetricsRegistry({ defaultMetrics: false }), tls, handlers: { validate: allow, mutate: allow } });
+  return { port: servers.webhookPort, close: () => servers.close() };
 }
 
 /** The ceiling: same TLS, same body limit, JSON parse and an AdmissionReview answer; no checks. */

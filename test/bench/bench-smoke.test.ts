@@ -1,12 +1,12 @@
 // The benchmark harness works (its figures are printed by `npm run bench`, never asserted here):
-// the webhook and the echo ceiling answer AdmissionReviews, the cold and burst scenarios run, and
-// the critical-path counter counts chains, not requests.
+// the whole run — webhook and echo ceiling over HTTPS, cold, burst, load in a child process, RSS
+// worker, ACL cost — in a drastically shortened plan, every answer a 200 AdmissionReview for its uid.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { benchState } from '../../bench/fixtures.js';
+import { existsSync, statSync } from 'node:fs';
 import { criticalPathRoundTrips, duplicateRequests } from '../../bench/critical-path.js';
-import { burst, coldAdmission, throughput, warmBodies, warmUp } from '../../bench/scenarios.js';
-import { startBenchWebhook, startEchoServer } from '../../bench/servers.js';
+import { RESULTS_FILE, runBench, type BenchPlan } from '../../bench/run.js';
+import type { BurstResult, ColdSummary, Throughput } from '../../bench/scenarios.js';
 import type { DoubleRequest } from '../support/vault-double.js';
 
 const req = (path: string, startedAtMs: number, endedAtMs: number): DoubleRequest => ({ method: 'GET', path, query: {}, status: 200, namespace: '', startedAtMs, endedAtMs });
@@ -17,26 +17,40 @@ test('critical path: side-by-side requests count once, sequential ones add up; d
   assert.deepEqual(duplicateRequests([req('/a', 0, 1), req('/a', 2, 3), req('/b', 0, 1)]), { total: 3, distinct: 2, duplicates: 1 });
 });
 
-test('bench harness: webhook and echo answer, cold and burst scenarios run small', async () => {
-  const webhook = await startBenchWebhook({ state: benchState(3, 2), teams: 3, latencyMs: 0 });
-  const echo = await startEchoServer(webhook.tls);
-  try {
-    const bodies = warmBodies(2, 2);
-    await warmUp(webhook, bodies);
-    const cold = await coldAdmission(webhook, 1, 1);
-    assert.equal(cold.allowed, true);
-    assert.ok(cold.vaultRequests > 0 && cold.criticalPathRoundTrips > 0);
-    const b = await burst(webhook, 3, 2, 4);
-    assert.equal(b.objects, 6);
-    assert.equal(b.notAnswered, 0);
-    assert.equal(b.duplicateVaultRequests, 0, 'concurrent admissions share Vault requests');
-    for (const port of [echo.port, webhook.port]) {
-      const load = await throughput(port, bodies, 1, 2);
-      assert.ok(load.requests > 0);
-      assert.equal(load.non2xx + load.errors, 0);
-    }
-  } finally {
-    await echo.close();
-    await webhook.close();
+const SMOKE_PLAN: BenchPlan = {
+  teams: 3, apps: 2, latencyMs: 1, coldSamples: 1, warmTeams: 2, warmApps: 2, durationSeconds: 1, amount: 100, connections: 4, fixedRate: 500,
+  burstConcurrency: 4, rssTeams: 5, rssApps: 10, aclIterations: 1_000, handlerIterations: 20, verifyUid: true,
+};
+
+test('bench harness: a shortened run answers every request with the AdmissionReview for its uid and writes nothing', async () => {
+  const resultsBefore = existsSync(RESULTS_FILE) ? statSync(RESULTS_FILE).mtimeMs : undefined;
+  const { figures, details } = await runBench(SMOKE_PLAN);
+
+  const cold = details['cold'] as ColdSummary;
+  assert.equal(cold.allowed, true, 'cold admissions are allowed AdmissionReviews for their uid');
+  assert.ok(cold.samples[0]!.vaultRequests > 0 && cold.criticalPathRoundTrips > 0, 'a cold admission asks Vault');
+
+  const burst = details['burst'] as BurstResult;
+  assert.equal(burst.objects, 6);
+  assert.equal(burst.notAnswered + burst.uidMismatches, 0, 'every burst answer is a 200 AdmissionReview for its uid');
+  assert.equal(burst.duplicateVaultRequests, 0, 'concurrent admissions share Vault requests');
+
+  const loads = details['load'] as Record<string, Throughput>;
+  assert.deepEqual(Object.keys(loads).sort(), ['ceiling', 'ceilingAutocannonRate', 'ceilingPaced', 'serverLayer', 'warm', 'warmAutocannonRate', 'warmNoReuse', 'warmNoReusePaced', 'warmPaced']);
+  for (const [key, load] of Object.entries(loads)) {
+    assert.equal(load.generator, key.endsWith('Paced') ? 'paced' : 'autocannon', key);
+    assert.ok(load.requests >= 90, `${key}: ${load.requests} answers recorded`);
+    assert.equal(load.non2xx + load.errors + load.timeouts, 0, `${key}: every answer a 200`);
+    assert.equal(load.uidMismatches, 0, `${key}: every answer an AdmissionReview for the request's uid`);
   }
+
+  for (const figure of figures) {
+    assert.ok(Number.isFinite(figure.value), `${figure.name} is a number`);
+    if (figure.target !== undefined) assert.equal(typeof figure.pass, 'boolean', `${figure.name} has a verdict`);
+  }
+  const names = figures.map((f) => f.name).join('\n');
+  for (const wanted of [/cold critical path/, /burst: .* wall time/, /duplicate Vault requests/, /echo ceiling throughput/, /ratio to the echo ceiling/, /p99 at 500 rps \(paced\)/, /RSS with 50 cached/, /ACL evaluation/]) {
+    assert.match(names, wanted);
+  }
+  assert.equal(existsSync(RESULTS_FILE) ? statSync(RESULTS_FILE).mtimeMs : undefined, resultsBefore, 'runBench writes no file');
 });

@@ -1,0 +1,34 @@
+// CPU cost of the checks alone: the admission handlers called in-process (no HTTP, no TLS, no
+// fastify) on warm-cache AdmissionReviews, per kind. With the server's cost per request (echo and
+// server-layer runs) it splits the webhook's cost per admission into transport, server and checks.
+import type { AdmissionHandlers } from '../src/server/admission-types.js';
+import { decodeAdmissionReview } from '../src/server/review-schema.js';
+
+export interface HandlerCost {
+  /** Microseconds per validate call, by the object's kind. */
+  usPerAdmission: Record<string, number>;
+  iterations: number;
+}
+
+export async function measureHandlerCost(handlers: AdmissionHandlers, bodies: string[], iterations: number): Promise<HandlerCost> {
+  const byKind = new Map<string, ReturnType<typeof decodeRequest>[]>();
+  for (const body of bodies) {
+    const request = decodeRequest(body);
+    byKind.set(request.kind.kind, [...(byKind.get(request.kind.kind) ?? []), request]);
+  }
+  const ctx = () => ({ deadlineAtMs: Date.now() + 10_000, signal: new AbortController().signal });
+  const usPerAdmission: Record<string, number> = {};
+  for (const [kind, requests] of byKind) {
+    for (const request of requests) await handlers.validate(request, ctx()); // warm-up (JIT)
+    const started = performance.now();
+    for (let i = 0; i < iterations; i++) await handlers.validate(requests[i % requests.length]!, ctx());
+    usPerAdmission[kind] = Math.round(((performance.now() - started) * 1000) / iterations);
+  }
+  return { usPerAdmission, iterations };
+}
+
+function decodeRequest(body: string) {
+  const decoded = decodeAdmissionReview(JSON.parse(body));
+  if (!decoded.ok) throw new Error(`bench body is not an AdmissionReview: ${decoded.error}`);
+  return decoded.request;
+}
