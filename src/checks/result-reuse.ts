@@ -19,7 +19,7 @@ function stableObject(obj: Record<string, unknown>): unknown {
 
 /** The reuse key of an ExternalSecret, or undefined when the object is not one (stores are always checked). */
 export function resultKey(obj: unknown, lookup: StoreLookup): string | undefined {
-  if (!obj || typeof obj !== 'object') return undefined;
+  if (!obj || typeof obj !== 'object' || (obj as { kind?: unknown }).kind !== 'ExternalSecret') return undefined;
   const parsed = parseEsoObject(obj);
   if (parsed.kind !== 'ExternalSecret') return undefined;
   const m = parsed.model;

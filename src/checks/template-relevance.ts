@@ -8,8 +8,22 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
+const patterns = new Map<string, RegExp>();
+const MAX_CACHED_PATTERNS = 10_000;
+
 /** A regular expression a rule key with templates could match, treating each template as any text. */
 function patternOf(rawKey: string): RegExp {
+  // Rule keys come from a handful of policies and repeat on every admission: build each pattern once.
+  let pattern = patterns.get(rawKey);
+  if (!pattern) {
+    pattern = buildPattern(rawKey);
+    if (patterns.size >= MAX_CACHED_PATTERNS) patterns.clear();
+    patterns.set(rawKey, pattern);
+  }
+  return pattern;
+}
+
+function buildPattern(rawKey: string): RegExp {
   let key = rawKey.startsWith('/') ? rawKey.slice(1) : rawKey;
   const prefix = key.endsWith('*');
   if (prefix) key = key.slice(0, -1);

@@ -160,8 +160,22 @@ export function parseVaultConfig(input: unknown): VaultClientConfig {
   return copy as unknown as VaultClientConfig;
 }
 
+const normalisedUrls = new Map<string, string>();
+const MAX_NORMALISED_URLS = 1_000;
+
 /** Canonical form of a server URL so `https://vault:8200/` and `https://VAULT:8200` name the same server. */
 export function normaliseServerUrl(url: string): string {
+  // Called for every fact lookup with the few server names stores use: parse each once.
+  let normalised = normalisedUrls.get(url);
+  if (normalised === undefined) {
+    normalised = parseServerUrl(url);
+    if (normalisedUrls.size >= MAX_NORMALISED_URLS) normalisedUrls.clear();
+    normalisedUrls.set(url, normalised);
+  }
+  return normalised;
+}
+
+function parseServerUrl(url: string): string {
   try {
     const parsed = new URL(url.trim());
     const path = parsed.pathname.replace(/\/+$/, '');
