@@ -4,45 +4,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generate } from 'selfsigned';
 import { fileTlsSource } from '../../src/server/tls/file-source.js';
+import { replaceFile, servingPair, testCa } from '../support/test-certificates.js';
 import { goodExternalSecret, startFaultRig, type TimedAnswer } from './rig.js';
 import { isClean } from './expect.js';
 
-interface Pair { key: string; cert: string }
-
-async function caPair(): Promise<Pair> {
-  const pems = await generate([{ name: 'commonName', value: 'rotation-test-ca' }], {
-    keyType: 'ec', algorithm: 'sha256',
-    extensions: [{ name: 'basicConstraints', cA: true, critical: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true }],
-  });
-  return { key: pems.private, cert: pems.cert };
-}
-
-async function servingPair(ca: Pair, cn: string): Promise<Pair> {
-  const pems = await generate([{ name: 'commonName', value: cn }], {
-    keyType: 'ec', algorithm: 'sha256', ca,
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
-    ],
-  });
-  return { key: pems.private, cert: pems.cert };
-}
-
-/** Write aside, rename over: readers see the old or the new file, never half of one. */
-function replaceFile(path: string, text: string): void {
-  writeFileSync(`${path}.next`, text);
-  renameSync(`${path}.next`, path);
-}
-
 test('rotating the certificate files under concurrent admissions: no request fails, new connections get the new certificate', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fault-rotation-'));
-  const ca = await caPair();
+  const ca = await testCa('rotation-test-ca');
   const [first, second] = await Promise.all([servingPair(ca, 'first'), servingPair(ca, 'second')]);
   const certFile = join(dir, 'tls.crt');
   const keyFile = join(dir, 'tls.key');

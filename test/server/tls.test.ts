@@ -1,55 +1,22 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type TLSSocket } from 'node:tls';
-import { generate } from 'selfsigned';
 import { postAdmission, httpsRequest } from '../support/https-client.js';
 import { admissionReview, externalSecret } from '../support/admission-fixtures.js';
 import { fileTlsSource, TlsLoadError } from '../../src/server/tls/file-source.js';
 import { selfSignedTlsSource } from '../../src/server/tls/self-signed.js';
 import { startTestServers } from './harness.js';
+import { replaceFile, servingPair, testCa, type KeyPair } from '../support/test-certificates.js';
 
-interface Pair {
-  key: string;
-  cert: string;
-}
-
-let ca: Pair;
+let ca: KeyPair;
 let dir: string;
 
-async function servingPair(cn: string): Promise<Pair> {
-  const pems = await generate([{ name: 'commonName', value: cn }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    ca: { key: ca.key, cert: ca.cert },
-    extensions: [
-      { name: 'basicConstraints', cA: false },
-      { name: 'extKeyUsage', serverAuth: true },
-      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
-    ],
-  });
-  return { key: pems.private, cert: pems.cert };
-}
-
-/** Replaces a file the way a careful writer does (write aside, rename over). */
-function replaceFile(path: string, text: string): void {
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
-}
-
 before(async () => {
-  const pems = await generate([{ name: 'commonName', value: 'test-ca' }], {
-    keyType: 'ec',
-    algorithm: 'sha256',
-    extensions: [
-      { name: 'basicConstraints', cA: true, critical: true },
-      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true },
-    ],
-  });
-  ca = { key: pems.private, cert: pems.cert };
+  ca = await testCa();
   dir = mkdtempSync(join(tmpdir(), 'eso-guard-tls-'));
 });
 after(() => {
@@ -93,9 +60,9 @@ function requestOn(socket: TLSSocket, body: string): Promise<string> {
 }
 
 test('certificate file rotation reaches new connections; open connections keep working; a mismatched pair is ignored', async () => {
-  const first = await servingPair('first');
-  const second = await servingPair('second');
-  const third = await servingPair('third');
+  const first = await servingPair(ca, 'first');
+  const second = await servingPair(ca, 'second');
+  const third = await servingPair(ca, 'third');
   const certFile = join(dir, 'tls.crt');
   const keyFile = join(dir, 'tls.key');
   writeFileSync(certFile, first.cert);
@@ -134,8 +101,8 @@ test('certificate file rotation reaches new connections; open connections keep w
 });
 
 test('fileTlsSource refuses to start with a key that does not match the certificate', async () => {
-  const a = await servingPair('a');
-  const b = await servingPair('b');
+  const a = await servingPair(ca, 'a');
+  const b = await servingPair(ca, 'b');
   writeFileSync(join(dir, 'bad.crt'), a.cert);
   writeFileSync(join(dir, 'bad.key'), b.key);
   assert.throws(() => fileTlsSource(join(dir, 'bad.crt'), join(dir, 'bad.key')), (err: Error) => {

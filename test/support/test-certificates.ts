@@ -1,0 +1,40 @@
+// Certificates for TLS tests: a CA, serving pairs it signs for localhost/127.0.0.1, and the way
+// cert-manager-like writers replace files (write aside, rename over: readers never see half a file).
+import { renameSync, writeFileSync } from 'node:fs';
+import { generate } from 'selfsigned';
+
+export interface KeyPair {
+  key: string;
+  cert: string;
+}
+
+export async function testCa(commonName = 'test-ca'): Promise<KeyPair> {
+  const pems = await generate([{ name: 'commonName', value: commonName }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    extensions: [
+      { name: 'basicConstraints', cA: true, critical: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true },
+    ],
+  });
+  return { key: pems.private, cert: pems.cert };
+}
+
+export async function servingPair(ca: KeyPair, commonName: string): Promise<KeyPair> {
+  const pems = await generate([{ name: 'commonName', value: commonName }], {
+    keyType: 'ec',
+    algorithm: 'sha256',
+    ca: { key: ca.key, cert: ca.cert },
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames: [{ type: 2, value: 'localhost' }, { type: 7, ip: '127.0.0.1' }] },
+    ],
+  });
+  return { key: pems.private, cert: pems.cert };
+}
+
+export function replaceFile(path: string, text: string): void {
+  writeFileSync(`${path}.next`, text);
+  renameSync(`${path}.next`, path);
+}
