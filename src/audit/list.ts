@@ -14,7 +14,7 @@ export interface ListedObjects {
   stores: RawKubeObject[];
 }
 
-export async function listAuditedObjects(kubeConfig: KubeConfig, state: KubeState): Promise<ListedObjects> {
+export async function listAuditedObjects(kubeConfig: KubeConfig, state: KubeState, pageSize = PAGE_SIZE): Promise<ListedObjects> {
   const version = state.esoVersion() ?? (await detectEsoVersion(kubeConfig));
   const api = kubeConfig.makeApiClient(CustomObjectsApi);
   const items: RawKubeObject[] = [];
@@ -22,7 +22,7 @@ export async function listAuditedObjects(kubeConfig: KubeConfig, state: KubeStat
   // Paged, so a cluster with thousands of ExternalSecrets does not ask the API server for one huge answer.
   do {
     const page = (await api.listClusterCustomObject({
-      group: ESO_GROUP, version, plural: 'externalsecrets', limit: PAGE_SIZE, ...(continueToken ? { _continue: continueToken } : {}),
+      group: ESO_GROUP, version, plural: 'externalsecrets', limit: pageSize, ...(continueToken ? { _continue: continueToken } : {}),
     })) as ObjectList & { metadata?: { continue?: string } };
     items.push(...(page.items ?? []));
     continueToken = page.metadata?.continue || undefined;

@@ -326,9 +326,15 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
         startWatch(res, target, url.searchParams);
         return res.statusCode;
       }
-      const items = listOf(t, namespace).map((o) => asVersion(o, t, version));
-      for (const i of items) { delete i.apiVersion; delete i.kind; }
-      return send(200, { apiVersion: t.group ? `${t.group}/${version}` : version, kind: `${t.kind}List`, metadata: { resourceVersion: String(rv) }, items });
+      const all = listOf(t, namespace).map((o) => asVersion(o, t, version));
+      for (const i of all) { delete i.apiVersion; delete i.kind; }
+      // Paging as the API server does it: `limit` items, an opaque `continue` token for the rest.
+      const limit = Number(url.searchParams.get('limit') ?? '0');
+      const offset = Number(Buffer.from(url.searchParams.get('continue') ?? '', 'base64').toString('utf8') || '0');
+      const items = limit > 0 ? all.slice(offset, offset + limit) : all.slice(offset);
+      const more = limit > 0 && offset + limit < all.length;
+      const metadata = { resourceVersion: String(rv), ...(more ? { continue: Buffer.from(String(offset + limit)).toString('base64'), remainingItemCount: all.length - offset - limit } : {}) };
+      return send(200, { apiVersion: t.group ? `${t.group}/${version}` : version, kind: `${t.kind}List`, metadata, items });
     }
     if (method === 'GET') {
       const o = store.get(key!);
