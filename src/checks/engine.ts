@@ -4,10 +4,10 @@ import { parseEsoObject, planExternalSecret, type StoreLookup } from '../eso/ind
 import type { VaultFacts } from '../vault/facts.js';
 import { Collector } from './collector.js';
 import { disclosureFor, type Trust } from './disclosure.js';
-import { checkReference } from './reference-check.js';
+import { checkReference, type ReferenceCheckEnv } from './reference-check.js';
 import type { CheckedResource, CheckResult } from './result.js';
 import type { StoreAccess } from './store-access.js';
-import { checkStore } from './store-check.js';
+import { checkStore, type StoreCheckEnv } from './store-check.js';
 
 export type { CheckResult, CheckedResource, CouldNotCheck } from './result.js';
 
@@ -37,6 +37,17 @@ function metadataOf(obj: unknown): { name: string; namespace?: string; annotatio
   };
 }
 
+/** The result of a check that could not run at all (e.g. its stores could not be read). */
+export function couldNotCheckResult(obj: unknown, reason: string): CheckResult {
+  const meta = metadataOf(obj);
+  return {
+    findings: [],
+    couldNotCheck: [{ reason }],
+    resource: { kind: meta.kind, name: meta.name, ...(meta.namespace ? { namespace: meta.namespace } : {}) },
+    annotations: meta.annotations,
+  };
+}
+
 /** deletionPolicy Delete/Merge make ESO skip a secret that does not exist. */
 function missingIsSkipped(raw: Record<string, unknown>): boolean {
   const spec = raw['spec'] as Record<string, unknown> | undefined;
@@ -52,34 +63,22 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
   const disclosure = disclosureFor(ctx.trust);
   const opts = { deadlineAtMs: ctx.deadlineAtMs };
   const parsed = parseEsoObject(obj);
+  const common: StoreCheckEnv = { facts: ctx.facts, lookup: ctx.lookup, opts, defaultAudiences: ctx.audience.defaultAudiences, disclosure, collector };
   if (parsed.kind === 'ExternalSecret') {
     collector.add(
       ...parsed.problems.map((p) => ({ code: p.code, severity: p.code === 'StoreOutOfScope' ? ('info' as const) : ('error' as const), field: p.field, message: p.message, ...(p.hint ? { hint: p.hint } : {}) })),
     );
     const plans = planExternalSecret(parsed.model, ctx.lookup);
-    const accessCache = new Map<string, Promise<StoreAccess>>();
-    const env = {
-      facts: ctx.facts,
-      lookup: ctx.lookup,
-      opts,
-      defaultAudiences: ctx.audience.defaultAudiences,
-      disclosure,
-      collector,
+    const env: ReferenceCheckEnv = {
+      ...common,
       missingIsSkipped: missingIsSkipped(parsed.model.raw),
-      accessCache,
+      accessCache: new Map<string, Promise<StoreAccess>>(),
     };
     // References run concurrently; VaultFacts coalesces identical lookups.
     await Promise.all(plans.map((plan) => checkReference(plan, env)));
     sortByField(collector);
   } else if (parsed.kind === 'SecretStore' || parsed.kind === 'ClusterSecretStore') {
-    await checkStore(parsed.model, parsed.problems, {
-      facts: ctx.facts,
-      lookup: ctx.lookup,
-      opts,
-      defaultAudiences: ctx.audience.defaultAudiences,
-      disclosure,
-      collector,
-    });
+    await checkStore(parsed.model, parsed.problems, common);
   }
   return { findings: collector.findings, couldNotCheck: collector.couldNotCheck, resource, annotations: meta.annotations };
 }

@@ -6,7 +6,7 @@ import type { AdmissionDecision } from '../server/decision.js';
 import type { VaultFacts } from '../vault/facts.js';
 import { decide, type FailureMode, type Mode } from './decide.js';
 import type { Trust } from './disclosure.js';
-import { checkObject, type CheckContext } from './engine.js';
+import { checkObject, couldNotCheckResult, type CheckContext } from './engine.js';
 import type { CheckResult } from './result.js';
 import { computePatch } from './mutate.js';
 import { gatherMutationFacts } from './mutate-facts.js';
@@ -71,18 +71,7 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
       await deps.prefetchStores(obj, deadlineAtMs);
       return undefined;
     } catch (err) {
-      const meta = (obj as { kind?: unknown; metadata?: { name?: unknown; namespace?: unknown; annotations?: unknown } } | null) ?? {};
-      const annotations = (meta.metadata?.annotations && typeof meta.metadata.annotations === 'object' ? meta.metadata.annotations : {}) as Record<string, string>;
-      return {
-        findings: [],
-        couldNotCheck: [{ reason: `the referenced store could not be read from the Kubernetes API (${err instanceof Error ? err.message : String(err)})` }],
-        resource: {
-          kind: typeof meta.kind === 'string' ? meta.kind : '',
-          name: typeof meta.metadata?.name === 'string' ? meta.metadata.name : '',
-          ...(typeof meta.metadata?.namespace === 'string' ? { namespace: meta.metadata.namespace } : {}),
-        },
-        annotations,
-      };
+      return couldNotCheckResult(obj, `the referenced store could not be read from the Kubernetes API (${err instanceof Error ? err.message : String(err)})`);
     }
   };
   return {

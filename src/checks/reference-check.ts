@@ -4,10 +4,8 @@
 import type { EsoProblem, ReferencePlan, VaultProviderModel, VaultRequestPlan } from '../eso/model.js';
 import { detectClassicMistakes, listKeyPaths, resolveExtractOnShape, resolvePropertyOnShape, type StoreLookup } from '../eso/index.js';
 import { evaluateAcl, isOperationAllowed, suggestStanza, type CompiledAcl } from '../vault/acl/index.js';
-import type { FactOptions, KvMetadataFact, KvMountFact, VaultFacts } from '../vault/facts.js';
+import type { FactOptions, KvMetadataFact, KvMountFact } from '../vault/facts.js';
 import { toValueShape } from '../eso/value-shape.js';
-import type { Collector } from './collector.js';
-import type { Disclosure } from './disclosure.js';
 import { walkFindCandidates } from './find-candidates.js';
 import { findCoverageFindings } from './rules/find-coverage.js';
 import { kvMountFindings } from './rules/kv-mount.js';
@@ -17,16 +15,12 @@ import { listNotFoundFinding, metadataNotFoundFinding, secretStateFindings } fro
 import { notVerifiableIdentityFinding } from './rules/store-config.js';
 import { blocksReference, storeResolutionFindings } from './rules/store-resolution.js';
 import { resolveStoreAccess, storeLabel, type StoreAccess } from './store-access.js';
+import type { StoreCheckEnv } from './store-check.js';
 import { closestNames } from './suggest.js';
 import { relevantUnresolvedTemplates } from './template-relevance.js';
 
-export interface ReferenceCheckEnv {
-  facts: VaultFacts;
-  lookup: StoreLookup;
-  opts: Omit<FactOptions, 'namespace'>;
-  defaultAudiences: string[];
-  disclosure: Disclosure;
-  collector: Collector;
+/** What a store check needs, plus what the references of one ExternalSecret share. */
+export interface ReferenceCheckEnv extends StoreCheckEnv {
   /** deletionPolicy Delete/Merge: ESO skips a missing secret. */
   missingIsSkipped: boolean;
   /** Store access per store and identity, shared by the references of one object. */

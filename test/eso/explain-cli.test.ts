@@ -1,5 +1,6 @@
 // `explain --offline` on every real-world example folder, through the compiled CLI.
 import { test } from 'node:test';
+import type { ExplainEntry } from '../../src/eso/explain.js';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -14,18 +15,7 @@ function explain(args: string[], input?: string): { status: number | null; stdou
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-interface Entry {
-  resource: { kind: string; namespace: string | null; name: string };
-  field: string;
-  referenceKind: string;
-  store: { kind: string; name: string } | null;
-  server: string | null;
-  vaultPath: string | null;
-  capability: string | null;
-  property: string | null;
-  identity: { method: string; authMountPath?: string; verifiable: boolean } | null;
-  problems: { code: string }[];
-}
+type Entry = ExplainEntry;
 
 const folders = readdirSync(SHARED_EXAMPLES_DIR).filter((d) => statSync(join(SHARED_EXAMPLES_DIR, d)).isDirectory());
 

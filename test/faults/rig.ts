@@ -7,9 +7,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Writable } from 'node:stream';
 import { loadConfig } from '../../src/config/load.js';
-import { createLogger } from '../../src/log/logger.js';
+import { captureLogs } from '../support/log-capture.js';
 import { createMetricsRegistry } from '../../src/server/metrics.js';
 import { selfSignedTlsSource } from '../../src/server/tls/self-signed.js';
 import { runServe, type RunningServe } from '../../src/cli/commands/serve.js';
@@ -103,14 +102,7 @@ export async function startFaultRig(opts: FaultRigOptions): Promise<FaultRig> {
     };
   }
 
-  const logs: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  const logger = createLogger({ level: 'debug', destination });
+  const { logger, logs } = captureLogs();
   const registry = createMetricsRegistry({ defaultMetrics: false });
   const config = loadConfig({
     env: {},

@@ -1,10 +1,10 @@
 // Starts the webhook and health servers on loopback (port 0) with a generated CA, and captures
 // the JSON log lines, for the server tests.
-import { Writable } from 'node:stream';
 import type { Registry } from 'prom-client';
 import { loadConfig } from '../../src/config/load.js';
 import type { AdmissionConfig, GuardConfig } from '../../src/config/types.js';
-import { createLogger, type Logger } from '../../src/log/logger.js';
+import type { Logger } from '../../src/log/logger.js';
+import { captureLogs } from '../support/log-capture.js';
 import type { AdmissionHandlers, ReadinessCheck } from '../../src/server/admission-types.js';
 import { createMetricsRegistry } from '../../src/server/metrics.js';
 import { startServers, type RunningServers } from '../../src/server/start.js';
@@ -32,14 +32,7 @@ export async function startTestServers(
     env: {},
     overrides: { server: { port: 0, metricsPort: 0, host: '127.0.0.1' }, admission: args.admission ?? {} },
   });
-  const logs: Record<string, unknown>[] = [];
-  const destination = new Writable({
-    write(chunk: Buffer, _enc, done) {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.trim() !== '') logs.push(JSON.parse(line) as Record<string, unknown>);
-      done();
-    },
-  });
-  const logger = createLogger({ level: 'debug', destination });
+  const { logger, logs } = captureLogs();
   const registry = createMetricsRegistry({ defaultMetrics: false });
   const tls =
     typeof args.tls === 'function'
