@@ -1,4 +1,4 @@
-// Loading the Vault ACL vectors from the shared reference folder and running one through the engine.
+// Loading the Vault ACL vectors from the reference fixtures (test/fixtures/reference) and running one through the engine.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REFERENCE_DIR } from '../support/paths.js';

@@ -1,11 +1,11 @@
-// Every example folder, shared and our own, decided as its expected.json says over HTTPS (the real
+// Every example folder of examples/, decided as its expected.json says over HTTPS (the real
 // webhook, the real Vault facts layer, the Vault double); an object not listed must be allowed
 // with no error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { OWN_EXAMPLES_DIR, SHARED_EXAMPLES_DIR } from '../support/paths.js';
+import { OWN_EXAMPLES_DIR } from '../support/paths.js';
 import { FINDING_CODES } from '../../src/checks/finding.js';
 import { loadExpected, runExampleOverHttps } from './support/example-harness.js';
 
@@ -17,7 +17,7 @@ function folders(root: string): string[] {
     .sort();
 }
 
-const allFolders = [...folders(SHARED_EXAMPLES_DIR), ...folders(OWN_EXAMPLES_DIR)];
+const allFolders = folders(OWN_EXAMPLES_DIR);
 const producedCodes = new Set<string>();
 
 for (const dir of allFolders) {

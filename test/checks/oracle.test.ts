@@ -100,8 +100,8 @@ test('operator trust (check CLI with a person\'s own token) says more: existence
 });
 
 test('a missing pinned version is told apart only with requests the store itself may make', async () => {
-  const { SHARED_EXAMPLES_DIR } = await import('../support/paths.js');
-  const dir = join(SHARED_EXAMPLES_DIR, 'per-app-roles');
+  const { OWN_EXAMPLES_DIR } = await import('../support/paths.js');
+  const dir = join(OWN_EXAMPLES_DIR, 'per-app-roles');
   const { double, facts } = await startFacts(join(dir, 'vault-state.json'));
   try {
     const ctx: CheckContext = { facts, lookup: manifestLookup(loadManifests(dir)), deadlineAtMs: Date.now() + 10_000, audience: { defaultAudiences: DEFAULT_AUDIENCES }, trust: 'store-identity' };

@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { startKubeDouble, type KubeObject } from '../support/kube-double.js';
-import { SHARED_EXAMPLES_DIR } from '../support/paths.js';
+import { OWN_EXAMPLES_DIR } from '../support/paths.js';
 import { runCli, seededVault, type JsonReport } from './check-support.js';
 
-const KV_DEV = join(SHARED_EXAMPLES_DIR, 'kv-dev-kubernetes-auth');
+const KV_DEV = join(OWN_EXAMPLES_DIR, 'kv-dev-kubernetes-auth');
 
 function manifests(): KubeObject[] {
   return parseAllDocuments(readFileSync(join(KV_DEV, 'manifests.yaml'), 'utf8')).map((d) => d.toJS() as KubeObject).filter((o) => o !== null);

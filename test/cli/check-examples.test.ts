@@ -1,4 +1,4 @@
-// `check` on every real-world example folder (../shared/examples and our own examples/), against
+// `check` on every example folder of examples/, against
 // the Vault double seeded with the folder's vault-state.json: the documented findings and exit
 // codes in every format, SARIF validated against the official SARIF 2.1.0 schema.
 import { test } from 'node:test';
@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { OWN_EXAMPLES_DIR, SHARED_EXAMPLES_DIR } from '../support/paths.js';
+import { OWN_EXAMPLES_DIR } from '../support/paths.js';
 import { loadExpected, runCli, seededVault, type ExpectedEntry, type JsonFinding, type JsonReport } from './check-support.js';
 
 function folders(root: string): string[] {
@@ -17,7 +17,7 @@ function folders(root: string): string[] {
     .filter((d) => statSync(d).isDirectory() && existsSync(join(d, 'expected.json')));
 }
 
-const EXAMPLES = [...folders(SHARED_EXAMPLES_DIR), ...folders(OWN_EXAMPLES_DIR)];
+const EXAMPLES = folders(OWN_EXAMPLES_DIR);
 
 /** The official schema, as shipped by the SARIF SDK's npm package for this platform. */
 function sarifValidator() {
@@ -59,7 +59,7 @@ test('there are example folders to check', () => {
 });
 
 for (const dir of EXAMPLES) {
-  const name = `${dir.startsWith(SHARED_EXAMPLES_DIR) ? 'shared' : 'own'} ${dir.slice(resolve(dir, '..').length + 1)}`;
+  const name = `${dir.slice(resolve(dir, '..').length + 1)}`;
   test(`check ${name}: documented findings and exit codes in every format`, async () => {
     const expected = loadExpected(dir);
     const vault = await seededVault(dir);

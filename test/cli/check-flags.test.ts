@@ -7,10 +7,10 @@ import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OWN_EXAMPLES_DIR, SHARED_EXAMPLES_DIR } from '../support/paths.js';
+import { OWN_EXAMPLES_DIR } from '../support/paths.js';
 import { runCli, seededVault, type JsonReport } from './check-support.js';
 
-const KV_DEV = join(SHARED_EXAMPLES_DIR, 'kv-dev-kubernetes-auth');
+const KV_DEV = join(OWN_EXAMPLES_DIR, 'kv-dev-kubernetes-auth');
 const KV_DEV_MANIFESTS = join(KV_DEV, 'manifests.yaml');
 const STORE_SERVER = (JSON.parse(readFileSync(join(KV_DEV, 'vault-state.json'), 'utf8')) as { server: string }).server;
 

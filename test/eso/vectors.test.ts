@@ -1,4 +1,4 @@
-// Every ESO vector from ../shared/reference/eso, loaded at run time.
+// Every ESO vector from test/fixtures/reference/eso, loaded at run time.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
-// Locations of the repository and of ../shared, found from the compiled test file's own place,
-// so tests work from any dist-* output folder and any working directory.
+// Locations inside the repository, found from the compiled test file's own place, so tests work
+// from any dist-* output folder and any working directory. Nothing outside the repository is read.
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 function findRepoRoot(start: string): string {
@@ -15,7 +15,7 @@ function findRepoRoot(start: string): string {
 }
 
 export const REPO_ROOT = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
-export const SHARED_DIR = resolve(process.env.ESO_GUARD_SHARED_DIR ?? join(REPO_ROOT, '..', 'shared'));
-export const REFERENCE_DIR = join(SHARED_DIR, 'reference');
-export const SHARED_EXAMPLES_DIR = join(SHARED_DIR, 'examples');
+/** Facts from ESO's and Vault's sources and API docs (test/fixtures/reference/README.md names each origin). */
+export const REFERENCE_DIR = join(REPO_ROOT, 'test', 'fixtures', 'reference');
+/** Every example scenario: manifests, the Vault they talk to, the expected decisions. */
 export const OWN_EXAMPLES_DIR = join(REPO_ROOT, 'examples');

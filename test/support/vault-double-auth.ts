@@ -1,5 +1,5 @@
 // The double's auth mounts: role and config reads, and logins for kubernetes, jwt (role_type=jwt)
-// and approle with the error strings of shared/reference/vault/auth-binding.md. Signatures are not
+// and approle with the error strings of test/fixtures/reference/vault/auth-binding.md. Signatures are not
 // verified and no TokenReview happens: any well-formed JWT whose claims satisfy the role logs in.
 import type { Answer, DoubleContext } from './vault-double.js';
 import { ERR_EMPTY, authConfigView, envelope, roleView, type Json, type VaultState } from './vault-double-shapes.js';

@@ -1,5 +1,5 @@
-// VaultState (the vault-state.json format of shared/examples/README.md) and the exact response
-// shapes of Vault's API (shared/reference/vault/api-shapes.md) that the double answers with.
+// VaultState (the vault-state.json format of examples/README.md) and the exact response
+// shapes of Vault's API (test/fixtures/reference/vault/api-shapes.md) that the double answers with.
 import { createHash, randomUUID } from 'node:crypto';
 
 export interface VaultStateSecretVersion {

@@ -1,6 +1,6 @@
 // A small, faithful Vault for tests: a real HTTP(S) server on 127.0.0.1 (port 0) answering the
 // endpoints the product calls with the exact shapes, statuses and error bodies of
-// shared/reference/vault/api-examples. It starts from a VaultState (vault-state.json, loaded as is),
+// test/fixtures/reference/vault/api-examples. It starts from a VaultState (vault-state.json, loaded as is),
 // enforces its tokens' policies before routing (as Vault does), and lets tests inject latency,
 // failures, sealing and a dead server. No product logic lives here.
 import { randomBytes } from 'node:crypto';

@@ -5,12 +5,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SHARED_EXAMPLES_DIR } from '../support/paths.js';
+import { OWN_EXAMPLES_DIR } from '../support/paths.js';
 import { startVaultDouble, webhookVaultConfig, type VaultDouble } from '../support/vault-double.js';
 import { METADATA_ONLY_DETAIL, type VaultClientConfig } from '../../src/vault/index.js';
 import { inMs, makeService } from './helpers.js';
 
-const KV_DEV = join(SHARED_EXAMPLES_DIR, 'kv-dev-kubernetes-auth', 'vault-state.json');
+const KV_DEV = join(OWN_EXAMPLES_DIR, 'kv-dev-kubernetes-auth', 'vault-state.json');
 const SERVER = 'https://vault.example.internal:8200';
 
 function withTokenFile(config: VaultClientConfig, token: string): VaultClientConfig {
@@ -225,7 +225,7 @@ test('HTTPS with a CA file from the config', async () => {
 
 test('several Vault servers: each lookup goes to the server the store names', async () => {
   const first = await startVaultDouble({ state: KV_DEV });
-  const second = await startVaultDouble({ state: join(SHARED_EXAMPLES_DIR, 'per-app-roles', 'vault-state.json') });
+  const second = await startVaultDouble({ state: join(OWN_EXAMPLES_DIR, 'per-app-roles', 'vault-state.json') });
   const a = webhookVaultConfig(first);
   const b = webhookVaultConfig(second);
   const config = { ...a, servers: [{ ...a.servers[1]!, url: first.url }, { ...b.servers[1]!, url: second.url }] };

@@ -1,5 +1,5 @@
 // Role binding: does the Vault role accept the identity ESO will present at login?
-// Mirrors the kubernetes and jwt auth plugins' login checks (../shared/reference/vault/auth-binding.md);
+// Mirrors the kubernetes and jwt auth plugins' login checks (test/fixtures/reference/vault/auth-binding.md);
 // each mismatch carries Vault's own error text, which the store's identity would get from a login.
 import type { IdentityPlan } from '../../eso/model.js';
 import type { Finding } from '../finding.js';
