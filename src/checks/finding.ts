@@ -1,5 +1,5 @@
 // A finding is what a rule concludes about one field of one resource.
-// Codes are stable API (documented in README); messages are for people running kubectl.
+// Codes are stable API (documented in docs/finding-codes.md); messages are for people running kubectl.
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -39,7 +39,7 @@ export interface Finding {
   hint?: string;
 }
 
-/** One line per code, for the README's code table and `--help` texts. */
+/** One line per code, for docs/finding-codes.md and the SARIF rules. */
 export const FINDING_SUMMARIES: Record<FindingCode, string> = {
   StoreNotFound: 'The referenced SecretStore/ClusterSecretStore does not exist (an omitted kind means SecretStore).',
   StoreNamespaceNotAllowed: "The ClusterSecretStore's spec.conditions do not admit the ExternalSecret's namespace.",

@@ -1,5 +1,5 @@
 // The single list of the fixed configuration options: their YAML name, environment variable,
-// default, description and JSON schema. The schema, the defaults and README's table are all built
+// default, description and JSON schema. The schema, the defaults and docs/configuration.md's table are all built
 // from it, so they cannot drift apart.
 
 export type EnvValueType = 'string' | 'integer' | 'list';
@@ -160,7 +160,7 @@ export const OPEN_SECTIONS = ['vault', 'kube', 'audit'] as const;
 /** Environment variable naming the YAML configuration file. */
 export const CONFIG_FILE_ENV = 'ESO_GUARD_CONFIG';
 
-/** Rows for README: one per option, the default shown as YAML-ish text. */
+/** Rows for docs/configuration.md: one per option, the default shown as YAML-ish text. */
 export function configOptionsTable(): { name: string; env: string; default: string; description: string }[] {
   return CONFIG_OPTIONS.map((o) => ({
     name: o.name,
@@ -170,7 +170,7 @@ export function configOptionsTable(): { name: string; env: string; default: stri
   }));
 }
 
-/** The same table as Markdown, for README. */
+/** The same table as Markdown, for docs/configuration.md (npm run docs). */
 export function configOptionsMarkdown(): string {
   const escape = (text: string) => text.replace(/\|/g, '\\|');
   const rows = configOptionsTable().map(

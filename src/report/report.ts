@@ -1,5 +1,5 @@
 // The stable JSON report shared by `check --format json` and the audit's GET /report.
-// Field names are public API (documented in README); add fields, never rename them.
+// Field names are public API (documented in docs/check.md); add fields, never rename them.
 import type { Severity } from '../checks/finding.js';
 import type { CheckResult } from '../checks/result.js';
 

@@ -1,42 +1,79 @@
-// README stays true: its configuration table is the one the code builds, every finding code is
-// documented, and the quick start names the commands package.json and CI really run.
+// README and docs/ stay true: the generated pages equal what the code renders, the quick start
+// names the commands package.json and CI really run, and the demo transcripts are what the demo prints.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configOptionsMarkdown } from '../src/config/options.js';
-import { FINDING_CODES } from '../src/checks/finding.js';
-import { REPO_ROOT } from './support/paths.js';
+import { configOptionsMarkdown } from '../../src/config/options.js';
+import { FINDING_CODES } from '../../src/checks/finding.js';
+import { renderFindingCodes, withConfigBlock } from '../../scripts/docs/render.js';
+import { REPO_ROOT } from '../support/paths.js';
 
-const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
+const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
+const readme = read('README.md');
 
-test('README lists every configuration option exactly as the code defines it', () => {
-  assert.ok(readme.includes(configOptionsMarkdown()), 'regenerate the table with configOptionsMarkdown()');
+/** The issue's budget: README is what a newcomer reads in one to three screens. */
+const README_MAX_BYTES = 25_000;
+
+test('README stays short', () => {
+  assert.ok(Buffer.byteLength(readme) <= README_MAX_BYTES, `${Buffer.byteLength(readme)} bytes; move detail into docs/`);
 });
 
-test('README documents every finding code with an example', () => {
-  const section = readme.slice(readme.indexOf('## Finding codes'), readme.indexOf('## Decisions'));
-  for (const code of FINDING_CODES) assert.match(section, new RegExp(`^\\| \`${code}\` \\|`, 'm'), code);
+test('docs/configuration.md lists every configuration option exactly as the code defines it', () => {
+  const page = read('docs/configuration.md');
+  assert.ok(page.includes(configOptionsMarkdown()), 'run `npm run docs`');
+  assert.equal(withConfigBlock(page), page, 'run `npm run docs`');
+});
+
+test('docs/finding-codes.md is generated from the code registry, one section with a fix per code', () => {
+  const page = read('docs/finding-codes.md');
+  assert.equal(page, renderFindingCodes(), 'run `npm run docs`');
+  for (const code of FINDING_CODES) {
+    const section = page.slice(page.indexOf(`\n## ${code}\n`));
+    assert.match(section, /\*\*How to fix:\*\* \S/, code);
+  }
 });
 
 test('the quick start commands exist, and CI runs the README test command', () => {
-  const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
   for (const script of ['demo', 'test']) {
     assert.ok(pkg.scripts[script], script);
     assert.match(readme, new RegExp(`^npm run ${script}|^npm ${script}`, 'm'));
   }
-  const ci = readFileSync(join(REPO_ROOT, '.ci', 'run'), 'utf8');
+  const ci = read('.ci/run');
   assert.match(ci, /^npm ci\b/m);
   assert.match(ci, /^npm test$/m);
 });
 
-test('README has no unfilled placeholder', () => {
-  assert.doesNotMatch(readme, /^[A-Z_]{6,}$/m);
+test('README and docs have no unfilled placeholder', () => {
+  for (const path of ['README.md', 'CONTRIBUTING.md', 'docs/README.md']) assert.doesNotMatch(read(path), /^[A-Z_]{6,}$/m, path);
 });
 
-test('README shows the demo transcript exactly as the demo prints it', async () => {
-  const { exampleFolders, runDemo } = await import('../demo/run-demo.js');
-  const lines: string[] = [];
-  await runDemo(exampleFolders(), { line: (text) => lines.push(text) });
-  assert.ok(readme.includes(`$ npm run demo\n${lines.join('\n')}\n\`\`\``), 'regenerate the transcript with `NO_COLOR=1 npm run demo`');
+/** The console block after `$ npm run demo` in a Markdown page. */
+function demoBlock(page: string): string[] {
+  const start = page.indexOf('$ npm run demo\n');
+  assert.ok(start >= 0, 'a `$ npm run demo` transcript');
+  const body = page.slice(start + '$ npm run demo\n'.length);
+  return body.slice(0, body.indexOf('```')).replace(/\n$/, '').split('\n');
+}
+
+test('docs/demo.md shows the full demo transcript, and README an excerpt of it, exactly as the demo prints', async () => {
+  const { exampleFolders, runDemo } = await import('../../demo/run-demo.js');
+  const printed: string[] = [];
+  await runDemo(exampleFolders(), { line: (text) => printed.push(text) });
+  const lines = printed.join('\n').split('\n');
+  assert.deepEqual(demoBlock(read('docs/demo.md')), lines, 'regenerate the transcript with `NO_COLOR=1 npm run demo`');
+  // README: runs of lines from the transcript, in order, separated by "…".
+  let at = 0;
+  let gap = false;
+  for (const line of demoBlock(readme)) {
+    if (line === '…') {
+      gap = true;
+      continue;
+    }
+    const found = gap ? lines.indexOf(line, at) : lines[at] === line ? at : -1;
+    assert.ok(found >= at, `README's demo excerpt differs from the transcript at: ${line}`);
+    at = found + 1;
+    gap = false;
+  }
 });

@@ -1,0 +1,115 @@
+// How to fix each finding code, for docs/finding-codes.md (scripts/docs/render.ts). Keyed by the
+// code registry, so a new code does not compile until it has its entry here.
+import type { FindingCode } from '../../src/checks/finding.js';
+
+export interface FindingDoc {
+  /** Severity as the rules give it, with the exceptions. */
+  severity: string;
+  /** A real message from examples/, as kubectl shows it. */
+  example: string;
+  /** What a person does about it. */
+  fix: string;
+}
+
+export const FINDING_DOCS: Record<FindingCode, FindingDoc> = {
+  StoreNotFound: {
+    severity: "error",
+    example: "`[StoreNotFound] spec.secretStoreRef: ClusterSecretStore \"vault-bakend\" does not exist; ESO would fail with \"could not get ClusterSecretStore \"vault-bakend\", clustersecretstores.external-secrets.io \"vault-bakend\" not found\".` Fix: Create the ClusterSecretStore \"vault-bakend\", or fix spec.secretStoreRef.name.",
+    fix: "Create the store, or correct `spec.secretStoreRef.name`/`kind` (or the entry's `sourceRef.storeRef`). An omitted `kind` means `SecretStore` in the ExternalSecret's own namespace; write `kind: ClusterSecretStore` for a cluster-wide store.",
+  },
+  StoreNamespaceNotAllowed: {
+    severity: "error",
+    example: "`[StoreNamespaceNotAllowed] spec.secretStoreRef: ClusterSecretStore \"vault-payments-only\" does not allow namespace \"marketing\": no condition matches namespace \"marketing\" (spec.conditions[0]: namespaces [\"payments\"]) …`",
+    fix: "Add the namespace (or a label selector matching it) to the ClusterSecretStore's `spec.conditions`, or use a store that already admits this namespace. Namespace labels are read from the cluster (or the `Namespace` objects given to `check`).",
+  },
+  StoreOutOfScope: {
+    severity: "info, not shown",
+    example: "A reference to a non-Vault store (`ClusterSecretStore \"aws-parameter-store\" uses provider aws; only Vault stores are checked.`) — passes untouched.",
+    fix: "Nothing to fix: only Vault stores are checked. The finding is logged for operators and never shown to the user.",
+  },
+  MountNotFound: {
+    severity: "error",
+    example: "`[MountNotFound] spec.provider.vault.path: No secrets engine is mounted at a path serving kv-staging/data/<key>, which ESO requests through ClusterSecretStore \"vault-staging\".`",
+    fix: "Set the store's `spec.provider.vault.path` to the KV mount (e.g. `secret`, without `data/`), or enable a KV engine at that path in Vault. `vault secrets list` shows the mounts.",
+  },
+  KVVersionMismatch: {
+    severity: "error (warning for a v1 store on a v2 mount)",
+    example: "`[KVVersionMismatch] spec.provider.vault.version: \"legacy\" is a KV version 1 mount, but ClusterSecretStore \"vault-legacy\" has version: v2 (the CRD default when omitted), so ESO requests legacy/data/<key>, a path KV v1 does not serve this way.` Fix: Set spec.provider.vault.version: v1 on the store.",
+    fix: "Make the store's `spec.provider.vault.version` match the mount: `v2` (the CRD default) for a KV v2 mount, `v1` for KV v1. `vault secrets list -detailed` shows each mount's version.",
+  },
+  SecretNotFound: {
+    severity: "error (warning with `deletionPolicy: Delete/Merge`)",
+    example: "`[SecretNotFound] spec.data[0].remoteRef.key: Vault has no secret at apps/data/team-a/smpt; ESO would fail with \"Secret does not exist\".` Fix: Did you mean \"team-a/smtp\"?",
+    fix: "Correct `remoteRef.key` to the secret's path below the store's mount (without the mount and without `data/`, which ESO adds for KV v2), or create the secret. The hint names the closest existing path when the store may list it.",
+  },
+  SecretVersionNotFound: {
+    severity: "error",
+    example: "`[SecretVersionNotFound] spec.data[0].remoteRef.version: Version 7 of apps/data/team-a/db does not exist (ESO: Secret does not exist); its versions are 1, 2, 3, current 3.`",
+    fix: "Pin a version that exists (the message lists them), or remove `remoteRef.version` to read the current one.",
+  },
+  SecretDeleted: {
+    severity: "error",
+    example: "`[SecretDeleted] spec.data[0].remoteRef.version: Version 2 of apps/data/team-a/db was deleted at 2026-01-01T01:30:00Z; ESO would fail with \"Secret does not exist\".`",
+    fix: "Undelete the version in Vault (`vault kv undelete -versions=N`), pin a version that is not deleted, or remove `remoteRef.version` to read the current one. A destroyed version cannot be restored.",
+  },
+  PropertyNotFound: {
+    severity: "error",
+    example: "`[PropertyNotFound] spec.data[0].remoteRef.property: apps/data/team-a/db has no property \"passwrod\" (ESO: cannot find secret data for key: \"passwrod\").` Fix: Did you mean \"password\"?",
+    fix: "Use a property the secret has (the hint offers the closest key). ESO looks up the exact key first, then a gjson path; do not prefix it with `data.` — ESO already unwraps KV v2's `data`.",
+  },
+  PolicyDenied: {
+    severity: "error (warning on a store whose role grants nothing under its mount)",
+    example: "`[PolicyDenied] spec.data[0].remoteRef.key: SecretStore \"team-a/vault\" logs in as role \"team-a\" at auth mount \"kubernetes\" (policies \"app-secrets\", \"default\"), which may not read apps/data/team-b/db: no rule in these policies matches the path.` Fix: … add to a policy of role \"team-a\": `path \"apps/data/team-b/db\" { capabilities = [\"read\"] }`",
+    fix: "Add the stanza from the hint to one of the role's policies (or attach a policy that has it) — or use a store whose role may read the path. The message names the store, role, auth mount, policies and the rule that decided.",
+  },
+  AuthMountNotFound: {
+    severity: "error",
+    example: "`[AuthMountNotFound] spec.provider.vault.auth.kubernetes.mountPath: ClusterSecretStore \"vault-auth-typo\" logs in at auth mount \"kubernetes-prod\", but Vault has no auth method enabled at that path.`",
+    fix: "Set the store's auth `mountPath` to an enabled auth method (`vault auth list`), or enable one at that path.",
+  },
+  AuthMountTypeMismatch: {
+    severity: "error",
+    example: "`[AuthMountTypeMismatch] spec.provider.vault.auth.kubernetes.mountPath: ClusterSecretStore \"vault-auth-wrong-type\" uses kubernetes auth, but the auth mount \"jwt\" is of type \"jwt\", not \"kubernetes\".`",
+    fix: "Use the auth block that matches the mount's type (`kubernetes:` for a kubernetes mount, `jwt:` for a jwt mount), or point `mountPath` at a mount of the right type.",
+  },
+  RoleNotFound: {
+    severity: "error",
+    example: "`[RoleNotFound] spec.provider.vault.auth.kubernetes.role: Role \"team-c\" was not found at auth mount \"kubernetes\", or SecretStore \"team-c/vault\" cannot see it; ESO's login would fail (Vault: invalid role name \"team-c\").`",
+    fix: "Correct the role name, or create the role at that auth mount (`vault write auth/<mount>/role/<name> …`). If the role exists, the store's own policies cannot read it; the webhook will not say more.",
+  },
+  RoleBindingMismatch: {
+    severity: "error",
+    example: "`[RoleBindingMismatch] spec.provider.vault.auth.jwt.kubernetesServiceAccountToken.audiences: Vault role \"eso-prod\" at auth mount \"jwt-k8s\" will reject the login of ClusterSecretStore \"vault-jwt-vault-audience\": the token ESO requests carries audiences \"vault\", none of which the role accepts …`",
+    fix: "Make the identity ESO presents match the role: the ServiceAccount name and namespace (`bound_service_account_names`/`_namespaces`), the token audiences (`serviceAccountRef.audiences` or the role's `audience`/`bound_audiences`), or the JWT claims the role binds. The message says which binding rejects the login.",
+  },
+  InsecureVaultAddress: {
+    severity: "warning",
+    example: "`[InsecureVaultAddress] spec.provider.vault.server: Vault server \"http://vault-dr.example.internal:8200\" is plain HTTP: login tokens and secret values cross this connection unencrypted.`",
+    fix: "Use `https://` for `spec.provider.vault.server` (and `caBundle`/`caProvider` if Vault's certificate is not publicly trusted).",
+  },
+  InvalidMountPath: {
+    severity: "error",
+    example: "`[InvalidMountPath] spec.provider.vault.auth.kubernetes.mountPath: \"/var/run/secrets/kubernetes.io/serviceaccount/token\" looks like a file path, but mountPath is the path of the Vault auth mount (ESO logs in at auth/<mountPath>/login).`",
+    fix: "Set `mountPath` to the Vault auth mount's path (e.g. `kubernetes`), not a file path. The ServiceAccount token is chosen with `serviceAccountRef`.",
+  },
+  VaultUnavailable: {
+    severity: "warning; the failure mode decides",
+    example: "`[VaultUnavailable] spec.provider.vault.server: Not checked against Vault: the webhook has no login configured for Vault server \"http://vault-dr.example.internal:8200\".` (also: down, sealed, timed out)",
+    fix: "Not a problem of the manifest. Make Vault reachable and unsealed for the webhook, add the store's server to the webhook's `vault.servers` (or, for `check`, pass `--vault-addr`/`--vault-map` and a token), or raise `admission.deadlineMs`. `admission.failureMode` decides what happens meanwhile.",
+  },
+  NotVerifiable: {
+    severity: "info",
+    example: "`[NotVerifiable] spec.provider.vault.auth.appRole: ClusterSecretStore \"vault-approle\" uses appRole auth (appRole login uses a secret_id read from a Kubernetes Secret), so the role binding and policy coverage cannot be checked.` Token, cert, iam, gcp, ldap and userPass auth are the same: never a denial.",
+    fix: "Nothing to fix: the store's auth method needs a credential the webhook must not read (token, AppRole secret_id, certificates, cloud keys, passwords), so policy coverage is not checked. `check --trust operator` checks more with a person's own token.",
+  },
+  MalformedReference: {
+    severity: "error",
+    example: "`[MalformedReference] spec.data[0].remoteRef.metadataPolicy: metadataPolicy is Fetch but the store is version: v1; ESO fails with \"cannot perform metadata fetch operations with kv version v1\".`",
+    fix: "Change the reference to one ESO accepts: the message quotes ESO's own error (e.g. `metadataPolicy: Fetch` needs a KV v2 store).",
+  },
+  Defaulted: {
+    severity: "warning (a `/mutate` patch)",
+    example: "`[Defaulted] spec.provider.vault.auth.jwt.kubernetesServiceAccountToken.audiences: set to [\"https://vault.example.internal\"] because the Vault role accepts exactly that audience and ESO would otherwise request \"vault\".`",
+    fix: "Nothing is wrong: `/mutate` filled an absent field. Write the value into the manifest to make it explicit (and to avoid depending on the webhook).",
+  },
+};
