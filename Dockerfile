@@ -9,7 +9,9 @@ COPY package.json package-lock.json tsconfig.json ./
 RUN npm ci --ignore-scripts
 COPY src ./src
 # Only src is copied, so only dist/src is emitted (tests and benchmarks stay out of the image).
-RUN npx tsc -p tsconfig.json
+# tsc runs on the image's node: npx would put node_modules/.bin first on PATH, where the `node`
+# devDependency (the tests' Node) is not set up under --ignore-scripts.
+RUN node node_modules/typescript/bin/tsc -p tsconfig.json
 
 # 2. Production dependencies only.
 FROM node:24-bookworm-slim AS deps

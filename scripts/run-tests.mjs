@@ -1,9 +1,16 @@
-// Runs every compiled test file with node's built-in runner.
-// Node 20 takes no glob patterns on `node --test`, so the files are listed here.
+// Runs every compiled test file with node's built-in runner, on the Node that runs this script
+// (under `npm test`, the `node` devDependency: npm puts node_modules/.bin first on PATH).
 // Usage: node scripts/run-tests.mjs [substring filter ...]
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+
+// The dependencies' floor (undici 8: 22.19). Older Node fails deep inside @kubernetes/client-node.
+const [major, minor] = process.versions.node.split('.').map(Number);
+if (major < 22 || (major === 22 && minor < 19)) {
+  console.error(`the tests need Node >= 22.19 (package.json engines); this is ${process.version}. Run them with \`npm test\`, which uses the node devDependency (Node 24).`);
+  process.exit(2);
+}
 
 const root = process.env.TEST_DIST_DIR ?? 'dist/test';
 const filters = process.argv.slice(2);

@@ -1,7 +1,6 @@
 // The background audit: while this replica holds the audit Lease, it lists every ExternalSecret and
 // store, re-runs the admission checks on them at a bounded rate, and reports drift (Events, the
 // findings gauge, GET /report). A replica that is not the leader does nothing and reports nothing.
-import '../kube/node-compat.js';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';

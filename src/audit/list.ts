@@ -1,6 +1,5 @@
 // Reading what the audit checks: every ExternalSecret in the cluster (one LIST per pass; the
 // informers do not cache them, since admission never needs them) and the stores the informers hold.
-import '../kube/node-compat.js';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { detectEsoVersion, ESO_GROUP, type EsoVersion } from '../kube/eso-version.js';
 import type { KubeState } from '../kube/state.js';

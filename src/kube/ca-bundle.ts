@@ -6,7 +6,6 @@
 // there means another replica renewed first). The CA outlives many serving certificates, so a
 // renewal does not change the caBundle. With cert-manager none of this runs: cert files are
 // mounted and cert-manager's CA injector fills the caBundle.
-import './node-compat.js';
 import { X509Certificate } from 'node:crypto';
 import { AdmissionregistrationV1Api, CoreV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1Secret } from '@kubernetes/client-node';
 import type { Logger } from 'pino';

@@ -1,7 +1,6 @@
 // Which external-secrets.io version the cluster serves. v1 first (ESO ≥ 0.17); v1beta1 for
 // older installations. Found through API discovery (GET /apis/external-secrets.io/<version>),
 // which answers 404 for a version that is not served.
-import './node-compat.js';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { httpStatusOf } from './errors.js';
 

@@ -1,6 +1,5 @@
 // Kubernetes Events on the objects the webhook judged (core/v1, so `kubectl describe` shows them).
 // Recording is best effort: it never throws and never blocks an admission answer.
-import './node-compat.js';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { CoreV1Api, type CoreV1Event, type KubeConfig } from '@kubernetes/client-node';

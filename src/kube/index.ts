@@ -1,5 +1,4 @@
 // Public entry of the Kubernetes module.
-import './node-compat.js';
 export type { RawKubeObject, StoreKind } from './types.js';
 export { createKubeState, type KubeState, type KubeStateOptions } from './state.js';
 export { detectEsoVersion, ESO_GROUP, ESO_VERSIONS, type EsoVersion } from './eso-version.js';

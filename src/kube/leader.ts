@@ -3,7 +3,6 @@
 // take the lease once renewTime + leaseDurationSeconds has passed; stop() releases it (empty
 // holder) so a successor need not wait for expiry. Updates carry the resourceVersion read, so two
 // candidates cannot both win (the loser gets 409).
-import './node-compat.js';
 import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { describeError, httpStatusOf } from './errors.js';

@@ -5,7 +5,6 @@
 // start() again), has no periodic resync and no "initial list done" signal. This loop keeps the
 // client's `Watch` (real HTTP streaming) and adds: reconnect with backoff after any failure, relist
 // on 410 Gone (HTTP status or ERROR event), periodic relist, and hasSynced().
-import './node-compat.js';
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { Backoff, DEFAULT_BACKOFF, sleep, type BackoffOptions } from './backoff.js';

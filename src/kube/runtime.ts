@@ -1,7 +1,6 @@
 // Everything the server needs from Kubernetes, started in one call: the informer cache, the shared
 // self-signed TLS and caBundle upkeep (only without mounted cert files), the event recorder and
 // the audit lease. The server keeps the returned handles and calls close() on shutdown.
-import './node-compat.js';
 import { hostname } from 'node:os';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';

@@ -1,6 +1,5 @@
 // The cluster state the checks read: SecretStores, ClusterSecretStores and Namespace labels,
 // cached by list+watch (see reflector.ts), with a direct GET for stores the cache has not seen yet.
-import './node-compat.js';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { BackoffOptions } from './backoff.js';

@@ -1,7 +1,6 @@
 // A small Kubernetes API server double: real HTTPS on 127.0.0.1 (its own CA in the kubeconfig), bearer-token auth, the subset of
 // the API eso-vault-guard calls (discovery, list, watch, get, create, replace, patch, delete), so
 // @kubernetes/client-node is exercised for real. No product logic lives here.
-import '../../src/kube/node-compat.js';
 import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { generate } from 'selfsigned';

@@ -1,6 +1,5 @@
 // `--stores-from cluster|both`: SecretStores, ClusterSecretStores and Namespaces read once from the
 // Kubernetes API (kubeconfig as kubectl finds it, or --kubeconfig).
-import '../../kube/index.js'; // first: installs the Node 20 compatibility shim the client needs
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { detectEsoVersion, ESO_GROUP, loadKubeConfig } from '../../kube/index.js';
 import { CheckConfigError } from './errors.js';

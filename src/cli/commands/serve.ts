@@ -108,7 +108,7 @@ export function registerServe(program: Command): void {
         env: process.env,
         overrides: { server: { port: flags.port, metricsPort: flags.metricsPort } },
       });
-      // Imported here so the Kubernetes client (and its Node compatibility shim) loads only for serve.
+      // Imported here so the Kubernetes client loads only for serve.
       const { startWebhookRuntime, kubeConfigFor } = await import('../webhook-runtime.js');
       const runtime = await startWebhookRuntime(config, { kubeConfig: kubeConfigFor(flags.kubeconfig) });
       const logger = runtime.servers.logger;

@@ -3,8 +3,8 @@
 // Why hand-written: Vault parses policies with hashicorp/hcl v1 and reports errors with line
 // numbers taken from its AST ("invalid key \"bad\" on line 2"), keeps duplicate `path` blocks as
 // separate items, and keeps value kinds (string vs number vs list). bench/hcl-parsers.ts measured
-// the installed candidates against policy-parse-vectors.json (stanza keys, order, duplicates, line
-// numbers) and speed on the default policy: js-hcl-parser 19/20 (~250 parses/s) and hcl-parser
+// the npm candidates (since removed; their figures are kept there) against policy-parse-vectors.json
+// (stanza keys, order, duplicates, line numbers) and speed on the default policy: js-hcl-parser 19/20 (~250 parses/s) and hcl-parser
 // 19/20 (~270/s), GopherJS builds of hcl v1 that return plain JSON, so the line numbers Vault's key
 // errors quote are lost; hcl-to-json 17/20 (it nests a second block with the same key inside the
 // first). This parser: 20/20, ~13,000 parses/s, positioned AST.
