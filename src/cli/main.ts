@@ -13,7 +13,10 @@ export function buildProgram(): Command {
   program
     .name('eso-vault-guard')
     .description('Admission webhook and CLI that check External Secrets Operator manifests against live HashiCorp Vault')
-    .version(PACKAGE_VERSION);
+    .version(PACKAGE_VERSION)
+    // Usage errors (unknown command or flag, missing argument) are "could not run": exit 2, not
+    // commander's 1, which means "errors found" for check. Subcommands inherit this.
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2));
   registerServe(program);
   registerExplain(program);
   registerPolicyEval(program);

@@ -26,6 +26,7 @@ const REPORT: CheckReport = {
   ],
   summary: { errors: 1, warnings: 0, infos: 1 },
   objects: 2,
+  skipped: [],
   couldNotCheck: [],
 };
 
@@ -62,10 +63,13 @@ test('text: grouped by file and object, colour only when asked', () => {
 });
 
 test('json: exactly the documented schema', () => {
-  const parsed = JSON.parse(formatJson(REPORT)) as Record<string, unknown>;
+  const skipped = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: null, name: 'web', file: 'deploy/app,1.yaml', line: 30, reason: 'kind not checked' };
+  const parsed = JSON.parse(formatJson({ ...REPORT, skipped: [skipped] })) as Record<string, unknown>;
+  const { line: _line, ...listed } = skipped;
   assert.deepEqual(parsed, {
     findings: REPORT.findings.map(({ line: _line, ...f }) => f),
     summary: { errors: 1, warnings: 0, infos: 1 },
+    skipped: [listed],
   });
 });
 

@@ -11,10 +11,10 @@ import { CheckConfigError } from './errors.js';
 import { EXIT_CANNOT_RUN, exitDecision } from './exit-code.js';
 import { renderReport } from './format.js';
 import { InputError, readInputs, type InputDocument } from './inputs.js';
-import { buildCheckReport } from './located.js';
+import { buildCheckReport, skippedObject } from './located.js';
 import type { CheckOptions } from './options.js';
 import { createProgress } from './progress.js';
-import { checkAll, isChecked, mutate, withNamespace } from './run.js';
+import { checkAll, mutate, skipReason, withNamespace } from './run.js';
 import { layeredLookup, lookupOver, parseControllerSa, storeServers } from './stores.js';
 import { prepareVaultConfig, parseVaultMap } from './vault-setup.js';
 
@@ -46,14 +46,14 @@ function isLookupObject(obj: Obj): boolean {
 
 async function clusterObjects(opts: CheckOptions): Promise<Obj[]> {
   if (opts.storesFrom === 'files') return [];
-  // Loaded only when asked: the Kubernetes client is large and needs its compatibility shim.
+  // Loaded only when asked: the Kubernetes client is large.
   const { readClusterStores } = await import('./cluster-stores.js');
   return (await readClusterStores(opts.kubeconfig)).objects;
 }
 
 function useColour(io: CheckIo, opts: CheckOptions): boolean {
   const noColor = io.env['NO_COLOR'];
-  return opts.output === undefined && io.stdout.isTTY === true && (noColor === undefined || noColor === '');
+  return opts.colour && opts.output === undefined && io.stdout.isTTY === true && (noColor === undefined || noColor === '');
 }
 
 function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
@@ -96,8 +96,13 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
     const filesLookup = lookupOver(admittedLookupObjects, controllerSa);
     const lookup = opts.storesFrom === 'files' ? filesLookup : opts.storesFrom === 'cluster' ? clusterLookup : layeredLookup(filesLookup, clusterLookup);
 
-    const progress = createProgress(io.stderr as NodeJS.WriteStream);
-    const toCheck = docs.filter((d) => isChecked(d.doc)).map((d) => ({ doc: d.doc, ...(admitted.get(d.object) ?? { object: d.object, extra: [] }) }));
+    const progress = createProgress((opts.quiet ? { isTTY: false } : io.stderr) as NodeJS.WriteStream);
+    // Namespaces are not checked, but they are used (their labels), so they are not "skipped".
+    const skipped = docs.flatMap((d) => {
+      const reason = skipReason(d.doc.object);
+      return reason === undefined || d.doc.object['kind'] === 'Namespace' ? [] : [skippedObject(d.doc, reason)];
+    });
+    const toCheck = docs.filter((d) => skipReason(d.doc.object) === undefined).map((d) => ({ doc: d.doc, ...(admitted.get(d.object) ?? { object: d.object, extra: [] }) }));
     const checked = await checkAll(toCheck, lookup, {
       facts,
       defaultAudiences: config.checks.defaultAudiences,
@@ -108,8 +113,8 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
     });
     progress.finish();
 
-    const report = buildCheckReport(checked);
-    const text = renderReport(report, opts.format, { colour: useColour(io, opts) });
+    const report = buildCheckReport(checked, skipped);
+    const text = renderReport(report, opts.format, { colour: useColour(io, opts), quiet: opts.quiet });
     if (opts.output) await writeFile(opts.output, text);
     else await write(io.stdout, text);
     const exit = exitDecision(report, opts.failOpen);

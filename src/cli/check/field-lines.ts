@@ -22,15 +22,25 @@ function lineOf(doc: InputDocument, offset: number | undefined): number | undefi
   return offset === undefined ? undefined : doc.lineCounter.linePos(offset).line;
 }
 
+/** The object's node: the document's contents, or an item of a `kind: List`. */
+function objectNode(doc: InputDocument): Node | null {
+  let node = doc.yaml.contents as Node | null;
+  for (const seg of doc.path) {
+    if (typeof seg === 'number' && isSeq(node)) node = (node.items[seg] as Node | undefined) ?? null;
+    else if (typeof seg === 'string' && isMap(node)) node = (node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg)?.value as Node | undefined) ?? null;
+    else return null;
+  }
+  return node;
+}
+
 /** Line (1-based) of the object's first content line. */
 export function documentLine(doc: InputDocument): number {
-  const contents = doc.yaml.contents as Node | null;
-  return lineOf(doc, contents?.range?.[0]) ?? lineOf(doc, doc.yaml.range[0]) ?? 1;
+  return lineOf(doc, objectNode(doc)?.range?.[0]) ?? lineOf(doc, (doc.yaml.contents as Node | null)?.range?.[0]) ?? lineOf(doc, doc.yaml.range[0]) ?? 1;
 }
 
 /** Line (1-based) of the field's key, or of its deepest present parent. */
 export function fieldLine(doc: InputDocument, field: string): number {
-  let node = doc.yaml.contents as Node | null;
+  let node = objectNode(doc);
   let line = documentLine(doc);
   for (const seg of fieldSegments(field)) {
     if (typeof seg === 'number' && isSeq(node)) {

@@ -1,4 +1,4 @@
-// `--format json`: the documented stable schema of src/report/report.ts, nothing more.
+// `--format json`: the documented stable schema of src/report/report.ts, plus `skipped`.
 import type { Report } from '../../report/report.js';
 import type { CheckReport } from './located.js';
 
@@ -17,6 +17,8 @@ export function toJsonReport(report: CheckReport): Report {
   };
 }
 
+/** `check`'s JSON: the shared report, plus the input objects it did not check. */
 export function formatJson(report: CheckReport): string {
-  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
+  const skipped = report.skipped.map(({ apiVersion, kind, namespace, name, file, reason }) => ({ apiVersion, kind, namespace, name, file, reason }));
+  return `${JSON.stringify({ ...toJsonReport(report), skipped }, null, 2)}\n`;
 }

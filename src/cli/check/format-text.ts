@@ -13,7 +13,17 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
-export function formatText(report: CheckReport, opts: { colour: boolean }): string {
+/** `Namespace v1 ×3, Deployment apps/v1`: what was skipped, by kind and version, in input order. */
+export function skippedKinds(report: CheckReport): string {
+  const counts = new Map<string, number>();
+  for (const s of report.skipped) {
+    const key = `${s.kind ?? '(no kind)'} ${s.apiVersion ?? '(no apiVersion)'}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([key, n]) => (n === 1 ? key : `${key} ×${n}`)).join(', ');
+}
+
+export function formatText(report: CheckReport, opts: { colour: boolean; quiet?: boolean }): string {
   const paint = painter(opts.colour);
   const lines: string[] = [];
   const byFile = new Map<string, Map<string, LocatedFinding[]>>();
@@ -34,6 +44,8 @@ export function formatText(report: CheckReport, opts: { colour: boolean }): stri
     }
     lines.push('');
   }
+  if (opts.quiet) return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+  if (report.skipped.length > 0) lines.push(paint('dim', `${plural(report.skipped.length, 'object')} skipped (not checked): ${skippedKinds(report)}`));
   const { errors, warnings, infos } = report.summary;
   const summary = `${plural(report.objects, 'object')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos} info`;
   lines.push(errors > 0 ? paint('error', summary) : summary);

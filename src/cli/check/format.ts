@@ -6,15 +6,22 @@ import { formatText } from './format-text.js';
 import type { CheckReport } from './located.js';
 import type { OutputFormat } from './options.js';
 
-export function renderReport(report: CheckReport, format: OutputFormat, opts: { colour: boolean }): string {
+export interface RenderOptions {
+  colour: boolean;
+  /** Errors only, and no summary: `--quiet`. */
+  quiet?: boolean;
+}
+
+export function renderReport(report: CheckReport, format: OutputFormat, opts: RenderOptions): string {
+  const shown = opts.quiet ? { ...report, findings: report.findings.filter((f) => f.severity === 'error') } : report;
   switch (format) {
     case 'json':
-      return formatJson(report);
+      return formatJson(shown);
     case 'sarif':
-      return formatSarif(report);
+      return formatSarif(shown);
     case 'github':
-      return formatGithub(report);
+      return formatGithub(shown, { quiet: opts.quiet === true });
     default:
-      return formatText(report, opts);
+      return formatText(shown, { colour: opts.colour, quiet: opts.quiet === true });
   }
 }

@@ -1,7 +1,8 @@
 // Findings of a run in the shared report schema, each with the source line it points at
 // (used by the sarif and github formats; the json format keeps the documented schema only).
 import { reportFindings, summarise, type ReportFinding, type ReportSummary } from '../../report/report.js';
-import { fieldLine } from './field-lines.js';
+import { documentLine, fieldLine } from './field-lines.js';
+import type { InputDocument } from './inputs.js';
 import type { CheckedObject } from './run.js';
 
 export interface LocatedFinding extends ReportFinding {
@@ -10,23 +11,51 @@ export interface LocatedFinding extends ReportFinding {
   line: number;
 }
 
+/** An input object `check` did not check (another kind, or an ESO version it does not model). */
+export interface SkippedObject {
+  apiVersion: string | null;
+  kind: string | null;
+  namespace: string | null;
+  name: string | null;
+  file: string;
+  line: number;
+  reason: string;
+}
+
 export interface CheckReport {
   findings: LocatedFinding[];
   summary: ReportSummary;
   /** Objects checked (ExternalSecrets and stores). */
   objects: number;
+  /** Input objects not checked, in input order. */
+  skipped: SkippedObject[];
   /** Distinct could-not-check reasons, in order of appearance. */
   couldNotCheck: string[];
 }
 
-export function buildCheckReport(checked: readonly CheckedObject[]): CheckReport {
+/** A skipped input object, named as far as it names itself. */
+export function skippedObject(doc: InputDocument, reason: string): SkippedObject {
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : null);
+  const meta = (doc.object['metadata'] && typeof doc.object['metadata'] === 'object' ? doc.object['metadata'] : {}) as Record<string, unknown>;
+  return {
+    apiVersion: text(doc.object['apiVersion']),
+    kind: text(doc.object['kind']),
+    namespace: text(meta['namespace']),
+    name: text(meta['name']),
+    file: doc.file,
+    line: documentLine(doc),
+    reason,
+  };
+}
+
+export function buildCheckReport(checked: readonly CheckedObject[], skipped: readonly SkippedObject[] = []): CheckReport {
   const findings: LocatedFinding[] = [];
   const reasons = new Set<string>();
   for (const { doc, result } of checked) {
     for (const f of reportFindings({ result, file: doc.file })) findings.push({ ...f, file: doc.file, line: fieldLine(doc, f.field) });
     for (const c of result.couldNotCheck) reasons.add(c.reason);
   }
-  return { findings, summary: summarise(findings), objects: checked.length, couldNotCheck: [...reasons] };
+  return { findings, summary: summarise(findings), objects: checked.length, skipped: [...skipped], couldNotCheck: [...reasons] };
 }
 
 /** `ExternalSecret team-a/db`, `ClusterSecretStore vault`. */

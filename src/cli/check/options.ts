@@ -26,6 +26,9 @@ export interface RawCheckOptions {
   concurrency?: string;
   namespace?: string;
   failOpen?: boolean;
+  quiet?: boolean;
+  /** commander's `--no-color` */
+  color?: boolean;
 }
 
 export interface CheckOptions {
@@ -44,6 +47,10 @@ export interface CheckOptions {
   concurrency: number;
   namespace: string;
   failOpen: boolean;
+  /** Errors only, no summary or progress. */
+  quiet: boolean;
+  /** False with `--no-color`; colour also needs a terminal and no NO_COLOR. */
+  colour: boolean;
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -76,5 +83,7 @@ export function checkOptions(raw: RawCheckOptions, env: Record<string, string | 
     concurrency: positiveInt('--concurrency', raw.concurrency, DEFAULT_CONCURRENCY),
     namespace: raw.namespace || 'default',
     failOpen: raw.failOpen === true,
+    quiet: raw.quiet === true,
+    colour: raw.color !== false,
   };
 }

@@ -31,9 +31,21 @@ export interface RunSettings {
 
 type Obj = Record<string, unknown>;
 
+/** The ESO API versions the checks model (the CRDs' served versions ESO v2.9.0 converts between). */
+export const CHECKED_API_VERSIONS: readonly string[] = ['external-secrets.io/v1', 'external-secrets.io/v1beta1'];
+
+/** Why an input object is not checked, or undefined when it is. */
+export function skipReason(obj: Obj): string | undefined {
+  const kind = String(obj['kind'] ?? '');
+  const apiVersion = typeof obj['apiVersion'] === 'string' ? obj['apiVersion'] : '';
+  if (CHECKED_KINDS.includes(kind) && CHECKED_API_VERSIONS.includes(apiVersion)) return undefined;
+  if (kind === 'Namespace') return 'read for its labels (ClusterSecretStore conditions), not checked';
+  if (CHECKED_KINDS.includes(kind) && apiVersion.startsWith('external-secrets.io/')) return `${apiVersion} is not checked (only ${CHECKED_API_VERSIONS.join(' and ')})`;
+  return 'kind not checked (only ExternalSecret, SecretStore and ClusterSecretStore)';
+}
+
 export function isChecked(doc: InputDocument): boolean {
-  const apiVersion = doc.object['apiVersion'];
-  return typeof apiVersion === 'string' && apiVersion.startsWith('external-secrets.io/') && CHECKED_KINDS.includes(String(doc.object['kind']));
+  return skipReason(doc.object) === undefined;
 }
 
 /** kubectl puts a namespaced object without metadata.namespace into the current namespace. */

@@ -11,8 +11,8 @@ export function registerCheck(program: Command): void {
   program
     .command('check')
     .description('Check ExternalSecrets and stores in YAML files against live Vault, as the admission webhook would (exit 0 no errors, 1 errors, 2 could not run/check)')
-    .argument('<paths...>', 'YAML files, directories (searched recursively for *.yaml/*.yml) or - for stdin')
-    .addOption(new Option('--format <format>', 'output format').choices([...FORMATS]).default('text'))
+    .argument('<paths...>', 'YAML or JSON files, directories (searched recursively for *.yaml, *.yml, *.json) or - for stdin; a kind: List is read item by item')
+    .addOption(new Option('-o, --format <format>', 'output format').choices([...FORMATS]).default('text'))
     .option('--output <file>', 'write the report to a file instead of stdout')
     .option('--config <file>', 'the server\'s configuration file (its vault and checks sections are used); default $ESO_GUARD_CONFIG')
     .addOption(new Option('--stores-from <where>', 'where stores and Namespace labels come from (files override cluster with both)').choices([...STORES_FROM]).default('files'))
@@ -26,7 +26,9 @@ export function registerCheck(program: Command): void {
     .option('--timeout-ms <ms>', 'deadline for checking one object', String(DEFAULT_TIMEOUT_MS))
     .option('--concurrency <n>', 'objects checked at the same time', String(DEFAULT_CONCURRENCY))
     .option('--namespace <ns>', 'namespace of namespaced objects that name none (as kubectl apply -n)', 'default')
-    .option('--fail-open', 'objects that could not be checked (Vault unreachable) give a warning and exit 0 instead of 2')
+    .option('--fail-open', 'when an object cannot be checked (Vault unreachable, sealed or slow, no login for its server), print a warning on stderr and exit with the findings\' code (0 or 1) instead of 2')
+    .option('-q, --quiet', 'print error findings only: no warnings, infos, skipped objects, summary or progress')
+    .option('--no-color', 'no colour in text output (also when NO_COLOR is set, or stdout is not a terminal)')
     // Usage errors are "could not run" (2), not "errors found" (commander's 1).
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (paths: string[], raw: RawCheckOptions) => {

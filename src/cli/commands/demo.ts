@@ -30,8 +30,8 @@ const STYLE: Record<string, [string, string]> = {
   dim: ['\u001b[2m', '\u001b[22m'],
 };
 
-function stdoutOutput(): DemoOutput {
-  const colour = process.stdout.isTTY === true && !process.env.NO_COLOR;
+function stdoutOutput(allowColour: boolean): DemoOutput {
+  const colour = allowColour && process.stdout.isTTY === true && !process.env.NO_COLOR;
   return {
     line(text, style) {
       const [open, close] = colour && style ? (STYLE[style] ?? ['', '']) : ['', ''];
@@ -45,13 +45,14 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('replay examples/ through the real webhook over HTTPS against an embedded Vault, printed as kubectl apply prints it')
     .option('--example <name>', 'only this folder of examples/')
-    .action(async (flags: { example?: string }) => {
+    .option('--no-color', 'no colour (also when NO_COLOR is set, or stdout is not a terminal)')
+    .action(async (flags: { example?: string; color?: boolean }) => {
       const { exampleFolders, runDemo } = await loadDemo();
       const all = exampleFolders();
       if (flags.example !== undefined && !all.includes(flags.example)) {
         process.stderr.write(`demo: no example "${flags.example}"; choose one of: ${all.join(', ')}\n`);
         process.exit(2);
       }
-      await runDemo(flags.example ? [flags.example] : all, stdoutOutput());
+      await runDemo(flags.example ? [flags.example] : all, stdoutOutput(flags.color !== false));
     });
 }

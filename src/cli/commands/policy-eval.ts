@@ -155,7 +155,7 @@ export function registerPolicyEval(program: Command): void {
     .option('--no-default-policy', 'do not attach the built-in default policy (token_no_default_policy)')
     .option('--identity <FILE>', 'JSON identity (entity, aliases, groups) to expand templated policies')
     .option('--deny-slash-in-templated-paths', "mirror Vault's DenySlashInTemplatedPolicyPaths core option")
-    .option('--format <FORMAT>', 'text or json', 'text')
+    .option('-o, --format <FORMAT>', 'text or json', 'text')
     .exitOverride((err: CommanderError) => {
       process.exit(err.exitCode === 0 ? 0 : 2);
     })
