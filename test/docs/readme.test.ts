@@ -6,7 +6,11 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configOptionsMarkdown } from '../../src/config/options.js';
 import { FINDING_CODES } from '../../src/checks/finding.js';
+import { parse as parseYaml } from 'yaml';
 import { renderFindingCodes, withConfigBlock } from '../../scripts/docs/render.js';
+import { AUDIT_CONFIG_DEFAULTS } from '../../src/audit/config.js';
+import { KUBE_CONFIG_DEFAULTS } from '../../src/kube/config.js';
+import { DEFAULT_BREAKER, DEFAULT_CACHE, DEFAULT_HEALTH_INTERVAL_MS, DEFAULT_LOGIN_RETRY_MS, DEFAULT_REQUEST_TIMEOUT_MS, DEFAULT_RETRY } from '../../src/vault/config.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 const read = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
@@ -23,6 +27,34 @@ test('docs/configuration.md lists every configuration option exactly as the code
   const page = read('docs/configuration.md');
   assert.ok(page.includes(configOptionsMarkdown()), 'run `npm run docs`');
   assert.equal(withConfigBlock(page), page, 'run `npm run docs`');
+});
+
+/** The first ```yaml block after `## <heading>` in a page, parsed. */
+function yamlBlockAfter(page: string, heading: string): Record<string, unknown> {
+  const at = page.indexOf(`## ${heading}`);
+  assert.ok(at >= 0, heading);
+  const start = page.indexOf('```yaml\n', at) + '```yaml\n'.length;
+  return parseYaml(page.slice(start, page.indexOf('```', start))) as Record<string, unknown>;
+}
+
+test('docs/configuration.md states the vault, kube and audit defaults the code applies', () => {
+  const page = read('docs/configuration.md');
+  const vault = yamlBlockAfter(page, '`vault`')['vault'] as Record<string, unknown>;
+  assert.deepEqual(vault['cache'], DEFAULT_CACHE);
+  assert.deepEqual(vault['breaker'], DEFAULT_BREAKER);
+  assert.deepEqual(vault['retry'], DEFAULT_RETRY);
+  assert.equal(vault['requestTimeoutMs'], DEFAULT_REQUEST_TIMEOUT_MS);
+  assert.equal(vault['healthIntervalMs'], DEFAULT_HEALTH_INTERVAL_MS);
+  assert.equal(vault['loginRetryMs'], DEFAULT_LOGIN_RETRY_MS);
+  assert.equal(vault['metadataOnly'], false);
+  assert.deepEqual(yamlBlockAfter(page, '`audit`')['audit'], AUDIT_CONFIG_DEFAULTS);
+  // kube: "`name` (`value`)" or "`a` / `b` (`value`)" in prose.
+  const kubeText = page.slice(page.indexOf('## `kube`'), page.indexOf('## `audit`')).replace(/\s+/g, ' ');
+  const documented: Record<string, string> = {};
+  for (const m of kubeText.matchAll(/((?:`\w+`(?: \/ )?)+) \(`?([^`)]+)`?\)/g)) {
+    for (const key of m[1]!.match(/\w+/g)!) documented[key] = m[2]!;
+  }
+  assert.deepEqual(documented, Object.fromEntries(Object.entries(KUBE_CONFIG_DEFAULTS).map(([k, v]) => [k, String(v)])));
 });
 
 test('docs/finding-codes.md is generated from the code registry, one section with a fix per code', () => {
