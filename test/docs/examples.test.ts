@@ -59,3 +59,24 @@ test('docs/policy-eval.md: the team-a example is what policy-eval prints, with i
   const status = /\$ echo \$\?\n(\d+)/.exec(text);
   assert.equal(r.status, Number(status?.[1]));
 });
+
+test('docs/check.md: the text output example is what check prints for examples/kv-dev-kubernetes-auth', async () => {
+  const { runCli, seededVault } = await import('../cli/check-support.js');
+  const { OWN_EXAMPLES_DIR } = await import('../support/paths.js');
+  const { mkdirSync, copyFileSync } = await import('node:fs');
+  const text = page('check.md');
+  const start = text.indexOf('```text\n') + '```text\n'.length;
+  const documented = text.slice(start, text.indexOf('```', start)).replace(/\n$/, '').split('\n');
+  const example = join(OWN_EXAMPLES_DIR, 'kv-dev-kubernetes-auth');
+  const vault = await seededVault(example);
+  try {
+    const dir = mkdtempSync(join(tmpdir(), 'docs-check-'));
+    mkdirSync(join(dir, 'manifests'));
+    copyFileSync(join(example, 'manifests.yaml'), join(dir, 'manifests', 'apps.yaml'));
+    const r = await runCli(['manifests/apps.yaml', '--config', vault.configFile], { cwd: dir });
+    assert.equal(r.code, 1, r.stderr);
+    assert.deepEqual(r.stdout.replace(/\n$/, '').split('\n'), documented);
+  } finally {
+    await vault.close();
+  }
+});
