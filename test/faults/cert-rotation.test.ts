@@ -12,6 +12,15 @@ import { replaceFile, servingPair, testCa } from '../support/test-certificates.j
 import { goodExternalSecret, startFaultRig, type TimedAnswer } from './rig.js';
 import { isClean } from './expect.js';
 
+/** Polls `done` until it holds; the bound only catches a hang. */
+async function waitFor(done: () => boolean, what: string, boundMs = 30_000): Promise<void> {
+  const until = Date.now() + boundMs;
+  while (!done()) {
+    if (Date.now() > until) throw new Error(`timed out waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 test('rotating the certificate files under concurrent admissions: no request fails, new connections get the new certificate', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'fault-rotation-'));
   const ca = await testCa('rotation-test-ca');
@@ -45,17 +54,14 @@ test('rotating the certificate files under concurrent admissions: no request fai
   };
   try {
     const workers = Array.from({ length: 4 }, worker);
-    await new Promise((r) => setTimeout(r, 300));
+    // Phases end after a number of answers, not after a time: a busy machine answers fewer per second.
+    await waitFor(() => seen.length >= 10, 'ten admissions on the first certificate');
     replaceFile(keyFile, second.key);
     replaceFile(certFile, second.cert);
     const rotatedAtMs = Date.now();
-    // Run until the new certificate has been served for a while.
-    const until = Date.now() + 8_000;
-    while (Date.now() < until && !seen.some((s) => s.answer.res.peerCertificate?.fingerprint256 === secondFingerprint)) {
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitFor(() => seen.some((s) => s.answer.res.peerCertificate?.fingerprint256 === secondFingerprint), 'the new certificate served');
     const switchedAtMs = Date.now();
-    await new Promise((r) => setTimeout(r, 300));
+    await waitFor(() => seen.filter((s) => s.startedAtMs > switchedAtMs).length >= 10, 'ten admissions after the switch');
     stop = true;
     await Promise.all(workers);
 
