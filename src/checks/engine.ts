@@ -3,6 +3,7 @@
 import { parseEsoObject, planExternalSecret, type StoreLookup } from '../eso/index.js';
 import type { VaultFacts } from '../vault/facts.js';
 import { Collector } from './collector.js';
+import type { UnavailableRemedies } from './rules/vault-unavailable.js';
 import { disclosureFor, type Trust } from './disclosure.js';
 import { checkReference, type ReferenceCheckEnv } from './reference-check.js';
 import type { CheckedResource, CheckResult } from './result.js';
@@ -19,6 +20,8 @@ export interface CheckContext {
   /** Audiences the API server puts into a token requested without audiences. */
   audience: { defaultAudiences: string[] };
   trust: Trust;
+  /** How could-not-check entries are worded for their reader; the webhook's wording when absent. */
+  remedies?: UnavailableRemedies;
 }
 
 function metadataOf(obj: unknown): { name: string; namespace?: string; annotations: Record<string, string>; kind: string } {
@@ -59,7 +62,7 @@ function missingIsSkipped(raw: Record<string, unknown>): boolean {
 export async function checkObject(obj: unknown, ctx: CheckContext): Promise<CheckResult> {
   const meta = metadataOf(obj);
   const resource: CheckedResource = { kind: meta.kind, name: meta.name, ...(meta.namespace ? { namespace: meta.namespace } : {}) };
-  const collector = new Collector();
+  const collector = new Collector(ctx.remedies);
   const disclosure = disclosureFor(ctx.trust);
   const opts = { deadlineAtMs: ctx.deadlineAtMs };
   const parsed = parseEsoObject(obj);

@@ -6,7 +6,9 @@ export type VaultLoginConfig =
   | { method: 'kubernetes'; mountPath: string; role: string; tokenFile: string }
   | { method: 'jwt'; mountPath: string; role: string; tokenFile: string }
   | { method: 'approle'; mountPath: string; roleId: string; secretIdFile: string }
-  | { method: 'token'; tokenFile: string };
+  | { method: 'token'; tokenFile: string }
+  /** A token held in memory (`check --vault-token` / $VAULT_TOKEN); config files cannot name it (the schema admits file logins only). */
+  | { method: 'inline-token'; token: string };
 
 export interface VaultServerConfig {
   /** As stores name it in `spec.provider.vault.server`; matched after normalising (trailing slash, default port). */

@@ -10,7 +10,7 @@ import {
 import type { AuthMountFact, Fact, FactOptions, KvMetadataFact, KvMountFact, SecretReadFact, VaultFacts } from './facts.js';
 import { METADATA_ONLY_DETAIL } from './facts.js';
 import { createVaultMetrics } from './metrics.js';
-import { VaultServerSession } from './server-session.js';
+import { VaultServerSession, type LoginFailure } from './server-session.js';
 
 export interface VaultFactsStats {
   /** HTTP requests sent, in total and by endpoint template. */
@@ -26,6 +26,8 @@ export interface VaultFactsService extends VaultFacts {
   ready(): { ready: boolean; reason?: string };
   close(): Promise<void>;
   stats(): VaultFactsStats;
+  /** Servers whose last login failed, with the address dialled and why (check's fatal error). */
+  loginFailures(): { url: string; address: string; failure: LoginFailure }[];
   /** What the cache holds (facts only, never secret values); for tests and debugging. */
   cacheSnapshot(): unknown;
 }
@@ -190,6 +192,15 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
         coalesced: cache.coalesced,
         cacheEntries: cache.snapshot().length,
       };
+    },
+
+    loginFailures() {
+      const out: { url: string; address: string; failure: LoginFailure }[] = [];
+      for (const s of sessions.values()) {
+        const failure = s.loginFailure();
+        if (failure) out.push({ url: s.server.url, address: s.server.address ?? s.server.url, failure });
+      }
+      return out;
     },
 
     cacheSnapshot: () => cache.snapshot(),

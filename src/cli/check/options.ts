@@ -26,6 +26,7 @@ export interface RawCheckOptions {
   concurrency?: string;
   namespace?: string;
   failOpen?: boolean;
+  allowInsecureHttp?: boolean;
 }
 
 export interface CheckOptions {
@@ -44,6 +45,8 @@ export interface CheckOptions {
   concurrency: number;
   namespace: string;
   failOpen: boolean;
+  /** Credentials may go to plain http:// addresses. */
+  allowInsecureHttp: boolean;
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -76,5 +79,6 @@ export function checkOptions(raw: RawCheckOptions, env: Record<string, string | 
     concurrency: positiveInt('--concurrency', raw.concurrency, DEFAULT_CONCURRENCY),
     namespace: raw.namespace || 'default',
     failOpen: raw.failOpen === true,
+    allowInsecureHttp: raw.allowInsecureHttp === true,
   };
 }
