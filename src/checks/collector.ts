@@ -11,6 +11,9 @@ export class Collector {
   private readonly seen = new Set<string>();
   private readonly seenReasons = new Set<string>();
 
+  /** Fields whose lookups were skipped (budget spent, deadline passed): summarised once by the engine, not one entry each. */
+  readonly skipped = new Map<string, 'budget' | 'deadline'>();
+
   constructor(private readonly remedies: UnavailableRemedies = WEBHOOK_REMEDIES) {}
 
   add(...findings: Finding[]): void {
@@ -23,6 +26,10 @@ export class Collector {
   }
 
   unavailable(field: string, fact: UnavailableFact): void {
+    if (fact.status === 'skipped') {
+      if (this.skipped.get(field) !== 'budget') this.skipped.set(field, fact.reason);
+      return;
+    }
     const reason = unavailableReason(fact, this.remedies);
     if (!this.seenReasons.has(reason)) {
       this.seenReasons.add(reason);

@@ -1,6 +1,7 @@
 // Configuration of the webhook's Vault client: servers with their own login, time budgets,
 // cache lifetimes and the circuit breaker. `parseVaultConfig` validates with ajv and fills defaults.
 import { Ajv } from 'ajv';
+import { DEFAULT_BUDGET, type BudgetLimits } from './request-budget.js';
 
 export type VaultLoginConfig =
   | { method: 'kubernetes'; mountPath: string; role: string; tokenFile: string }
@@ -59,6 +60,8 @@ export interface VaultClientConfig {
   healthIntervalMs?: number;
   /** Delay between background login attempts while a server has no token. */
   loginRetryMs?: number;
+  /** Each checked object's share of Vault (see request-budget.ts). */
+  budget?: Partial<BudgetLimits>;
 }
 
 export const DEFAULT_CACHE: VaultCacheConfig = {
@@ -141,6 +144,16 @@ export const vaultConfigSchema = {
       properties: {
         maxRetries: { ...positiveInt, default: DEFAULT_RETRY.maxRetries },
         backoffMs: { ...positiveInt, default: DEFAULT_RETRY.backoffMs },
+      },
+    },
+    budget: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        lookupsPerObject: { type: 'integer', minimum: 1, default: DEFAULT_BUDGET.lookupsPerObject },
+        concurrencyPerObject: { type: 'integer', minimum: 1, default: DEFAULT_BUDGET.concurrencyPerObject },
+        concurrentLookups: { type: 'integer', minimum: 1, default: DEFAULT_BUDGET.concurrentLookups },
       },
     },
     healthIntervalMs: { ...positiveInt, default: DEFAULT_HEALTH_INTERVAL_MS },

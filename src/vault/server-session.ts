@@ -141,6 +141,11 @@ export class VaultServerSession {
         this.breaker.recordSuccess();
         return result;
       }
+      if (result.kind === 'timeout' && timeoutMs < this.config.requestTimeoutMs) {
+        // Cut short by the admission's own deadline, not Vault's fault: the breaker does not count it.
+        this.breaker.recordNeutral();
+        return result;
+      }
       this.breaker.recordFailure();
       if (result.kind === 'timeout') return result;
       // Connection errors on idempotent requests: retry while budget and breaker allow.

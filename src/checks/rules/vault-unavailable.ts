@@ -41,6 +41,8 @@ export function unavailableReason(fact: UnavailableFact, remedies: UnavailableRe
       return remedies.forbiddenReason(fact.source, fact.detail);
     case 'not_configured':
       return remedies.notConfiguredReason(fact.server);
+    case 'skipped':
+      return fact.reason === 'budget' ? `the object's budget of Vault lookups was spent before ${fact.source}` : `the deadline passed before ${fact.source} was sent`;
   }
 }
 
