@@ -14,7 +14,7 @@ import { InputError, readInputs, type InputDocument } from './inputs.js';
 import { buildCheckReport } from './located.js';
 import type { CheckOptions } from './options.js';
 import { createProgress } from './progress.js';
-import { checkAll, isChecked, mutate, withNamespace } from './run.js';
+import { checkAll, isChecked, isCheckedObject, mutate, withNamespace } from './run.js';
 import { layeredLookup, lookupOver, parseControllerSa, storeServers } from './stores.js';
 import { prepareVaultConfig, parseVaultMap } from './vault-setup.js';
 import { describeReachProblem, reachProblems, withoutDeadServers } from './vault-reach.js';
@@ -70,7 +70,9 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
     if (!controllerSa) throw new CheckConfigError(`--controller-sa expects namespace/name, got "${config.checks.controllerServiceAccount}"`);
     const vaultMap = parseVaultMap(opts.vaultMap);
 
-    const docs: { doc: InputDocument; object: Obj }[] = (await readInputs(paths)).map((doc) => ({ doc, object: withNamespace(doc.object, opts.namespace) }));
+    // Only what the run uses stays in memory: the checked kinds, and Namespaces (their labels).
+    const inputs = await readInputs(paths, (obj) => isCheckedObject(obj) || obj['kind'] === 'Namespace');
+    const docs: { doc: InputDocument; object: Obj }[] = inputs.map((doc) => ({ doc, object: withNamespace(doc.object, opts.namespace) }));
     const fileLookupObjects = opts.storesFrom === 'cluster' ? [] : docs.map((d) => d.object).filter(isLookupObject);
     const fromCluster = await clusterObjects(opts);
 

@@ -1,9 +1,14 @@
 // Reads the manifests `check` is given: files, directories (recursively *.yaml / *.yml) and `-`
-// for stdin, each as multi-document YAML. Every document keeps its source position so findings
-// can point at a line (SARIF, GitHub annotations).
-import { readFile, readdir, stat } from 'node:fs/promises';
+// for stdin, each as multi-document YAML. Files are streamed a line at a time and split at the
+// document markers (`---`, `...` at column 0, which end a document wherever they stand in YAML), so
+// a 50 MB file is never one string or one syntax tree; only the documents `keep` wants stay in
+// memory, as their object and source text. A finding's line is found by parsing that text again.
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { LineCounter, parseAllDocuments, type Document } from 'yaml';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { LineCounter, parseDocument } from 'yaml';
 
 export const STDIN_NAME = '-';
 
@@ -11,8 +16,9 @@ export interface InputDocument {
   /** The file as given on the command line (or found under a given directory); `-` for stdin. */
   file: string;
   object: Record<string, unknown>;
-  yaml: Document.Parsed;
-  lineCounter: LineCounter;
+  /** The document's own text, and the file's line (0-based) it starts on. */
+  source: string;
+  firstLine: number;
 }
 
 /** A problem with the input itself (unreadable file, YAML syntax): `check` exits 2. */
@@ -48,42 +54,87 @@ export async function expandPaths(paths: readonly string[]): Promise<string[]> {
   return [...new Set(out)];
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk)));
-  return Buffer.concat(chunks).toString('utf8');
+const DOCUMENT_START = /^---(?:[ \t]|$)/;
+const DOCUMENT_END = /^\.\.\.(?:[ \t]|$)/;
+
+interface Chunk {
+  text: string;
+  firstLine: number;
 }
 
-/** Parses one file's text; a syntax error names the file and the line. */
-export function parseManifests(file: string, text: string): InputDocument[] {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, { lineCounter, prettyErrors: false });
-  if (!Array.isArray(docs)) return []; // an empty stream
-  const out: InputDocument[] = [];
-  for (const doc of docs) {
-    const error = doc.errors[0];
-    if (error) {
-      const line = lineCounter.linePos(error.pos[0]).line;
-      throw new InputError(`${file}:${line}: YAML syntax error: ${error.message.split('\n')[0]}`);
+/** Splits lines into documents' texts at column-0 markers. */
+export async function* documentChunks(lines: AsyncIterable<string> | Iterable<string>): AsyncGenerator<Chunk> {
+  let current: string[] = [];
+  let firstLine = 0;
+  let lineNo = 0;
+  const flush = (): Chunk | undefined => {
+    const chunk = current.length > 0 ? { text: current.join('\n'), firstLine } : undefined;
+    current = [];
+    return chunk;
+  };
+  for await (const line of lines) {
+    if (DOCUMENT_START.test(line)) {
+      const chunk = flush();
+      if (chunk) yield chunk;
+      firstLine = lineNo;
     }
-    const value: unknown = doc.toJS();
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
-    out.push({ file, object: value as Record<string, unknown>, yaml: doc, lineCounter });
+    if (current.length === 0) firstLine = lineNo;
+    current.push(line);
+    lineNo += 1;
+    if (DOCUMENT_END.test(line)) {
+      const chunk = flush();
+      if (chunk) yield chunk;
+    }
+  }
+  const chunk = flush();
+  if (chunk) yield chunk;
+}
+
+/** The parsed YAML of one document's text; a syntax error names the file and the file's line. */
+export function parseChunk(file: string, chunk: Chunk): InputDocument | undefined {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(chunk.text, { lineCounter, prettyErrors: false });
+  const error = doc.errors[0];
+  if (error) {
+    const line = chunk.firstLine + lineCounter.linePos(error.pos[0]).line;
+    throw new InputError(`${file}:${line}: YAML syntax error: ${error.message.split('\n')[0]}`);
+  }
+  const value: unknown = doc.toJS();
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  return { file, object: value as Record<string, unknown>, source: chunk.text, firstLine: chunk.firstLine };
+}
+
+/** Parses one file's text (all of it in memory: for small inputs and tests). */
+export async function parseManifests(file: string, text: string): Promise<InputDocument[]> {
+  const out: InputDocument[] = [];
+  for await (const chunk of documentChunks(text.split(/\r?\n/))) {
+    const doc = parseChunk(file, chunk);
+    if (doc) out.push(doc);
   }
   return out;
 }
 
-export async function readInputs(paths: readonly string[]): Promise<InputDocument[]> {
+function inputStream(file: string): Readable {
+  return file === STDIN_NAME ? process.stdin : createReadStream(file, { encoding: 'utf8' });
+}
+
+/** Every document of `paths` that `keep` wants, read a line at a time. */
+export async function readInputs(paths: readonly string[], keep: (obj: Record<string, unknown>) => boolean = () => true): Promise<InputDocument[]> {
   const files = await expandPaths(paths);
   const out: InputDocument[] = [];
   for (const file of files) {
-    let text: string;
+    const stream = inputStream(file);
     try {
-      text = file === STDIN_NAME ? await readStdin() : await readFile(file, 'utf8');
+      for await (const chunk of documentChunks(createInterface({ input: stream, crlfDelay: Infinity }))) {
+        const doc = parseChunk(file, chunk);
+        if (doc && keep(doc.object)) out.push(doc);
+      }
     } catch (err) {
+      if (err instanceof InputError) throw err;
       throw new InputError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    } finally {
+      if (file !== STDIN_NAME) stream.destroy();
     }
-    out.push(...parseManifests(file, text));
   }
   return out;
 }

@@ -32,9 +32,13 @@ export interface RunSettings {
 
 type Obj = Record<string, unknown>;
 
+export function isCheckedObject(obj: Obj): boolean {
+  const apiVersion = obj['apiVersion'];
+  return typeof apiVersion === 'string' && apiVersion.startsWith('external-secrets.io/') && CHECKED_KINDS.includes(String(obj['kind']));
+}
+
 export function isChecked(doc: InputDocument): boolean {
-  const apiVersion = doc.object['apiVersion'];
-  return typeof apiVersion === 'string' && apiVersion.startsWith('external-secrets.io/') && CHECKED_KINDS.includes(String(doc.object['kind']));
+  return isCheckedObject(doc.object);
 }
 
 /** kubectl puts a namespaced object without metadata.namespace into the current namespace. */
