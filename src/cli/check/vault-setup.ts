@@ -54,7 +54,7 @@ function refuseInsecure(server: VaultServerConfig, dial: ServerDial): void {
   if (!/^http:\/\//i.test(dial.address)) return;
   throw new CheckConfigError(
     `${dial.origin} names ${dial.address} for Vault server ${server.url}: plain http:// would carry the Vault credential unencrypted. ` +
-      'Use an https:// address, or add --allow-insecure-http for a local or test Vault',
+      'Fix: use an https:// address, or add --allow-insecure-http for a local or test Vault',
   );
 }
 
