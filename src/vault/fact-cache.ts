@@ -54,10 +54,13 @@ export class FactCache {
     if (!gate) return this.loadNow(kind, fullKey, load);
     const admission = await gate.scheduler.acquire(gate.budget);
     if (!admission.ok) return { status: 'skipped', source: gate.source, reason: admission.reason };
+    // Another object may have fetched it while this one waited its turn: no slot needed to join.
+    const meanwhile = this.lookupOrJoin<T>(kind, fullKey, key, deadlineAtMs, false);
+    if (meanwhile) {
+      admission.release();
+      return meanwhile;
+    }
     try {
-      // Another object may have fetched it while this one waited its turn.
-      const meanwhile = this.lookupOrJoin<T>(kind, fullKey, key, deadlineAtMs, false);
-      if (meanwhile) return await meanwhile;
       return await this.loadNow(kind, fullKey, () => gate.scheduler.runHolding(gate.budget, load));
     } finally {
       admission.release();
