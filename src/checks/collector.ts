@@ -2,7 +2,7 @@
 // (several references through one store share the store's binding findings).
 import type { Finding } from './finding.js';
 import type { CouldNotCheck } from './result.js';
-import { isUnavailable, unavailableReason, vaultUnavailableFinding, type UnavailableFact } from './rules/vault-unavailable.js';
+import { isUnavailable, unavailableReason, vaultUnavailableFinding, WEBHOOK_REMEDIES, type UnavailableFact, type UnavailableRemedies } from './rules/vault-unavailable.js';
 import type { Fact } from '../vault/facts.js';
 
 export class Collector {
@@ -10,6 +10,11 @@ export class Collector {
   readonly couldNotCheck: CouldNotCheck[] = [];
   private readonly seen = new Set<string>();
   private readonly seenReasons = new Set<string>();
+
+  /** Fields whose lookups were skipped (budget spent, deadline passed): summarised once by the engine, not one entry each. */
+  readonly skipped = new Map<string, 'budget' | 'deadline'>();
+
+  constructor(private readonly remedies: UnavailableRemedies = WEBHOOK_REMEDIES) {}
 
   add(...findings: Finding[]): void {
     for (const f of findings) {
@@ -21,12 +26,16 @@ export class Collector {
   }
 
   unavailable(field: string, fact: UnavailableFact): void {
-    const reason = unavailableReason(fact);
+    if (fact.status === 'skipped') {
+      if (this.skipped.get(field) !== 'budget') this.skipped.set(field, fact.reason);
+      return;
+    }
+    const reason = unavailableReason(fact, this.remedies);
     if (!this.seenReasons.has(reason)) {
       this.seenReasons.add(reason);
       this.couldNotCheck.push({ reason });
     }
-    this.add(vaultUnavailableFinding(field, fact));
+    this.add(vaultUnavailableFinding(field, fact, this.remedies));
   }
 
   /** Records an unavailable fact and returns true; returns false for ok / not_found. */

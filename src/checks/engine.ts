@@ -3,8 +3,10 @@
 import { parseEsoObject, planExternalSecret, type StoreLookup } from '../eso/index.js';
 import type { VaultFacts } from '../vault/facts.js';
 import { Collector } from './collector.js';
+import type { UnavailableRemedies } from './rules/vault-unavailable.js';
 import { disclosureFor, type Trust } from './disclosure.js';
-import { checkReference, type ReferenceCheckEnv } from './reference-check.js';
+import type { ReferenceCheckEnv } from './reference-check.js';
+import { checkReferences, STOP_RESERVE_MS, summariseSkipped } from './reference-budget.js';
 import type { CheckedResource, CheckResult } from './result.js';
 import type { StoreAccess } from './store-access.js';
 import { checkStore, type StoreCheckEnv } from './store-check.js';
@@ -19,6 +21,8 @@ export interface CheckContext {
   /** Audiences the API server puts into a token requested without audiences. */
   audience: { defaultAudiences: string[] };
   trust: Trust;
+  /** How could-not-check entries are worded for their reader; the webhook's wording when absent. */
+  remedies?: UnavailableRemedies;
 }
 
 function metadataOf(obj: unknown): { name: string; namespace?: string; annotations: Record<string, string>; kind: string } {
@@ -59,9 +63,12 @@ function missingIsSkipped(raw: Record<string, unknown>): boolean {
 export async function checkObject(obj: unknown, ctx: CheckContext): Promise<CheckResult> {
   const meta = metadataOf(obj);
   const resource: CheckedResource = { kind: meta.kind, name: meta.name, ...(meta.namespace ? { namespace: meta.namespace } : {}) };
-  const collector = new Collector();
+  const collector = new Collector(ctx.remedies);
   const disclosure = disclosureFor(ctx.trust);
-  const opts = { deadlineAtMs: ctx.deadlineAtMs };
+  // Stop a little before the caller's deadline, so what was checked (and what was not) is the answer.
+  const deadlineAtMs = ctx.deadlineAtMs - Math.min(STOP_RESERVE_MS, Math.max(0, ctx.deadlineAtMs - Date.now()) / 10);
+  const budget = ctx.facts.openBudget?.(deadlineAtMs);
+  const opts = { deadlineAtMs, ...(budget ? { budget } : {}) };
   const parsed = parseEsoObject(obj);
   const common: StoreCheckEnv = { facts: ctx.facts, lookup: ctx.lookup, opts, defaultAudiences: ctx.audience.defaultAudiences, disclosure, collector };
   if (parsed.kind === 'ExternalSecret') {
@@ -74,11 +81,12 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
       missingIsSkipped: missingIsSkipped(parsed.model.raw),
       accessCache: new Map<string, Promise<StoreAccess>>(),
     };
-    // References run concurrently; VaultFacts coalesces identical lookups.
-    await Promise.all(plans.map((plan) => checkReference(plan, env)));
+    const notStarted = await checkReferences(plans, env, budget, deadlineAtMs);
+    summariseSkipped(collector, plans, notStarted, budget);
     sortByField(collector);
   } else if (parsed.kind === 'SecretStore' || parsed.kind === 'ClusterSecretStore') {
     await checkStore(parsed.model, parsed.problems, common);
+    summariseSkipped(collector, [], 0, budget);
   }
   return { findings: collector.findings, couldNotCheck: collector.couldNotCheck, resource, annotations: meta.annotations };
 }

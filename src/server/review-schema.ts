@@ -59,6 +59,27 @@ function kindOfJson(value: unknown): string {
   return `a ${typeof value}`;
 }
 
+/**
+ * Deepest nesting accepted in `object` / `oldObject`. ESO objects nest about a dozen levels; far
+ * deeper input would overflow the stack of recursive code (JSON.stringify, structuredClone, deep
+ * equality), so it is refused here, once, by an iterative walk.
+ */
+export const MAX_OBJECT_DEPTH = 100;
+
+/** True when `value` nests deeper than `max` objects/arrays (iterative: safe on any depth). */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop() as [unknown, number];
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= max) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node as Record<string, unknown>)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
 export function decodeAdmissionReview(body: unknown): DecodeResult {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { ok: false, error: `request body must be a JSON object holding an AdmissionReview (got ${kindOfJson(body)})` };
@@ -67,6 +88,11 @@ export function decodeAdmissionReview(body: unknown): DecodeResult {
     return { ok: false, error: `invalid AdmissionReview: ${formatAjvErrors(validateReview.errors).join('; ')}` };
   }
   const raw = body.request;
+  for (const field of ['object', 'oldObject'] as const) {
+    if (nestsDeeperThan(raw[field], MAX_OBJECT_DEPTH)) {
+      return { ok: false, error: `invalid AdmissionReview: request.${field} nests deeper than ${MAX_OBJECT_DEPTH} levels; no ExternalSecret or store does` };
+    }
+  }
   const request: AdmissionRequest = {
     ...raw,
     kind: { group: raw.kind.group ?? '', version: raw.kind.version ?? '', kind: raw.kind.kind },

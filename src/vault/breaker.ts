@@ -39,6 +39,14 @@ export class CircuitBreaker {
     }
   }
 
+  /**
+   * The request ended without telling anything about Vault (the product's own deadline cut it
+   * short): neither a success nor a failure, but a half-open probe slot is freed.
+   */
+  recordNeutral(): void {
+    this.probeInFlight = false;
+  }
+
   /** Connection error or timeout. */
   recordFailure(): void {
     this.probeInFlight = false;

@@ -1,12 +1,15 @@
 // Configuration of the webhook's Vault client: servers with their own login, time budgets,
 // cache lifetimes and the circuit breaker. `parseVaultConfig` validates with ajv and fills defaults.
 import { Ajv } from 'ajv';
+import { DEFAULT_BUDGET, type BudgetLimits } from './request-budget.js';
 
 export type VaultLoginConfig =
   | { method: 'kubernetes'; mountPath: string; role: string; tokenFile: string }
   | { method: 'jwt'; mountPath: string; role: string; tokenFile: string }
   | { method: 'approle'; mountPath: string; roleId: string; secretIdFile: string }
-  | { method: 'token'; tokenFile: string };
+  | { method: 'token'; tokenFile: string }
+  /** A token held in memory (`check --vault-token` / $VAULT_TOKEN); config files cannot name it (the schema admits file logins only). */
+  | { method: 'inline-token'; token: string };
 
 export interface VaultServerConfig {
   /** As stores name it in `spec.provider.vault.server`; matched after normalising (trailing slash, default port). */
@@ -57,6 +60,8 @@ export interface VaultClientConfig {
   healthIntervalMs?: number;
   /** Delay between background login attempts while a server has no token. */
   loginRetryMs?: number;
+  /** Each checked object's share of Vault (see request-budget.ts). */
+  budget?: Partial<BudgetLimits>;
 }
 
 export const DEFAULT_CACHE: VaultCacheConfig = {
@@ -139,6 +144,16 @@ export const vaultConfigSchema = {
       properties: {
         maxRetries: { ...positiveInt, default: DEFAULT_RETRY.maxRetries },
         backoffMs: { ...positiveInt, default: DEFAULT_RETRY.backoffMs },
+      },
+    },
+    budget: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        lookupsPerObject: { type: 'integer', minimum: 1, default: DEFAULT_BUDGET.lookupsPerObject },
+        concurrencyPerObject: { type: 'integer', minimum: 1, default: DEFAULT_BUDGET.concurrencyPerObject },
+        concurrentLookups: { type: 'integer', minimum: 1, default: DEFAULT_BUDGET.concurrentLookups },
       },
     },
     healthIntervalMs: { ...positiveInt, default: DEFAULT_HEALTH_INTERVAL_MS },

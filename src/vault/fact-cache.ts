@@ -5,6 +5,14 @@ import { LRUCache } from 'lru-cache';
 import type { VaultCacheConfig } from './config.js';
 import type { Fact } from './facts.js';
 import type { VaultMetrics } from './metrics.js';
+import type { RequestBudget, RequestScheduler } from './request-budget.js';
+
+/** A lookup charged to an object's budget: it waits for that object's turn before it is sent. */
+export interface LookupGate {
+  scheduler: RequestScheduler;
+  budget: RequestBudget;
+  source: string;
+}
 
 export type FactKind =
   | 'mount' | 'auth_mounts' | 'auth_role' | 'auth_config' | 'policy' | 'kv_metadata' | 'secret_shape' | 'list_keys';
@@ -38,20 +46,41 @@ export class FactCache {
     return 0; // sealed/unavailable/timeout/not_configured describe the moment, not Vault's content
   }
 
-  async get<T>(kind: FactKind, key: string, deadlineAtMs: number, load: () => Promise<Fact<T>>): Promise<Fact<T>> {
+  async get<T>(kind: FactKind, key: string, deadlineAtMs: number, load: () => Promise<Fact<T>>, gate?: LookupGate): Promise<Fact<T>> {
     const fullKey = `${kind}|${key}`;
+    const found = this.lookupOrJoin<T>(kind, fullKey, key, deadlineAtMs, true);
+    if (found) return found;
+    this.metrics.cacheMisses.inc({ kind });
+    if (!gate) return this.loadNow(kind, fullKey, load);
+    const admission = await gate.scheduler.acquire(gate.budget);
+    if (!admission.ok) return { status: 'skipped', source: gate.source, reason: admission.reason };
+    // Another object may have fetched it while this one waited its turn: no slot needed to join.
+    const meanwhile = this.lookupOrJoin<T>(kind, fullKey, key, deadlineAtMs, false);
+    if (meanwhile) {
+      admission.release();
+      return meanwhile;
+    }
+    try {
+      return await this.loadNow(kind, fullKey, () => gate.scheduler.runHolding(gate.budget, load));
+    } finally {
+      admission.release();
+    }
+  }
+
+  private lookupOrJoin<T>(kind: FactKind, fullKey: string, key: string, deadlineAtMs: number, count: boolean): Promise<Fact<T>> | undefined {
     const cached = this.entries.get(fullKey);
     if (cached) {
-      this.metrics.cacheHits.inc({ kind });
-      return { ...cached, source: `${cached.source} (cache)` } as Fact<T>;
+      if (count) this.metrics.cacheHits.inc({ kind });
+      return Promise.resolve({ ...cached, source: `${cached.source} (cache)` } as Fact<T>);
     }
     const running = this.inflight.get(fullKey);
-    if (running) {
-      this.metrics.cacheHits.inc({ kind });
-      this.coalescedCount += 1;
-      return raceDeadline(running as Promise<Fact<T>>, deadlineAtMs, `${key} (joined in-flight request)`);
-    }
-    this.metrics.cacheMisses.inc({ kind });
+    if (!running) return undefined;
+    if (count) this.metrics.cacheHits.inc({ kind });
+    this.coalescedCount += 1;
+    return raceDeadline(running as Promise<Fact<T>>, deadlineAtMs, `${key} (joined in-flight request)`);
+  }
+
+  private async loadNow<T>(kind: FactKind, fullKey: string, load: () => Promise<Fact<T>>): Promise<Fact<T>> {
     const promise = load().then((fact) => {
       const ttl = this.ttlFor(kind, fact as AnyFact);
       if (ttl > 0) this.entries.set(fullKey, fact as AnyFact, { ttl });

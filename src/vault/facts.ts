@@ -1,5 +1,8 @@
 // Typed facts about Vault, each saying how it was obtained. Rules consume these; they never call Vault.
 import type { ValueShape } from '../eso/value-shape.js';
+import type { RequestBudget } from './request-budget.js';
+
+export type { RequestBudget } from './request-budget.js';
 
 /** How a fact was obtained, e.g. `GET sys/internal/ui/mounts/kv/dev (cache)`. */
 export type FactSource = string;
@@ -17,13 +20,17 @@ export type Fact<T> =
   | { status: 'sealed'; source: FactSource }
   | { status: 'unavailable'; source: FactSource; detail: string }
   | { status: 'timeout'; source: FactSource }
-  | { status: 'not_configured'; source: FactSource; server: string };
+  | { status: 'not_configured'; source: FactSource; server: string }
+  /** Not asked: the object's budget of Vault lookups was spent, or its deadline passed while it waited its turn. */
+  | { status: 'skipped'; source: FactSource; reason: 'budget' | 'deadline' };
 
 /** Options every lookup takes: the Vault Enterprise namespace of the store and the admission's deadline. */
 export interface FactOptions {
   namespace?: string;
   /** Absolute deadline, epoch milliseconds (Date.now() based). */
   deadlineAtMs: number;
+  /** The object's share of Vault (VaultFacts.openBudget); lookups without one are not limited. */
+  budget?: RequestBudget;
 }
 
 export interface KvMountFact {
@@ -100,4 +107,6 @@ export interface VaultFacts {
   listKeys(server: string, listPath: string, opts: FactOptions): Promise<Fact<string[]>>;
   /** True when data reads are disabled by configuration (metadata-only mode). */
   readonly metadataOnly: boolean;
+  /** A budget of Vault lookups for one object checked until `deadlineAtMs` (absent: lookups are not limited). */
+  openBudget?(deadlineAtMs: number): RequestBudget;
 }

@@ -6,3 +6,4 @@ export {
   type VaultClientConfig, type VaultServerConfig, type VaultLoginConfig, type VaultCacheConfig, type VaultBreakerConfig, type VaultRetryConfig,
 } from './config.js';
 export * from './facts.js';
+export type { LoginFailure } from './server-session.js';

@@ -51,8 +51,8 @@ function fromAuthBlock(what: string, result: VaultHttpResult): LoginOutcome {
 }
 
 export async function login(config: VaultLoginConfig, namespace: string | undefined, send: Send): Promise<LoginOutcome> {
-  if (config.method === 'token') {
-    const token = await readCredential(config.tokenFile, 'token');
+  if (config.method === 'token' || config.method === 'inline-token') {
+    const token = config.method === 'inline-token' ? config.token : await readCredential(config.tokenFile, 'token');
     if (typeof token !== 'string') return { ok: false, detail: token.error };
     const result = await send('auth.token.lookup-self', { method: 'GET', path: 'auth/token/lookup-self', token, namespace });
     if (result.kind !== 'answer' || result.status !== 200) return failure('token lookup-self', result);

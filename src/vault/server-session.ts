@@ -15,6 +15,12 @@ export type CallOutcome =
   | { kind: 'breaker_open'; detail: string }
   | { kind: 'login_failed'; detail: string };
 
+/** Why the last login failed: Vault not reached at all, Vault refusing the credential, or anything else. */
+export interface LoginFailure {
+  kind: 'unreachable' | 'refused' | 'other';
+  detail: string;
+}
+
 export interface CallOptions {
   deadlineAtMs: number;
   /** Unauthenticated endpoints (sys/health) send no token. */
@@ -37,6 +43,7 @@ export class VaultServerSession {
   private healthTimer: NodeJS.Timeout | undefined;
   private sealed: boolean | undefined;
   private lastLoginError: string | undefined;
+  private lastLoginFailure: LoginFailure | undefined;
   private closed = false;
   readonly requestCounts = new Map<string, number>();
 
@@ -66,6 +73,11 @@ export class VaultServerSession {
       }, intervalMs);
       this.healthTimer.unref();
     }
+  }
+
+  /** Undefined while logged in (or before the first attempt); else why the last login failed. */
+  loginFailure(): LoginFailure | undefined {
+    return this.token ? undefined : this.lastLoginFailure;
   }
 
   readiness(): { ready: boolean; reason?: string } {
@@ -111,10 +123,14 @@ export class VaultServerSession {
 
   private async sendWithRetry(endpoint: string, req: Omit<VaultHttpRequest, 'timeoutMs'>, deadlineAtMs: number): Promise<CallOutcome> {
     const retry = this.config.retry ?? DEFAULT_RETRY;
+    let previous: VaultHttpResult | undefined;
     for (let attempt = 0; ; attempt += 1) {
       const remainingMs = deadlineAtMs - Date.now();
-      if (remainingMs <= 0) return { kind: 'timeout', detail: 'admission deadline reached before the request' };
-      if (!this.breaker.tryAcquire()) return { kind: 'breaker_open', detail: `circuit breaker open for ${this.server.url} after repeated connection failures` };
+      if (remainingMs <= 0) return previous ?? { kind: 'timeout', detail: 'admission deadline reached before the request' };
+      if (!this.breaker.tryAcquire()) {
+        // A retry the breaker stops reports the failure that opened it, not the breaker.
+        return previous ?? { kind: 'breaker_open', detail: `circuit breaker open for ${this.server.url}${this.server.address && this.server.address !== this.server.url ? ` (at ${this.server.address})` : ''} after repeated connection failures` };
+      }
       const timeoutMs = Math.min(this.config.requestTimeoutMs, remainingMs);
       const endTimer = this.metrics.requestDuration.startTimer({ endpoint });
       const result = await sendBefore(this.transport, { ...req, timeoutMs }, deadlineAtMs);
@@ -125,12 +141,18 @@ export class VaultServerSession {
         this.breaker.recordSuccess();
         return result;
       }
+      if (result.kind === 'timeout' && timeoutMs < this.config.requestTimeoutMs) {
+        // Cut short by the admission's own deadline, not Vault's fault: the breaker does not count it.
+        this.breaker.recordNeutral();
+        return result;
+      }
       this.breaker.recordFailure();
       if (result.kind === 'timeout') return result;
       // Connection errors on idempotent requests: retry while budget and breaker allow.
       const idempotent = req.method === 'GET' || endpoint.endsWith('.login') || endpoint.endsWith('lookup-self');
       const backoffMs = retry.backoffMs * 2 ** attempt;
       if (!idempotent || attempt >= retry.maxRetries || deadlineAtMs - Date.now() <= backoffMs + 1) return result;
+      previous = result;
       await sleep(backoffMs);
     }
   }
@@ -152,6 +174,7 @@ export class VaultServerSession {
           if (outcome.ok) this.adoptToken(outcome.token, true);
           else {
             this.lastLoginError = outcome.detail;
+            this.lastLoginFailure = loginFailure(outcome);
             this.logger.warn({ vaultServer: this.server.url, reason: outcome.detail }, 'Vault login failed');
           }
           return outcome;
@@ -177,6 +200,7 @@ export class VaultServerSession {
   private adoptToken(token: VaultToken, fromLogin: boolean): void {
     this.token = token;
     this.lastLoginError = undefined;
+    this.lastLoginFailure = undefined;
     if (fromLogin) this.loginTtlSeconds = token.ttlSeconds;
     this.scheduleRenewal();
   }
@@ -235,4 +259,11 @@ function sendBefore(transport: VaultTransport, req: VaultHttpRequest, deadlineAt
       resolve({ kind: 'connection', detail: err instanceof Error ? err.message : 'request failed' });
     });
   });
+}
+
+function loginFailure(outcome: Extract<LoginOutcome, { ok: false }>): LoginFailure {
+  const result = outcome.result;
+  if (result && result.kind !== 'answer') return { kind: 'unreachable', detail: outcome.detail };
+  if (result && (result.status === 400 || result.status === 401 || result.status === 403)) return { kind: 'refused', detail: outcome.detail };
+  return { kind: 'other', detail: outcome.detail };
 }

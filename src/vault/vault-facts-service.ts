@@ -10,7 +10,8 @@ import {
 import type { AuthMountFact, Fact, FactOptions, KvMetadataFact, KvMountFact, SecretReadFact, VaultFacts } from './facts.js';
 import { METADATA_ONLY_DETAIL } from './facts.js';
 import { createVaultMetrics } from './metrics.js';
-import { VaultServerSession } from './server-session.js';
+import { VaultServerSession, type LoginFailure } from './server-session.js';
+import { DEFAULT_BUDGET, RequestScheduler } from './request-budget.js';
 
 export interface VaultFactsStats {
   /** HTTP requests sent, in total and by endpoint template. */
@@ -26,6 +27,8 @@ export interface VaultFactsService extends VaultFacts {
   ready(): { ready: boolean; reason?: string };
   close(): Promise<void>;
   stats(): VaultFactsStats;
+  /** Servers whose last login failed, with the address dialled and why (check's fatal error). */
+  loginFailures(): { url: string; address: string; failure: LoginFailure }[];
   /** What the cache holds (facts only, never secret values); for tests and debugging. */
   cacheSnapshot(): unknown;
 }
@@ -36,6 +39,7 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
   const logger = deps.logger.child({ component: 'vault' });
   const metrics = createVaultMetrics(deps.registry);
   const cache = new FactCache(config.cache, metrics);
+  const scheduler = new RequestScheduler({ ...DEFAULT_BUDGET, ...config.budget });
   const sessions = new Map<string, VaultServerSession>();
   for (const server of config.servers) {
     sessions.set(normaliseServerUrl(server.url), new VaultServerSession(server, config, metrics, logger));
@@ -59,7 +63,7 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
       const fact = await run(session, namespace, source);
       logger.debug({ vaultServer: session.server.url, fact: kind, status: fact.status, source: fact.source }, 'Vault fact looked up');
       return fact;
-    });
+    }, opts.budget ? { scheduler, budget: opts.budget, source } : undefined);
   }
 
   const get = (session: VaultServerSession, endpoint: string, path: string, namespace: string | undefined, deadlineAtMs: number, query?: Record<string, string>) =>
@@ -69,6 +73,8 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
     metadataOnly: config.metadataOnly,
 
     isConfigured: (server) => sessions.has(normaliseServerUrl(server)),
+
+    openBudget: (deadlineAtMs) => scheduler.open(deadlineAtMs),
 
     mountForPath(server, path, opts) {
       const clean = trimSlashes(path);
@@ -190,6 +196,15 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
         coalesced: cache.coalesced,
         cacheEntries: cache.snapshot().length,
       };
+    },
+
+    loginFailures() {
+      const out: { url: string; address: string; failure: LoginFailure }[] = [];
+      for (const s of sessions.values()) {
+        const failure = s.loginFailure();
+        if (failure) out.push({ url: s.server.url, address: s.server.address ?? s.server.url, failure });
+      }
+      return out;
     },
 
     cacheSnapshot: () => cache.snapshot(),

@@ -40,7 +40,7 @@ test('--stores-from cluster resolves the files\' ExternalSecrets against the clu
     writeFileSync(esOnly, externalSecrets.map((o) => stringify(o)).join('---\n'));
     const storeFile = join(dir, 'stores.yaml');
     writeFileSync(storeFile, stores.map((o) => stringify(o)).join('---\n'));
-    const base = ['--config', vault.configFile, '--kubeconfig', kubeconfig, '--format', 'json'];
+    const base = ['--config', vault.configFile, '--allow-insecure-http', '--kubeconfig', kubeconfig, '--format', 'json'];
 
     const fromFiles = await runCli([esOnly, ...base]);
     assert.equal(fromFiles.code, 1, fromFiles.stderr);

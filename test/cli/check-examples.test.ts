@@ -64,7 +64,7 @@ for (const dir of EXAMPLES) {
       // A store whose Vault the run cannot ask (documented as VaultUnavailable) makes the run "could not check".
       const cannotCheck = expected.some((e) => e.codes.includes('VaultUnavailable'));
       const findingsExit = anyDeny ? 1 : 0;
-      const base = [dir, '--config', vault.configFile];
+      const base = [dir, '--config', vault.configFile, '--allow-insecure-http'];
       const [json, jsonFailOpen, sarif, github, text] = await Promise.all([
         runCli([...base, '--format', 'json']),
         runCli([...base, '--format', 'json', '--fail-open']),

@@ -32,7 +32,7 @@ test('--vault-addr sends every store\'s traffic to the given address with a work
   const vault = await seededVault(KV_DEV);
   try {
     assert.notEqual(STORE_SERVER, vault.double.url);
-    const r = await runCli([KV_DEV_MANIFESTS, '--vault-token', vault.double.webhookToken, '--vault-addr', vault.double.url, '--format', 'json']);
+    const r = await runCli([KV_DEV_MANIFESTS, '--vault-token', vault.double.webhookToken, '--vault-addr', vault.double.url, '--allow-insecure-http', '--format', 'json']);
     assert.equal(r.code, 1, r.stderr);
     assert.deepEqual(errorCodes(JSON.parse(r.stdout) as JsonReport), KV_DEV_ERRORS);
     assert.ok(vault.double.requests.some((q) => q.path.includes('postgres')), 'the double was asked');
@@ -46,29 +46,48 @@ test('--vault-addr sends every store\'s traffic to the given address with a work
 test('--vault-map SERVER=ADDR with $VAULT_TOKEN reaches the mapped server only', async () => {
   const vault = await seededVault(KV_DEV);
   try {
-    const r = await runCli([KV_DEV_MANIFESTS, '--vault-map', `${STORE_SERVER}/=${vault.double.url}`, '--format', 'json'], { env: { VAULT_TOKEN: vault.double.webhookToken } });
+    const r = await runCli([KV_DEV_MANIFESTS, '--vault-map', `${STORE_SERVER}/=${vault.double.url}`, '--allow-insecure-http', '--format', 'json'], { env: { VAULT_TOKEN: vault.double.webhookToken } });
     assert.equal(r.code, 1, r.stderr);
     assert.deepEqual(errorCodes(JSON.parse(r.stdout) as JsonReport), KV_DEV_ERRORS);
     // A map for another server leaves this one unknown: could not check.
-    const other = await runCli([KV_DEV_MANIFESTS, '--vault-map', `https://other.example:8200=${vault.double.url}`, '--vault-token', 'x', '--format', 'json', '--timeout-ms', '3000']);
+    const other = await runCli([KV_DEV_MANIFESTS, '--vault-map', `https://other.example:8200=${vault.double.url}`, '--allow-insecure-http', '--vault-token', 'x', '--format', 'json', '--timeout-ms', '3000']);
     assert.equal(other.code, 2, other.stderr);
   } finally {
     await vault.close();
   }
 });
 
-test('Vault unreachable: exit 2 with the reason on stderr; --fail-open: exit 0 with a warning', async () => {
+test('Vault unreachable: one fatal line naming the address dialled and the cause, exit 2; --fail-open: exit 0 with a warning', async () => {
   const addr = `http://127.0.0.1:${await closedPort()}`;
-  const args = [KV_DEV_MANIFESTS, '--vault-token', 'hvs.unused', '--vault-addr', addr, '--format', 'json', '--timeout-ms', '3000'];
+  const args = [KV_DEV_MANIFESTS, '--vault-token', 'hvs.unused', '--vault-addr', addr, '--allow-insecure-http', '--format', 'json', '--timeout-ms', '3000'];
   const closed = await runCli(args);
   assert.equal(closed.code, 2, closed.stderr);
-  assert.match(closed.stderr, /could not be checked against Vault: .+/);
-  const report = JSON.parse(closed.stdout) as JsonReport;
-  assert.equal(report.summary.errors, 0);
-  assert.ok(report.findings.some((f) => f.code === 'VaultUnavailable'));
+  assert.equal(closed.stdout, '');
+  const lines = closed.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, closed.stderr);
+  assert.match(lines[0] ?? '', new RegExp(`^eso-vault-guard check: cannot reach Vault at ${addr.replace(/[.:/]/g, '\\$&')} \\(from --vault-addr, for ${STORE_SERVER.replace(/[.:/]/g, '\\$&')}\\): .*ECONNREFUSED.* Fix: .*--vault-addr`));
+  assert.doesNotMatch(closed.stderr, /circuit breaker|webhook/);
   const open = await runCli([...args, '--fail-open']);
   assert.equal(open.code, 0, open.stderr);
-  assert.match(open.stderr, /^eso-vault-guard check: warning: .*--fail-open/);
+  assert.match(open.stderr, /^eso-vault-guard check: warning: cannot reach Vault at .*--fail-open/);
+  const report = JSON.parse(open.stdout) as JsonReport;
+  assert.equal(report.summary.errors, 0);
+  assert.ok(report.findings.some((f) => f.code === 'VaultUnavailable'));
+});
+
+test('a token Vault refuses: one fatal line naming the address and the refusal, exit 2', async () => {
+  const vault = await seededVault(KV_DEV);
+  try {
+    const r = await runCli([KV_DEV_MANIFESTS, '--vault-token', 'hvs.not-a-token', '--vault-addr', vault.double.url, '--allow-insecure-http', '--format', 'json']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.equal(r.stdout, '');
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.match(r.stderr, new RegExp(`Vault at ${vault.double.url.replace(/[.:/]/g, '\\$&')} .*refused the login: .*403.* Fix: .*--vault-token`));
+    // One login attempt; no object was checked.
+    assert.equal(vault.double.requests.filter((q) => q.path !== '/v1/sys/health').length, 1, JSON.stringify(vault.double.requests.map((q) => q.path)));
+  } finally {
+    await vault.close();
+  }
 });
 
 test('stdin (-), other kinds ignored, --output writes the report to a file', async () => {
@@ -76,7 +95,7 @@ test('stdin (-), other kinds ignored, --output writes the report to a file', asy
   try {
     const input = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: unrelated, namespace: myapp}\n---\n${readFileSync(KV_DEV_MANIFESTS, 'utf8')}`;
     const out = join(mkdtempSync(join(tmpdir(), 'check-out-')), 'report.sarif');
-    const r = await runCli(['-', '--config', vault.configFile, '--format', 'sarif', '--output', out], { input });
+    const r = await runCli(['-', '--config', vault.configFile, '--allow-insecure-http', '--format', 'sarif', '--output', out], { input });
     assert.equal(r.code, 1, r.stderr);
     assert.equal(r.stdout, '');
     const log = JSON.parse(readFileSync(out, 'utf8')) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
@@ -87,7 +106,7 @@ test('stdin (-), other kinds ignored, --output writes the report to a file', asy
     const typo = results.find((x) => x.ruleId === 'PropertyNotFound')!.locations[0]!.physicalLocation;
     assert.equal(typo.artifactLocation.uri, 'stdin');
     assert.match(lines[typo.region.startLine - 1] ?? '', /property: pasword/);
-    const json = await runCli(['-', '--config', vault.configFile, '--format', 'json'], { input });
+    const json = await runCli(['-', '--config', vault.configFile, '--allow-insecure-http', '--format', 'json'], { input });
     const report = JSON.parse(json.stdout) as JsonReport;
     assert.ok(report.findings.every((f) => f.file === '-' && f.resource.kind !== 'ConfigMap'));
   } finally {
@@ -102,8 +121,8 @@ test('--trust operator says more than the default store-identity (issue 10)', as
     const codesOf = (r: { stdout: string }) =>
       (JSON.parse(r.stdout) as JsonReport).findings.filter((f) => f.resource.name === 'reads-team-b-missing').map((f) => f.code).sort();
     const [storeIdentity, operator] = await Promise.all([
-      runCli([dir, '--config', vault.configFile, '--format', 'json']),
-      runCli([dir, '--config', vault.configFile, '--format', 'json', '--trust', 'operator']),
+      runCli([dir, '--config', vault.configFile, '--allow-insecure-http', '--format', 'json']),
+      runCli([dir, '--config', vault.configFile, '--allow-insecure-http', '--format', 'json', '--trust', 'operator']),
     ]);
     assert.deepEqual(codesOf(storeIdentity), ['PolicyDenied']);
     assert.deepEqual(codesOf(operator), ['PolicyDenied', 'SecretNotFound']);

@@ -82,7 +82,7 @@ test('sarif: relative URIs, levels, rule per code', () => {
   for (const r of run.results) assert.equal(run.tool.driver.rules[r.ruleIndex]!.id, r.ruleId);
 });
 
-test('field lines: the key of the field, or its deepest present parent', () => {
+test('field lines: the key of the field, or its deepest present parent', async () => {
   const text = [
     '# leading comment',
     'apiVersion: external-secrets.io/v1',
@@ -102,7 +102,7 @@ test('field lines: the key of the field, or its deepest present parent', () => {
     '---',
     'kind: Namespace',
   ].join('\n');
-  const [doc, second] = parseManifests('m.yaml', text);
+  const [doc, second] = await parseManifests('m.yaml', text);
   assert.ok(doc && second);
   assert.deepEqual(fieldSegments('spec.data[1].remoteRef.property'), ['spec', 'data', 1, 'remoteRef', 'property']);
   assert.deepEqual(fieldSegments('metadata.annotations["example.com/a.b"]'), ['metadata', 'annotations', 'example.com/a.b']);
@@ -112,7 +112,7 @@ test('field lines: the key of the field, or its deepest present parent', () => {
   assert.equal(fieldLine(doc, 'metadata.annotations["example.com/a.b"]'), 7);
   assert.equal(fieldLine(doc, 'spec.secretStoreRef'), 8);
   assert.equal(fieldLine(second, 'spec'), 17);
-  assert.throws(() => parseManifests('bad.yaml', 'a: b\nc: [d\n'), (err: unknown) => err instanceof InputError && /^bad\.yaml:\d+: YAML syntax error/.test(err.message));
+  await assert.rejects(parseManifests('bad.yaml', 'a: b\nc: [d\n'), (err: unknown) => err instanceof InputError && /^bad\.yaml:\d+: YAML syntax error/.test(err.message));
 });
 
 test('exit codes: errors 1, could-not-check 2 unless --fail-open', () => {

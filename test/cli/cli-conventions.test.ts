@@ -37,10 +37,10 @@ test('check: a kind: List (kubectl get -o yaml) is checked item by item, finding
     const dir = tempDir();
     const file = join(dir, 'list.yaml');
     writeFileSync(file, stringify({ apiVersion: 'v1', kind: 'List', metadata: { resourceVersion: '' }, items: kvDevObjects() }));
-    const r = await runCli([file, '--config', vault.configFile, '-o', 'json']);
+    const r = await runCli([file, '--config', vault.configFile, '--allow-insecure-http', '-o', 'json']);
     assert.equal(r.code, 1, r.stderr);
     assert.deepEqual(errorCodes(JSON.parse(r.stdout) as JsonReport), KV_DEV_ERRORS);
-    const github = await runCli([file, '--config', vault.configFile, '--format', 'github']);
+    const github = await runCli([file, '--config', vault.configFile, '--allow-insecure-http', '--format', 'github']);
     const lines = readFileSync(file, 'utf8').split('\n');
     const typo = /^::error file=[^,]+,line=(\d+),title=\[PropertyNotFound\]/m.exec(github.stdout);
     assert.ok(typo, github.stdout);
@@ -61,13 +61,13 @@ test('check: directories recurse into *.json, several paths and - (stdin) combin
     // The Namespace is used (its labels), so it is not counted as skipped.
     writeFileSync(join(dir, 'apps.yml'), [NAMESPACE, DEPLOYMENT, CONFIG_MAP, CONFIG_MAP].map((o) => stringify(o)).join('---\n'));
     const stdin = rest.map((o) => stringify(o)).join('---\n');
-    const json = await runCli([dir, '-', '--config', vault.configFile, '-o', 'json'], { input: stdin });
+    const json = await runCli([dir, '-', '--config', vault.configFile, '--allow-insecure-http', '-o', 'json'], { input: stdin });
     assert.equal(json.code, 1, json.stderr);
     const report = JSON.parse(json.stdout) as JsonReport & { skipped: { kind: string; apiVersion: string; name: string; file: string; reason: string }[] };
     assert.deepEqual(errorCodes(report), KV_DEV_ERRORS, 'the store came from nested/store.json, the ExternalSecrets from stdin');
     assert.deepEqual(report.skipped.map((s) => `${s.kind} ${s.apiVersion} ${s.name}`), ['Deployment apps/v1 web', 'ConfigMap v1 settings', 'ConfigMap v1 settings']);
     assert.ok(report.skipped.every((s) => s.file === join(dir, 'apps.yml') && s.reason.length > 0));
-    const text = await runCli([dir, '-', '--config', vault.configFile], { input: stdin });
+    const text = await runCli([dir, '-', '--config', vault.configFile, '--allow-insecure-http'], { input: stdin });
     assert.match(text.stdout, /^3 objects skipped \(not checked\): Deployment apps\/v1, ConfigMap v1 ×2$/m);
     assert.match(text.stdout, /^4 objects checked: 2 errors, 0 warnings, 0 info$/m);
   } finally {
@@ -79,7 +79,7 @@ test('an ExternalSecret of an ESO version the checks do not model is skipped, sa
   const vault = await seededVault(KV_DEV);
   try {
     const old = { ...kvDevObjects()[1]!, apiVersion: 'external-secrets.io/v1alpha1' };
-    const r = await runCli(['-', '--config', vault.configFile, '-o', 'json'], { input: stringify(old) });
+    const r = await runCli(['-', '--config', vault.configFile, '--allow-insecure-http', '-o', 'json'], { input: stringify(old) });
     assert.equal(r.code, 0, r.stderr);
     const report = JSON.parse(r.stdout) as { skipped: { reason: string }[] };
     assert.match(report.skipped[0]!.reason, /external-secrets\.io\/v1alpha1 is not checked/);
@@ -155,7 +155,7 @@ test('--quiet prints errors only; --no-color and NO_COLOR turn colour off on a t
     const input = join(KV_DEV, 'manifests.yaml');
     const run = async (raw: Record<string, unknown>, env: Record<string, string> = {}) => {
       const stdout = terminal();
-      const code = await runCheck([input], checkOptions({ config: vault.configFile, ...raw }, {}), { stdout, stderr: new Writable({ write: (_c, _e, d) => d() }), env });
+      const code = await runCheck([input], checkOptions({ config: vault.configFile, allowInsecureHttp: true, ...raw }, {}), { stdout, stderr: new Writable({ write: (_c, _e, d) => d() }), env });
       return { code, out: stdout.text() };
     };
     const coloured = await run({});
@@ -178,7 +178,7 @@ test('--format github: file paths relative to the working directory, as in SARIF
   const vault = await seededVault(KV_DEV);
   try {
     const absolute = join(KV_DEV, 'manifests.yaml');
-    const r = await runCli([absolute, '--config', vault.configFile, '--format', 'github'], { cwd: OWN_EXAMPLES_DIR });
+    const r = await runCli([absolute, '--config', vault.configFile, '--allow-insecure-http', '--format', 'github'], { cwd: OWN_EXAMPLES_DIR });
     assert.equal(r.code, 1, r.stderr);
     const files = [...r.stdout.matchAll(/^::\w+ file=([^,]+),/gm)].map((m) => m[1]);
     assert.ok(files.length > 0);

@@ -73,7 +73,7 @@ test('docs/check.md: the text output example is what check prints for examples/k
     const dir = mkdtempSync(join(tmpdir(), 'docs-check-'));
     mkdirSync(join(dir, 'manifests'));
     copyFileSync(join(example, 'manifests.yaml'), join(dir, 'manifests', 'apps.yaml'));
-    const r = await runCli(['manifests/apps.yaml', '--config', vault.configFile], { cwd: dir });
+    const r = await runCli(['manifests/apps.yaml', '--config', vault.configFile, '--allow-insecure-http'], { cwd: dir });
     assert.equal(r.code, 1, r.stderr);
     assert.deepEqual(r.stdout.replace(/\n$/, '').split('\n'), documented);
   } finally {

@@ -70,6 +70,8 @@ export interface FaultRigOptions {
   vault?: Partial<VaultClientConfig>;
   /** `kubernetes`: the webhook logs in with a ServiceAccount JWT, so a revoked token can be replaced by a new login. */
   login?: 'token' | 'kubernetes';
+  /** checks.reuseResultsMs of the handlers (default 0: every admission checked afresh). */
+  reuseResultsMs?: number;
   /** The serving certificate's source (default: a generated self-signed one); built with the captured logger. */
   tls?: (logger: Logger) => TlsSource;
 }
@@ -116,6 +118,7 @@ export async function startFaultRig(opts: FaultRigOptions): Promise<FaultRig> {
     mode: 'enforce',
     failureMode: opts.failureMode,
     defaultAudiences: DEFAULT_AUDIENCES,
+    ...(opts.reuseResultsMs ? { reuseResultsMs: opts.reuseResultsMs } : {}),
   });
   const tls = opts.tls ? opts.tls(logger) : await selfSignedTlsSource({ serviceName: 'eso-vault-guard', namespace: 'eso-vault-guard' });
   const running = await runServe(config, {

@@ -6,7 +6,7 @@ import { ConfigError, loadConfig } from '../../config/index.js';
 import type { GuardConfig } from '../../config/types.js';
 import type { Finding } from '../../checks/finding.js';
 import { silentLogger } from '../../log/logger.js';
-import { createVaultFacts, type VaultFactsService } from '../../vault/index.js';
+import { createVaultFacts, normaliseServerUrl, type VaultFacts, type VaultFactsService } from '../../vault/index.js';
 import { CheckConfigError } from './errors.js';
 import { EXIT_CANNOT_RUN, exitDecision } from './exit-code.js';
 import { renderReport } from './format.js';
@@ -14,9 +14,10 @@ import { InputError, readInputs, type InputDocument } from './inputs.js';
 import { buildCheckReport, skippedObject } from './located.js';
 import type { CheckOptions } from './options.js';
 import { createProgress } from './progress.js';
-import { checkAll, mutate, skipReason, withNamespace } from './run.js';
+import { checkAll, isCheckedObject, mutate, skipReason, withNamespace } from './run.js';
 import { layeredLookup, lookupOver, parseControllerSa, storeServers } from './stores.js';
 import { prepareVaultConfig, parseVaultMap } from './vault-setup.js';
+import { describeReachProblem, reachProblems, withoutDeadServers } from './vault-reach.js';
 
 export interface CheckIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -61,8 +62,7 @@ function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
 }
 
 export async function runCheck(paths: readonly string[], opts: CheckOptions, io: CheckIo): Promise<number> {
-  let facts: VaultFactsService | undefined;
-  let cleanup = (): void => undefined;
+  let service: VaultFactsService | undefined;
   try {
     if (paths.length === 0) throw new CheckConfigError('give at least one FILE, DIR or - (stdin) to check');
     const config = loadGuardConfig(opts);
@@ -70,18 +70,29 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
     if (!controllerSa) throw new CheckConfigError(`--controller-sa expects namespace/name, got "${config.checks.controllerServiceAccount}"`);
     const vaultMap = parseVaultMap(opts.vaultMap);
 
-    const docs: { doc: InputDocument; object: Obj }[] = (await readInputs(paths)).map((doc) => ({ doc, object: withNamespace(doc.object, opts.namespace) }));
+    // Only what the run uses stays in memory: the checked kinds, and Namespaces (their labels).
+    const inputs = await readInputs(paths, (obj) => isCheckedObject(obj) || obj['kind'] === 'Namespace');
+    const docs: { doc: InputDocument; object: Obj }[] = inputs.map((doc) => ({ doc, object: withNamespace(doc.object, opts.namespace) }));
     const fileLookupObjects = opts.storesFrom === 'cluster' ? [] : docs.map((d) => d.object).filter(isLookupObject);
     const fromCluster = await clusterObjects(opts);
 
+    const usedServers = storeServers([...docs.map((d) => d.object), ...fromCluster]);
     const prepared = prepareVaultConfig(config.vault, {
       ...(opts.vaultToken ? { token: opts.vaultToken } : {}),
       ...(opts.vaultAddr ? { address: opts.vaultAddr } : {}),
       map: vaultMap,
-    }, storeServers([...docs.map((d) => d.object), ...fromCluster]));
-    cleanup = prepared.cleanup;
-    facts = createVaultFacts(prepared.config, { logger: silentLogger(), registry: new Registry() });
-    await facts.start();
+      allowInsecureHttp: opts.allowInsecureHttp,
+    }, usedServers);
+    service = createVaultFacts(prepared.config, { logger: silentLogger(), registry: new Registry() });
+    await service.start();
+    // A server that cannot be reached or refuses the login is one fatal error, not a line per object.
+    const problems = reachProblems(service, prepared.dials, usedServers);
+    for (const p of problems) {
+      await write(io.stderr, `eso-vault-guard check: ${opts.failOpen ? 'warning: ' : ''}${describeReachProblem(p)}${opts.failOpen ? ' (--fail-open: its stores are not checked against Vault)' : ''}\n`);
+    }
+    if (problems.length > 0 && !opts.failOpen) return EXIT_CANNOT_RUN;
+    const dead = new Map(problems.flatMap((p) => p.servers.map((s) => [normaliseServerUrl(s), `${p.failure.detail} (at ${p.address})`] as const)));
+    const facts: VaultFacts = withoutDeadServers(service, dead);
 
     // Stores from the files are checked, and looked up, in the form admission will give them.
     const clusterLookup = lookupOver(fromCluster, controllerSa);
@@ -127,7 +138,6 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
     }
     throw err;
   } finally {
-    await facts?.close();
-    cleanup();
+    await service?.close();
   }
 }

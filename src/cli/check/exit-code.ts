@@ -15,9 +15,7 @@ export interface ExitDecision {
 export function exitDecision(report: CheckReport, failOpen: boolean): ExitDecision {
   const errors = report.summary.errors > 0 ? EXIT_FINDINGS : EXIT_OK;
   if (report.couldNotCheck.length === 0) return { code: errors, stderr: [] };
-  // The rules speak as the webhook; on the command line, say which flags give a login.
-  const noLogin = report.couldNotCheck.some((r) => r.includes('no login configured'));
-  const reasons = report.couldNotCheck.join('; ') + (noLogin ? ' (log in with --config and its vault section, or --vault-token; add --vault-addr or --vault-map when this runner reaches Vault under another address)' : '');
+  const reasons = report.couldNotCheck.join('; ');
   if (failOpen) return { code: errors, stderr: [`eso-vault-guard check: warning: some objects were not checked against Vault (--fail-open): ${reasons}`] };
   return { code: EXIT_CANNOT_RUN, stderr: [`eso-vault-guard check: some objects could not be checked against Vault: ${reasons}`] };
 }

@@ -1,8 +1,25 @@
 // Finds the source line of a finding's field (`spec.data[1].remoteRef.property`) in the parsed
 // YAML document, through the `yaml` library's node ranges. A field that is absent from the
-// manifest (a finding about a missing value) points at its deepest present parent.
-import { isMap, isPair, isScalar, isSeq, type Node } from 'yaml';
+// manifest (a finding about a missing value) points at its deepest present parent. The document's
+// text is parsed again here (inputs keep no syntax trees); the last one is kept for its next finding.
+import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { InputDocument } from './inputs.js';
+
+interface Located {
+  doc: InputDocument;
+  yaml: Document.Parsed;
+  lineCounter: LineCounter;
+}
+
+let last: Located | undefined;
+
+function located(doc: InputDocument): Located {
+  if (last?.doc !== doc) {
+    const lineCounter = new LineCounter();
+    last = { doc, yaml: parseDocument(doc.source, { lineCounter, prettyErrors: false }), lineCounter };
+  }
+  return last;
+}
 
 /** `spec.data[1].remoteRef.property` → ['spec', 'data', 1, 'remoteRef', 'property']. */
 export function fieldSegments(field: string): (string | number)[] {
@@ -18,14 +35,14 @@ export function fieldSegments(field: string): (string | number)[] {
   return out;
 }
 
-function lineOf(doc: InputDocument, offset: number | undefined): number | undefined {
-  return offset === undefined ? undefined : doc.lineCounter.linePos(offset).line;
+function lineOf(doc: Located, offset: number | undefined): number | undefined {
+  return offset === undefined ? undefined : doc.doc.firstLine + doc.lineCounter.linePos(offset).line;
 }
 
 /** The object's node: the document's contents, or an item of a `kind: List`. */
-function objectNode(doc: InputDocument): Node | null {
+function objectNode(doc: Located): Node | null {
   let node = doc.yaml.contents as Node | null;
-  for (const seg of doc.path) {
+  for (const seg of doc.doc.path) {
     if (typeof seg === 'number' && isSeq(node)) node = (node.items[seg] as Node | undefined) ?? null;
     else if (typeof seg === 'string' && isMap(node)) node = (node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === seg)?.value as Node | undefined) ?? null;
     else return null;
@@ -34,14 +51,17 @@ function objectNode(doc: InputDocument): Node | null {
 }
 
 /** Line (1-based) of the object's first content line. */
-export function documentLine(doc: InputDocument): number {
-  return lineOf(doc, objectNode(doc)?.range?.[0]) ?? lineOf(doc, (doc.yaml.contents as Node | null)?.range?.[0]) ?? lineOf(doc, doc.yaml.range[0]) ?? 1;
+export function documentLine(input: InputDocument): number {
+  const doc = located(input);
+  const contents = doc.yaml.contents as Node | null;
+  return lineOf(doc, objectNode(doc)?.range?.[0]) ?? lineOf(doc, contents?.range?.[0]) ?? lineOf(doc, doc.yaml.range[0]) ?? input.firstLine + 1;
 }
 
 /** Line (1-based) of the field's key, or of its deepest present parent. */
-export function fieldLine(doc: InputDocument, field: string): number {
+export function fieldLine(input: InputDocument, field: string): number {
+  const doc = located(input);
   let node = objectNode(doc);
-  let line = documentLine(doc);
+  let line = documentLine(input);
   for (const seg of fieldSegments(field)) {
     if (typeof seg === 'number' && isSeq(node)) {
       const item = node.items[seg] as Node | undefined;

@@ -29,6 +29,7 @@ export interface RawCheckOptions {
   quiet?: boolean;
   /** commander's `--no-color` */
   color?: boolean;
+  allowInsecureHttp?: boolean;
 }
 
 export interface CheckOptions {
@@ -51,6 +52,8 @@ export interface CheckOptions {
   quiet: boolean;
   /** False with `--no-color`; colour also needs a terminal and no NO_COLOR. */
   colour: boolean;
+  /** Credentials may go to plain http:// addresses. */
+  allowInsecureHttp: boolean;
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -85,5 +88,6 @@ export function checkOptions(raw: RawCheckOptions, env: Record<string, string | 
     failOpen: raw.failOpen === true,
     quiet: raw.quiet === true,
     colour: raw.color !== false,
+    allowInsecureHttp: raw.allowInsecureHttp === true,
   };
 }

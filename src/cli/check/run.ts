@@ -11,6 +11,7 @@ import type { JsonPatchOperation } from '../../server/decision.js';
 import type { VaultFacts } from '../../vault/facts.js';
 import type { InputDocument } from './inputs.js';
 import { mapWithLimit } from './pool.js';
+import { CHECK_REMEDIES } from './remedies.js';
 
 export const CHECKED_KINDS: readonly string[] = ['ExternalSecret', 'SecretStore', 'ClusterSecretStore'];
 const NAMESPACED_KINDS: readonly string[] = ['ExternalSecret', 'SecretStore'];
@@ -44,8 +45,12 @@ export function skipReason(obj: Obj): string | undefined {
   return 'kind not checked (only ExternalSecret, SecretStore and ClusterSecretStore)';
 }
 
+export function isCheckedObject(obj: Obj): boolean {
+  return skipReason(obj) === undefined;
+}
+
 export function isChecked(doc: InputDocument): boolean {
-  return skipReason(doc.object) === undefined;
+  return isCheckedObject(doc.object);
 }
 
 /** kubectl puts a namespaced object without metadata.namespace into the current namespace. */
@@ -137,6 +142,7 @@ export async function checkAll(
         deadlineAtMs,
         audience: { defaultAudiences: settings.defaultAudiences },
         trust: settings.trust,
+        remedies: CHECK_REMEDIES,
       };
       const result = await checkObject(mutated.object, ctx);
       return { ...result, findings: [...extra, ...mutated.findings, ...result.findings] };
