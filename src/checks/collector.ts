@@ -1,5 +1,6 @@
 // Accumulates findings and "could not check" entries of one object, without duplicates
 // (several references through one store share the store's binding findings).
+import { safeText } from './display-text.js';
 import type { Finding } from './finding.js';
 import type { CouldNotCheck } from './result.js';
 import { isUnavailable, unavailableReason, vaultUnavailableFinding, type UnavailableFact } from './rules/vault-unavailable.js';
@@ -11,7 +12,14 @@ export class Collector {
   private readonly seen = new Set<string>();
   private readonly seenReasons = new Set<string>();
 
-  add(...findings: Finding[]): void {
+  /** Records findings with their text made safe to show (display-text.ts): every output shows these. */
+  add(...added: Finding[]): void {
+    const findings = added.map((f): Finding => ({
+      ...f,
+      field: safeText(f.field),
+      message: safeText(f.message),
+      ...(f.hint !== undefined ? { hint: safeText(f.hint) } : {}),
+    }));
     for (const f of findings) {
       const key = `${f.code}\u0000${f.field}\u0000${f.message}`;
       if (this.seen.has(key)) continue;
@@ -21,7 +29,7 @@ export class Collector {
   }
 
   unavailable(field: string, fact: UnavailableFact): void {
-    const reason = unavailableReason(fact);
+    const reason = safeText(unavailableReason(fact));
     if (!this.seenReasons.has(reason)) {
       this.seenReasons.add(reason);
       this.couldNotCheck.push({ reason });
