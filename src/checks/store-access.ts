@@ -94,8 +94,9 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
     return { status: 'blocked' };
   }
   // Roles are read at auth/<mount>/role/<name> for kubernetes and jwt only; other methods' roles
-  // live elsewhere or are named by a credential (approle's role_id).
-  const roleReadable = identity.role !== undefined && authMountPath !== undefined && (identity.method === 'kubernetes' || identity.method === 'jwt');
+  // live elsewhere or are named by a credential (approle's role_id). An empty jwt role means the
+  // mount's default_role (Vault's jwt login), so it is not a name to check.
+  const roleReadable = identity.role !== undefined && identity.role !== '' && authMountPath !== undefined && (identity.method === 'kubernetes' || identity.method === 'jwt');
   const roleProblem = roleReadable ? vaultNameProblem('role', identity.role as string) : undefined;
   if (roleProblem) {
     collector.add(invalidRoleFinding({ store: label, roleField, ...(args.reportField ? { reportField: args.reportField } : {}), problem: roleProblem }));
