@@ -88,7 +88,7 @@ function readV2Subkeys(ctx: DoubleContext, secret: VaultState['secrets'][string]
     destroyed: version.destroyed === true, version: n,
   };
   if (version.deleted || version.destroyed) return { status: 404, body: envelope({ metadata, subkeys: null }, 'kv') };
-  return { status: 200, body: envelope({ metadata, subkeys: removeValues(version.data as Json, Math.max(0, depth)) }, 'kv') };
+  return { status: 200, body: envelope({ metadata, subkeys: removeValues(version.data as Json, depth) }, 'kv') };
 }
 
 function readV2Metadata(secret: VaultState['secrets'][string] | undefined): Answer {

@@ -42,6 +42,9 @@ test('subkeys: key tree with null leaves, depth, version, deleted/destroyed/miss
     const depth2 = await get('secret/subkeys/app?version=2&depth=2');
     assert.deepEqual(depth2.body.data?.subkeys, { s: null, n: null, b: null, nil: null, arr: null, empty: null, m: { k: null, deeper: null } });
 
+    const negative = await get('secret/subkeys/app?version=2&depth=-1');
+    assert.deepEqual(negative.body.data?.subkeys, { s: null, n: null, b: null, nil: null, arr: null, empty: null, m: null }, 'a negative depth stops at the top (removeValues compares depth <= maxDepth)');
+
     const current = await get('secret/subkeys/app');
     assert.equal(current.status, 404, 'the current version (4) is destroyed');
     assert.equal(current.body.data?.subkeys, null);
