@@ -86,9 +86,14 @@ path "+/+/+/data/*" {
   capabilities = ["deny"]
 }
 
+# KV v1 has no metadata and no subkeys. Whether a KV v1 secret exists is told from its folder's
+# key names (LIST, no values) when the webhook may list the mount, e.g.:
+# path "kv1/*" {
+#   capabilities = ["list"]
+# }
 # Secret values are read only on mounts the operator lists in vault.servers[].valueReadMounts
 # (off by default), for what the key structure cannot tell: a property indexing into an array or a
-# JSON string, and KV v1 secrets (KV v1 has no metadata or subkeys). For such a mount add, e.g.:
+# JSON string, and KV v1 properties. For such a mount add, e.g.:
 # path "kv1/*" {
 #   capabilities = ["read", "list"]
 # }

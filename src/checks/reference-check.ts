@@ -246,9 +246,15 @@ async function checkSecretState(
   const propertyUnverifiable = (why: string) =>
     collector.add(propertyNotVerifiableFinding({ field: propertyField, property: property ?? '', secretPath: requestPath, why, mount: mount.mountPath }));
   if (facts.metadataOnly || (mountVersion === '1' && !facts.readsValues(vault.server, mount.mountPath))) {
-    // No structure read: existence from metadata (KV v2 only); properties cannot be checked.
+    // No structure read: existence from metadata (KV v2) or from the parent folder's key names
+    // (KV v1); properties cannot be checked.
     if (!facts.metadataOnly && property !== undefined && property !== '') propertyUnverifiable('KV v1 has no subkeys endpoint and secret values are not read');
-    if (!metadataAt) return;
+    if (!metadataAt) {
+      if (!facts.metadataOnly && (await kvV1Missing(vault.server, at, env, opts, acl))) {
+        collector.add(...secretStateFindings({ field: first.field, requestPath, read: { state: 'missing' }, missingIsSkipped: env.missingIsSkipped, hints: pathHints }));
+      }
+      return;
+    }
     const meta = await facts.kvMetadata(vault.server, metadataAt, opts);
     if (collector.failed(first.field, meta)) return;
     if (meta.status === 'not_found') {
@@ -313,6 +319,22 @@ async function checkSecretState(
       hints,
     }),
   );
+}
+
+/**
+ * KV v1 existence without reading the value: the parent folder's LIST (key names only), made only
+ * when the store's identity may list it (or the operator trusts the caller). A LIST the webhook's
+ * own identity may not make, or that fails, decides nothing: KV v1 listing is optional in its policy.
+ */
+async function kvV1Missing(server: string, at: SecretLocation, env: ReferenceCheckEnv, opts: FactOptions, acl: CompiledAcl | undefined): Promise<boolean> {
+  const slash = at.secretPath.lastIndexOf('/');
+  const folder = slash >= 0 ? at.secretPath.slice(0, slash + 1) : '';
+  const leaf = at.secretPath.slice(slash + 1);
+  const mayList = acl ? isOperationAllowed(evaluateAcl(acl, `${at.mount}${folder}`), 'list') : env.disclosure.secretStateForUnknownIdentity;
+  if (!mayList) return false;
+  const listed = await env.facts.listKeys(server, { mount: at.mount, folder, kvVersion: '1' }, opts);
+  if (listed.status === 'not_found') return true;
+  return listed.status === 'ok' && !listed.value.includes(leaf);
 }
 
 /** "Did you mean" sibling paths, only when the store's identity may list the parent (or operator trust). */

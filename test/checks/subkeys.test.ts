@@ -16,7 +16,7 @@ import { DEFAULT_AUDIENCES, loadManifests, manifestLookup, type Obj } from './su
 const PLATFORM = join(OWN_EXAMPLES_DIR, 'platform-team-templated');
 const CLASSIC = join(OWN_EXAMPLES_DIR, 'classic-mistakes');
 
-async function start(dir: string, opts: { valueReadMounts?: string[]; kvV1ValueReads?: boolean } = {}): Promise<{ double: VaultDouble; facts: VaultFactsService }> {
+async function start(dir: string, opts: { valueReadMounts?: string[]; kvV1ValueReads?: boolean; listStanza?: string } = {}): Promise<{ double: VaultDouble; facts: VaultFactsService }> {
   const double = await startVaultDouble({ state: join(dir, 'vault-state.json') });
   double.state.secrets['apps/team-a/cfg'] = {
     versions: [{ data: { list: ['a', 'b'], json: '{"host":"h"}', empty: {}, nested: { deep: { x: '1' } }, plain: 'v' } }],
@@ -27,6 +27,7 @@ async function start(dir: string, opts: { valueReadMounts?: string[]; kvV1ValueR
     // The operator's opt-in stanza (deploy/vault/eso-vault-guard-policy.hcl, last comment).
     double.state.policies[WEBHOOK_POLICY_NAME] += opts.valueReadMounts.map((m) => `\npath "${m}data/*" {\n  capabilities = ["read"]\n}\n`).join('');
   }
+  if (opts.listStanza) double.state.policies[WEBHOOK_POLICY_NAME] += `\npath "${opts.listStanza}*" {\n  capabilities = ["list"]\n}\n`;
   const facts = createVaultFacts(config, { logger: pino({ level: 'silent' }), registry: new Registry() });
   await facts.start();
   return { double, facts };
@@ -109,13 +110,28 @@ test('KV v1 without the opt-in: no value is read and a property is NotVerifiable
     apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'l', namespace: 'apps' },
     spec: { secretStoreRef: { name: 'vault-legacy-v1', kind: 'ClusterSecretStore' }, target: { name: 'l' }, data: [{ secretKey: 'u', remoteRef: { key: 'app/config', property: 'ur' } }] },
   };
+  const missing = structuredClone(legacy);
+  ((missing.spec as { data: { remoteRef: Record<string, unknown> }[] }).data[0]!.remoteRef) = { key: 'app/confg' };
   const off = await start(CLASSIC, { kvV1ValueReads: false });
   try {
     assert.deepEqual(await codesFor(off.facts, CLASSIC, legacy), ['NotVerifiable:info']);
-    assert.ok(!off.double.requests.some((r) => r.path.startsWith('/v1/legacy/app')), 'no KV v1 value read');
+    // Without a list stanza for the webhook, existence is not decided either (and not "could not check").
+    assert.deepEqual(await codesFor(off.facts, CLASSIC, missing), []);
+    assert.ok(!off.double.requests.some((r) => r.path.startsWith('/v1/legacy/app/') && r.query.list !== 'true'), 'no KV v1 value read');
   } finally {
     await off.facts.close();
     await off.double.close();
+  }
+  // With a list stanza (key names only), a missing KV v1 secret is found from its folder's listing.
+  const listing = await start(CLASSIC, { kvV1ValueReads: false, listStanza: 'legacy/' });
+  try {
+    assert.deepEqual(await codesFor(listing.facts, CLASSIC, missing), ['SecretNotFound:error']);
+    assert.deepEqual(await codesFor(listing.facts, CLASSIC, legacy), ['NotVerifiable:info']);
+    assert.ok(listing.double.requests.some((r) => r.path === '/v1/legacy/app' && r.query.list === 'true'));
+    assert.ok(!listing.double.requests.some((r) => r.path.startsWith('/v1/legacy/app/') && r.query.list !== 'true'), 'no KV v1 value read');
+  } finally {
+    await listing.facts.close();
+    await listing.double.close();
   }
   const on = await start(CLASSIC);
   try {
