@@ -46,9 +46,6 @@ path "auth/+/config" {
 path "sys/policies/acl/*" {
   capabilities = ["read"]
 }
-path "sys/policies/acl" {
-  capabilities = ["list"]
-}
 
 # KV v2 metadata: existence, versions, deletion state, dataFrom.find listings. No secret values.
 path "+/metadata/*" {
