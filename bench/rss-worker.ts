@@ -25,7 +25,7 @@ const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 async function main(): Promise<void> {
   const { config, server, teams, apps } = JSON.parse(process.argv[2] ?? '{}') as { config: unknown; server: string; teams: number; apps: number };
   const paths: string[] = [];
-  for (let t = 0; t < teams; t++) for (let a = 0; a < apps; a++) paths.push(`apps/data/team-${t}/app-${a}`);
+  for (let t = 0; t < teams; t++) for (let a = 0; a < apps; a++) paths.push(`team-${t}/app-${a}`);
   const facts = createVaultFacts(parseVaultConfig(config), { logger: silentLogger(), registry: createMetricsRegistry() });
   await facts.start();
   gc();
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
     Array.from({ length: 50 }, async () => {
       while (next < paths.length) {
         const path = paths[next++] as string;
-        const fact = await facts.readSecretShape(server, path, undefined, { deadlineAtMs: Date.now() + 30_000, kvVersion: '2' });
+        const fact = await facts.readSecretShape(server, { mount: 'apps/', secretPath: path }, undefined, { deadlineAtMs: Date.now() + 30_000, kvVersion: '2' });
         if (fact.status !== 'ok') throw new Error(`${path}: ${fact.status}`);
       }
     }),

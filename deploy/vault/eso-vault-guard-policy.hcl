@@ -1,7 +1,9 @@
 # Vault policy for eso-vault-guard's own identity (bind it to the webhook's login role).
-# Read-only: the webhook looks at mounts, auth roles, policies and KV metadata; it writes nothing.
+# Read-only, and no secret values: the webhook looks at mounts, auth roles, policies, KV metadata and
+# KV v2 key structure (`subkeys`: key names with every value replaced by null); it writes nothing.
 # `+` matches one path segment, so the KV stanzas cover mounts one to three segments deep
-# (`secret/`, `kv/dev/`, `team/a/kv/`); narrow them to your own mounts where you can.
+# (`secret/`, `kv/dev/`, `team/a/kv/`); narrow them to your own KV v2 mounts where you can (on a
+# KV v1 mount, `<mount>/metadata/...` and `<mount>/subkeys/...` would be secrets of those names).
 
 # Token upkeep: look up the TTL and renew before expiry (also in Vault's `default` policy,
 # repeated here for roles with token_no_default_policy).
@@ -29,7 +31,9 @@ path "sys/auth" {
 }
 
 # Auth roles a store logs in with (bound ServiceAccounts, audiences, claims, token_policies).
-path "auth/+/role/*" {
+# `+` (one segment), not `*`: `*` would also reach AppRole's role-id and secret-id paths.
+# For an auth mount deeper than one segment add e.g. path "auth/k8s/cluster-a/role/+".
+path "auth/+/role/+" {
   capabilities = ["read"]
 }
 
@@ -41,9 +45,6 @@ path "auth/+/config" {
 # Policy texts, to evaluate whether a store's role may read what an ExternalSecret asks for.
 path "sys/policies/acl/*" {
   capabilities = ["read"]
-}
-path "sys/policies/acl" {
-  capabilities = ["list"]
 }
 
 # KV v2 metadata: existence, versions, deletion state, dataFrom.find listings. No secret values.
@@ -57,20 +58,43 @@ path "+/+/+/metadata/*" {
   capabilities = ["read", "list"]
 }
 
-# KV v2 data: read only to learn the *shape* (key names) for property checks; values are dropped
-# at once and never stored or logged. Remove these three stanzas when running with metadataOnly: true.
-path "+/data/*" {
+# KV v2 subkeys (Vault >= 1.10, OpenBao): the key tree with null leaves, for property checks.
+# No secret values.
+path "+/subkeys/*" {
   capabilities = ["read"]
 }
-path "+/+/data/*" {
+path "+/+/subkeys/*" {
   capabilities = ["read"]
 }
-path "+/+/+/data/*" {
+path "+/+/+/subkeys/*" {
   capabilities = ["read"]
 }
 
-# KV v1 has no metadata API: existence and shape need `read` (and `list` for find) on the data path
-# itself. Add one stanza per KV v1 mount the stores use, for example:
+# No KV v2 data, ever: the stanzas above could otherwise match a data path (`kv/data/metadata/x`
+# is the secret "metadata/x" of mount `kv/`). Vault prefers the pattern with fewer `+` segments, so
+# these denies win over the metadata and subkeys stanzas for every such path.
+path "+/data/*" {
+  capabilities = ["deny"]
+}
+path "+/+/data/*" {
+  capabilities = ["deny"]
+}
+path "+/+/+/data/*" {
+  capabilities = ["deny"]
+}
+
+# KV v1 has no metadata and no subkeys. Whether a KV v1 secret exists is told from its folder's
+# key names (LIST, no values) when the webhook may list the mount, e.g.:
+# path "kv1/*" {
+#   capabilities = ["list"]
+# }
+# Secret values are read only on mounts the operator lists in vault.servers[].valueReadMounts
+# (off by default), for what the key structure cannot tell: a property indexing into an array or a
+# JSON string, and KV v1 properties. For such a mount add, e.g.:
 # path "kv1/*" {
 #   capabilities = ["read", "list"]
+# }
+# and for a KV v2 mount "secret/" (an exact mount beats the deny above: fewer wildcards):
+# path "secret/data/*" {
+#   capabilities = ["read"]
 # }

@@ -1,5 +1,6 @@
 // Accumulates findings and "could not check" entries of one object, without duplicates
 // (several references through one store share the store's binding findings).
+import { safeText } from './display-text.js';
 import type { Finding } from './finding.js';
 import type { CouldNotCheck } from './result.js';
 import { isUnavailable, unavailableReason, vaultUnavailableFinding, WEBHOOK_REMEDIES, type UnavailableFact, type UnavailableRemedies } from './rules/vault-unavailable.js';
@@ -16,7 +17,14 @@ export class Collector {
 
   constructor(private readonly remedies: UnavailableRemedies = WEBHOOK_REMEDIES) {}
 
-  add(...findings: Finding[]): void {
+  /** Records findings with their text made safe to show (display-text.ts): every output shows these. */
+  add(...added: Finding[]): void {
+    const findings = added.map((f): Finding => ({
+      ...f,
+      field: safeText(f.field),
+      message: safeText(f.message),
+      ...(f.hint !== undefined ? { hint: safeText(f.hint) } : {}),
+    }));
     for (const f of findings) {
       const key = `${f.code}\u0000${f.field}\u0000${f.message}`;
       if (this.seen.has(key)) continue;
@@ -30,7 +38,7 @@ export class Collector {
       if (this.skipped.get(field) !== 'budget') this.skipped.set(field, fact.reason);
       return;
     }
-    const reason = unavailableReason(fact, this.remedies);
+    const reason = safeText(unavailableReason(fact, this.remedies));
     if (!this.seenReasons.has(reason)) {
       this.seenReasons.add(reason);
       this.couldNotCheck.push({ reason });

@@ -7,7 +7,8 @@
 import { buildDataPath, buildMetadataPath, goRegexMatches, toHttpPath } from '../eso/index.js';
 import type { FindModel, VaultProviderModel } from '../eso/model.js';
 import { evaluateAcl, isOperationAllowed, suggestStanza, type CompiledAcl } from '../vault/acl/index.js';
-import type { FactOptions, VaultFacts } from '../vault/facts.js';
+import type { FactOptions, KvMountFact, VaultFacts } from '../vault/facts.js';
+import { folderLocation } from './kv-location.js';
 import type { Collector } from './collector.js';
 import type { DeniedCandidateRequest } from './rules/find-coverage.js';
 
@@ -36,6 +37,8 @@ export async function walkFindCandidates(args: {
   facts: VaultFacts;
   opts: FactOptions;
   collector: Collector;
+  /** The KV mount serving the search path (LISTs are built as folders of it). */
+  mount: KvMountFact;
   /** The keys of the first LIST (already made and covered). */
   topKeys: string[];
 }): Promise<FindWalkResult> {
@@ -68,7 +71,13 @@ export async function walkFindCandidates(args: {
         denied.push({ aclPath: listPath, capability: 'list', purpose: 'list-folder' });
         continue;
       }
-      const listed = await facts.listKeys(vault.server, listPath, opts);
+      // A folder outside the mount (only through odd key names Vault returned) is not listed.
+      const folder = folderLocation(args.mount, listPath);
+      if (!folder) {
+        complete = false;
+        continue;
+      }
+      const listed = await facts.listKeys(vault.server, folder, opts);
       if (collector.failed(field, listed)) {
         complete = false;
         continue;

@@ -1,12 +1,9 @@
 // How findings read in kubectl's output and in an Argo CD sync result: one line each.
+import { displayText } from './display-text.js';
 import type { Finding } from './finding.js';
 import type { CheckedResource } from './result.js';
 
-/** Collapse any control characters so a line stays one printable line. */
-function flat(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/ {2,}/g, ' ').trim();
-}
+const flat = displayText;
 
 /** `[Code] field: message Fix: hint` (errors in a denial). */
 export function errorLine(f: Finding): string {
@@ -20,7 +17,7 @@ export function warningLine(f: Finding): string {
 }
 
 export function describeResource(r: CheckedResource): string {
-  return r.namespace ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`;
+  return displayText(r.namespace ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`);
 }
 
 /**

@@ -4,13 +4,15 @@
 import type { EsoProblem, ReferencePlan, VaultProviderModel, VaultRequestPlan } from '../eso/model.js';
 import { detectClassicMistakes, listKeyPaths, resolveExtractOnShape, resolvePropertyOnShape, type StoreLookup } from '../eso/index.js';
 import { evaluateAcl, isOperationAllowed, suggestStanza, type CompiledAcl } from '../vault/acl/index.js';
-import type { FactOptions, KvMetadataFact, KvMountFact } from '../vault/facts.js';
-import { toValueShape } from '../eso/value-shape.js';
+import type { FactOptions, KvMetadataFact, KvMountFact, SecretLocation } from '../vault/facts.js';
+import { hasUnknownLeaves, toValueShape } from '../eso/value-shape.js';
+import { folderLocation, secretLocation } from './kv-location.js';
+import { kvRequestProblem, uncheckedKvPathFinding } from './rules/vault-names.js';
 import { walkFindCandidates } from './find-candidates.js';
 import { findCoverageFindings } from './rules/find-coverage.js';
 import { kvMountFindings } from './rules/kv-mount.js';
 import { policyCoverage } from './rules/policy-coverage.js';
-import { extractPropertyFindings, propertyFindings } from './rules/property.js';
+import { extractPropertyFindings, propertyFindings, propertyNotVerifiableFinding } from './rules/property.js';
 import { listNotFoundFinding, metadataNotFoundFinding, secretStateFindings } from './rules/secret-state.js';
 import { notVerifiableIdentityFinding } from './rules/store-config.js';
 import { blocksReference, storeResolutionFindings } from './rules/store-resolution.js';
@@ -66,7 +68,10 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
   // secret: ask now, alongside the login checks, so the cold path is one round trip shorter. Made in
   // every case, so its timing tells nothing either. (Secret data is read only once coverage allows it.)
   const first = plan.requests[0];
-  if (first && first.purpose !== 'tags-metadata') void env.facts.mountForPath(vault.server, aclPathOf(first), opts).catch(() => undefined);
+  // A path ESO would reach through `.`/`..`, or with a name the request builder refuses, is never
+  // sent to Vault by the webhook: only policy coverage (pure) is judged for it.
+  const pathProblem = plan.requests.map((r) => kvRequestProblem(r, aclPathOf(r))).find((p) => p !== undefined);
+  if (first && first.purpose !== 'tags-metadata' && !pathProblem) void env.facts.mountForPath(vault.server, aclPathOf(first), opts).catch(() => undefined);
   const key = `${store.kind}/${store.namespace ?? ''}/${store.name}|${identity.serviceAccount?.namespace ?? ''}/${identity.serviceAccount?.name ?? ''}`;
   let accessPromise = env.accessCache.get(key);
   if (!accessPromise) {
@@ -98,6 +103,10 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
       }),
     );
     if (!env.disclosure.secretStateForUnknownIdentity) return;
+    if (pathProblem) {
+      collector.add(uncheckedKvPathFinding(first?.field ?? reportField, pathProblem, false));
+      return;
+    }
     await checkSecretState(plan, vault, env, opts, undefined);
     return;
   }
@@ -130,6 +139,11 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
     if (verdict.verdict !== 'allowed') covered = false;
   }
   if (!covered && !env.disclosure.secretStateBeyondPolicy) return;
+  if (pathProblem) {
+    // Said only once coverage allows the request: outside it, PolicyDenied is the whole answer.
+    collector.add(uncheckedKvPathFinding(first?.field ?? reportField, pathProblem, true));
+    return;
+  }
   await checkSecretState(plan, vault, env, opts, access.acl, access);
 }
 
@@ -170,12 +184,14 @@ async function checkSecretState(
   if (!mountVerdict.proceed || !mount) return;
 
   if (first.purpose === 'list') {
-    const listed = await facts.listKeys(vault.server, requestPath, opts);
+    const folder = folderLocation(mount, requestPath);
+    if (!folder) return;
+    const listed = await facts.listKeys(vault.server, folder, opts);
     if (collector.failed(first.field, listed)) return;
     if (listed.status === 'not_found') collector.add(listNotFoundFinding(first.field, requestPath, env.missingIsSkipped));
     if (listed.status === 'ok' && access && plan.find) {
       const field = plan.find.field ?? first.field;
-      const walk = await walkFindCandidates({ vault, find: plan.find, field, acl: access.acl, facts, opts, collector, topKeys: listed.value });
+      const walk = await walkFindCandidates({ vault, find: plan.find, field, acl: access.acl, facts, opts, collector, mount, topKeys: listed.value });
       collector.add(
         ...findCoverageFindings({
           field,
@@ -195,7 +211,9 @@ async function checkSecretState(
   const propertyField = sibling(first.field, 'property');
   const property = remoteRef?.property;
   if (first.purpose === 'metadata') {
-    const meta = await facts.kvMetadata(vault.server, requestPath, opts);
+    const at = secretLocation(mount, requestPath, 'metadata');
+    if (!at) return;
+    const meta = await facts.kvMetadata(vault.server, at, opts);
     if (collector.failed(first.field, meta)) return;
     if (meta.status === 'not_found') {
       collector.add(metadataNotFoundFinding(first.field, requestPath, pathHints));
@@ -219,15 +237,25 @@ async function checkSecretState(
     return;
   }
 
-  // purpose 'data'
-  const kvVersion: '1' | '2' = vault.version === 'v2' ? '2' : '1';
-  const metadataPath = mount.kvVersion === '2' && requestPath.startsWith(`${mount.mountPath}data/`)
-    ? `${mount.mountPath}metadata/${requestPath.slice(`${mount.mountPath}data/`.length)}`
-    : undefined;
-  if (facts.metadataOnly) {
-    // Data reads are disabled: existence from metadata (KV v2 only); properties cannot be checked.
-    if (!metadataPath) return;
-    const meta = await facts.kvMetadata(vault.server, metadataPath, opts);
+  // purpose 'data'. On a KV v2 mount the structure comes from subkeys (no values) unless the mount
+  // opted into value reads; a v1 store reading a v2 `data/` path gets the {data, metadata} envelope.
+  const at = secretLocation(mount, requestPath, 'data');
+  if (!at) return;
+  const mountVersion: '1' | '2' = mount.kvVersion === '2' ? '2' : '1';
+  const metadataAt: SecretLocation | undefined = mountVersion === '2' ? at : undefined;
+  const propertyUnverifiable = (why: string) =>
+    collector.add(propertyNotVerifiableFinding({ field: propertyField, property: property ?? '', secretPath: requestPath, why, mount: mount.mountPath }));
+  if (facts.metadataOnly || (mountVersion === '1' && !facts.readsValues(vault.server, mount.mountPath))) {
+    // No structure read: existence from metadata (KV v2) or from the parent folder's key names
+    // (KV v1); properties cannot be checked.
+    if (!facts.metadataOnly && property !== undefined && property !== '') propertyUnverifiable('KV v1 has no subkeys endpoint and secret values are not read');
+    if (!metadataAt) {
+      if (!facts.metadataOnly && (await kvV1Missing(vault.server, at, env, opts, acl))) {
+        collector.add(...secretStateFindings({ field: first.field, requestPath, read: { state: 'missing' }, missingIsSkipped: env.missingIsSkipped, hints: pathHints }));
+      }
+      return;
+    }
+    const meta = await facts.kvMetadata(vault.server, metadataAt, opts);
     if (collector.failed(first.field, meta)) return;
     if (meta.status === 'not_found') {
       collector.add(...secretStateFindings({ field: first.field, requestPath, read: { state: 'missing' }, missingIsSkipped: env.missingIsSkipped, hints: pathHints }));
@@ -235,7 +263,7 @@ async function checkSecretState(
     return;
   }
   const version = remoteRef?.version;
-  const read = await facts.readSecretShape(vault.server, requestPath, version, { ...opts, kvVersion });
+  const read = await facts.readSecretShape(vault.server, at, version, { ...opts, kvVersion: mountVersion });
   if (collector.failed(first.field, read)) return;
   if (read.status !== 'ok') {
     if (read.status === 'not_found') {
@@ -246,26 +274,32 @@ async function checkSecretState(
   const state = read.value;
   if (state.state === 'present') {
     if (property === undefined || property === '') return;
-    const common = { field: propertyField, property, secretPath: requestPath, keyPaths: listKeyPaths(state.shape), hints: propertyHints };
-    collector.add(
-      ...(plan.kind === 'extract'
-        ? extractPropertyFindings({ ...common, resolution: resolveExtractOnShape(state.shape, property) })
-        : propertyFindings({ ...common, resolution: resolvePropertyOnShape(state.shape, property) })),
-    );
+    const shape = vault.version === 'v1' && mountVersion === '2' ? state.envelopeShape : state.shape;
+    const common = { field: propertyField, property, secretPath: requestPath, keyPaths: listKeyPaths(shape), hints: propertyHints };
+    if (plan.kind === 'extract') {
+      const resolution = resolveExtractOnShape(shape, property);
+      if (resolution.status === 'unknown' && hasUnknownLeaves(shape)) propertyUnverifiable('the key structure (subkeys) does not tell whether its value is an object');
+      collector.add(...extractPropertyFindings({ ...common, resolution }));
+    } else {
+      const resolution = resolvePropertyOnShape(shape, property);
+      if (resolution.status === 'unknown' && hasUnknownLeaves(shape)) propertyUnverifiable('it indexes below a key whose value (an array, a JSON string or an empty map) the key structure (subkeys) does not show');
+      collector.add(...propertyFindings({ ...common, resolution }));
+    }
     return;
   }
   let metadata: KvMetadataFact | null | undefined;
   let currentExists = false;
-  if (state.state === 'missing' && version !== undefined && metadataPath) {
+  if (state.state === 'missing' && version !== undefined && metadataAt) {
     // Tell a missing version from a missing secret with requests the store's identity may make:
     // the metadata (versions list) when it may read it, else the current version.
+    const metadataPath = `${mount.mountPath}metadata/${metadataAt.secretPath}`;
     const mayReadMetadata = acl ? isOperationAllowed(evaluateAcl(acl, metadataPath), 'read') : true;
     if (mayReadMetadata) {
-      const meta = await facts.kvMetadata(vault.server, metadataPath, opts);
+      const meta = await facts.kvMetadata(vault.server, metadataAt, opts);
       if (collector.failed(first.field, meta)) return;
       metadata = meta.status === 'ok' ? meta.value : null;
     } else {
-      const current = await facts.readSecretShape(vault.server, requestPath, undefined, { ...opts, kvVersion });
+      const current = await facts.readSecretShape(vault.server, at, undefined, { ...opts, kvVersion: mountVersion });
       if (collector.failed(first.field, current)) return;
       currentExists = current.status === 'ok' && current.value.state === 'present';
     }
@@ -285,6 +319,22 @@ async function checkSecretState(
       hints,
     }),
   );
+}
+
+/**
+ * KV v1 existence without reading the value: the parent folder's LIST (key names only), made only
+ * when the store's identity may list it (or the operator trusts the caller). A LIST the webhook's
+ * own identity may not make, or that fails, decides nothing: KV v1 listing is optional in its policy.
+ */
+async function kvV1Missing(server: string, at: SecretLocation, env: ReferenceCheckEnv, opts: FactOptions, acl: CompiledAcl | undefined): Promise<boolean> {
+  const slash = at.secretPath.lastIndexOf('/');
+  const folder = slash >= 0 ? at.secretPath.slice(0, slash + 1) : '';
+  const leaf = at.secretPath.slice(slash + 1);
+  const mayList = acl ? isOperationAllowed(evaluateAcl(acl, `${at.mount}${folder}`), 'list') : env.disclosure.secretStateForUnknownIdentity;
+  if (!mayList) return false;
+  const listed = await env.facts.listKeys(server, { mount: at.mount, folder, kvVersion: '1' }, opts);
+  if (listed.status === 'not_found') return true;
+  return listed.status === 'ok' && !listed.value.includes(leaf);
 }
 
 /** "Did you mean" sibling paths, only when the store's identity may list the parent (or operator trust). */
@@ -308,7 +358,9 @@ async function siblingHints(
   const listPath = `${v2 ? `${mount.mountPath}metadata/` : mount.mountPath}${parent}`;
   const mayList = acl ? isOperationAllowed(evaluateAcl(acl, listPath), 'list') : env.disclosure.secretStateForUnknownIdentity;
   if (!mayList) return [];
-  const listed = await env.facts.listKeys(server, listPath, opts);
+  const folder = folderLocation(mount, listPath);
+  if (!folder) return [];
+  const listed = await env.facts.listKeys(server, folder, opts);
   if (listed.status !== 'ok') return []; // a sibling hint is optional: no could-not-check for it
   const names = listed.value.filter((n) => !n.endsWith('/'));
   const close = closestNames(leaf, names);

@@ -22,6 +22,8 @@ import type { Finding } from './finding.js';
 import { authMountFindings, roleNotFoundFinding } from './rules/auth-mount.js';
 import type { StoreLabel } from './rules/describe.js';
 import { roleBindingFindings } from './rules/role-binding.js';
+import { esoMountPath, invalidRoleFinding, uncheckedNameFinding } from './rules/vault-names.js';
+import { vaultNameProblem } from '../vault/request-path.js';
 
 export type StoreAccess =
   /** The login would work as far as can be known; `acl` holds the role's policies. */
@@ -78,10 +80,28 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
     collector.unavailable(failField, { status: 'not_configured', source: `store server ${vault.server}`, server: vault.server });
     return { status: 'unavailable' };
   }
-  const authMountPath = identity.authMountPath;
+  // Names that go into Vault paths are checked before any request: a name Vault cannot hold gets the
+  // same answer whether or not anything exists behind it, and no request is made with it.
+  const namespaceProblem = opts.namespace !== undefined ? vaultNameProblem('namespace', opts.namespace) : undefined;
+  if (namespaceProblem) {
+    collector.add(uncheckedNameFinding({ field: args.reportField ?? 'spec.provider.vault.namespace', problem: namespaceProblem, consequence: 'the store is not checked against Vault' }));
+    return { status: 'blocked' };
+  }
+  const authMountPath = identity.authMountPath === undefined ? undefined : esoMountPath(identity.authMountPath);
+  const mountProblem = authMountPath !== undefined ? vaultNameProblem('authMount', authMountPath) : undefined;
+  if (mountProblem) {
+    collector.add(uncheckedNameFinding({ field: args.reportField ?? mountField, problem: mountProblem, consequence: 'the login is not checked against Vault' }));
+    return { status: 'blocked' };
+  }
   // Roles are read at auth/<mount>/role/<name> for kubernetes and jwt only; other methods' roles
-  // live elsewhere or are named by a credential (approle's role_id).
-  const roleReadable = identity.role !== undefined && authMountPath !== undefined && (identity.method === 'kubernetes' || identity.method === 'jwt');
+  // live elsewhere or are named by a credential (approle's role_id). An empty jwt role means the
+  // mount's default_role (Vault's jwt login), so it is not a name to check.
+  const roleReadable = identity.role !== undefined && identity.role !== '' && authMountPath !== undefined && (identity.method === 'kubernetes' || identity.method === 'jwt');
+  const roleProblem = roleReadable ? vaultNameProblem('role', identity.role as string) : undefined;
+  if (roleProblem) {
+    collector.add(invalidRoleFinding({ store: label, roleField, ...(args.reportField ? { reportField: args.reportField } : {}), problem: roleProblem }));
+    return { status: 'blocked' };
+  }
   // The role read does not depend on the auth mount list: both go out together (one round trip, not two).
   const roleFactPromise = roleReadable ? facts.authRole(vault.server, authMountPath, identity.role as string, opts) : undefined;
   void roleFactPromise?.catch(() => undefined);

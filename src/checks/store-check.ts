@@ -10,6 +10,8 @@ import { insecureAddressFindings, lookupSelfDeniedFinding, nothingGrantedUnderMo
 import { evaluateAcl, hasMountAccess, isOperationAllowed } from '../vault/acl/index.js';
 import { blocksReference, storeResolutionFindings } from './rules/store-resolution.js';
 import { resolveStoreAccess, storeLabel } from './store-access.js';
+import { esoMountPath, uncheckedNameFinding } from './rules/vault-names.js';
+import { vaultNameProblem } from '../vault/request-path.js';
 
 export interface StoreCheckEnv {
   facts: VaultFacts;
@@ -41,7 +43,7 @@ export async function checkStore(store: StoreModel, problems: readonly EsoProble
     collector,
   });
   if (access.status === 'unavailable' || access.status === 'blocked') return;
-  const mountPath = vault.path === null ? undefined : vault.path.replace(/^\/+|\/+$/g, '');
+  const mountPath = vault.path === null ? undefined : esoMountPath(vault.path);
   if (access.status === 'unknown-identity') {
     collector.add(
       notVerifiableIdentityFinding({
@@ -70,6 +72,11 @@ export async function checkStore(store: StoreModel, problems: readonly EsoProble
     if (!env.disclosure.mountBeyondPolicy) return;
   }
   if (mountPath === undefined || mountPath === '') return;
+  const pathProblem = vaultNameProblem('kvMount', mountPath);
+  if (pathProblem) {
+    collector.add(uncheckedNameFinding({ field: 'spec.provider.vault.path', problem: pathProblem, consequence: 'the KV mount is not checked against Vault' }));
+    return;
+  }
   const requestPath = vault.version === 'v2' ? `${mountPath}/data/<key>` : `${mountPath}/<key>`;
   const mountFact = await env.facts.mountForPath(vault.server, vault.version === 'v2' ? `${mountPath}/data/` : `${mountPath}/`, opts);
   if (collector.failed('spec.provider.vault.path', mountFact)) return;

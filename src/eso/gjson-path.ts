@@ -107,6 +107,8 @@ export type Evaluation =
 /** gjson Get(...).Exists() on a shape; `shape` is the result's shape when it is a single value. */
 export function evaluateParts(shape: ValueShape, parts: readonly PathPart[]): Evaluation {
   if (parts.length === 0) return { status: 'found', shape };
+  // Below a subkeys leaf may be an array (indexable) or a scalar (not): undecidable.
+  if (shape.type === 'unknown') return { status: 'unknown', reason: 'the value below this key is not known from its structure (subkeys)' };
   const [part, ...rest] = parts as [PathPart, ...PathPart[]];
   if (shape.type === 'object') {
     if (!part.pattern) {

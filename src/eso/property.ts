@@ -114,7 +114,7 @@ export function resolveExtractOnShape(shape: ValueShape, property: string): Extr
   if (r.status === 'unknown' || !r.shape) return { status: 'unknown', candidates: [] };
   const t = r.shape.type;
   if (t === 'object') return { status: 'ok', candidates: [] };
-  if (t === 'string') return { status: 'unknown', candidates: [] };
+  if (t === 'string' || t === 'unknown') return { status: 'unknown', candidates: [] };
   if (t === 'null') return { status: 'not_object', error: 'unexpected end of JSON input', candidates: [] };
   const goType = t === 'boolean' ? 'bool' : t;
   return { status: 'not_object', error: `json: cannot unmarshal ${goType} into Go value of type map[string]interface {}`, candidates: [] };

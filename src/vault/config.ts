@@ -21,6 +21,12 @@ export interface VaultServerConfig {
   /** Vault Enterprise namespace of the webhook's own login (a store's namespace overrides it per lookup). */
   namespace?: string;
   login: VaultLoginConfig;
+  /**
+   * KV mounts (`secret/`, `kv/dev/`) whose secret *values* the webhook may read, for the checks the
+   * key structure cannot decide (a property indexing into an array or a JSON string, KV v1 secrets).
+   * Empty by default: KV v2 structure comes from `subkeys`, which returns no values.
+   */
+  valueReadMounts?: string[];
 }
 
 export interface VaultCacheConfig {
@@ -99,6 +105,7 @@ export const vaultConfigSchema = {
           address: { type: 'string', pattern: '^https?://' },
           caFile: nonEmpty,
           namespace: { type: 'string' },
+          valueReadMounts: { type: 'array', items: { type: 'string', minLength: 1, pattern: '^[^?#]+$' }, default: [] },
           login: {
             oneOf: [
               {

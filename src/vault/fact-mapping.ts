@@ -1,6 +1,9 @@
 // Turning Vault answers into facts. Secret data is converted to a ValueShape here, at once, and the
 // values are dropped; custom metadata keeps key names only; auth configs lose credential fields.
-import { toValueShape } from '../eso/value-shape.js';
+// Anything that is not a well-formed Vault answer (a proxy's HTML page, JSON of another shape) is
+// "could not check", never a fact a rule could turn into a finding.
+import { subkeysShape, toValueShape } from '../eso/value-shape.js';
+import type { ValueShape } from '../eso/value-shape.js';
 import type { AuthMountFact, Fact, KvMetadataFact, KvMountFact, KvVersionInfo, SecretReadFact } from './facts.js';
 import type { CallOutcome } from './server-session.js';
 import { errorSummary, isSealedError } from './vault-errors.js';
@@ -16,27 +19,54 @@ export function dataOf(body: unknown): Obj | undefined {
   return asObject(asObject(body)?.data);
 }
 
+/** An answer that is not what Vault sends for this request: could not check. */
+export function notVaultAnswer<T>(source: string, what: string): Fact<T> {
+  return { status: 'unavailable', source, detail: `the answer is not a well-formed Vault response (${what}); a proxy or portal in front of Vault?` };
+}
+
+/** Vault's error body: `{"errors": [...]}` (an empty list for a plain 404). */
+function isErrorBody(body: unknown): boolean {
+  const obj = asObject(body);
+  return obj !== undefined && Array.isArray(obj.errors) && obj.errors.every((e) => typeof e === 'string');
+}
+
+/** Vault's response envelope: an object with `request_id` and a `data` object or null. */
+function isEnvelope(body: unknown): boolean {
+  const obj = asObject(body);
+  return obj !== undefined && typeof obj.request_id === 'string' && (obj.data === null || asObject(obj.data) !== undefined);
+}
+
 /**
- * Classifies any outcome that is not a usable answer. `ok` handles 200/204 (and may also handle
- * specific 404 bodies through `onNotFound`).
+ * Classifies any outcome that is not a usable answer. `ok` handles 200 bodies that are JSON objects
+ * (and may also handle specific 404 envelopes through `onNotFound`); other bodies are not Vault's.
  */
 export function classify<T>(
   outcome: CallOutcome,
   source: string,
-  ok: (body: unknown) => Fact<T>,
-  onNotFound?: (body: unknown) => Fact<T> | undefined,
+  ok: (body: Obj) => Fact<T>,
+  onNotFound?: (body: Obj) => Fact<T> | undefined,
 ): Fact<T> {
   switch (outcome.kind) {
     case 'timeout': return { status: 'timeout', source };
     case 'connection': return { status: 'unavailable', source, detail: `cannot reach Vault: ${outcome.detail}` };
     case 'breaker_open': return { status: 'unavailable', source, detail: outcome.detail };
     case 'login_failed': return { status: 'unavailable', source, detail: `the webhook cannot log in to Vault: ${outcome.detail}` };
+    case 'refused': return { status: 'unavailable', source, detail: outcome.detail };
     case 'answer': break;
   }
   const { status, body } = outcome;
-  if (status === 200 || status === 204) return ok(body);
-  if (status === 404) return onNotFound?.(body) ?? { status: 'not_found', source };
+  if (status === 200) {
+    const obj = asObject(body);
+    return obj && !isErrorBody(obj) ? ok(obj) : notVaultAnswer(source, obj ? 'an error body with status 200' : 'not a JSON object');
+  }
+  if (status === 404) {
+    // Vault's 404s are `{"errors":[]}` or (KV v2) an envelope; anything else came from elsewhere.
+    if (isEnvelope(body)) return onNotFound?.(body as Obj) ?? { status: 'not_found', source };
+    if (isErrorBody(body)) return onNotFound?.(body as Obj) ?? { status: 'not_found', source };
+    return notVaultAnswer(source, 'a 404 without Vault\'s error body');
+  }
   if (status === 403) {
+    if (!isErrorBody(body)) return notVaultAnswer(source, 'a 403 without Vault\'s error body');
     return { status: 'forbidden', source, detail: `the webhook's own Vault identity is denied (${errorSummary(body) || 'permission denied'}); grant it the stanza from deploy/vault/eso-vault-guard-policy.hcl` };
   }
   if (status === 503 && isSealedError(status, body)) return { status: 'sealed', source };
@@ -56,15 +86,15 @@ export function toMountFact(mountPath: string, info: Obj): KvMountFact {
   return fact;
 }
 
-/** Mount table from `sys/mounts`: entries are the objects that have a `type`. */
-export function mountTable(body: unknown): Record<string, KvMountFact> {
-  const data = dataOf(body) ?? asObject(body) ?? {};
+/** Mount table from `sys/mounts`: entries are the objects that have a `type`; Vault always has some (sys/, cubbyhole/). */
+export function mountTable(body: Obj, source: string): Fact<Record<string, KvMountFact>> {
+  const data = dataOf(body) ?? body;
   const table: Record<string, KvMountFact> = {};
   for (const [path, info] of Object.entries(data)) {
     const obj = asObject(info);
     if (path.endsWith('/') && obj && typeof obj.type === 'string') table[path] = toMountFact(path, obj);
   }
-  return table;
+  return Object.keys(table).length > 0 ? { status: 'ok', value: table, source } : notVaultAnswer(source, 'no mount table');
 }
 
 /** Longest mount prefix serving `path`, as Vault's router picks it. */
@@ -77,8 +107,9 @@ export function longestMount(table: Record<string, KvMountFact>, path: string): 
   return best;
 }
 
-export function authMountTable(body: unknown): Record<string, AuthMountFact> {
-  const data = dataOf(body) ?? asObject(body) ?? {};
+/** Auth mount table from `sys/auth`; Vault always lists at least `token/`. */
+export function authMountTable(body: Obj, source: string): Fact<Record<string, AuthMountFact>> {
+  const data = dataOf(body) ?? body;
   const table: Record<string, AuthMountFact> = {};
   for (const [path, info] of Object.entries(data)) {
     const obj = asObject(info);
@@ -86,7 +117,7 @@ export function authMountTable(body: unknown): Record<string, AuthMountFact> {
       table[path] = { path, type: obj.type, accessor: typeof obj.accessor === 'string' ? obj.accessor : '' };
     }
   }
-  return table;
+  return Object.keys(table).length > 0 ? { status: 'ok', value: table, source } : notVaultAnswer(source, 'no auth mount table');
 }
 
 /** Credential-like config fields never kept (Vault hides most; older plugins or proxies may not). */
@@ -115,29 +146,47 @@ export function toKvMetadata(data: Obj): KvMetadataFact {
 }
 
 /** 200 of a data path: shapes only. */
-export function presentSecret(body: unknown, kvVersion: '1' | '2'): SecretReadFact {
-  const data = dataOf(body) ?? {};
+export function presentSecret(body: Obj, kvVersion: '1' | '2', source: string): Fact<SecretReadFact> {
+  const data = dataOf(body);
+  if (!data) return notVaultAnswer(source, 'no data');
   const envelopeShape = toValueShape(data);
-  if (kvVersion === '1') return { state: 'present', shape: envelopeShape, envelopeShape };
+  if (kvVersion === '1') return { status: 'ok', value: { state: 'present', shape: envelopeShape, envelopeShape }, source };
   const metadata = asObject(data.metadata);
+  if (!metadata) return notVaultAnswer(source, 'no data.metadata');
   const fact: SecretReadFact = { state: 'present', shape: toValueShape(data.data ?? null), envelopeShape };
-  if (typeof metadata?.version === 'number') fact.version = metadata.version;
-  return fact;
+  if (typeof metadata.version === 'number') fact.version = metadata.version;
+  return { status: 'ok', value: fact, source };
 }
 
-/** 404 of a data path, per the KV v2 plugin: deleted/destroyed envelopes, the invalid-path warning, or nothing. */
-export function absentSecret(body: unknown): SecretReadFact {
-  const obj = asObject(body) ?? {};
-  const metadata = asObject(asObject(obj.data)?.metadata);
+/**
+ * 200 of `<mount>/subkeys/<path>`: the key tree with null leaves (scalars, arrays and empty maps
+ * alike). The envelope a v1 store would get reading the data path is `{data, metadata}`.
+ */
+export function presentSubkeys(body: Obj, source: string): Fact<SecretReadFact> {
+  const data = dataOf(body);
+  const subkeys = data ? asObject(data.subkeys) : undefined;
+  const metadata = data ? asObject(data.metadata) : undefined;
+  if (!subkeys || !metadata) return notVaultAnswer(source, 'no data.subkeys and data.metadata');
+  const shape = subkeysShape(subkeys);
+  // The data read's metadata carries the same fields as subkeys' (custom_metadata values are not kept).
+  const envelopeShape: ValueShape = { type: 'object', keys: { data: shape, metadata: toValueShape(metadata) } };
+  const fact: SecretReadFact = { state: 'present', shape, envelopeShape };
+  if (typeof metadata.version === 'number') fact.version = metadata.version;
+  return { status: 'ok', value: fact, source };
+}
+
+/** 404 envelope of a data or subkeys path, per the KV v2 plugin: deleted/destroyed versions, the invalid-path warning, or nothing. */
+export function absentSecret(body: Obj, source: string): Fact<SecretReadFact> {
+  const metadata = asObject(asObject(body.data)?.metadata);
   if (metadata) {
     const version = typeof metadata.version === 'number' ? metadata.version : 0;
-    if (metadata.destroyed === true) return { state: 'destroyed', version };
+    if (metadata.destroyed === true) return { status: 'ok', value: { state: 'destroyed', version }, source };
     if (typeof metadata.deletion_time === 'string' && metadata.deletion_time !== '') {
-      return { state: 'deleted', version, deletionTime: metadata.deletion_time };
+      return { status: 'ok', value: { state: 'deleted', version, deletionTime: metadata.deletion_time }, source };
     }
   }
-  const warnings = Array.isArray(obj.warnings) ? obj.warnings.filter((w): w is string => typeof w === 'string') : [];
+  const warnings = Array.isArray(body.warnings) ? body.warnings.filter((w): w is string => typeof w === 'string') : [];
   const invalid = warnings.find((w) => /Invalid path for a versioned K\/V secrets engine/i.test(w));
-  if (invalid) return { state: 'invalid_path', warning: invalid };
-  return { state: 'missing' };
+  if (invalid) return { status: 'ok', value: { state: 'invalid_path', warning: invalid }, source };
+  return { status: 'ok', value: { state: 'missing' }, source };
 }

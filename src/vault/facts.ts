@@ -64,10 +64,25 @@ export interface KvMetadataFact {
   customMetadataKeys: string[];
 }
 
+/** Where a secret lives: the KV mount as Vault lists it (`kv/dev/`) and the path below it (`team-a/db`). */
+export interface SecretLocation {
+  mount: string;
+  secretPath: string;
+}
+
+/** A folder to LIST: '' for the mount's root, else a path ending in `/`. */
+export interface FolderLocation {
+  mount: string;
+  folder: string;
+  kvVersion: '1' | '2';
+}
+
 /**
- * The result of reading a secret's data path, values already dropped.
+ * The result of reading a secret's structure, values already dropped.
  * - present: 200, the data's shape (KV v2: the shape of `data.data`; KV v1/other: of `data`).
- *   `envelopeShape` is the shape of the raw `data` object (for v1-reading-a-v2-path diagnostics).
+ *   KV v2 shapes come from `subkeys` unless the mount opted into value reads: their leaves are
+ *   `unknown` (subkeys turns scalars, arrays and empty maps alike into null).
+ *   `envelopeShape` is the shape of the `{data, metadata}` envelope (for v1-reading-a-v2-path diagnostics).
  * - missing: 404 with no data (no secret, no such version).
  * - deleted / destroyed: KV v2 404 with `data.metadata` saying so.
  * - invalid_path: KV v2 404 with a warning only (v1-style path on a v2 mount, wrong nested mount).
@@ -81,6 +96,8 @@ export type SecretReadFact =
 
 /** `detail` of the `unavailable` fact readSecretShape returns when data reads are disabled by configuration. */
 export const METADATA_ONLY_DETAIL = 'metadata-only mode: secret data reads are disabled';
+/** `detail` when a KV v1 secret would have to be read with its values and its mount has not opted in. */
+export const VALUES_NOT_READ_DETAIL = 'secret values are not read on this mount (vault.servers[].valueReadMounts)';
 
 export interface VaultFacts {
   /** True when the server URL (as a store's `spec.provider.vault.server` names it) has a configured login. */
@@ -95,18 +112,21 @@ export interface VaultFacts {
   authConfig(server: string, mountPath: string, opts: FactOptions): Promise<Fact<Record<string, unknown>>>;
   /** Policy text from `sys/policies/acl/<name>`. */
   policyText(server: string, name: string, opts: FactOptions): Promise<Fact<string>>;
-  /** KV v2 metadata at the metadata API path (`kv/dev/metadata/app`). */
-  kvMetadata(server: string, metadataPath: string, opts: FactOptions): Promise<Fact<KvMetadataFact>>;
+  /** KV v2 metadata (`GET <mount>/metadata/<path>`). */
+  kvMetadata(server: string, at: SecretLocation, opts: FactOptions): Promise<Fact<KvMetadataFact>>;
   /**
-   * Read the data API path (`kv/dev/data/app`) with optional `?version=`; values dropped at once.
-   * In metadata-only mode no request is sent: the answer is `unavailable` with detail
-   * `METADATA_ONLY_DETAIL` (rules treat it like any "could not look" answer).
+   * The secret's structure with optional `?version=`. KV v2: `GET <mount>/subkeys/<path>` (no values),
+   * or `<mount>/data/<path>` on a mount in `valueReadMounts`; KV v1: `GET <mount>/<path>`, only on
+   * such a mount (else `unavailable` with VALUES_NOT_READ_DETAIL, nothing sent). Values are dropped at
+   * once. In metadata-only mode nothing is sent (`unavailable`, METADATA_ONLY_DETAIL).
    */
-  readSecretShape(server: string, dataPath: string, version: string | undefined, opts: FactOptions & { kvVersion: '1' | '2' }): Promise<Fact<SecretReadFact>>;
-  /** LIST (sent as GET ?list=true) at a metadata/v1 path; key names as Vault returns them (`dir/` for folders). */
-  listKeys(server: string, listPath: string, opts: FactOptions): Promise<Fact<string[]>>;
+  readSecretShape(server: string, at: SecretLocation, version: string | undefined, opts: FactOptions & { kvVersion: '1' | '2' }): Promise<Fact<SecretReadFact>>;
+  /** LIST (sent as GET ?list=true) of a folder; key names as Vault returns them (`dir/` for folders). */
+  listKeys(server: string, at: FolderLocation, opts: FactOptions): Promise<Fact<string[]>>;
   /** True when data reads are disabled by configuration (metadata-only mode). */
   readonly metadataOnly: boolean;
   /** A budget of Vault lookups for one object checked until `deadlineAtMs` (absent: lookups are not limited). */
   openBudget?(deadlineAtMs: number): RequestBudget;
+  /** True when the operator let the webhook read secret values on this mount (`kv/dev/`). */
+  readsValues(server: string, mount: string): boolean;
 }

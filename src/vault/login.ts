@@ -2,7 +2,8 @@
 // rotated projected ServiceAccount token (or a rotated secret_id / token file) is picked up.
 import { readFile } from 'node:fs/promises';
 import type { VaultLoginConfig } from './config.js';
-import type { VaultHttpRequest, VaultHttpResult } from './transport.js';
+import type { VaultEndpoint } from './request-path.js';
+import type { VaultHttpResult } from './transport.js';
 import { errorSummary } from './vault-errors.js';
 
 export interface VaultToken {
@@ -16,7 +17,8 @@ export type LoginOutcome =
   | { ok: true; token: VaultToken }
   | { ok: false; detail: string; result?: VaultHttpResult };
 
-type Send = (endpoint: string, req: Omit<VaultHttpRequest, 'timeoutMs'>) => Promise<VaultHttpResult>;
+/** Sends one request built from `target` (request-path.ts); `token` overrides the session's. */
+export type Send = (target: VaultEndpoint, extra: { token?: string; body?: Record<string, unknown> }) => Promise<VaultHttpResult>;
 
 function mountOf(path: string): string {
   return path.replace(/^\/+|\/+$/g, '');
@@ -50,13 +52,14 @@ function fromAuthBlock(what: string, result: VaultHttpResult): LoginOutcome {
   };
 }
 
-export async function login(config: VaultLoginConfig, namespace: string | undefined, send: Send): Promise<LoginOutcome> {
+export async function login(config: VaultLoginConfig, send: Send): Promise<LoginOutcome> {
   if (config.method === 'token' || config.method === 'inline-token') {
     const token = config.method === 'inline-token' ? config.token : await readCredential(config.tokenFile, 'token');
     if (typeof token !== 'string') return { ok: false, detail: token.error };
-    const result = await send('auth.token.lookup-self', { method: 'GET', path: 'auth/token/lookup-self', token, namespace });
+    const result = await send({ family: 'auth.token.lookup-self' }, { token });
     if (result.kind !== 'answer' || result.status !== 200) return failure('token lookup-self', result);
-    const data = (result.body as { data?: { ttl?: unknown; renewable?: unknown } } | null)?.data ?? {};
+    const data = (result.body as { data?: { ttl?: unknown; renewable?: unknown } } | null)?.data;
+    if (!data || typeof data !== 'object') return { ok: false, detail: 'token lookup-self: the answer is not a well-formed Vault response (no data)' };
     return {
       ok: true,
       token: { token, ttlSeconds: typeof data.ttl === 'number' ? data.ttl : 0, renewable: data.renewable === true },
@@ -74,11 +77,11 @@ export async function login(config: VaultLoginConfig, namespace: string | undefi
     if (typeof jwt !== 'string') return { ok: false, detail: jwt.error };
     body = { role: config.role, jwt };
   }
-  const result = await send(`auth.${config.method}.login`, { method: 'POST', path: `auth/${mount}/login`, body, namespace });
+  const result = await send({ family: 'auth.login', method: config.method, mount }, { body });
   return fromAuthBlock(what, result);
 }
 
-export async function renewSelf(token: string, namespace: string | undefined, send: Send): Promise<LoginOutcome> {
-  const result = await send('auth.token.renew-self', { method: 'POST', path: 'auth/token/renew-self', body: {}, token, namespace });
+export async function renewSelf(token: string, send: Send): Promise<LoginOutcome> {
+  const result = await send({ family: 'auth.token.renew-self' }, { token, body: {} });
   return fromAuthBlock('token renew-self', result);
 }

@@ -5,15 +5,18 @@ import type { Logger } from 'pino';
 import type { VaultClientConfig, VaultServerConfig } from './config.js';
 import { DEFAULT_HEALTH_INTERVAL_MS, DEFAULT_LOGIN_RETRY_MS, DEFAULT_RETRY } from './config.js';
 import { CircuitBreaker } from './breaker.js';
-import { login, renewSelf, type LoginOutcome, type VaultToken } from './login.js';
+import { login, renewSelf, type LoginOutcome, type Send, type VaultToken } from './login.js';
 import type { VaultMetrics } from './metrics.js';
+import { buildVaultRequest, checkedNamespace, InvalidVaultNameError, type VaultEndpoint } from './request-path.js';
 import { VaultTransport, type VaultHttpRequest, type VaultHttpResult } from './transport.js';
 import { isInvalidTokenError, isSealedError } from './vault-errors.js';
 
 export type CallOutcome =
   | VaultHttpResult
   | { kind: 'breaker_open'; detail: string }
-  | { kind: 'login_failed'; detail: string };
+  | { kind: 'login_failed'; detail: string }
+  /** A name Vault could not hold: nothing was sent. */
+  | { kind: 'refused'; detail: string };
 
 /** Why the last login failed: Vault not reached at all, Vault refusing the credential, or anything else. */
 export interface LoginFailure {
@@ -25,6 +28,28 @@ export interface CallOptions {
   deadlineAtMs: number;
   /** Unauthenticated endpoints (sys/health) send no token. */
   authenticated?: boolean;
+  /** Vault Enterprise namespace (the server's own when absent). */
+  namespace?: string;
+}
+
+/** What login.ts and the session hand to the transport: a built request without token or timeout. */
+export type SessionRequest = Omit<VaultHttpRequest, 'token' | 'timeoutMs'> & { token?: string };
+
+/** Builds an endpoint's request (request-path.ts); a name Vault could not hold gives `refused`. */
+export function sessionRequest(endpoint: VaultEndpoint, namespace: string | undefined, body?: Record<string, unknown>):
+  { ok: true; endpoint: string; request: SessionRequest } | { ok: false; detail: string } {
+  try {
+    const built = buildVaultRequest(endpoint);
+    const ns = checkedNamespace(namespace);
+    return {
+      ok: true,
+      endpoint: built.endpoint,
+      request: { method: built.method, encodedPath: built.encodedPath, ...(built.query ? { query: built.query } : {}), ...(body ? { body } : {}), ...(ns ? { namespace: ns } : {}) },
+    };
+  } catch (err) {
+    if (err instanceof InvalidVaultNameError) return { ok: false, detail: `not sent: ${err.message}` };
+    throw err;
+  }
 }
 
 const RENEW_FRACTION = 2 / 3;
@@ -87,7 +112,7 @@ export class VaultServerSession {
   }
 
   async probeHealth(deadlineAtMs: number): Promise<void> {
-    const result = await this.call('sys.health', { method: 'GET', path: 'sys/health' }, { deadlineAtMs, authenticated: false });
+    const result = await this.call({ family: 'sys.health' }, { deadlineAtMs, authenticated: false });
     if (result.kind === 'answer') {
       const body = result.body as { sealed?: unknown; initialized?: unknown } | null;
       if (body && typeof body.sealed === 'boolean') this.sealed = body.sealed || body.initialized === false;
@@ -95,7 +120,10 @@ export class VaultServerSession {
   }
 
   /** Sends a request with the webhook's token; retries connection errors within the budget; re-logs in once on an invalid token. */
-  async call(endpoint: string, req: Omit<VaultHttpRequest, 'token' | 'timeoutMs'>, opts: CallOptions): Promise<CallOutcome> {
+  async call(target: VaultEndpoint, opts: CallOptions): Promise<CallOutcome> {
+    const built = sessionRequest(target, opts.namespace ?? this.server.namespace);
+    if (!built.ok) return { kind: 'refused', detail: built.detail };
+    const { endpoint, request: req } = built;
     const authenticated = opts.authenticated !== false;
     let reloggedIn = false;
     for (;;) {
@@ -107,7 +135,7 @@ export class VaultServerSession {
         }
         token = this.token?.token;
       }
-      const result = await this.sendWithRetry(endpoint, { ...req, token, namespace: req.namespace ?? this.server.namespace }, opts.deadlineAtMs);
+      const result = await this.sendWithRetry(endpoint, { ...req, ...(token ? { token } : {}) }, opts.deadlineAtMs);
       if (result.kind !== 'answer') return result;
       if (isSealedError(result.status, result.body)) this.sealed = true;
       else if (result.status < 500) this.sealed = false;
@@ -161,15 +189,20 @@ export class VaultServerSession {
     this.requestCounts.set(endpoint, (this.requestCounts.get(endpoint) ?? 0) + 1);
   }
 
-  private sendRaw = (endpoint: string, req: Omit<VaultHttpRequest, 'timeoutMs'>, deadlineAtMs: number) =>
-    this.sendWithRetry(endpoint, req, deadlineAtMs).then((r): VaultHttpResult =>
-      r.kind === 'breaker_open' || r.kind === 'login_failed' ? { kind: 'connection', detail: r.detail } : r);
+  /** Login-side sends (login.ts): built like every request, with the token login.ts gives. */
+  private sendRaw = (target: VaultEndpoint, extra: { token?: string; body?: Record<string, unknown> }, deadlineAtMs: number): Promise<VaultHttpResult> => {
+    const built = sessionRequest(target, this.server.namespace, extra.body);
+    if (!built.ok) return Promise.resolve({ kind: 'connection', detail: built.detail });
+    const req = { ...built.request, ...(extra.token ? { token: extra.token } : {}) };
+    return this.sendWithRetry(built.endpoint, req, deadlineAtMs).then((r): VaultHttpResult =>
+      r.kind === 'breaker_open' || r.kind === 'login_failed' || r.kind === 'refused' ? { kind: 'connection', detail: r.detail } : r);
+  };
 
   /** One login at a time; concurrent callers share it. `background` arms a retry timer on failure. */
   private ensureLogin(deadlineAtMs: number, background: boolean): Promise<LoginOutcome> {
     if (!this.loginInFlight) {
-      const send = (endpoint: string, req: Omit<VaultHttpRequest, 'timeoutMs'>) => this.sendRaw(endpoint, req, deadlineAtMs);
-      this.loginInFlight = login(this.server.login, this.server.namespace, send)
+      const send: Send = (target, extra) => this.sendRaw(target, extra, deadlineAtMs);
+      this.loginInFlight = login(this.server.login, send)
         .then((outcome) => {
           if (outcome.ok) this.adoptToken(outcome.token, true);
           else {
@@ -228,7 +261,7 @@ export class VaultServerSession {
     if (this.closed || this.token !== token) return;
     const deadlineAtMs = Date.now() + this.config.requestTimeoutMs;
     if (!relogin) {
-      const renewed = await renewSelf(token.token, this.server.namespace, (e, r) => this.sendRaw(e, r, deadlineAtMs));
+      const renewed = await renewSelf(token.token, (target, extra) => this.sendRaw(target, extra, deadlineAtMs));
       // A renewal granting no more time means the max TTL is reached: log in again.
       if (renewed.ok && this.token === token && renewed.token.ttlSeconds > 0) {
         this.adoptToken({ ...renewed.token, token: token.token }, false);

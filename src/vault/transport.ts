@@ -10,8 +10,8 @@ import { VaultConfigError, type VaultServerConfig } from './config.js';
 
 export interface VaultHttpRequest {
   method: 'GET' | 'POST';
-  /** Logical Vault path without `/v1/` (`kv/dev/data/app`); segments are URL-encoded here. */
-  path: string;
+  /** Path after `/v1/`, every segment already percent-encoded by buildVaultRequest (request-path.ts). */
+  encodedPath: string;
   query?: Record<string, string>;
   body?: Record<string, unknown>;
   token?: string;
@@ -28,11 +28,6 @@ interface ApiResponseErrorLike {
   response?: { statusCode?: unknown; body?: unknown };
   code?: unknown;
   message?: unknown;
-}
-
-/** Encodes each path segment; Vault paths are `/`-separated names that may hold spaces or `%`. */
-export function encodeVaultPath(path: string): string {
-  return path.replace(/^\/+/, '').split('/').map(encodeURIComponent).join('/');
 }
 
 function readCaFile(file: string): string {
@@ -68,7 +63,7 @@ export class VaultTransport {
     const timeoutMs = Math.max(1, Math.floor(req.timeoutMs));
     try {
       const body: unknown = await this.client.request({
-        path: `/${encodeVaultPath(req.path)}${query}`,
+        path: `/${req.encodedPath}${query}`,
         method: req.method,
         headers,
         timeout: timeoutMs,

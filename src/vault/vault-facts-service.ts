@@ -5,13 +5,15 @@ import type { Registry } from 'prom-client';
 import { normaliseServerUrl, type VaultClientConfig } from './config.js';
 import { FactCache, type FactKind } from './fact-cache.js';
 import {
-  absentSecret, authMountTable, classify, dataOf, longestMount, mountTable, presentSecret, toKvMetadata, toMountFact, withoutCredentials,
+  absentSecret, authMountTable, classify, dataOf, longestMount, mountTable, notVaultAnswer, presentSecret, presentSubkeys, toKvMetadata, toMountFact,
+  withoutCredentials,
 } from './fact-mapping.js';
 import type { AuthMountFact, Fact, FactOptions, KvMetadataFact, KvMountFact, SecretReadFact, VaultFacts } from './facts.js';
-import { METADATA_ONLY_DETAIL } from './facts.js';
+import { METADATA_ONLY_DETAIL, VALUES_NOT_READ_DETAIL } from './facts.js';
 import { createVaultMetrics } from './metrics.js';
-import { VaultServerSession, type LoginFailure } from './server-session.js';
 import { DEFAULT_BUDGET, RequestScheduler } from './request-budget.js';
+import type { VaultEndpoint } from './request-path.js';
+import { sessionRequest, VaultServerSession, type LoginFailure } from './server-session.js';
 
 export interface VaultFactsStats {
   /** HTTP requests sent, in total and by endpoint template. */
@@ -34,6 +36,7 @@ export interface VaultFactsService extends VaultFacts {
 }
 
 const trimSlashes = (p: string) => p.replace(/^\/+|\/+$/g, '');
+const decodePath = (encoded: string): string => encoded.split('/').map(decodeURIComponent).join('/');
 
 export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logger; registry: Registry }): VaultFactsService {
   const logger = deps.logger.child({ component: 'vault' });
@@ -66,11 +69,22 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
     }, opts.budget ? { scheduler, budget: opts.budget, source } : undefined);
   }
 
-  const get = (session: VaultServerSession, endpoint: string, path: string, namespace: string | undefined, deadlineAtMs: number, query?: Record<string, string>) =>
-    session.call(endpoint, { method: 'GET', path, namespace, ...(query ? { query } : {}) }, { deadlineAtMs });
+  const get = (session: VaultServerSession, target: VaultEndpoint, namespace: string | undefined, deadlineAtMs: number) =>
+    session.call(target, { deadlineAtMs, ...(namespace ? { namespace } : {}) });
+  /** The logical path a request would reach, for a fact's `source` (a refused name shows as written). */
+  const describe = (method: string, target: VaultEndpoint): string => {
+    const built = sessionRequest(target, undefined);
+    return built.ok ? `${method} ${decodePath(built.request.encodedPath)}${built.request.query?.version ? `?version=${built.request.query.version}` : ''}` : `${method} ${target.family} (${built.detail})`;
+  };
+  const valueMounts = new Map<string, Set<string>>();
+  for (const server of config.servers) {
+    valueMounts.set(normaliseServerUrl(server.url), new Set((server.valueReadMounts ?? []).map((m) => `${trimSlashes(m)}/`)));
+  }
+  const readsValues = (server: string, mount: string): boolean => valueMounts.get(normaliseServerUrl(server))?.has(`${trimSlashes(mount)}/`) ?? false;
 
   const service: VaultFactsService = {
     metadataOnly: config.metadataOnly,
+    readsValues,
 
     isConfigured: (server) => sessions.has(normaliseServerUrl(server)),
 
@@ -78,11 +92,12 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
 
     mountForPath(server, path, opts) {
       const clean = trimSlashes(path);
-      return lookup<KvMountFact>('mount', server, `path:${clean}`, opts, `GET sys/internal/ui/mounts/${clean}`, async (session, ns, source) => {
-        const preflight = await get(session, 'sys.internal.ui.mounts', `sys/internal/ui/mounts/${clean}`, ns, opts.deadlineAtMs);
+      const target: VaultEndpoint = { family: 'sys.internal.ui.mounts', secretPath: clean };
+      return lookup<KvMountFact>('mount', server, `path:${clean}`, opts, describe('GET', target), async (session, ns, source) => {
+        const preflight = await get(session, target, ns, opts.deadlineAtMs);
         const first = classify<KvMountFact>(preflight, source, (body) => {
           const data = dataOf(body);
-          if (!data || typeof data.path !== 'string') return { status: 'not_found', source };
+          if (!data || typeof data.path !== 'string') return notVaultAnswer(source, 'no data.path');
           return { status: 'ok', value: toMountFact(data.path, data), source };
         });
         // The preflight answers 403 both for "no access under the mount" and "no such mount"
@@ -90,7 +105,7 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
         if (first.status !== 'forbidden' && first.status !== 'not_found' && !(first.status === 'unavailable' && preflight.kind === 'answer' && preflight.status === 400)) return first;
         const fallbackSource = `GET sys/mounts (sys/internal/ui/mounts/${clean} gave ${first.status})${ns ? ` [namespace ${ns}]` : ''}`;
         const table = await lookup<Record<string, KvMountFact>>('mount', server, 'table', opts, 'GET sys/mounts', async (s, n, src) =>
-          classify(await get(s, 'sys.mounts', 'sys/mounts', n, opts.deadlineAtMs), src, (body) => ({ status: 'ok', value: mountTable(body), source: src })));
+          classify(await get(s, { family: 'sys.mounts' }, n, opts.deadlineAtMs), src, (body) => mountTable(body, src)));
         if (table.status !== 'ok') {
           if (table.status === 'forbidden' && first.status === 'forbidden') {
             return { status: 'forbidden', source: fallbackSource, detail: `${first.detail}; sys/mounts is denied too` };
@@ -104,70 +119,77 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
 
     authMounts(server, opts) {
       return lookup<Record<string, AuthMountFact>>('auth_mounts', server, 'sys/auth', opts, 'GET sys/auth', async (session, ns, source) =>
-        classify(await get(session, 'sys.auth', 'sys/auth', ns, opts.deadlineAtMs), source, (body) => ({ status: 'ok', value: authMountTable(body), source })));
+        classify(await get(session, { family: 'sys.auth' }, ns, opts.deadlineAtMs), source, (body) => authMountTable(body, source)));
     },
 
     authRole(server, mountPath, role, opts) {
-      const path = `auth/${trimSlashes(mountPath)}/role/${role}`;
-      return lookup<Record<string, unknown>>('auth_role', server, path, opts, `GET ${path}`, async (session, ns, source) =>
-        classify<Record<string, unknown>>(await get(session, 'auth.role', path, ns, opts.deadlineAtMs), source, (body) => {
+      const target: VaultEndpoint = { family: 'auth.role', mount: trimSlashes(mountPath), role };
+      const source = describe('GET', target);
+      return lookup<Record<string, unknown>>('auth_role', server, source, opts, source, async (session, ns, src) =>
+        classify<Record<string, unknown>>(await get(session, target, ns, opts.deadlineAtMs), src, (body) => {
           const data = dataOf(body);
-          return data ? { status: 'ok', value: data, source } : { status: 'not_found', source };
+          return data ? { status: 'ok', value: data, source: src } : notVaultAnswer(src, 'no data');
         }));
     },
 
     authConfig(server, mountPath, opts) {
-      const path = `auth/${trimSlashes(mountPath)}/config`;
-      return lookup<Record<string, unknown>>('auth_config', server, path, opts, `GET ${path}`, async (session, ns, source) =>
-        classify<Record<string, unknown>>(await get(session, 'auth.config', path, ns, opts.deadlineAtMs), source, (body) => {
+      const target: VaultEndpoint = { family: 'auth.config', mount: trimSlashes(mountPath) };
+      const source = describe('GET', target);
+      return lookup<Record<string, unknown>>('auth_config', server, source, opts, source, async (session, ns, src) =>
+        classify<Record<string, unknown>>(await get(session, target, ns, opts.deadlineAtMs), src, (body) => {
           const data = dataOf(body);
-          return data ? { status: 'ok', value: withoutCredentials(data), source } : { status: 'not_found', source };
+          return data ? { status: 'ok', value: withoutCredentials(data), source: src } : notVaultAnswer(src, 'no data');
         }));
     },
 
     policyText(server, name, opts) {
-      const path = `sys/policies/acl/${name}`;
-      return lookup<string>('policy', server, path, opts, `GET ${path}`, async (session, ns, source) =>
-        classify<string>(await get(session, 'sys.policies.acl', path, ns, opts.deadlineAtMs), source, (body) => {
+      const target: VaultEndpoint = { family: 'sys.policies.acl', name };
+      const source = describe('GET', target);
+      return lookup<string>('policy', server, source, opts, source, async (session, ns, src) =>
+        classify<string>(await get(session, target, ns, opts.deadlineAtMs), src, (body) => {
           const policy = dataOf(body)?.policy;
-          return typeof policy === 'string' ? { status: 'ok', value: policy, source } : { status: 'not_found', source };
+          return typeof policy === 'string' ? { status: 'ok', value: policy, source: src } : notVaultAnswer(src, 'no data.policy');
         }));
     },
 
-    kvMetadata(server, metadataPath, opts) {
-      const path = trimSlashes(metadataPath);
-      return lookup<KvMetadataFact>('kv_metadata', server, path, opts, `GET ${path}`, async (session, ns, source) =>
-        classify<KvMetadataFact>(await get(session, 'kv2.metadata', path, ns, opts.deadlineAtMs), source, (body) => {
+    kvMetadata(server, at, opts) {
+      const target: VaultEndpoint = { family: 'kv2.metadata', mount: at.mount, secretPath: at.secretPath };
+      const source = describe('GET', target);
+      return lookup<KvMetadataFact>('kv_metadata', server, source, opts, source, async (session, ns, src) =>
+        classify<KvMetadataFact>(await get(session, target, ns, opts.deadlineAtMs), src, (body) => {
           const data = dataOf(body);
-          return data ? { status: 'ok', value: toKvMetadata(data), source } : { status: 'not_found', source };
+          return data ? { status: 'ok', value: toKvMetadata(data), source: src } : notVaultAnswer(src, 'no data');
         }));
     },
 
-    readSecretShape(server, dataPath, version, opts) {
-      const path = trimSlashes(dataPath);
-      const describe = `GET ${path}${version ? `?version=${version}` : ''}`;
-      if (config.metadataOnly) {
-        if (!service.isConfigured(server)) return Promise.resolve({ status: 'not_configured', source: describe, server });
-        return Promise.resolve({ status: 'unavailable', source: `${describe} (not sent)`, detail: METADATA_ONLY_DETAIL });
+    readSecretShape(server, at, version, opts) {
+      const values = readsValues(server, at.mount);
+      const target: VaultEndpoint = opts.kvVersion === '1'
+        ? { family: 'kv1.data', mount: at.mount, secretPath: at.secretPath }
+        : { family: values ? 'kv2.data' : 'kv2.subkeys', mount: at.mount, secretPath: at.secretPath, ...(version !== undefined ? { version } : {}) };
+      const source = describe('GET', target);
+      if (config.metadataOnly || (opts.kvVersion === '1' && !values)) {
+        if (!service.isConfigured(server)) return Promise.resolve({ status: 'not_configured', source, server });
+        return Promise.resolve({ status: 'unavailable', source: `${source} (not sent)`, detail: config.metadataOnly ? METADATA_ONLY_DETAIL : VALUES_NOT_READ_DETAIL });
       }
-      const endpoint = opts.kvVersion === '2' ? 'kv2.data' : 'kv1.data';
-      return lookup<SecretReadFact>('secret_shape', server, `${opts.kvVersion}|${path}|${version ?? ''}`, opts, describe, async (session, ns, source) =>
+      return lookup<SecretReadFact>('secret_shape', server, source, opts, source, async (session, ns, src) =>
         classify(
-          await get(session, endpoint, path, ns, opts.deadlineAtMs, version ? { version } : undefined),
-          source,
-          (body) => ({ status: 'ok', value: presentSecret(body, opts.kvVersion), source }),
-          (body) => ({ status: 'ok', value: absentSecret(body), source }),
+          await get(session, target, ns, opts.deadlineAtMs),
+          src,
+          (body) => target.family === 'kv2.subkeys' ? presentSubkeys(body, src) : presentSecret(body, opts.kvVersion, src),
+          (body) => absentSecret(body, src),
         ));
     },
 
-    listKeys(server, listPath, opts) {
-      const path = trimSlashes(listPath);
-      return lookup<string[]>('list_keys', server, path, opts, `LIST ${path}`, async (session, ns, source) =>
-        classify<string[]>(await get(session, 'kv.list', path, ns, opts.deadlineAtMs, { list: 'true' }), source, (body) => {
+    listKeys(server, at, opts) {
+      const target: VaultEndpoint = { family: 'kv.list', kvVersion: at.kvVersion, mount: at.mount, folder: at.folder };
+      const source = describe('LIST', target);
+      return lookup<string[]>('list_keys', server, source, opts, source, async (session, ns, src) =>
+        classify<string[]>(await get(session, target, ns, opts.deadlineAtMs), src, (body) => {
           const keys = dataOf(body)?.keys;
           return Array.isArray(keys)
-            ? { status: 'ok', value: keys.filter((k): k is string => typeof k === 'string'), source }
-            : { status: 'not_found', source };
+            ? { status: 'ok', value: keys.filter((k): k is string => typeof k === 'string'), source: src }
+            : notVaultAnswer(src, 'no data.keys');
         }));
     },
 

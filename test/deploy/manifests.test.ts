@@ -172,6 +172,7 @@ test('base: the shipped config.yaml is a valid configuration for serve (every se
   assert.equal(config.admission.failureMode, 'failOpen');
   assert.equal(config.checks.controllerServiceAccount, 'external-secrets/external-secrets');
   assert.equal(parseVaultConfig(config.vault).servers[0]?.url, 'https://vault.vault.svc:8200');
+  assert.deepEqual(parseVaultConfig(config.vault).servers[0]?.valueReadMounts, [], 'no secret value is read by default');
   assert.ok(new Ajv({ strict: true }).validate(kubeConfigSchema, config.kube));
   const { auditConfigSchema } = await import('../../src/audit/index.js');
   assert.ok(new Ajv({ strict: true }).validate(auditConfigSchema, config.audit));

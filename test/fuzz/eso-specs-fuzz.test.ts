@@ -71,7 +71,8 @@ test(`fuzz: ${CHECK_RUNS} random ESO objects checked against the Vault double gi
     }),
     { numRuns: CHECK_RUNS },
   );
-  assert.ok(double.requests.some((r) => r.path.startsWith('/v1/secret/data/')), 'the generated objects reached secret reads in Vault');
+  assert.ok(double.requests.some((r) => r.path.startsWith('/v1/secret/subkeys/')), 'the generated objects reached secret structure reads in Vault');
+  assert.ok(!double.requests.some((r) => r.path.startsWith('/v1/secret/data/')), 'and never a secret value');
   assert.ok(double.requests.some((r) => r.path.startsWith('/v1/auth/kubernetes/role/')), 'and role reads');
 });
 

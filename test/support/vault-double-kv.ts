@@ -1,5 +1,6 @@
-// The double's secret engines: KV v2 (data with versions, soft delete, destroy, metadata, LIST,
-// config, the invalid-path catch-all) and KV v1, answering as hashicorp/vault-plugin-secrets-kv does.
+// The double's secret engines: KV v2 (data with versions, soft delete, destroy, metadata, subkeys,
+// LIST, config, the invalid-path catch-all) and KV v1, answering as hashicorp/vault-plugin-secrets-kv
+// (and openbao builtin/logical/kv) does.
 import type { Answer, DoubleContext } from './vault-double.js';
 import { ERR_EMPTY, envelope, versionTimes, type Json, type VaultState } from './vault-double-shapes.js';
 import { inNamespace } from './vault-double-shapes.js';
@@ -52,6 +53,44 @@ function readV2Data(ctx: DoubleContext, secret: VaultState['secrets'][string] | 
   return { status: 200, body: envelope({ data: structuredClone(version.data), metadata }, 'kv') };
 }
 
+/** Vault's framework.TypeInt parsing of a query parameter: absent/'' → 0, else an integer or a 400. */
+function intParam(ctx: DoubleContext, name: string): number | Answer {
+  const raw = ctx.query.get(name);
+  if (raw === null || raw === '') return 0;
+  if (!/^[+-]?\d+$/.test(raw)) return { status: 400, body: { errors: [`error converting input ${raw} for field "${name}": cannot parse '' as int: strconv.ParseInt: parsing "${raw}": invalid syntax`] } };
+  return Number(raw);
+}
+
+/** path_subkeys.go removeValues: non-empty maps are walked (up to `maxDepth`, 0 = no limit); every other value becomes null. */
+function removeValues(input: Json, maxDepth: number, depth = 1): Json {
+  const out: Json = {};
+  for (const [k, v] of Object.entries(input)) {
+    const isMap = v !== null && typeof v === 'object' && !Array.isArray(v);
+    const deeper = depth + 1;
+    out[k] = isMap && (maxDepth === 0 || deeper <= maxDepth) && Object.keys(v as Json).length > 0 ? removeValues(v as Json, maxDepth, deeper) : null;
+  }
+  return out;
+}
+
+/** GET <mount>/subkeys/<path>: the key tree with null leaves; 404 for missing, deleted or destroyed versions. */
+function readV2Subkeys(ctx: DoubleContext, secret: VaultState['secrets'][string] | undefined): Answer {
+  const depth = intParam(ctx, 'depth');
+  if (typeof depth !== 'number') return depth;
+  const wanted = intParam(ctx, 'version');
+  if (typeof wanted !== 'number') return wanted;
+  if (!secret || secret.versions.length === 0) return { status: 404, body: ERR_EMPTY };
+  const n = wanted > 0 ? wanted : secret.versions.length;
+  const version = secret.versions[n - 1];
+  if (!version) return { status: 404, body: ERR_EMPTY };
+  const times = versionTimes(version, n - 1);
+  const metadata = {
+    created_time: times.created, custom_metadata: customMetadata(secret), deletion_time: times.deletion,
+    destroyed: version.destroyed === true, version: n,
+  };
+  if (version.deleted || version.destroyed) return { status: 404, body: envelope({ metadata, subkeys: null }, 'kv') };
+  return { status: 200, body: envelope({ metadata, subkeys: removeValues(version.data as Json, depth) }, 'kv') };
+}
+
 function readV2Metadata(secret: VaultState['secrets'][string] | undefined): Answer {
   if (!secret || secret.versions.length === 0) return { status: 404, body: ERR_EMPTY };
   const versions: Json = {};
@@ -84,6 +123,7 @@ export function handleSecretMount(ctx: DoubleContext): Answer {
 
   if (mount.type === 'kv' && mount.options?.version === '2') {
     if (sub.startsWith('data/') && operation === 'read') return readV2Data(ctx, secretAt(sub.slice(5)));
+    if (sub.startsWith('subkeys/') && operation === 'read') return readV2Subkeys(ctx, secretAt(sub.slice('subkeys/'.length)));
     if (sub === 'metadata' || sub.startsWith('metadata/')) {
       const path = sub.slice('metadata/'.length);
       if (operation === 'list') return listAnswer(paths, path);

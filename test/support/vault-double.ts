@@ -82,6 +82,8 @@ export interface VaultDouble {
   setLatencyMs(ms: number): void;
   /** The next `n` requests (except sys/health) answer `status` with Vault's error body; status 0 resets the connection instead. */
   failNext(n: number, status: number): void;
+  /** Something in front of Vault (a proxy, a login portal) answers every request but sys/health; undefined stops it. */
+  setForeignAnswer(answer: { status: number; contentType: string; text: string } | undefined): void;
   seal(): void;
   unseal(): void;
   setDown(down: boolean): void;
@@ -126,6 +128,7 @@ export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultD
   const sockets = new Set<Socket>();
   let latencyMs = opts.latencyMs ?? 0;
   let failures: { remaining: number; status: number } = { remaining: 0, status: 500 };
+  let foreign: { status: number; contentType: string; text: string } | undefined;
   let sealed = false;
   let down = false;
 
@@ -271,6 +274,13 @@ export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultD
       if (req.method !== 'GET' && req.method !== 'HEAD') return send({ status: 405, body: ERR_EMPTY });
       return send({ status: sealed ? 503 : 200, body: healthBody(sealed) });
     }
+    if (foreign) {
+      entry.status = foreign.status;
+      entry.endedAtMs = performance.now();
+      res.writeHead(foreign.status, { 'Content-Type': foreign.contentType });
+      res.end(foreign.text);
+      return;
+    }
     if (failures.remaining > 0) {
       failures.remaining -= 1;
       if (failures.status === 0) { req.socket.destroy(); return; } // a connection reset
@@ -330,6 +340,7 @@ export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultD
     tokens,
     setLatencyMs: (ms) => { latencyMs = ms; },
     failNext: (n, status) => { failures = { remaining: n, status }; },
+    setForeignAnswer: (answer) => { foreign = answer; },
     seal: () => { sealed = true; },
     unseal: () => { sealed = false; },
     setDown: (value) => {
@@ -347,14 +358,16 @@ export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultD
 
 /**
  * A VaultClientConfig for the product that logs in to the double with a token file (written to a
- * temp dir) carrying the webhook policy of deploy/vault/eso-vault-guard-policy.hcl. The policy is
- * extended with `read`/`list` on each KV v1 mount of the state, as the deploy file tells operators to.
+ * temp dir) carrying the webhook policy of deploy/vault/eso-vault-guard-policy.hcl. Each KV v1 mount
+ * of the state is opted into value reads (`valueReadMounts`) with `read`/`list` added to the policy,
+ * as the deploy file tells operators to (`kvV1ValueReads: false` leaves them out).
  * Servers: the state's `server` name (stores name it) connecting to the double, and the double's own URL.
  */
-export function webhookVaultConfig(double: VaultDouble, overrides: Partial<VaultClientConfig> = {}): VaultClientConfig {
-  const v1Stanzas = Object.entries(double.state.mounts)
+export function webhookVaultConfig(double: VaultDouble, overrides: Partial<VaultClientConfig> = {}, opts: { kvV1ValueReads?: boolean } = {}): VaultClientConfig {
+  const v1Mounts = opts.kvV1ValueReads === false ? [] : Object.entries(double.state.mounts)
     .filter(([, m]) => (m.type === 'kv' && m.options?.version !== '2') || m.type === 'generic')
-    .map(([p]) => `path "${p}*" {\n  capabilities = ["read", "list"]\n}\n`);
+    .map(([p]) => p);
+  const v1Stanzas = v1Mounts.map((p) => `path "${p}*" {\n  capabilities = ["read", "list"]\n}\n`);
   if (v1Stanzas.length > 0 && !double.state.policies[WEBHOOK_POLICY_NAME]?.includes('# double: kv v1 mounts')) {
     double.state.policies[WEBHOOK_POLICY_NAME] = `${readFileSync(WEBHOOK_POLICY_FILE, 'utf8')}\n# double: kv v1 mounts\n${v1Stanzas.join('')}`;
   }
@@ -366,7 +379,9 @@ export function webhookVaultConfig(double: VaultDouble, overrides: Partial<Vault
     caFile = join(dir, 'ca.pem');
     writeFileSync(caFile, double.caPem);
   }
-  const server = (url: string) => ({ url, address: double.url, ...(caFile ? { caFile } : {}), login: { method: 'token' as const, tokenFile } });
+  const server = (url: string) => ({
+    url, address: double.url, ...(caFile ? { caFile } : {}), login: { method: 'token' as const, tokenFile }, ...(v1Mounts.length > 0 ? { valueReadMounts: v1Mounts } : {}),
+  });
   const names = [...new Set([double.state.server, double.url].filter((u): u is string => typeof u === 'string' && u.length > 0))];
   return {
     servers: names.map(server),

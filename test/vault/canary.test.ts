@@ -28,15 +28,26 @@ test('a canary secret value appears nowhere outside the Vault response', async (
     await facts.start();
     const results: unknown[] = [];
     const o = () => inMs(2000);
-    results.push(await facts.readSecretShape(double.url, 'secret/data/app', undefined, { ...o(), kvVersion: '2' }));
-    results.push(await facts.readSecretShape(double.url, 'secret/data/app', '1', { ...o(), kvVersion: '2' }));
-    results.push(await facts.readSecretShape(double.url, 'legacy/app', undefined, { ...o(), kvVersion: '1' }));
-    results.push(await facts.kvMetadata(double.url, 'secret/metadata/app', o()));
+    results.push(await facts.readSecretShape(double.url, { mount: 'secret/', secretPath: 'app' }, undefined, { ...o(), kvVersion: '2' }));
+    results.push(await facts.readSecretShape(double.url, { mount: 'secret/', secretPath: 'app' }, '1', { ...o(), kvVersion: '2' }));
+    results.push(await facts.readSecretShape(double.url, { mount: 'legacy/', secretPath: 'app' }, undefined, { ...o(), kvVersion: '1' }));
+    results.push(await facts.kvMetadata(double.url, { mount: 'secret/', secretPath: 'app' }, o()));
     results.push(await facts.authConfig(double.url, 'kubernetes', o()));
-    results.push(await facts.listKeys(double.url, 'secret/metadata', o()));
+    results.push(await facts.listKeys(double.url, { mount: 'secret/', folder: '', kvVersion: '2' }, o()));
     results.push(await facts.mountForPath(double.url, 'secret/data/app', o()));
     double.failNext(1, 500);
-    results.push(await facts.readSecretShape(double.url, 'secret/data/app', '2', { ...o(), kvVersion: '2' }));
+    results.push(await facts.readSecretShape(double.url, { mount: 'secret/', secretPath: 'app' }, '2', { ...o(), kvVersion: '2' }));
+    // The same reads with values (an operator's per-mount opt-in) keep the values out as well.
+    const withValues = makeService(webhookVaultConfig(double, { servers: webhookVaultConfig(double).servers.map((s) => ({ ...s, valueReadMounts: ['secret/', 'legacy/'] })) }), captured.logger);
+    try {
+      results.push(await withValues.facts.readSecretShape(double.url, { mount: 'secret/', secretPath: 'app' }, undefined, { ...o(), kvVersion: '2' }));
+      results.push(await withValues.facts.readSecretShape(double.url, { mount: 'secret/', secretPath: 'app' }, '1', { ...o(), kvVersion: '2' }));
+      results.push(withValues.facts.cacheSnapshot());
+      assert.ok(double.requests.some((r) => r.path === '/v1/secret/data/app'), 'values were read on the opted-in mount');
+    } finally {
+      await withValues.facts.close();
+    }
+    assert.ok(double.requests.some((r) => r.path === '/v1/secret/subkeys/app'), 'the structure was read through subkeys');
 
     const present = results[0] as { status: string; value: { state: string } };
     assert.equal(present.value.state, 'present', 'the secret was read');

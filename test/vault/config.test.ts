@@ -23,3 +23,11 @@ test('server URLs are compared after normalising', () => {
   assert.equal(normaliseServerUrl('https://vault.example:443'), normaliseServerUrl('https://vault.example'));
   assert.notEqual(normaliseServerUrl('http://vault.example'), normaliseServerUrl('https://vault.example'));
 });
+
+test('valueReadMounts: empty by default (no secret value is read); a mount with "?" or "#" is refused', () => {
+  const login = { method: 'token', tokenFile: '/t' };
+  assert.deepEqual(parseVaultConfig({ servers: [{ url: 'https://vault:8200', login }] }).servers[0]?.valueReadMounts, []);
+  assert.deepEqual(parseVaultConfig({ servers: [{ url: 'https://vault:8200', login, valueReadMounts: ['secret/', 'kv/dev'] }] }).servers[0]?.valueReadMounts, ['secret/', 'kv/dev']);
+  assert.throws(() => parseVaultConfig({ servers: [{ url: 'https://vault:8200', login, valueReadMounts: ['a?b'] }] }), VaultConfigError);
+  assert.throws(() => parseVaultConfig({ servers: [{ url: 'https://vault:8200', login, valueReadMounts: [''] }] }), VaultConfigError);
+});

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OWN_EXAMPLES_DIR } from '../support/paths.js';
 import { startVaultDouble, webhookVaultConfig, type VaultDouble } from '../support/vault-double.js';
-import { METADATA_ONLY_DETAIL, type VaultClientConfig } from '../../src/vault/index.js';
+import { METADATA_ONLY_DETAIL, VALUES_NOT_READ_DETAIL, type VaultClientConfig } from '../../src/vault/index.js';
 import { inMs, makeService } from './helpers.js';
 
 const KV_DEV = join(OWN_EXAMPLES_DIR, 'kv-dev-kubernetes-auth', 'vault-state.json');
@@ -33,9 +33,9 @@ test('each fact kind is fetched from Vault once, then served from the cache', as
       role: () => facts.authRole(SERVER, 'dev-kubernetes', 'external-secrets', inMs(2000)),
       config: () => facts.authConfig(SERVER, 'dev-kubernetes/', inMs(2000)),
       policy: () => facts.policyText(SERVER, 'dev-external-secrets-policy', inMs(2000)),
-      metadata: () => facts.kvMetadata(SERVER, 'kv/dev/metadata/postgres', inMs(2000)),
-      shape: () => facts.readSecretShape(SERVER, 'kv/dev/data/postgres', undefined, { ...inMs(2000), kvVersion: '2' }),
-      list: () => facts.listKeys(SERVER, 'kv/dev/metadata/', inMs(2000)),
+      metadata: () => facts.kvMetadata(SERVER, { mount: 'kv/dev/', secretPath: 'postgres' }, inMs(2000)),
+      shape: () => facts.readSecretShape(SERVER, { mount: 'kv/dev/', secretPath: 'postgres' }, undefined, { ...inMs(2000), kvVersion: '2' }),
+      list: () => facts.listKeys(SERVER, { mount: 'kv/dev/', folder: '', kvVersion: '2' }, inMs(2000)),
     };
     const first: Record<string, unknown> = {};
     for (const [name, run] of Object.entries(lookups)) first[name] = await run();
@@ -63,6 +63,8 @@ test('each fact kind is fetched from Vault once, then served from the cache', as
     assert.equal(shape.value.version, 1);
     assert.deepEqual((first.list as { value: string[] }).value, ['postgres']);
     assert.ok(double.requests.some((r) => r.path === '/v1/kv/dev/metadata' && r.method === 'GET' && r.query.list === 'true'), 'LIST sent as GET ?list=true');
+    assert.ok(double.requests.some((r) => r.path === '/v1/kv/dev/subkeys/postgres'), 'the structure comes from subkeys');
+    assert.ok(!double.requests.some((r) => r.path.startsWith('/v1/kv/dev/data/')), 'no value is read');
   } finally {
     await facts.close();
     await double.close();
@@ -74,12 +76,12 @@ test('negative answers: missing secret, unknown role/policy/mount, and the sys/m
   const { facts } = makeService(webhookVaultConfig(double));
   try {
     await facts.start();
-    const shape = await facts.readSecretShape(SERVER, 'kv/dev/data/redis', undefined, { ...inMs(2000), kvVersion: '2' });
-    assert.deepEqual(shape, { status: 'ok', value: { state: 'missing' }, source: 'GET kv/dev/data/redis' });
+    const shape = await facts.readSecretShape(SERVER, { mount: 'kv/dev/', secretPath: 'redis' }, undefined, { ...inMs(2000), kvVersion: '2' });
+    assert.deepEqual(shape, { status: 'ok', value: { state: 'missing' }, source: 'GET kv/dev/subkeys/redis' });
     assert.equal((await facts.authRole(SERVER, 'dev-kubernetes', 'nope', inMs(2000))).status, 'not_found');
     assert.equal((await facts.policyText(SERVER, 'nope', inMs(2000))).status, 'not_found');
-    assert.equal((await facts.kvMetadata(SERVER, 'kv/dev/metadata/redis', inMs(2000))).status, 'not_found');
-    assert.equal((await facts.listKeys(SERVER, 'kv/dev/metadata/empty/', inMs(2000))).status, 'not_found');
+    assert.equal((await facts.kvMetadata(SERVER, { mount: 'kv/dev/', secretPath: 'redis' }, inMs(2000))).status, 'not_found');
+    assert.equal((await facts.listKeys(SERVER, { mount: 'kv/dev/', folder: 'empty/', kvVersion: '2' }, inMs(2000))).status, 'not_found');
     const mount = await facts.mountForPath(SERVER, 'nowhere/data/x', inMs(2000));
     assert.equal(mount.status, 'not_found');
     assert.match(mount.source, /^GET sys\/mounts/);
@@ -94,21 +96,32 @@ test('KV v2 deleted, destroyed, versioned and invalid-path reads map to their Se
   const versions = double.state.secrets['kv/dev/postgres']!.versions;
   versions.push({ data: { password: 'v2' }, deleted: true }, { data: { password: 'v3' }, destroyed: true });
   const { facts } = makeService(withTokenFile(webhookVaultConfig(double), double.issueToken(['root'])));
-  const read = (path: string, version?: string) => facts.readSecretShape(SERVER, path, version, { ...inMs(2000), kvVersion: '2' });
+  const read = (secretPath: string, version?: string) => facts.readSecretShape(SERVER, { mount: 'kv/dev/', secretPath }, version, { ...inMs(2000), kvVersion: '2' });
   try {
     await facts.start();
-    const destroyed = await read('kv/dev/data/postgres');
+    const destroyed = await read('postgres');
     assert.deepEqual(destroyed.status === 'ok' && destroyed.value, { state: 'destroyed', version: 3 });
-    const deleted = await read('kv/dev/data/postgres', '2');
+    const deleted = await read('postgres', '2');
     assert.equal(deleted.status === 'ok' && deleted.value.state, 'deleted');
     assert.equal(deleted.status === 'ok' && deleted.value.state === 'deleted' && deleted.value.version, 2);
-    const v1 = await read('kv/dev/data/postgres', '1');
+    const v1 = await read('postgres', '1');
     assert.equal(v1.status === 'ok' && v1.value.state === 'present' && v1.value.version, 1);
     assert.ok(double.requests.some((r) => r.query.version === '1'));
-    const missingVersion = await read('kv/dev/data/postgres', '9');
+    const missingVersion = await read('postgres', '9');
     assert.deepEqual(missingVersion.status === 'ok' && missingVersion.value, { state: 'missing' });
-    const invalid = await facts.readSecretShape(SERVER, 'kv/dev/postgres', undefined, { ...inMs(2000), kvVersion: '1' });
-    assert.equal(invalid.status === 'ok' && invalid.value.state, 'invalid_path');
+    // A KV v1 read of a v2 mount (values: only with the mount's opt-in) meets the invalid-path warning.
+    const plain = makeService(withTokenFile(webhookVaultConfig(double), double.issueToken(['root']))).facts;
+    const config = withTokenFile(webhookVaultConfig(double), double.issueToken(['root']));
+    const optedIn = makeService({ ...config, servers: config.servers.map((s) => ({ ...s, valueReadMounts: ['kv/dev/'] })) }).facts;
+    try {
+      const notRead = await plain.readSecretShape(SERVER, { mount: 'kv/dev/', secretPath: 'postgres' }, undefined, { ...inMs(2000), kvVersion: '1' });
+      assert.equal(notRead.status === 'unavailable' && notRead.detail, VALUES_NOT_READ_DETAIL);
+      const invalid = await optedIn.readSecretShape(SERVER, { mount: 'kv/dev/', secretPath: 'postgres' }, undefined, { ...inMs(2000), kvVersion: '1' });
+      assert.equal(invalid.status === 'ok' && invalid.value.state, 'invalid_path');
+    } finally {
+      await plain.close();
+      await optedIn.close();
+    }
   } finally {
     await facts.close();
     await double.close();
@@ -127,10 +140,10 @@ test('KV v1 reads and lists through the webhook policy plus a per-mount stanza',
     await facts.start();
     const mount = await facts.mountForPath(double.url, 'kv1/app/config', inMs(2000));
     assert.equal(mount.status === 'ok' && mount.value.kvVersion, '1');
-    const shape = await facts.readSecretShape(double.url, 'kv1/app/config', undefined, { ...inMs(2000), kvVersion: '1' });
+    const shape = await facts.readSecretShape(double.url, { mount: 'kv1/', secretPath: 'app/config' }, undefined, { ...inMs(2000), kvVersion: '1' });
     assert.deepEqual(shape.status === 'ok' && shape.value.state === 'present' && JSON.parse(JSON.stringify(shape.value.shape)),
       { type: 'object', keys: { user: { type: 'string' }, nested: { type: 'object', keys: { a: { type: 'number' } } } } });
-    assert.deepEqual((await facts.listKeys(double.url, 'kv1/', inMs(2000))).status === 'ok' ? 'listed' : 'no', 'listed');
+    assert.deepEqual((await facts.listKeys(double.url, { mount: 'kv1/', folder: '', kvVersion: '1' }, inMs(2000))).status === 'ok' ? 'listed' : 'no', 'listed');
   } finally {
     await facts.close();
     await double.close();
@@ -144,9 +157,9 @@ test('100 concurrent lookups of one fact send one Vault request', async () => {
     await facts.start();
     double.setLatencyMs(50); // keep the first request in flight while the others arrive
     const all = await Promise.all(Array.from({ length: 100 }, () =>
-      facts.readSecretShape(SERVER, 'kv/dev/data/postgres', undefined, { ...inMs(2000), kvVersion: '2' })));
+      facts.readSecretShape(SERVER, { mount: 'kv/dev/', secretPath: 'postgres' }, undefined, { ...inMs(2000), kvVersion: '2' })));
     assert.ok(all.every((f) => f.status === 'ok'));
-    assert.equal(dataRequests(double, 'kv/dev/data/postgres'), 1);
+    assert.equal(dataRequests(double, 'kv/dev/subkeys/postgres'), 1);
     assert.equal(facts.stats().coalesced, 99);
   } finally {
     await facts.close();
@@ -160,10 +173,10 @@ test('metadata-only mode sends no data request', async () => {
   try {
     await facts.start();
     assert.equal(facts.metadataOnly, true);
-    const shape = await facts.readSecretShape(SERVER, 'kv/dev/data/postgres', undefined, { ...inMs(2000), kvVersion: '2' });
-    assert.deepEqual(shape, { status: 'unavailable', source: 'GET kv/dev/data/postgres (not sent)', detail: METADATA_ONLY_DETAIL });
-    assert.equal((await facts.kvMetadata(SERVER, 'kv/dev/metadata/postgres', inMs(2000))).status, 'ok');
-    assert.equal(double.requests.filter((r) => r.path.includes('/data/')).length, 0);
+    const shape = await facts.readSecretShape(SERVER, { mount: 'kv/dev/', secretPath: 'postgres' }, undefined, { ...inMs(2000), kvVersion: '2' });
+    assert.deepEqual(shape, { status: 'unavailable', source: 'GET kv/dev/subkeys/postgres (not sent)', detail: METADATA_ONLY_DETAIL });
+    assert.equal((await facts.kvMetadata(SERVER, { mount: 'kv/dev/', secretPath: 'postgres' }, inMs(2000))).status, 'ok');
+    assert.equal(double.requests.filter((r) => r.path.includes('/data/') || r.path.includes('/subkeys/')).length, 0);
   } finally {
     await facts.close();
     await double.close();
@@ -196,12 +209,12 @@ test('a store namespace is sent as X-Vault-Namespace and keys the cache', async 
   const { facts } = makeService(withTokenFile(webhookVaultConfig(double), double.issueToken(['root'])));
   try {
     await facts.start();
-    const fact = await facts.readSecretShape(double.url, 'secret/data/app', undefined, { ...inMs(2000), kvVersion: '2', namespace: 'team-a/' });
+    const fact = await facts.readSecretShape(double.url, { mount: 'secret/', secretPath: 'app' }, undefined, { ...inMs(2000), kvVersion: '2', namespace: 'team-a/' });
     assert.equal(fact.status === 'ok' && fact.value.state, 'present');
     assert.match(fact.source, /namespace team-a\//);
-    const withoutNs = await facts.readSecretShape(double.url, 'secret/data/app', undefined, { ...inMs(2000), kvVersion: '2' });
+    const withoutNs = await facts.readSecretShape(double.url, { mount: 'secret/', secretPath: 'app' }, undefined, { ...inMs(2000), kvVersion: '2' });
     assert.deepEqual(withoutNs.status === 'ok' && withoutNs.value, { state: 'missing' }, 'the root namespace has no such mount');
-    assert.deepEqual(double.requests.filter((r) => r.path === '/v1/secret/data/app').map((r) => r.namespace), ['team-a/', '']);
+    assert.deepEqual(double.requests.filter((r) => r.path === '/v1/secret/subkeys/app').map((r) => r.namespace), ['team-a/', '']);
   } finally {
     await facts.close();
     await double.close();

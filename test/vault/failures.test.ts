@@ -39,7 +39,7 @@ test('a dead Vault opens the breaker: the next admission costs almost nothing', 
   try {
     await facts.start();
     double.setDown(true);
-    const first = await facts.kvMetadata(double.url, 'secret/metadata/app', inMs(1000));
+    const first = await facts.kvMetadata(double.url, { mount: 'secret/', secretPath: 'app' }, inMs(1000));
     assert.equal(first.status, 'unavailable');
     const started = performance.now();
     const second = await facts.authMounts(double.url, inMs(1000));
@@ -68,7 +68,7 @@ test('a Vault slower than the deadline gives a timeout fact by the deadline', as
     double.setLatencyMs(2000);
     const deadlineMs = 300;
     const started = Date.now();
-    const fact = await facts.kvMetadata(double.url, 'secret/metadata/app', { deadlineAtMs: started + deadlineMs });
+    const fact = await facts.kvMetadata(double.url, { mount: 'secret/', secretPath: 'app' }, { deadlineAtMs: started + deadlineMs });
     const elapsedMs = Date.now() - started;
     assert.equal(fact.status, 'timeout');
     assert.ok(elapsedMs <= deadlineMs + 100, `answered after ${elapsedMs} ms`);
@@ -123,7 +123,7 @@ test('an invalid-token 403 makes the webhook log in again once, then succeed', a
     await facts.start();
     assert.equal(logins(double), 1);
     for (const [token, info] of double.tokens) if (info.path === 'auth/kubernetes/login') double.revokeToken(token);
-    const fact = await facts.kvMetadata(double.url, 'secret/metadata/app', inMs(2000));
+    const fact = await facts.kvMetadata(double.url, { mount: 'secret/', secretPath: 'app' }, inMs(2000));
     assert.equal(fact.status, 'ok');
     assert.equal(logins(double), 2);
     assert.deepEqual(double.requests.filter((r) => r.path === '/v1/secret/metadata/app').map((r) => r.status), [403, 200]);
@@ -154,14 +154,14 @@ test('a connection reset on a read is retried within the budget', async () => {
   try {
     await facts.start();
     double.failNext(1, 0);
-    assert.equal((await facts.kvMetadata(double.url, 'secret/metadata/app', inMs(2000))).status, 'ok');
+    assert.equal((await facts.kvMetadata(double.url, { mount: 'secret/', secretPath: 'app' }, inMs(2000))).status, 'ok');
     assert.deepEqual(double.requests.filter((r) => r.path === '/v1/secret/metadata/app').map((r) => r.status), [0, 200]);
     const metrics = await registry.metrics();
     assert.match(metrics, /eso_vault_guard_vault_requests_total\{endpoint="kv2\.metadata",code="connection"\} 1/);
     assert.match(metrics, /eso_vault_guard_vault_requests_total\{endpoint="kv2\.metadata",code="200"\} 1/);
     assert.match(metrics, /eso_vault_guard_vault_cache_misses_total\{kind="kv_metadata"\} 1/);
     assert.match(metrics, /eso_vault_guard_vault_request_duration_seconds_count\{endpoint="kv2\.metadata"\} 2/);
-    await facts.kvMetadata(double.url, 'secret/metadata/app', inMs(2000));
+    await facts.kvMetadata(double.url, { mount: 'secret/', secretPath: 'app' }, inMs(2000));
     assert.match(await registry.metrics(), /eso_vault_guard_vault_cache_hits_total\{kind="kv_metadata"\} 1/);
   } finally {
     await facts.close();

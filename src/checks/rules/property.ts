@@ -57,3 +57,17 @@ export function extractPropertyFindings(input: Omit<PropertyInput, 'resolution'>
     },
   ];
 }
+
+/**
+ * A property the key structure cannot decide (KV v2 `subkeys` shows no values, KV v1 has no
+ * structure endpoint): never a PropertyNotFound; the operator may let the webhook read values.
+ */
+export function propertyNotVerifiableFinding(args: { field: string; property: string; secretPath: string; why: string; mount: string }): Finding {
+  return {
+    code: 'NotVerifiable',
+    severity: 'info',
+    field: args.field,
+    message: `Expected to decide from the key structure of ${args.secretPath} whether property ${JSON.stringify(args.property)} exists, found that ${args.why}; it is not checked.`,
+    hint: `An operator may list "${args.mount}" in the webhook's vault.servers[].valueReadMounts to check such properties (the webhook then reads secret values on that mount).`,
+  };
+}
