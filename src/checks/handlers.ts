@@ -5,6 +5,7 @@ import type { AdmissionHandlers, AdmissionRequest } from '../server/admission-ty
 import type { AdmissionDecision } from '../server/decision.js';
 import type { VaultFacts } from '../vault/facts.js';
 import { decide, type FailureMode, type Mode } from './decide.js';
+import { hasSkipLabel, objectOverridesGranted, requestNamespace, type ObjectOverrides } from './overrides.js';
 import type { Trust } from './disclosure.js';
 import { checkObject, couldNotCheckResult, type CheckContext } from './engine.js';
 import type { CheckResult } from './result.js';
@@ -32,6 +33,8 @@ export interface HandlerDeps {
   reuseResultsMs?: number;
   /** Called with every check result (audit logs, /report, metrics). */
   onResult?: (result: CheckResult, request: AdmissionRequest, decision: AdmissionDecision) => void;
+  /** Who may loosen one object's checks with its own label/annotations; default namespaceGranted. */
+  objectOverrides?: ObjectOverrides;
 }
 
 const ALLOW: AdmissionDecision = { allowed: true, warnings: [], codes: [] };
@@ -75,6 +78,10 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
   return {
     async validate(request, ctx) {
       if (needsNoCheck(request)) return ALLOW;
+      const requestNs = requestNamespace(request);
+      const granted = objectOverridesGranted(deps.objectOverrides ?? 'namespaceGranted', requestNs, requestNs ? deps.lookup.namespaceLabels(requestNs) : undefined);
+      // The object opted out, and the operator lets objects here do so: no Vault, no findings.
+      if (granted && hasSkipLabel(request.object)) return ALLOW;
       const obj = objectOf(request);
       const storesUnknown = await prefetch(obj, ctx.deadlineAtMs);
       const key = storesUnknown || !reuse ? undefined : resultKey(obj, deps.lookup);
@@ -85,7 +92,7 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
       }
       const namespace = result.resource.namespace;
       const namespaceLabels = namespace ? deps.lookup.namespaceLabels(namespace) : undefined;
-      const decision = decide(result, { mode: deps.mode, failureMode: deps.failureMode, ...(namespaceLabels ? { namespaceLabels } : {}) });
+      const decision = decide(result, { mode: deps.mode, failureMode: deps.failureMode, objectOverrides: granted, ...(namespaceLabels ? { namespaceLabels } : {}) });
       deps.onResult?.(result, request, decision);
       return decision;
     },

@@ -140,6 +140,7 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
       failureMode: config.admission.failureMode,
       defaultAudiences: config.checks.defaultAudiences,
       reuseResultsMs: config.checks.reuseResultsMs,
+      objectOverrides: config.admission.objectOverrides,
       prefetchStores: (obj, deadlineAtMs) => lookup.prefetchStores(obj, deadlineAtMs),
       ...(kube ? { onResult: warnModeEvents(kube) } : {}),
     });
