@@ -107,9 +107,4 @@ export const FINDING_DOCS: Record<FindingCode, FindingDoc> = {
     example: "`[MalformedReference] spec.data[0].remoteRef.metadataPolicy: metadataPolicy is Fetch but the store is version: v1; ESO fails with \"cannot perform metadata fetch operations with kv version v1\".`",
     fix: "Change the reference to one ESO accepts: the message quotes ESO's own error (e.g. `metadataPolicy: Fetch` needs a KV v2 store).",
   },
-  Defaulted: {
-    severity: "warning (a `/mutate` patch)",
-    example: "`[Defaulted] spec.provider.vault.auth.jwt.kubernetesServiceAccountToken.audiences: set to [\"https://vault.example.internal\"] because the Vault role accepts exactly that audience and ESO would otherwise request \"vault\".`",
-    fix: "Nothing is wrong: `/mutate` filled an absent field. Write the value into the manifest to make it explicit (and to avoid depending on the webhook).",
-  },
 };

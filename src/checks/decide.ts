@@ -18,6 +18,11 @@ export interface DecideOptions {
   failureMode: FailureMode;
   /** Labels of the object's namespace (label `eso-vault-guard.io/mode` overrides the global mode). */
   namespaceLabels?: Record<string, string>;
+  /**
+   * Whether the object's own annotations may loosen the decision (a looser mode, skip-codes); see
+   * overrides.ts. Default true: the check CLI judges an author's own files for that author.
+   */
+  objectOverrides?: boolean;
 }
 
 function asMode(value: string | undefined): Mode | undefined {
@@ -25,19 +30,28 @@ function asMode(value: string | undefined): Mode | undefined {
   return v === 'enforce' || v === 'warn' || v === 'audit' ? v : undefined;
 }
 
-/** The most specific valid setting wins: object annotation, then namespace label, then global default. */
-export function resolveMode(globalMode: Mode, namespaceLabels: Record<string, string> | undefined, annotations: Record<string, string>): Mode {
-  return asMode(annotations[MODE_KEY]) ?? asMode(namespaceLabels?.[MODE_KEY]) ?? globalMode;
+const STRICTNESS: Record<Mode, number> = { audit: 0, warn: 1, enforce: 2 };
+
+/**
+ * The most specific valid setting wins: object annotation, then namespace label, then global
+ * default. Without object overrides the annotation may only make the mode stricter.
+ */
+export function resolveMode(globalMode: Mode, namespaceLabels: Record<string, string> | undefined, annotations: Record<string, string>, objectOverrides = true): Mode {
+  const base = asMode(namespaceLabels?.[MODE_KEY]) ?? globalMode;
+  const own = asMode(annotations[MODE_KEY]);
+  if (own === undefined) return base;
+  return objectOverrides || STRICTNESS[own] > STRICTNESS[base] ? own : base;
 }
 
-export function skippedCodes(annotations: Record<string, string>): Set<string> {
+export function skippedCodes(annotations: Record<string, string>, objectOverrides = true): Set<string> {
+  if (!objectOverrides) return new Set();
   const raw = annotations[SKIP_CODES_ANNOTATION] ?? '';
   return new Set(raw.split(',').map((c) => c.trim()).filter((c) => c !== ''));
 }
 
 export function decide(result: CheckResult, opts: DecideOptions): AdmissionDecision {
-  const mode = resolveMode(opts.mode, opts.namespaceLabels, result.annotations);
-  const skip = skippedCodes(result.annotations);
+  const mode = resolveMode(opts.mode, opts.namespaceLabels, result.annotations, opts.objectOverrides ?? true);
+  const skip = skippedCodes(result.annotations, opts.objectOverrides ?? true);
   const findings = result.findings.filter((f) => !skip.has(f.code));
   const codes = [...new Set(findings.map((f) => f.code))];
   const errors = findings.filter((f) => f.severity === 'error');

@@ -23,7 +23,6 @@ export const FINDING_CODES = [
   'VaultUnavailable',
   'NotVerifiable',
   'MalformedReference',
-  'Defaulted',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -60,5 +59,4 @@ export const FINDING_SUMMARIES: Record<FindingCode, string> = {
   VaultUnavailable: 'Vault could not be asked (down, sealed, timed out, not configured); failOpen/failClosed decides.',
   NotVerifiable: 'Something cannot be checked without a credential or a secret value the webhook must not read, or names a Vault path the webhook does not request.',
   MalformedReference: 'A reference ESO rejects before reading (e.g. metadataPolicy Fetch on KV v1).',
-  Defaulted: '/mutate filled an absent field whose value is certain from live facts.',
 };

@@ -1,15 +1,14 @@
-// The admission handlers the HTTPS server calls: /validate runs the checks and decides, /mutate
-// fills certain-to-be-right absent fields. UPDATEs that leave the spec alone skip Vault.
+// The admission handlers the HTTPS server calls: /validate runs the checks and decides; /mutate
+// admits without a patch (see NO_MUTATION). UPDATEs that leave the spec alone skip Vault.
 import type { StoreLookup } from '../eso/index.js';
 import type { AdmissionHandlers, AdmissionRequest } from '../server/admission-types.js';
 import type { AdmissionDecision } from '../server/decision.js';
 import type { VaultFacts } from '../vault/facts.js';
 import { decide, type FailureMode, type Mode } from './decide.js';
+import { hasSkipLabel, objectOverridesGranted, requestNamespace, type ObjectOverrides } from './overrides.js';
 import type { Trust } from './disclosure.js';
 import { checkObject, couldNotCheckResult, type CheckContext } from './engine.js';
 import type { CheckResult } from './result.js';
-import { computePatch } from './mutate.js';
-import { gatherMutationFacts } from './mutate-facts.js';
 import { specUnchanged } from './update.js';
 import { createResultReuse, resultKey } from './result-reuse.js';
 
@@ -34,6 +33,8 @@ export interface HandlerDeps {
   reuseResultsMs?: number;
   /** Called with every check result (audit logs, /report, metrics). */
   onResult?: (result: CheckResult, request: AdmissionRequest, decision: AdmissionDecision) => void;
+  /** Who may loosen one object's checks with its own label/annotations; default namespaceGranted. */
+  objectOverrides?: ObjectOverrides;
 }
 
 const ALLOW: AdmissionDecision = { allowed: true, warnings: [], codes: [] };
@@ -77,6 +78,10 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
   return {
     async validate(request, ctx) {
       if (needsNoCheck(request)) return ALLOW;
+      const requestNs = requestNamespace(request);
+      const granted = objectOverridesGranted(deps.objectOverrides ?? 'namespaceGranted', requestNs, requestNs ? deps.lookup.namespaceLabels(requestNs) : undefined);
+      // The object opted out, and the operator lets objects here do so: no Vault, no findings.
+      if (granted && hasSkipLabel(request.object)) return ALLOW;
       const obj = objectOf(request);
       const storesUnknown = await prefetch(obj, ctx.deadlineAtMs);
       const key = storesUnknown || !reuse ? undefined : resultKey(obj, deps.lookup);
@@ -87,19 +92,21 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
       }
       const namespace = result.resource.namespace;
       const namespaceLabels = namespace ? deps.lookup.namespaceLabels(namespace) : undefined;
-      const decision = decide(result, { mode: deps.mode, failureMode: deps.failureMode, ...(namespaceLabels ? { namespaceLabels } : {}) });
+      const decision = decide(result, { mode: deps.mode, failureMode: deps.failureMode, objectOverrides: granted, ...(namespaceLabels ? { namespaceLabels } : {}) });
       deps.onResult?.(result, request, decision);
       return decision;
     },
-    async mutate(request, ctx) {
-      if (needsNoCheck(request)) return ALLOW;
-      const obj = objectOf(request);
-      // Without the stores nothing is certain, so nothing is filled.
-      if (await prefetch(obj, ctx.deadlineAtMs)) return ALLOW;
-      const facts = await gatherMutationFacts(obj, { facts: deps.facts, lookup: deps.lookup, deadlineAtMs: ctx.deadlineAtMs });
-      const { patch, notes } = computePatch(obj, facts);
-      // The patch applies to the request's object; a namespace we filled in ourselves is not part of it.
-      return { allowed: true, warnings: notes, codes: notes.length > 0 ? ['Defaulted'] : [], ...(patch.length > 0 ? { patch } : {}) };
+    // NO_MUTATION: every field the webhook once filled has a meaning in ESO when absent (ESO v2.9.0):
+    // - storeRef.kind absent = SecretStore (no CRD default); filling ClusterSecretStore re-points the
+    //   reference and outlives a SecretStore created later.
+    // - ClusterSecretStore serviceAccountRef.namespace absent = each ExternalSecret's own namespace
+    //   (providers/v1/vault/auth_kubernetes.go); filling it makes one identity for every namespace.
+    // - jwt kubernetesServiceAccountToken.audiences absent = ["vault"] (auth_jwt.go); filling it
+    //   changes the token ESO requests, and copied another team's role audience into the patch.
+    // So /mutate patches nothing and asks nothing: it reveals no more than /validate. It stays served
+    // so an installed MutatingWebhookConfiguration keeps working; /validate reports the problems.
+    async mutate() {
+      return ALLOW;
     },
   };
 }

@@ -17,10 +17,12 @@ import { ConfigError } from '../config/load.js';
 import type { GuardConfig } from '../config/types.js';
 import { formatAjvErrors } from '../config/ajv-errors.js';
 import { createClusterStoreLookup, createDetachedStoreLookup, kubeConfigSchema, type ClusterStoreLookup, loadKubeConfig, startKube, withKubeDefaults, type KubeRuntime } from '../kube/index.js';
+import { createRequestAuthorizer } from '../kube/request-auth.js';
 import { createLogger } from '../log/logger.js';
 import type { AdmissionRequest, ReadinessCheck } from '../server/admission-types.js';
 import type { AdmissionDecision } from '../server/decision.js';
 import { createMetricsRegistry } from '../server/metrics.js';
+import type { Wait } from '../server/start.js';
 import { createVaultFacts, parseVaultConfig, VaultConfigError, type VaultFactsService } from '../vault/index.js';
 import { runServe, tlsSourceFromConfig, type RunningServe } from './commands/serve.js';
 
@@ -37,7 +39,18 @@ export interface WebhookRuntime {
   facts: VaultFactsService;
   /** Undefined without a cluster or with audit.enabled false. */
   audit: Audit | undefined;
+  /** SIGTERM: drain for server.drainMs (waited with `wait`), then close(). */
+  shutdown(wait?: Wait): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * Vault's state is shown in /readyz's body and the readiness metric but never makes the pod
+ * unready: the failure mode already answers for Vault, and an unready pod would hand the decision
+ * to the API server's failurePolicy (and a new pod would never become Ready during an outage).
+ */
+export function vaultReadinessCheck(facts: Pick<VaultFactsService, 'ready'>): ReadinessCheck {
+  return { name: 'vault', informational: true, check: () => facts.ready() };
 }
 
 /** `namespace/name` (validated by the config schema). */
@@ -101,13 +114,13 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
   const controllerServiceAccount = parseServiceAccount(config.checks.controllerServiceAccount);
 
   const facts = createVaultFacts(vaultConfig, { logger, registry });
-  // Login runs in the background: /readyz says when Vault is usable; admissions meanwhile follow the failure mode.
+  // Login runs in the background: /readyz's body says when Vault is usable; admissions meanwhile follow the failure mode.
   void facts.start().catch((err: unknown) => logger.warn({ err: String(err) }, 'Vault login did not complete at start; retrying'));
   let kube: KubeRuntime | undefined;
   let audit: Audit | undefined;
   try {
     let lookup: ClusterStoreLookup;
-    const readinessChecks: ReadinessCheck[] = [{ name: 'vault', check: () => facts.ready() }];
+    const readinessChecks: ReadinessCheck[] = [vaultReadinessCheck(facts)];
     if (opts.kubeConfig) {
       kube = await startKube({ kubeConfig: opts.kubeConfig, kube: kubeSettings, tls: config.tls, logger });
       lookup = createClusterStoreLookup(kube.state, { controllerServiceAccount });
@@ -127,6 +140,7 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
       failureMode: config.admission.failureMode,
       defaultAudiences: config.checks.defaultAudiences,
       reuseResultsMs: config.checks.reuseResultsMs,
+      objectOverrides: config.admission.objectOverrides,
       prefetchStores: (obj, deadlineAtMs) => lookup.prefetchStores(obj, deadlineAtMs),
       ...(kube ? { onResult: warnModeEvents(kube) } : {}),
     });
@@ -156,19 +170,29 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
       tls: kube?.tlsSource ?? (await tlsSourceFromConfig(config, logger)),
       readinessChecks,
       auditReport: () => runningAudit?.report(),
+      ...(opts.kubeConfig ? { reportAuthorizer: createRequestAuthorizer(opts.kubeConfig, { path: config.report.path, verb: config.report.verb, logger }) } : {}),
     });
     const runningKube = kube;
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> => {
+      closing ??= (async () => {
+        await servers.close();
+        await runningAudit?.close();
+        // Closing Kubernetes also releases the audit Lease, so another replica takes over at once.
+        await Promise.allSettled([runningKube?.close(), facts.close()]);
+      })();
+      return closing;
+    };
     return {
       servers,
       kube: runningKube,
       facts,
       audit: runningAudit,
-      async close() {
-        await servers.close();
-        await runningAudit?.close();
-        // Closing Kubernetes also releases the audit Lease, so another replica takes over at once.
-        await Promise.allSettled([runningKube?.close(), facts.close()]);
+      async shutdown(wait?: Wait) {
+        await servers.shutdown(wait);
+        await close();
       },
+      close,
     };
   } catch (err) {
     await audit?.close().catch(() => {});

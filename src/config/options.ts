@@ -44,6 +44,15 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     description: 'Address both servers listen on.',
   },
   {
+    name: 'server.drainMs',
+    env: 'ESO_GUARD_DRAIN_MS',
+    default: 5000,
+    envType: 'integer',
+    schema: { type: 'integer', minimum: 0, maximum: 60000 },
+    description:
+      'After SIGTERM, admissions are still answered this long while /readyz reports 503, so the API server stops sending before the port closes; then in-flight admissions finish and the process exits. Keep terminationGracePeriodSeconds above drainMs + admission.deadlineMs + 5 s.',
+  },
+  {
     name: 'tls.certFile',
     env: 'ESO_GUARD_TLS_CERT_FILE',
     default: undefined,
@@ -115,7 +124,16 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     envType: 'string',
     schema: { type: 'string', enum: ['enforce', 'warn', 'audit'] },
     description:
-      'Global default: enforce denies broken manifests; warn admits them with warnings; audit admits them silently and only logs. The namespace label or object annotation eso-vault-guard.io/mode overrides it.',
+      'Global default: enforce denies broken manifests; warn admits them with warnings; audit admits them silently and only logs. The namespace label eso-vault-guard.io/mode overrides it, and the object annotation of the same name as admission.objectOverrides allows.',
+  },
+  {
+    name: 'admission.objectOverrides',
+    env: 'ESO_GUARD_OBJECT_OVERRIDES',
+    default: 'namespaceGranted',
+    envType: 'string',
+    schema: { type: 'string', enum: ['never', 'namespaceGranted', 'always'] },
+    description:
+      "Whether an object's own label eso-vault-guard.io/skip=true and annotations eso-vault-guard.io/mode (a looser mode) and eso-vault-guard.io/skip-codes are honoured: never; namespaceGranted (only in namespaces labelled eso-vault-guard.io/object-overrides=allowed, and on cluster-scoped objects); always (any author may opt out). A stricter mode annotation is always honoured.",
   },
   {
     name: 'checks.defaultAudiences',
@@ -143,6 +161,31 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     schema: { type: 'integer', minimum: 0, maximum: 60000 },
     description:
       "An ExternalSecret identical to one checked this recently (same spec, same stores, same namespace labels) gets the same verdict without asking Vault again (Argo CD's dry-run and apply, refreshes). Never for results that could not be fully checked. 0 checks every admission afresh.",
+  },
+  {
+    name: 'report.access',
+    env: 'ESO_GUARD_REPORT_ACCESS',
+    default: 'authenticated',
+    envType: 'string',
+    schema: { type: 'string', enum: ['disabled', 'authenticated'] },
+    description:
+      "GET /report (the audit's findings in every namespace) on the HTTPS port: authenticated serves it to callers whose bearer token passes a TokenReview and a SubjectAccessReview of report.verb on report.path; disabled serves it to nobody. Never served on the plain-HTTP port.",
+  },
+  {
+    name: 'report.path',
+    env: 'ESO_GUARD_REPORT_PATH',
+    default: '/eso-vault-guard/report',
+    envType: 'string',
+    schema: { type: 'string', pattern: '^/[^\\s*]*$' },
+    description: 'Non-resource URL the SubjectAccessReview for GET /report asks about (grant it with a ClusterRole rule nonResourceURLs).',
+  },
+  {
+    name: 'report.verb',
+    env: 'ESO_GUARD_REPORT_VERB',
+    default: 'get',
+    envType: 'string',
+    schema: { type: 'string', pattern: '^[a-z]+$' },
+    description: 'Verb of that SubjectAccessReview.',
   },
   {
     name: 'log.level',

@@ -10,7 +10,20 @@ export interface ServerConfig {
   port: number;
   metricsPort: number;
   host: string;
+  /** After SIGTERM: keep answering admissions this long while /readyz says 503. */
+  drainMs: number;
 }
+
+/** Who may GET /report (the audit's findings of every namespace) on the HTTPS port. */
+export interface ReportConfig {
+  access: 'disabled' | 'authenticated';
+  /** Non-resource URL and verb of the SubjectAccessReview a caller must pass. */
+  path: string;
+  verb: string;
+}
+
+/** Who may loosen the checks of one object (skip label, mode and skip-codes annotations). */
+export type ObjectOverrides = 'never' | 'namespaceGranted' | 'always';
 
 export interface TlsConfig {
   certFile?: string;
@@ -25,6 +38,7 @@ export interface AdmissionConfig {
   deadlineMs: number;
   failureMode: FailureMode;
   mode: AdmissionMode;
+  objectOverrides: ObjectOverrides;
 }
 
 export interface LogConfig {
@@ -47,6 +61,7 @@ export interface GuardConfig {
   kube: Record<string, unknown>;
   checks: ChecksConfig;
   audit: Record<string, unknown>;
+  report: ReportConfig;
 }
 
 /** A partial configuration, as read from a file or given on the command line. */

@@ -99,6 +99,12 @@ export interface ReadinessStatus {
 export interface ReadinessCheck {
   /** Short name shown in /readyz, e.g. `vault`, `informers`. */
   name: string;
+  /**
+   * Reported in /readyz's body and the readiness metric, but never makes the pod unready: a
+   * dependency the failure mode already covers (Vault). An unready pod loses its endpoints, and then
+   * the API server's failurePolicy decides instead of the webhook.
+   */
+  informational?: boolean;
   check(): ReadinessStatus | Promise<ReadinessStatus>;
 }
 

@@ -11,6 +11,6 @@ export { failureDecision, type FailureCause } from './failure.js';
 export { runWithDeadline, DeadlineExceededError, type HandlerOutcome } from './deadline.js';
 export { decodeAdmissionReview, type DecodeResult } from './review-schema.js';
 export { BODY_LIMIT_BYTES } from './request-errors.js';
-export { checkKeyPair, secureContextOptions, TLS_MIN_VERSION, type TlsSource, type TlsMaterial, type CertificateSummary } from './tls/source.js';
+export { checkKeyPair, secureContextOptions, TLS_CIPHERS, TLS_MIN_VERSION, type TlsSource, type TlsMaterial, type CertificateSummary } from './tls/source.js';
 export { fileTlsSource, TlsLoadError, type FileTlsSourceOptions } from './tls/file-source.js';
 export { selfSignedTlsSource, serviceDnsNames, type SelfSignedTlsOptions } from './tls/self-signed.js';

@@ -22,6 +22,7 @@ import { admissionMetrics, type AdmissionMetrics } from './metrics.js';
 import { decide, kindLabel, type Answer } from './decide.js';
 import { BODY_LIMIT_BYTES, bodyTooLarge, describeRequestError, type RequestProblem } from './request-errors.js';
 import { decodeAdmissionReview } from './review-schema.js';
+import { registerReportRoute, type RequestAuthorizer } from './report-route.js';
 import { secureContextOptions, type TlsSource } from './tls/source.js';
 
 export interface AdmissionServerOptions {
@@ -32,8 +33,10 @@ export interface AdmissionServerOptions {
   handlers?: AdmissionHandlers;
   /** Used by startServers for /readyz; the webhook app itself ignores them. */
   readinessChecks?: ReadinessCheck[];
-  /** Served as GET /report on the health port (the background audit's latest report). */
+  /** Served as GET /report on this HTTPS port to authorised callers (config.report). */
   auditReport?: () => unknown;
+  /** Authenticates and authorises GET /report; undefined without a Kubernetes API. */
+  reportAuthorizer?: RequestAuthorizer;
   tls: TlsSource;
 }
 
@@ -95,7 +98,7 @@ export function createAdmissionServer(opts: AdmissionServerOptions): AdmissionSe
       {
         statusCode: 404,
         reason: 'not_found',
-        message: `no route ${request.method} ${request.url.split('?')[0]}; the webhook serves POST /validate and POST /mutate`,
+        message: `no route ${request.method} ${request.url.split('?')[0]}; the webhook serves POST /validate, POST /mutate and GET /report`,
       },
       metrics,
     ),
@@ -166,5 +169,11 @@ export function createAdmissionServer(opts: AdmissionServerOptions): AdmissionSe
 
   app.post('/validate', handle('validate'));
   app.post('/mutate', handle('mutate'));
+  registerReportRoute(app as unknown as FastifyInstance, {
+    access: config.report.access,
+    authorizer: opts.reportAuthorizer,
+    report: opts.auditReport,
+    logger,
+  });
   return app;
 }

@@ -69,6 +69,7 @@ export class VaultServerSession {
   private sealed: boolean | undefined;
   private lastLoginError: string | undefined;
   private lastLoginFailure: LoginFailure | undefined;
+  private breakerOpen = false;
   private closed = false;
   readonly requestCounts = new Map<string, number>();
 
@@ -80,6 +81,7 @@ export class VaultServerSession {
   ) {
     this.transport = new VaultTransport(server);
     this.breaker = new CircuitBreaker(config.breaker, (open) => {
+      this.breakerOpen = open;
       metrics.breakerOpen.set({ server: server.url }, open ? 1 : 0);
       if (open) this.logger.warn({ vaultServer: server.url }, 'Vault circuit breaker opened: lookups fail fast');
       else this.logger.info({ vaultServer: server.url }, 'Vault circuit breaker closed');
@@ -108,6 +110,7 @@ export class VaultServerSession {
   readiness(): { ready: boolean; reason?: string } {
     if (!this.token) return { ready: false, reason: `not logged in to ${this.server.url}: ${this.lastLoginError ?? 'login pending'}` };
     if (this.sealed !== false) return { ready: false, reason: `${this.server.url} is ${this.sealed ? 'sealed' : 'of unknown seal state'}` };
+    if (this.breakerOpen) return { ready: false, reason: `${this.server.url} is unreachable (circuit breaker open after repeated connection failures)` };
     return { ready: true };
   }
 

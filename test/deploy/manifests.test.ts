@@ -1,6 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { findOne, kubectlAvailable, renderKustomize, type Manifest } from '../support/kube-manifests.js';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { findOne, kubectlAvailable, renderKustomize, renderKustomizeAt, type Manifest } from '../support/kube-manifests.js';
+import { REPO_ROOT } from '../support/paths.js';
+import { MODE_KEY, SKIP_CODES_ANNOTATION } from '../../src/checks/decide.js';
+import { SKIP_LABEL } from '../../src/checks/overrides.js';
 
 const skip = kubectlAvailable() ? false : 'kubectl is not installed';
 const NS = 'eso-vault-guard';
@@ -24,7 +30,8 @@ type Webhook = {
   rules: { apiGroups: string[]; apiVersions: string[]; resources: string[]; operations: string[] }[];
   matchPolicy: string; sideEffects: string; admissionReviewVersions: string[]; timeoutSeconds: number; failurePolicy: string;
   namespaceSelector: { matchExpressions: { key: string; operator: string; values: string[] }[] };
-  objectSelector: { matchExpressions: { key: string; operator: string; values: string[] }[] };
+  objectSelector?: unknown;
+  matchConditions?: { name: string; expression: string }[];
 };
 type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
 
@@ -52,7 +59,8 @@ test('base: Service ports lead to the container ports; webhooks call /validate a
     for (const h of hooks) {
       assert.deepEqual(h.clientConfig.service, { name: service.metadata.name, namespace: NS, path, port: 443 });
       assert.equal(h.matchPolicy, 'Equivalent');
-      assert.equal(h.sideEffects, 'None');
+      // Warn mode writes Events, never on dry-run; /mutate writes nothing.
+      assert.equal(h.sideEffects, kind === 'ValidatingWebhookConfiguration' ? 'NoneOnDryRun' : 'None');
       assert.deepEqual(h.admissionReviewVersions, ['v1']);
       assert.equal(h.timeoutSeconds, 5);
       assert.equal(h.failurePolicy, 'Ignore');
@@ -62,8 +70,47 @@ test('base: Service ports lead to the container ports; webhooks call /validate a
         assert.deepEqual(r.apiVersions, ['v1', 'v1beta1']);
         assert.deepEqual([...r.resources].sort(), ['clustersecretstores', 'externalsecrets', 'secretstores']);
       }
-      assert.deepEqual(h.namespaceSelector.matchExpressions, [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NS] }]);
-      assert.deepEqual(h.objectSelector.matchExpressions, [{ key: 'eso-vault-guard.io/skip', operator: 'NotIn', values: ['true'] }]);
+      // The install namespace is excluded by its label (it follows a renamed namespace); no object
+      // selector lets an author opt out.
+      assert.deepEqual(h.namespaceSelector.matchExpressions, [
+        { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] },
+        { key: SKIP_LABEL, operator: 'NotIn', values: ['true'] },
+      ]);
+      assert.equal(h.objectSelector, undefined);
+      // Metadata-only UPDATEs stay away; the keys the server reads still reach it.
+      const [condition] = h.matchConditions ?? [];
+      assert.equal(h.matchConditions?.length, 1);
+      const expr = condition!.expression;
+      assert.match(expr, /^request\.operation != 'UPDATE' \|\| oldObject == null \|\| !has\(object\.spec\) \|\| !has\(oldObject\.spec\) \|\| object\.spec != oldObject\.spec \|\|/);
+      for (const [where, key] of [['annotations', MODE_KEY], ['annotations', SKIP_CODES_ANNOTATION], ['labels', SKIP_LABEL]] as const) {
+        for (const side of ['object', 'oldObject']) {
+          assert.ok(expr.includes(`(has(${side}.metadata.${where}) && '${key}' in ${side}.metadata.${where} ? ${side}.metadata.${where}['${key}'] : '')`), `${side} ${where} ${key}`);
+        }
+      }
+      let depth = 0;
+      for (const ch of expr) {
+        depth += ch === '(' ? 1 : ch === ')' ? -1 : 0;
+        assert.ok(depth >= 0);
+      }
+      assert.equal(depth, 0, 'balanced parentheses');
+    }
+  }
+  const namespace = findOne(objects, 'Namespace');
+  assert.equal(namespace.metadata.labels?.[SKIP_LABEL], 'true', 'the install namespace opts itself out');
+});
+
+test('another namespace: the webhooks still exclude the install namespace and call the Service there', { skip }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'kustomize-ns-'));
+  writeFileSync(join(dir, 'kustomization.yaml'), `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nnamespace: guard-elsewhere\nresources:\n  - ${relative(dir, join(REPO_ROOT, 'deploy/base'))}\n`);
+  const objects = renderKustomizeAt(dir);
+  const namespace = findOne(objects, 'Namespace');
+  assert.equal(namespace.metadata.name, 'guard-elsewhere');
+  assert.equal(namespace.metadata.labels?.[SKIP_LABEL], 'true');
+  for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+    for (const h of webhooksOf(objects, kind)) {
+      assert.equal(h.clientConfig.service.namespace, 'guard-elsewhere');
+      assert.ok(h.namespaceSelector.matchExpressions.some((e) => e.key === SKIP_LABEL && e.operator === 'NotIn'));
+      assert.ok(!h.namespaceSelector.matchExpressions.some((e) => e.values.includes(NS)), `${kind}: no hard-coded ${NS} in the namespace exclusion`);
     }
   }
 });
@@ -97,6 +144,12 @@ test('base: probes, security context, Vault token volume, replicas, PDB', { skip
   assert.ok(c.volumeMounts.some((m) => m.mountPath === '/tmp'), 'a writable /tmp with a read-only root');
   const pdb = findOne(objects, 'PodDisruptionBudget', 'eso-vault-guard');
   assert.equal((pdb.spec as { minAvailable: number }).minAvailable, 1);
+  assert.equal((pdb.spec as { unhealthyPodEvictionPolicy?: string }).unhealthyPodEvictionPolicy, 'AlwaysAllow', 'an unready pod never blocks a drain');
+  // SIGTERM: drain (server.drainMs) + in-flight admissions (deadlineMs) + the process's own 5 s margin.
+  const grace = (deployment.spec as { template: { spec: { terminationGracePeriodSeconds?: number } } }).template.spec.terminationGracePeriodSeconds ?? 30;
+  const shipped = (findOne(objects, 'ConfigMap', 'eso-vault-guard-config').data as Record<string, string>)['config.yaml']!;
+  const drainMs = Number(/drainMs: (\d+)/.exec(shipped)?.[1] ?? '5000');
+  assert.ok(grace * 1000 > drainMs + 2500 + 5000, `terminationGracePeriodSeconds ${grace} covers the drain`);
   assert.equal(findOne(objects, 'Namespace').metadata.name, NS);
   for (const o of objects) if (!['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration'].includes(o.kind)) assert.equal(o.metadata.namespace, NS, `${o.kind} ${o.metadata.name}`);
 });
@@ -110,7 +163,14 @@ test('base: RBAC is exactly the documented least privilege', { skip }, () => {
     { apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] },
     { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['get', 'patch'], resourceNames: ['eso-vault-guard'] },
     { apiGroups: [''], resources: ['events'], verbs: ['create'] },
+    { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+    { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
   ]);
+  // Reading the report is granted by binding this role; nothing is bound by default.
+  assert.deepEqual(findOne(objects, 'ClusterRole', 'eso-vault-guard-report-reader').rules, [{ nonResourceURLs: ['/eso-vault-guard/report'], verbs: ['get'] }]);
+  assert.ok(!objects.some((o) => (o.kind === 'ClusterRoleBinding' || o.kind === 'RoleBinding') && (o.roleRef as { name: string }).name === 'eso-vault-guard-report-reader'));
+  const shipped = (findOne(objects, 'ConfigMap').data as Record<string, string>)['config.yaml']!;
+  assert.match(shipped, /path: \/eso-vault-guard\/report/);
   const role = findOne(objects, 'Role', 'eso-vault-guard');
   assert.equal(role.metadata.namespace, NS);
   assert.deepEqual(norm(role.rules as Rule[]), [
@@ -129,15 +189,32 @@ test('base: RBAC is exactly the documented least privilege', { skip }, () => {
   assert.ok(!objects.some((o) => JSON.stringify(o).includes('system:auth-delegator')), 'auth-delegator stays optional');
 });
 
-test('cert-manager overlay: Certificate for the service names, CA injection, files mounted', { skip }, () => {
+test('cert-manager overlay: serving Certificate from a CA Issuer (stable caBundle), CA injection, files mounted, no bootstrap RBAC', { skip }, () => {
   const objects = renderKustomize('deploy/overlays/cert-manager');
   const cert = findOne(objects, 'Certificate', 'eso-vault-guard-serving');
-  const certSpec = cert.spec as { secretName: string; dnsNames: string[] };
+  const certSpec = cert.spec as { secretName: string; dnsNames: string[]; issuerRef: { kind: string; name: string } };
   assert.deepEqual(certSpec.dnsNames, ['eso-vault-guard', 'eso-vault-guard.eso-vault-guard', 'eso-vault-guard.eso-vault-guard.svc', 'eso-vault-guard.eso-vault-guard.svc.cluster.local']);
-  findOne(objects, 'Issuer');
+  // selfSigned Issuer -> CA Certificate -> CA Issuer -> serving Certificate.
+  const issuer = (name: string) => findOne(objects, 'Issuer', name).spec as { selfSigned?: object; ca?: { secretName: string } };
+  assert.equal(certSpec.issuerRef.kind, 'Issuer');
+  const caIssuer = issuer(certSpec.issuerRef.name);
+  assert.ok(caIssuer.ca, 'the serving certificate comes from a CA Issuer');
+  const caCert = objects.find((o) => o.kind === 'Certificate' && (o.spec as { secretName: string }).secretName === caIssuer.ca!.secretName)!;
+  const caSpec = caCert.spec as { isCA: boolean; issuerRef: { name: string }; duration: string };
+  assert.equal(caSpec.isCA, true);
+  assert.ok(issuer(caSpec.issuerRef.name).selfSigned, 'the CA is self-signed');
+  assert.ok(parseInt(caSpec.duration, 10) > parseInt((cert.spec as { duration: string }).duration, 10), 'the CA outlives serving certificates');
   for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
-    assert.equal(findOne(objects, kind).metadata.annotations?.['cert-manager.io/inject-ca-from'], `${NS}/${cert.metadata.name}`);
+    const config = findOne(objects, kind);
+    assert.equal(config.metadata.annotations?.['cert-manager.io/inject-ca-from'], `${NS}/${cert.metadata.name}`);
+    // Only the inject annotation is added, the rest of the object is the base's.
+    assert.deepEqual(config.webhooks, webhooksOf(renderKustomize('deploy/base'), kind));
   }
+  // The pods neither bootstrap a Secret nor patch webhook configurations: no RBAC for either.
+  const rules = objects.filter((o) => (o.kind === 'Role' || o.kind === 'ClusterRole') && o.metadata.name === 'eso-vault-guard').flatMap((o) => o.rules as Rule[]);
+  assert.ok(!rules.some((r) => r.resources.includes('secrets')), JSON.stringify(rules));
+  assert.ok(!rules.some((r) => r.apiGroups.includes('admissionregistration.k8s.io')));
+  assert.ok(rules.some((r) => r.resources.includes('leases')), 'the audit Lease is still needed');
   const spec = podSpec(objects);
   const c = spec.containers[0]!;
   const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
@@ -146,6 +223,35 @@ test('cert-manager overlay: Certificate for the service names, CA injection, fil
   assert.ok('ESO_GUARD_NAMESPACE' in env, 'base env kept');
   const vol = spec.volumes.find((v) => v.secret?.secretName === certSpec.secretName)!;
   assert.ok(c.volumeMounts.some((m) => m.name === vol.name && m.mountPath === '/etc/eso-vault-guard/tls'));
+});
+
+test('cert-manager overlay with another namespace: inject-ca-from and the service names follow', { skip }, () => {
+  // Set inside the overlay (its replacements do not see a namespace set above it).
+  const inner = mkdtempSync(join(tmpdir(), 'kustomize-cm-inner-'));
+  const overlay = join(REPO_ROOT, 'deploy/overlays/cert-manager');
+  cpSync(overlay, inner, { recursive: true });
+  const text = readFileSync(join(inner, 'kustomization.yaml'), 'utf8').replace('../../base', relative(inner, join(REPO_ROOT, 'deploy/base'))).replace('resources:', 'namespace: guard-elsewhere\nresources:');
+  writeFileSync(join(inner, 'kustomization.yaml'), text);
+  const objects = renderKustomizeAt(inner);
+  for (const kind of ['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']) {
+    assert.equal(findOne(objects, kind).metadata.annotations?.['cert-manager.io/inject-ca-from'], 'guard-elsewhere/eso-vault-guard-serving');
+  }
+  assert.deepEqual((findOne(objects, 'Certificate', 'eso-vault-guard-serving').spec as { dnsNames: string[] }).dnsNames.slice(1), ['eso-vault-guard.guard-elsewhere', 'eso-vault-guard.guard-elsewhere.svc', 'eso-vault-guard.guard-elsewhere.svc.cluster.local']);
+});
+
+test('network-policy overlay: the NetworkPolicy admits 8443 and only labelled scrapers on 8080', { skip }, () => {
+  const objects = renderKustomize('deploy/overlays/network-policy');
+  const policy = findOne(objects, 'NetworkPolicy', 'eso-vault-guard');
+  const spec = policy.spec as { podSelector: { matchLabels: Record<string, string> }; policyTypes: string[]; ingress: { from?: unknown[]; ports: { port: number }[] }[] };
+  assert.equal(policy.metadata.namespace, NS);
+  assert.deepEqual(spec.policyTypes, ['Ingress']);
+  const podLabels = (findOne(objects, 'Deployment').spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+  for (const [k, v] of Object.entries(spec.podSelector.matchLabels)) assert.equal(podLabels[k], v);
+  const webhook = spec.ingress.find((r) => r.ports.some((p) => p.port === 8443))!;
+  assert.equal(webhook.from, undefined, 'the API server must reach the webhook from wherever it runs');
+  const metrics = spec.ingress.find((r) => r.ports.some((p) => p.port === 8080))!;
+  assert.deepEqual(metrics.from, [{ namespaceSelector: { matchLabels: { 'eso-vault-guard.io/metrics-scraper': 'true' } } }]);
+  assert.ok(!renderKustomize('deploy/base').some((o) => o.kind === 'NetworkPolicy'), 'optional: not in the base');
 });
 
 test('fail-closed overlay: failurePolicy Fail on every webhook and failClosed mode', { skip }, () => {

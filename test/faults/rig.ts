@@ -3,6 +3,7 @@
 // injected into the double can be followed to the AdmissionReview answer, /metrics and the logs.
 // Kubernetes faults (a dropped watch, 410 Gone, a compacted resourceVersion) are covered where the
 // informers are tested: test/kube/informers.test.ts; they are not repeated here.
+import { vaultReadinessCheck } from '../../src/cli/webhook-runtime.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -122,7 +123,7 @@ export async function startFaultRig(opts: FaultRigOptions): Promise<FaultRig> {
   });
   const tls = opts.tls ? opts.tls(logger) : await selfSignedTlsSource({ serviceName: 'eso-vault-guard', namespace: 'eso-vault-guard' });
   const running = await runServe(config, {
-    handlers, logger, registry, tls, readinessChecks: [{ name: 'vault', check: () => facts.ready() }],
+    handlers, logger, registry, tls, readinessChecks: [vaultReadinessCheck(facts)],
   });
   const ca = tls.current().ca ?? tls.current().cert;
   let n = 0;

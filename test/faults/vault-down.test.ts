@@ -20,8 +20,10 @@ for (const failureMode of ['failOpen', 'failClosed'] as const) {
       const again = await rig.post('/validate', goodExternalSecret(), `${uid}-2`);
       assertOutageAnswer(again, `${uid}-2`, failureMode, rig.deadlineMs, /Vault is unavailable/);
 
+      assert.equal((await rig.readyz()).status, 200, 'still ready during the outage: the failure mode answers');
       const metrics = await rig.metrics();
       assert.ok(metricValue(metrics, 'eso_vault_guard_vault_requests_total', { code: 'connection' }) >= 1, 'connection failures are counted');
+      assert.equal(metricValue(metrics, 'eso_vault_guard_readiness_check', { check: 'vault' }), 0, 'Vault shown as not usable');
       assert.equal(metricValue(metrics, 'eso_vault_guard_vault_breaker_open'), 1, 'the breaker of the dead server is open');
       assert.ok(metricValue(metrics, 'eso_vault_guard_admission_requests_total', { decision: failureMode === 'failOpen' ? 'fail_open' : 'fail_closed' }) >= 2);
 

@@ -6,16 +6,21 @@ import { admissionLog, eventually, goodExternalSecret, metricValue, startFaultRi
 import { assertCleanAnswer, assertOutageAnswer, isClean } from './expect.js';
 
 for (const failureMode of ['failOpen', 'failClosed'] as const) {
-  test(`sealed Vault, ${failureMode}: not ready, answered by the failure mode naming the seal, recovered after unseal`, async () => {
+  test(`sealed Vault, ${failureMode}: still ready (Vault shown in the body and metric), answered by the failure mode naming the seal, recovered after unseal`, async () => {
     const rig = await startFaultRig({ failureMode });
     try {
       rig.double.seal();
       const uid = `sealed-${failureMode}`;
       assertOutageAnswer(await rig.post('/validate', goodExternalSecret(), uid), uid, failureMode, rig.deadlineMs, /Vault is sealed/);
 
+      // The pod can still answer admissions (the failure mode does): it stays ready, and says why Vault is not.
       const ready = await rig.readyz();
-      assert.equal(ready.status, 503);
-      assert.match(ready.body.message ?? '', /vault: .*is sealed/);
+      assert.equal(ready.status, 200);
+      const vault = (ready.body as unknown as { checks: { name: string; ready: boolean; informational?: boolean; reason?: string }[] }).checks.find((c) => c.name === 'vault');
+      assert.equal(vault?.ready, false);
+      assert.equal(vault?.informational, true);
+      assert.match(vault?.reason ?? '', /is sealed/);
+      assert.equal(metricValue(await rig.metrics(), 'eso_vault_guard_readiness_check', { check: 'vault' }), 0);
       assert.ok(metricValue(await rig.metrics(), 'eso_vault_guard_vault_requests_total', { code: '503' }) >= 1);
       assert.deepEqual(admissionLog(rig.logs, uid)?.codes, ['VaultUnavailable']);
       assert.ok(rig.logs.some((l) => l.msg === 'Vault fact looked up' && l.status === 'sealed'));
@@ -24,7 +29,7 @@ for (const failureMode of ['failOpen', 'failClosed'] as const) {
 
       rig.double.unseal();
       assertCleanAnswer(await rig.post('/validate', goodExternalSecret(), `${uid}-after`), `${uid}-after`);
-      await eventually('ready after unseal', async () => (await rig.readyz()).status === 200);
+      await eventually('Vault ready after unseal', async () => metricValue(await rig.metrics(), 'eso_vault_guard_readiness_check', { check: 'vault' }) === 1);
     } finally {
       await rig.close();
     }

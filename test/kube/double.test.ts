@@ -48,3 +48,42 @@ test('auth, create/409, update with stale resourceVersion/409, merge and json pa
     await double.close();
   }
 });
+
+test('TokenReview and SubjectAccessReview have the shapes and validation of authentication.k8s.io/v1 and authorization.k8s.io/v1', async () => {
+  const double = await startKubeDouble({
+    users: { 't-1': { username: 'alice', uid: 'u1', groups: ['devs'] } },
+    nonResourceGrants: [{ group: 'devs', path: '/x', verb: 'get' }],
+  });
+  try {
+    const TR = '/apis/authentication.k8s.io/v1/tokenreviews';
+    const SAR = '/apis/authorization.k8s.io/v1/subjectaccessreviews';
+    const tr = (spec: unknown) => call(double, 'POST', TR, { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec });
+    const known = await tr({ token: 't-1' });
+    assert.equal(known.status, 201);
+    assert.deepEqual(known.body.status, { authenticated: true, user: { username: 'alice', uid: 'u1', groups: ['devs'] }, audiences: ['https://kubernetes.default.svc.cluster.local'] });
+    const unknown = await tr({ token: 'nope' });
+    assert.equal(unknown.status, 201, 'an unknown token is an answer, not an error');
+    assert.equal((unknown.body.status as { authenticated?: boolean }).authenticated, undefined);
+    const otherAudience = await tr({ token: 't-1', audiences: ['vault'] });
+    assert.equal((otherAudience.body.status as { authenticated?: boolean }).authenticated, undefined, 'audiences must intersect');
+    assert.equal((await tr({})).status, 400, 'the token is required');
+    assert.equal((await call(double, 'POST', TR, { apiVersion: 'authorization.k8s.io/v1', kind: 'TokenReview', spec: { token: 't-1' } })).status, 400, 'wrong apiVersion');
+    assert.equal((await call(double, 'GET', TR)).status, 405, 'create only');
+
+    const sar = (spec: unknown) => call(double, 'POST', SAR, { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec });
+    const granted = await sar({ user: 'alice', groups: ['devs'], nonResourceAttributes: { path: '/x', verb: 'get' } });
+    assert.equal(granted.status, 201);
+    assert.equal((granted.body.status as { allowed: boolean }).allowed, true);
+    assert.deepEqual((await sar({ user: 'alice', nonResourceAttributes: { path: '/x', verb: 'get' } })).body.status, { allowed: false }, 'the grant is to the group');
+    assert.deepEqual((await sar({ user: 'alice', groups: ['devs'], nonResourceAttributes: { path: '/x', verb: 'delete' } })).body.status, { allowed: false });
+    const noSubject = await sar({ nonResourceAttributes: { path: '/x', verb: 'get' } });
+    assert.equal(noSubject.status, 422);
+    assert.match(String(noSubject.body.message), /at least one of user or group must be specified/);
+    const both = await sar({ user: 'alice', nonResourceAttributes: { path: '/x', verb: 'get' }, resourceAttributes: { verb: 'get', resource: 'pods' } });
+    assert.equal(both.status, 422);
+    assert.match(String(both.body.message), /exactly one of nonResourceAttributes or resourceAttributes/);
+    assert.equal((await sar({ user: 'alice' })).status, 422, 'neither');
+  } finally {
+    await double.close();
+  }
+});

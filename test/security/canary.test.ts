@@ -17,7 +17,7 @@ import type { CheckResult } from '../../src/checks/result.js';
 import { buildReport } from '../../src/report/report.js';
 import { createVaultFacts } from '../../src/vault/index.js';
 import { startVaultDouble, webhookVaultConfig, type VaultState } from '../support/vault-double.js';
-import { httpRequest, postAdmission } from '../support/https-client.js';
+import { httpRequest, postAdmission, httpsRequest } from '../support/https-client.js';
 import { admissionReview } from '../support/admission-fixtures.js';
 import { CLASSIC, goodExternalSecret } from '../faults/rig.js';
 import { DEFAULT_AUDIENCES, loadManifests, manifestLookup, type Obj } from '../checks/support/example-harness.js';
@@ -59,6 +59,8 @@ test('a canary secret value appears in no log line, metric, admission answer or 
   const tls = await selfSignedTlsSource({ serviceName: 'eso-vault-guard', namespace: 'eso-vault-guard' });
   const servers = await startServers({
     config, logger, registry, tls, handlers, auditReport: () => buildReport(results.map((result) => ({ result }))),
+    // Who may read the report is tested in test/serve/runtime.test.ts; here a reader is let in.
+    reportAuthorizer: { authorize: async (h) => (h === 'Bearer reader' ? { status: 'allowed', user: 'reader' } : { status: 'unauthenticated', reason: 'no' }) },
   });
   const ca = tls.current().ca ?? tls.current().cert;
   try {
@@ -84,7 +86,7 @@ test('a canary secret value appears in no log line, metric, admission answer or 
     const everything = answers.join('\n');
     assert.match(everything, /PropertyNotFound/, 'the typo cases produced PropertyNotFound findings');
     assert.match(everything, /Did you mean \\"password\\"\?/, 'with a "did you mean" hint (quotes escaped in JSON)');
-    const report = await httpRequest({ port: servers.metricsPort, path: '/report' });
+    const report = await httpsRequest({ port: servers.webhookPort, path: '/report', ca, headers: { authorization: 'Bearer reader' } });
     assert.equal(report.status, 200);
     assert.match(report.text, /PropertyNotFound/, 'the report holds the findings');
     const places = {

@@ -9,7 +9,7 @@ import { startKubeDouble } from '../support/kube-double.js';
 import { startVaultDouble, webhookVaultConfig } from '../support/vault-double.js';
 import { OWN_EXAMPLES_DIR } from '../support/paths.js';
 import { admissionReview, externalSecret } from '../support/admission-fixtures.js';
-import { httpsRequest, type AdmissionReviewAnswer } from '../support/https-client.js';
+import { httpRequest, httpsRequest, type AdmissionReviewAnswer } from '../support/https-client.js';
 
 // The compiled CLI next to this compiled test (works from any dist-* folder).
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
@@ -64,7 +64,7 @@ test('serve with no config and no cluster starts on a self-signed certificate an
   }
 });
 
-test('serve starts against Kubernetes and Vault, says where it listens, and stops on SIGTERM', async () => {
+test('serve starts against Kubernetes and Vault, says where it listens; on SIGTERM it drains (answers, unready), then exits', async () => {
   const vault = await startVaultDouble({ state: join(OWN_EXAMPLES_DIR, 'platform-team-templated', 'vault-state.json') });
   const kube = await startKubeDouble();
   const dir = mkdtempSync(join(tmpdir(), 'serve-cli-'));
@@ -74,7 +74,8 @@ test('serve starts against Kubernetes and Vault, says where it listens, and stop
   // JSON is YAML: the vault section the product would read from its ConfigMap.
   writeFileSync(configFile, JSON.stringify({ vault: webhookVaultConfig(vault) }));
   const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0', '--metrics-port', '0', '--config', configFile, '--kubeconfig', kubeconfig], {
-    env: { ...process.env, ESO_GUARD_HOST: '127.0.0.1', ESO_GUARD_CONFIG: '', ESO_GUARD_LOG_LEVEL: 'info' },
+    // A drain long enough to be observed from here; the exit is awaited, not timed.
+    env: { ...process.env, ESO_GUARD_HOST: '127.0.0.1', ESO_GUARD_CONFIG: '', ESO_GUARD_LOG_LEVEL: 'info', ESO_GUARD_DRAIN_MS: '3000' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -88,9 +89,23 @@ test('serve starts against Kubernetes and Vault, says where it listens, and stop
     while (!/"msg":"eso-vault-guard is serving"/.test(out) && Date.now() < until) {
       await new Promise((r) => setTimeout(r, 50));
     }
-    assert.match(out, /webhook listening on https:\/\/127\.0\.0\.1:\d+ \(\/validate, \/mutate\); health and metrics on http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(out, /webhook listening on https:\/\/127\.0\.0\.1:\d+ \(\/validate, \/mutate, \/report\); health and metrics on http:\/\/127\.0\.0\.1:\d+/);
     assert.match(out, /"msg":"eso-vault-guard is serving"/);
+    const webhookPort = Number(/"webhookPort":(\d+)/.exec(out)?.[1]);
+    const metricsPort = Number(/"metricsPort":(\d+)/.exec(out)?.[1]);
     child.kill('SIGTERM');
+    const drainUntil = Date.now() + 10_000;
+    while (!/"msg":"draining: /.test(out) && Date.now() < drainUntil) await new Promise((r) => setTimeout(r, 20));
+    // The API server keeps sending until the endpoints update: those admissions are answered ...
+    const review = admissionReview(externalSecret({ name: 'db', namespace: 'team-a' }));
+    const answer = await httpsRequest<AdmissionReviewAnswer>({ port: webhookPort, path: '/validate', method: 'POST', body: review, insecure: true });
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(answer.body.response.uid, (review.request as { uid: string }).uid);
+    // ... while readiness already says the pod is going.
+    const ready = await httpRequest<{ message?: string }>({ port: metricsPort, path: '/readyz' });
+    assert.equal(ready.status, 503);
+    assert.match(ready.body.message ?? '', /shutdown: draining/);
+    assert.doesNotMatch(out, /"msg":"stopped"/, 'not stopped during the drain');
     assert.equal(await exited, 0, out);
     assert.match(out, /"msg":"stopped"/);
   } finally {

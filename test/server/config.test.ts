@@ -32,8 +32,9 @@ function problemOf(fn: () => unknown): string {
 
 test('defaults', () => {
   const config = loadConfig({ env: {} });
-  assert.deepEqual(config.server, { port: 8443, metricsPort: 8080, host: '0.0.0.0' });
-  assert.deepEqual(config.admission, { deadlineMs: 2500, failureMode: 'failOpen', mode: 'enforce' });
+  assert.deepEqual(config.server, { port: 8443, metricsPort: 8080, host: '0.0.0.0', drainMs: 5000 });
+  assert.deepEqual(config.admission, { deadlineMs: 2500, failureMode: 'failOpen', mode: 'enforce', objectOverrides: 'namespaceGranted' });
+  assert.deepEqual(config.report, { access: 'authenticated', path: '/eso-vault-guard/report', verb: 'get' });
   assert.deepEqual(config.log, { level: 'info' });
   assert.deepEqual(config.tls, { serviceName: 'eso-vault-guard', namespace: 'eso-vault-guard', extraDnsNames: [] });
   assert.deepEqual([config.vault, config.kube, config.audit], [{}, {}, {}]);
@@ -79,7 +80,7 @@ test('a bad value fails with the field, the allowed values and where it came fro
   const path = file('bad.yaml', 'admission:\n  deadlineMs: 0\nserver:\n  prot: 1\n');
   const message = problemOf(() => loadConfig({ file: path, env: {} }));
   assert.match(message, /^config: admission\.deadlineMs must be >= 1 \(got 0\); set by config file .*bad\.yaml$/m);
-  assert.match(message, /^config: server\.prot is not a known option \(known: port, metricsPort, host\)/m);
+  assert.match(message, /^config: server\.prot is not a known option \(known: port, metricsPort, host, drainMs\)/m);
 });
 
 test('certFile without keyFile is refused', () => {

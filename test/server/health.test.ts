@@ -15,12 +15,12 @@ test('/healthz answers ok', async () => {
   }
 });
 
-test('/readyz is not ready, naming the check, until every readiness check passes', async () => {
-  let vaultReady = false;
+test('/readyz is not ready, naming the check, until every readiness check passes; informational checks never fail it', async () => {
+  let informersReady = false;
   const servers = await startTestServers({
     readinessChecks: [
-      { name: 'vault', check: () => (vaultReady ? { ready: true } : { ready: false, reason: 'first login to Vault pending' }) },
-      { name: 'informers', check: async () => ({ ready: true }) },
+      { name: 'vault', informational: true, check: () => ({ ready: false, reason: 'first login to Vault pending' }) },
+      { name: 'informers', check: async () => (informersReady ? { ready: true } : { ready: false, reason: 'stores are not listed yet' }) },
     ],
   });
   try {
@@ -30,17 +30,19 @@ test('/readyz is not ready, naming the check, until every readiness check passes
     });
     assert.equal(waiting.status, 503);
     assert.equal(waiting.body.ready, false);
-    assert.equal(waiting.body.message, 'not ready: vault: first login to Vault pending');
+    assert.equal(waiting.body.message, 'not ready: informers: stores are not listed yet');
     assert.deepEqual(waiting.body.checks, [
       { name: 'tls', ready: true },
-      { name: 'vault', ready: false, reason: 'first login to Vault pending' },
-      { name: 'informers', ready: true },
+      { name: 'shutdown', ready: true },
+      { name: 'vault', ready: false, informational: true, reason: 'first login to Vault pending' },
+      { name: 'informers', ready: false, reason: 'stores are not listed yet' },
     ]);
 
-    vaultReady = true;
-    const ready = await httpRequest<{ ready: boolean }>({ port: servers.metricsPort, path: '/readyz' });
+    informersReady = true;
+    const ready = await httpRequest<{ ready: boolean; checks: { name: string; ready: boolean }[] }>({ port: servers.metricsPort, path: '/readyz' });
     assert.equal(ready.status, 200);
     assert.equal(ready.body.ready, true);
+    assert.equal(ready.body.checks.find((c) => c.name === 'vault')?.ready, false, 'still shown');
   } finally {
     await servers.close();
   }

@@ -99,7 +99,7 @@ test('a request without a body → 400', async () => {
 test('an unknown path or method → 404 naming the routes, as JSON', async () => {
   const res = await httpsRequest<{ error: string }>({ port: servers.webhookPort, path: '/validate', method: 'GET', ca: servers.ca });
   assert.equal(res.status, 404);
-  assert.equal(res.body.error, 'no route GET /validate; the webhook serves POST /validate and POST /mutate');
+  assert.equal(res.body.error, 'no route GET /validate; the webhook serves POST /validate, POST /mutate and GET /report');
 });
 
 test('a Content-Length over 3 MiB is refused from the headers alone, without reading the body', async () => {

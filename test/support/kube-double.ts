@@ -61,6 +61,25 @@ export interface KubeDoubleOptions {
   token?: string;
   /** Objects present at start. */
   objects?: KubeObject[];
+  /** Bearer tokens TokenReview accepts (authentication.k8s.io/v1), with the user each one is. */
+  users?: Record<string, ReviewedUser>;
+  /** Non-resource permissions SubjectAccessReview grants (authorization.k8s.io/v1), as RBAC would. */
+  nonResourceGrants?: NonResourceGrant[];
+}
+
+export interface ReviewedUser {
+  username: string;
+  uid?: string;
+  groups?: string[];
+  extra?: Record<string, string[]>;
+}
+
+/** A ClusterRole rule `nonResourceURLs: [path], verbs: [verb]` bound to a user or a group. */
+export interface NonResourceGrant {
+  user?: string;
+  group?: string;
+  path: string;
+  verb: string;
 }
 
 export interface KubeDouble {
@@ -95,6 +114,9 @@ interface OpenWatch {
   namespace?: string;
   res: ServerResponse;
 }
+
+/** The API server's audiences (a token reviewed without spec.audiences is checked against them). */
+export const KUBE_DOUBLE_API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
 
 function status(code: number, reason: string, message: string): Record<string, unknown> {
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
@@ -226,6 +248,48 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
     };
   }
 
+  const users = opts.users ?? {};
+  const grants = opts.nonResourceGrants ?? [];
+  const REVIEWS: Record<string, { apiVersion: string; kind: 'TokenReview' | 'SubjectAccessReview' }> = {
+    '/apis/authentication.k8s.io/v1/tokenreviews': { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview' },
+    '/apis/authorization.k8s.io/v1/subjectaccessreviews': { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview' },
+  };
+  type ReviewAnswer = { object: Record<string, unknown> } | { error: Record<string, unknown> };
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+  // pkg/registry/authentication/tokenreview: an empty token is a 400; an unknown one is answered
+  // (201) with authenticated unset and an error; a known one with the user and the audiences.
+  function tokenReview(body: Record<string, unknown>): ReviewAnswer {
+    const spec = isObject(body['spec']) ? body['spec'] : {};
+    const token = typeof spec['token'] === 'string' ? spec['token'] : '';
+    if (token === '') return { error: status(400, 'BadRequest', 'token is required for TokenReview in authentication') };
+    const wanted = Array.isArray(spec['audiences']) && spec['audiences'].length > 0 ? (spec['audiences'] as string[]) : KUBE_DOUBLE_API_AUDIENCES;
+    const user = users[token];
+    const audiences = wanted.filter((a) => KUBE_DOUBLE_API_AUDIENCES.includes(a));
+    if (!user || audiences.length === 0) return { object: { spec, status: { user: {}, error: '[invalid bearer token, token lookup failed]' } } };
+    return { object: { spec, status: { authenticated: true, user: { ...user }, audiences } } };
+  }
+
+  // pkg/apis/authorization/validation: exactly one of resourceAttributes / nonResourceAttributes,
+  // and a user or a group (422 otherwise). Only non-resource grants are modelled.
+  function subjectAccessReview(body: Record<string, unknown>): ReviewAnswer {
+    const spec = isObject(body['spec']) ? body['spec'] : {};
+    const problems: string[] = [];
+    const hasResource = spec['resourceAttributes'] !== undefined && spec['resourceAttributes'] !== null;
+    const nonResource = isObject(spec['nonResourceAttributes']) ? spec['nonResourceAttributes'] : undefined;
+    if (hasResource === (nonResource !== undefined)) problems.push('spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified');
+    const user = typeof spec['user'] === 'string' ? spec['user'] : '';
+    const groups = Array.isArray(spec['groups']) ? (spec['groups'] as unknown[]).filter((g): g is string => typeof g === 'string') : [];
+    if (user === '' && groups.length === 0) problems.push('spec.user: Invalid value: "": at least one of user or group must be specified');
+    if (problems.length > 0) {
+      return { error: { ...status(422, 'Invalid', `SubjectAccessReview.authorization.k8s.io "" is invalid: ${problems.join(', ')}`), details: { kind: 'SubjectAccessReview', group: 'authorization.k8s.io' } } };
+    }
+    const path = typeof nonResource?.['path'] === 'string' ? nonResource['path'] : '';
+    const verb = typeof nonResource?.['verb'] === 'string' ? nonResource['verb'] : '';
+    const allowed = !hasResource && grants.some((g) => g.path === path && g.verb === verb && ((g.user !== undefined && g.user === user) || (g.group !== undefined && groups.includes(g.group))));
+    return { object: { spec, status: allowed ? { allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding' } : { allowed: false } } };
+  }
+
   interface Target { t: ResourceType; version: string; namespace?: string; name?: string }
   function route(pathname: string): Target | undefined {
     const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))\/(.+)$/.exec(pathname);
@@ -308,6 +372,23 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
     if (failure) {
       failure.count -= 1;
       return send(failure.status, status(failure.status, 'Injected', `injected failure ${failure.status}`));
+    }
+    const review = REVIEWS[url.pathname];
+    if (review) {
+      if (method !== 'POST') return send(405, status(405, 'MethodNotAllowed', `the server does not allow this method on the requested resource`));
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(await readBody(req)) as Record<string, unknown>;
+      } catch {
+        return send(400, status(400, 'BadRequest', 'body is not JSON'));
+      }
+      if (body === null || typeof body !== 'object' || Array.isArray(body)) return send(400, status(400, 'BadRequest', 'body is not an object'));
+      if ((body['apiVersion'] !== undefined && body['apiVersion'] !== review.apiVersion) || (body['kind'] !== undefined && body['kind'] !== review.kind)) {
+        return send(400, status(400, 'BadRequest', `the API version in the data (${String(body['apiVersion'])}) does not match the expected API version (${review.apiVersion})`));
+      }
+      const answer = review.kind === 'TokenReview' ? tokenReview(body) : subjectAccessReview(body);
+      if ('error' in answer) return send(answer.error.code as number, answer.error);
+      return send(201, { apiVersion: review.apiVersion, kind: review.kind, metadata: { creationTimestamp: null }, ...answer.object });
     }
     if (method === 'GET') {
       const d = discovery(url.pathname);

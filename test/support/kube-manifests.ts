@@ -16,8 +16,13 @@ export function kubectlAvailable(): boolean {
 }
 
 export function renderKustomize(relativeDir: string): Manifest[] {
-  const result = spawnSync('kubectl', ['kustomize', join(REPO_ROOT, relativeDir)], { encoding: 'utf8', timeout: 30_000 });
-  if (result.status !== 0) throw new Error(`kubectl kustomize ${relativeDir} failed: ${result.stderr}`);
+  return renderKustomizeAt(join(REPO_ROOT, relativeDir));
+}
+
+/** Any kustomization folder (e.g. a test's temporary overlay on top of deploy/). */
+export function renderKustomizeAt(dir: string): Manifest[] {
+  const result = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', timeout: 30_000 });
+  if (result.status !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${result.stderr}`);
   return parseAllDocuments(result.stdout).map((d) => d.toJS() as Manifest).filter(Boolean);
 }
 

@@ -4,7 +4,6 @@ import { writeFile } from 'node:fs/promises';
 import { Registry } from 'prom-client';
 import { ConfigError, loadConfig } from '../../config/index.js';
 import type { GuardConfig } from '../../config/types.js';
-import type { Finding } from '../../checks/finding.js';
 import { silentLogger } from '../../log/logger.js';
 import { createVaultFacts, normaliseServerUrl, type VaultFacts, type VaultFactsService } from '../../vault/index.js';
 import { CheckConfigError } from './errors.js';
@@ -14,7 +13,7 @@ import { InputError, readInputs, type InputDocument } from './inputs.js';
 import { buildCheckReport, skippedObject } from './located.js';
 import type { CheckOptions } from './options.js';
 import { createProgress } from './progress.js';
-import { checkAll, isCheckedObject, mutate, skipReason, withNamespace } from './run.js';
+import { checkAll, isCheckedObject, skipReason, withNamespace } from './run.js';
 import { layeredLookup, lookupOver, parseControllerSa, storeServers } from './stores.js';
 import { prepareVaultConfig, parseVaultMap } from './vault-setup.js';
 import { describeReachProblem, reachProblems, withoutDeadServers } from './vault-reach.js';
@@ -94,17 +93,10 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
     const dead = new Map(problems.flatMap((p) => p.servers.map((s) => [normaliseServerUrl(s), `${p.failure.detail} (at ${p.address})`] as const)));
     const facts: VaultFacts = withoutDeadServers(service, dead);
 
-    // Stores from the files are checked, and looked up, in the form admission will give them.
+    // Admission does not change objects (the /mutate endpoint patches nothing), so stores are
+    // checked and looked up as written.
     const clusterLookup = lookupOver(fromCluster, controllerSa);
-    const before = opts.storesFrom === 'files' ? lookupOver(fileLookupObjects, controllerSa) : layeredLookup(lookupOver(fileLookupObjects, controllerSa), clusterLookup);
-    const admitted = new Map<Obj, { object: Obj; extra: Finding[] }>();
-    for (const { object } of docs) {
-      if (!STORE_KINDS.includes(String(object['kind']))) continue;
-      const m = await mutate(object, { facts, lookup: before, deadlineAtMs: Date.now() + opts.timeoutMs });
-      admitted.set(object, { object: m.object, extra: m.findings });
-    }
-    const admittedLookupObjects = fileLookupObjects.map((o) => admitted.get(o)?.object ?? o);
-    const filesLookup = lookupOver(admittedLookupObjects, controllerSa);
+    const filesLookup = lookupOver(fileLookupObjects, controllerSa);
     const lookup = opts.storesFrom === 'files' ? filesLookup : opts.storesFrom === 'cluster' ? clusterLookup : layeredLookup(filesLookup, clusterLookup);
 
     const progress = createProgress((opts.quiet ? { isTTY: false } : io.stderr) as NodeJS.WriteStream);
@@ -113,7 +105,7 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
       const reason = skipReason(d.doc.object);
       return reason === undefined || d.doc.object['kind'] === 'Namespace' ? [] : [skippedObject(d.doc, reason)];
     });
-    const toCheck = docs.filter((d) => skipReason(d.doc.object) === undefined).map((d) => ({ doc: d.doc, ...(admitted.get(d.object) ?? { object: d.object, extra: [] }) }));
+    const toCheck = docs.filter((d) => skipReason(d.doc.object) === undefined).map((d) => ({ doc: d.doc, object: d.object }));
     const checked = await checkAll(toCheck, lookup, {
       facts,
       defaultAudiences: config.checks.defaultAudiences,

@@ -1,13 +1,8 @@
-// Checks every ExternalSecret and store of the input the way admission would see it: first the
-// mutating webhook's safe defaults (reported as `Defaulted` warnings, since the file relies on
-// them), then the identical rules of the validating webhook, each object with its own deadline.
+// Checks every ExternalSecret and store of the input the way admission would see it: the identical
+// rules of the validating webhook, each object with its own deadline.
 import type { StoreLookup } from '../../eso/index.js';
 import type { Trust } from '../../checks/disclosure.js';
 import { checkObject, type CheckContext, type CheckResult } from '../../checks/engine.js';
-import type { Finding } from '../../checks/finding.js';
-import { computePatch } from '../../checks/mutate.js';
-import { gatherMutationFacts } from '../../checks/mutate-facts.js';
-import type { JsonPatchOperation } from '../../server/decision.js';
 import type { VaultFacts } from '../../vault/facts.js';
 import type { InputDocument } from './inputs.js';
 import { mapWithLimit } from './pool.js';
@@ -61,43 +56,6 @@ export function withNamespace(obj: Obj, namespace: string): Obj {
   return { ...obj, metadata: { ...meta, namespace } };
 }
 
-/** JSON Patch `add` operations as /mutate emits them (parents exist). */
-export function applyPatch(obj: Obj, patch: readonly JsonPatchOperation[]): Obj {
-  const out = structuredClone(obj);
-  for (const op of patch) {
-    if (op.op !== 'add') continue;
-    const parts = op.path.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
-    let cur: unknown = out;
-    for (const p of parts.slice(0, -1)) cur = cur && typeof cur === 'object' ? (cur as Obj)[p] : undefined;
-    if (cur && typeof cur === 'object') (cur as Obj)[parts[parts.length - 1] as string] = op.value;
-  }
-  return out;
-}
-
-/** `[Defaulted] field: text` → a warning finding on that field. */
-export function defaultedFinding(note: string): Finding {
-  const m = /^\[Defaulted\]\s+([^:\s]+):\s*(.*)$/s.exec(note);
-  const field = m?.[1] ?? 'spec';
-  const what = m?.[2] ?? note;
-  return {
-    code: 'Defaulted',
-    severity: 'warning',
-    field,
-    message: `the admission webhook will fill this absent field: ${what}`,
-    hint: 'Write the value into the manifest so it does not depend on the webhook defaulting it.',
-  };
-}
-
-export interface Mutated {
-  object: Obj;
-  findings: Finding[];
-}
-
-export async function mutate(obj: Obj, ctx: { facts: VaultFacts; lookup: StoreLookup; deadlineAtMs: number }): Promise<Mutated> {
-  const { patch, notes } = computePatch(obj, await gatherMutationFacts(obj, ctx));
-  return { object: patch.length > 0 ? applyPatch(obj, patch) : obj, findings: notes.map(defaultedFinding) };
-}
-
 function timedOut(obj: Obj, timeoutMs: number): CheckResult {
   const meta = (obj['metadata'] ?? {}) as Obj;
   return {
@@ -125,17 +83,15 @@ async function withDeadline(work: Promise<CheckResult>, obj: Obj, timeoutMs: num
   }
 }
 
-/** `objects` were already defaulted when they are stores (their admitted form is in `lookup`); `extra` holds their Defaulted findings. */
 export async function checkAll(
-  docs: readonly { doc: InputDocument; object: Obj; extra: Finding[] }[],
+  docs: readonly { doc: InputDocument; object: Obj }[],
   lookup: StoreLookup,
   settings: RunSettings,
 ): Promise<CheckedObject[]> {
   let done = 0;
-  return mapWithLimit(docs, settings.concurrency, async ({ doc, object, extra }) => {
+  return mapWithLimit(docs, settings.concurrency, async ({ doc, object }) => {
     const deadlineAtMs = Date.now() + settings.timeoutMs;
     const work = (async (): Promise<CheckResult> => {
-      const mutated = object['kind'] === 'ExternalSecret' ? await mutate(object, { facts: settings.facts, lookup, deadlineAtMs }) : { object, findings: [] };
       const ctx: CheckContext = {
         facts: settings.facts,
         lookup,
@@ -144,8 +100,7 @@ export async function checkAll(
         trust: settings.trust,
         remedies: CHECK_REMEDIES,
       };
-      const result = await checkObject(mutated.object, ctx);
-      return { ...result, findings: [...extra, ...mutated.findings, ...result.findings] };
+      return checkObject(object, ctx);
     })();
     const result = await withDeadline(work, object, settings.timeoutMs);
     done += 1;

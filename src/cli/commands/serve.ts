@@ -7,6 +7,7 @@ import type { GuardConfig } from '../../config/types.js';
 import { createLogger } from '../../log/logger.js';
 import type { AdmissionHandlers, ReadinessCheck } from '../../server/admission-types.js';
 import { createMetricsRegistry } from '../../server/metrics.js';
+import type { RequestAuthorizer } from '../../server/report-route.js';
 import { startServers, type RunningServers } from '../../server/start.js';
 import { fileTlsSource } from '../../server/tls/file-source.js';
 import { selfSignedTlsSource } from '../../server/tls/self-signed.js';
@@ -19,8 +20,10 @@ export interface ServeDeps {
   registry?: Registry;
   /** Defaults to the configured files, or a generated self-signed certificate when none are set. */
   tls?: TlsSource;
-  /** The background audit's latest report, served as GET /report. */
+  /** The background audit's latest report, served as GET /report on the HTTPS port. */
   auditReport?: () => unknown;
+  /** Authorises GET /report (TokenReview + SubjectAccessReview); undefined without Kubernetes. */
+  reportAuthorizer?: RequestAuthorizer;
 }
 
 export interface RunningServe extends RunningServers {
@@ -56,12 +59,16 @@ export async function runServe(config: GuardConfig, deps: ServeDeps = {}): Promi
     ...(deps.handlers ? { handlers: deps.handlers } : {}),
     ...(deps.readinessChecks ? { readinessChecks: deps.readinessChecks } : {}),
     ...(deps.auditReport ? { auditReport: deps.auditReport } : {}),
+    ...(deps.reportAuthorizer ? { reportAuthorizer: deps.reportAuthorizer } : {}),
   });
   return { ...servers, tls, logger, registry };
 }
 
-/** SIGTERM/SIGINT: stop accepting, finish in-flight admissions, exit. A second signal exits at once. */
-export function closeOnSignals(running: { close(): Promise<void>; logger: Logger }, graceMs: number): void {
+/**
+ * SIGTERM/SIGINT: drain (answer admissions while /readyz says 503, so the endpoints go away first),
+ * then stop accepting, finish in-flight admissions, exit. A second signal exits at once.
+ */
+export function closeOnSignals(running: { shutdown(): Promise<void>; logger: Logger }, graceMs: number): void {
   let stopping = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) process.exit(1);
@@ -71,7 +78,7 @@ export function closeOnSignals(running: { close(): Promise<void>; logger: Logger
       running.logger.error({ graceMs }, 'shutdown took too long; exiting');
       process.exit(1);
     }, graceMs).unref();
-    running.close().then(
+    running.shutdown().then(
       () => {
         running.logger.info('stopped');
         running.logger.flush();
@@ -97,7 +104,7 @@ function portFlag(value: string): number {
 export function registerServe(program: Command): void {
   program
     .command('serve')
-    .description('run the admission webhook (HTTPS /validate, /mutate) and the health/metrics server (HTTP /healthz, /readyz, /metrics, /report)')
+    .description('run the admission webhook (HTTPS /validate, /mutate, authorised GET /report) and the health/metrics server (HTTP /healthz, /readyz, /metrics)')
     .option('--config <file>', 'YAML configuration file (or ESO_GUARD_CONFIG)')
     .option('--port <n>', 'HTTPS webhook port (server.port, ESO_GUARD_PORT; default 8443)', portFlag)
     .option('--metrics-port <n>', 'health/metrics port (server.metricsPort, ESO_GUARD_METRICS_PORT; default 8080)', portFlag)
@@ -117,6 +124,6 @@ export function registerServe(program: Command): void {
       process.on('unhandledRejection', (reason: unknown) => {
         logger.error({ err: reason }, 'unhandled promise rejection');
       });
-      closeOnSignals({ close: () => runtime.close(), logger }, config.admission.deadlineMs + 5000);
+      closeOnSignals({ shutdown: () => runtime.shutdown(), logger }, config.server.drainMs + config.admission.deadlineMs + 5000);
     });
 }

@@ -21,8 +21,33 @@ export interface TlsSource {
 /** TLS 1.0/1.1 are refused; the API server speaks 1.2 and 1.3. */
 export const TLS_MIN_VERSION = 'TLSv1.2' as const;
 
-export function secureContextOptions(material: TlsMaterial): { key: string; cert: string; minVersion: typeof TLS_MIN_VERSION } {
-  return { key: material.key, cert: material.cert, minVersion: TLS_MIN_VERSION };
+/**
+ * TLS 1.3 suites (all AEAD) first, then TLS 1.2 ECDHE with AEAD only: no CBC/SHA-1, no static-RSA
+ * key exchange (no forward secrecy). RSA and ECDSA certificates both keep working.
+ */
+export const TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+export interface SecureContextSettings {
+  key: string;
+  cert: string;
+  minVersion: typeof TLS_MIN_VERSION;
+  ciphers: string;
+  honorCipherOrder: boolean;
+}
+
+export function secureContextOptions(material: TlsMaterial): SecureContextSettings {
+  // The highest version both sides speak is negotiated, so TLS 1.3 wins whenever the client has it.
+  return { key: material.key, cert: material.cert, minVersion: TLS_MIN_VERSION, ciphers: TLS_CIPHERS, honorCipherOrder: true };
 }
 
 export interface CertificateSummary {

@@ -1,7 +1,6 @@
 // Runs one example folder (manifests.yaml, vault-state.json, expected.json) through the real
 // product path: the Vault double seeded with the folder's state, the real Vault facts layer,
-// mutation first (as the API server calls mutating webhooks before validating ones), then the
-// checks and the decision.
+// checks and the decision (/mutate patches nothing, so objects are checked as written).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
@@ -13,8 +12,6 @@ import { createVaultFacts, type VaultFactsService } from '../../../src/vault/ind
 import type { JsonPatchOperation } from '../../../src/server/decision.js';
 import { checkObject, type CheckContext, type CheckResult } from '../../../src/checks/engine.js';
 import { decide } from '../../../src/checks/decide.js';
-import { computePatch } from '../../../src/checks/mutate.js';
-import { gatherMutationFacts } from '../../../src/checks/mutate-facts.js';
 import type { Trust } from '../../../src/checks/disclosure.js';
 import { startVaultDouble, webhookVaultConfig, type VaultDouble } from '../../support/vault-double.js';
 import { postAdmission } from '../../support/https-client.js';
@@ -118,44 +115,27 @@ export async function startFacts(
 }
 
 export async function admit(obj: Obj, ctx: CheckContext): Promise<Outcome> {
-  const mutationFacts = await gatherMutationFacts(obj, ctx);
-  const { patch, notes } = computePatch(obj, mutationFacts);
-  const object = applyPatch(obj, patch);
-  const result = await checkObject(object, ctx);
+  const result = await checkObject(obj, ctx);
   const decision = decide(result, { mode: 'enforce', failureMode: 'failOpen' });
   const m = meta(obj);
   return {
-    object,
+    object: obj,
     kind: String(obj['kind']),
     ...m,
     allowed: decision.allowed,
-    codes: [...decision.codes, ...(notes.length > 0 ? ['Defaulted'] : [])],
+    codes: decision.codes,
     errorCodes: [...new Set(result.findings.filter((f) => f.severity === 'error').map((f) => f.code))],
     ...(decision.message !== undefined ? { message: decision.message } : {}),
-    warnings: [...notes, ...decision.warnings],
+    warnings: decision.warnings,
     result,
   };
-}
-
-/** The cluster holds stores as admitted, i.e. after mutation. */
-async function admittedStoresLookup(objects: Obj[], base: Omit<CheckContext, 'lookup'>): Promise<StoreLookup> {
-  const preLookup = manifestLookup(objects);
-  const admittedObjects: Obj[] = [];
-  for (const obj of objects) {
-    const kind = obj['kind'];
-    if (kind === 'SecretStore' || kind === 'ClusterSecretStore') {
-      const { patch } = computePatch(obj, await gatherMutationFacts(obj, { ...base, lookup: preLookup }));
-      admittedObjects.push(applyPatch(obj, patch));
-    } else admittedObjects.push(obj);
-  }
-  return manifestLookup(admittedObjects);
 }
 
 export async function runExample(dir: string, trust: Trust = 'store-identity'): Promise<ExampleRun> {
   const { double, facts } = await startFacts(join(dir, 'vault-state.json'));
   const objects = loadManifests(dir);
   const base = { facts, deadlineAtMs: Date.now() + 10_000, audience: { defaultAudiences: DEFAULT_AUDIENCES }, trust };
-  const lookup = await admittedStoresLookup(objects, base);
+  const lookup = manifestLookup(objects);
   const ctx: CheckContext = { ...base, lookup };
   const outcomes: Outcome[] = [];
   for (const obj of objects) {
@@ -183,7 +163,7 @@ export async function runExampleOverHttps(dir: string): Promise<ExampleRun> {
   const { double, facts } = await startFacts(join(dir, 'vault-state.json'));
   const objects = loadManifests(dir);
   const base = { facts, deadlineAtMs: Date.now() + 10_000, audience: { defaultAudiences: DEFAULT_AUDIENCES }, trust: 'store-identity' as const };
-  const lookup = await admittedStoresLookup(objects, base);
+  const lookup = manifestLookup(objects);
   const results = new Map<string, { result: CheckResult; codes: string[] }>();
   const handlers = createAdmissionHandlers({
     facts,
@@ -209,14 +189,13 @@ export async function runExampleOverHttps(dir: string): Promise<ExampleRun> {
       const validated = await postAdmission(servers.webhookPort, '/validate', admissionReview(object, { uid }), servers.ca);
       const seen = results.get(uid);
       if (!seen) throw new Error(`no check result for ${String(kind)} ${JSON.stringify(obj['metadata'])}`);
-      const defaulted = (mutated.body.response.warnings ?? []).some((w) => w.startsWith('[Defaulted]'));
       const message = validated.body.response.status?.message;
       outcomes.push({
         object,
         kind: String(kind),
         ...meta(obj),
         allowed: validated.body.response.allowed,
-        codes: [...seen.codes, ...(defaulted ? ['Defaulted'] : [])],
+        codes: seen.codes,
         errorCodes: [...new Set(seen.result.findings.filter((f) => f.severity === 'error').map((f) => f.code))],
         ...(message !== undefined ? { message } : {}),
         warnings: [...(mutated.body.response.warnings ?? []), ...(validated.body.response.warnings ?? [])],
