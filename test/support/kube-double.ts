@@ -101,6 +101,24 @@ function status(code: number, reason: string, message: string): Record<string, u
   return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
 }
 
+// metav1.MicroTime parses with Go's RFC3339Micro layout: exactly six fraction digits. The real
+// API server answers 400 to a Lease whose renewTime/acquireTime has fewer (a JS Date's three).
+const MICRO_TIME_LAYOUT = '2006-01-02T15:04:05.000000Z07:00';
+const MICRO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(?:Z|[+-]\d{2}:\d{2})$/;
+
+function microTimeError(t: ResourceType, version: string, obj: unknown): string | undefined {
+  if (t.kind !== 'Lease') return undefined;
+  const spec = (obj as { spec?: Record<string, unknown> } | null)?.spec ?? {};
+  for (const field of ['acquireTime', 'renewTime']) {
+    const v = spec[field];
+    if (v === undefined || v === null) continue;
+    if (typeof v === 'string' && MICRO_TIME.test(v)) continue;
+    const text = String(v);
+    return `${t.kind} in version "${version}" cannot be handled as a ${t.kind}: parsing time "${text}" as "${MICRO_TIME_LAYOUT}": cannot parse "${text.slice(19)}" as ".000000"`;
+  }
+  return undefined;
+}
+
 function clone<T>(v: T): T {
   return structuredClone(v);
 }
@@ -360,6 +378,8 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
         if (err instanceof JsonPatchError) return send(422, status(422, 'Invalid', err.message));
         return send(400, status(400, 'BadRequest', (err as Error).message));
       }
+      const badTime = microTimeError(t, version, patched);
+      if (badTime) return send(400, status(400, 'BadRequest', badTime));
       const p = patched as KubeObject;
       p.metadata = { ...p.metadata, name: existing.metadata.name, namespace: existing.metadata.namespace };
       return send(200, asVersion(put(t, p).stored, t, version));
@@ -369,6 +389,8 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
     } catch {
       return send(400, status(400, 'BadRequest', 'body is not JSON'));
     }
+    const badTime = microTimeError(t, version, body);
+    if (badTime) return send(400, status(400, 'BadRequest', badTime));
     body.metadata ??= {};
     if (t.namespaced) body.metadata.namespace = namespace;
     if (method === 'POST' && name === undefined) {
