@@ -17,6 +17,7 @@ import { BUILTIN_DEFAULT_POLICY } from '../../src/vault/acl/index.js';
 import type { CompiledAcl } from '../../src/vault/acl/index.js';
 import { handleAuthMount } from './vault-double-auth.js';
 import { handleSecretMount } from './vault-double-kv.js';
+import { handleWrite } from './vault-double-writes.js';
 import {
   BUILTIN_MOUNTS, ERR_EMPTY, ERR_INVALID_TOKEN, ERR_PERMISSION_DENIED, ERR_SEALED, authMountInfo, cannedError, envelope, healthBody,
   inNamespace, injected, mountInfo, type Json, type VaultState,
@@ -221,6 +222,8 @@ export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultD
     const { list: _list, ...queryData } = Object.fromEntries(ctx.query); // Vault drops `list` from the request data
     const data = { ...queryData, ...ctx.body };
     if (!isAllowed(aclOf(info), aclPath, operation, data)) return { status: 403, body: ERR_PERMISSION_DENIED };
+    const written = handleWrite(ctx);
+    if (written) return written;
 
     if (rel === 'sys/mounts' && operation === 'read') {
       const mounts = { ...BUILTIN_MOUNTS, ...inNamespace(state.mounts, ns) };
