@@ -22,6 +22,7 @@ type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-exp
 
 const ESO_KINDS = new Set(['ExternalSecret', 'SecretStore', 'ClusterSecretStore']);
 const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
+const SCENARIOS_DIR = join(REPO_ROOT, 'test', 'e2e', 'scenarios');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 interface Args { report?: string; examples: string[]; keep: boolean }
@@ -50,6 +51,7 @@ export interface ObjectResult {
   verdict: Verdict;
   eso: { outcome: EsoOutcome; reason?: string; message?: string };
   agreement: Agreement;
+  note?: string;
 }
 
 export interface E2eReport {
@@ -201,6 +203,14 @@ async function runExample(ctx: RunContext, example: string): Promise<{ seed: str
   const state = JSON.parse(readFileSync(join(EXAMPLES_DIR, example, 'vault-state.json'), 'utf8')) as Obj;
   const expected = JSON.parse(readFileSync(join(EXAMPLES_DIR, example, 'expected.json'), 'utf8')) as Obj[];
   const docs = parseAllDocuments(readFileSync(join(EXAMPLES_DIR, example, 'manifests.yaml'), 'utf8')).map((d) => d.toJS() as Obj).filter(Boolean);
+  // The suite's own scenarios for this example (test/e2e/scenarios/<example>.yaml): objects that put
+  // a finding code in front of ESO that the example alone does not (e.g. an ExternalSecret through a
+  // store whose problem ESO only reports when reading).
+  const extraFile = join(SCENARIOS_DIR, `${example}.yaml`);
+  if (existsSync(extraFile)) {
+    docs.push(...parseAllDocuments(readFileSync(extraFile, 'utf8')).map((d) => d.toJS() as Obj).filter(Boolean));
+    expected.push(...(JSON.parse(readFileSync(join(SCENARIOS_DIR, `${example}.expected.json`), 'utf8')) as Obj[]));
+  }
   const vault = await startVaultServer(ctx.bins.vault, exDir, 'vault');
   let guard: GuardProcess | undefined;
   const serverHost = new URL(String(state.server)).host;
@@ -218,18 +228,29 @@ async function runExample(ctx: RunContext, example: string): Promise<{ seed: str
     // Pass 1, enforce: what kubectl prints, and the decisions against expected.json.
     guard = await startGuard(exDir, `${example}-enforce`, ctx.cluster, ctx.guardToken, ctx.rendered, { mode: 'enforce', vaultServers, auditIntervalMs: 600_000 });
     await waitCaBundle(ctx.kubectl);
-    await applyList(ctx.kubectl, serviceAccountsFor(docs).flatMap((sa) => [
-      ...(docs.some((d) => d.kind === 'Namespace' && d.metadata.name === sa.metadata.namespace) ? [] : [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: sa.metadata.namespace } }]),
-    ]));
+    // Namespaces the objects live in but the file does not declare (a real cluster already has them).
+    const declared = new Set(docs.filter((d) => d.kind === 'Namespace').map((d) => String(d.metadata.name)));
+    const used = new Set([...docs.map((d) => d.metadata?.namespace), ...serviceAccountsFor(docs).map((sa) => sa.metadata.namespace)].filter((n): n is string => typeof n === 'string'));
+    await applyList(ctx.kubectl, [...used].filter((n) => !declared.has(n)).map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })));
     const kubectlOut = new Map<string, { decision: 'allow' | 'deny'; lines: string[]; file: string }>();
     const manifestsDir = join(exDir, 'manifests');
     mkdirSync(manifestsDir, { recursive: true });
-    const ordered = [...docs.filter((d) => d.kind === 'Namespace'), ...docs.filter((d) => d.kind !== 'Namespace')];
+    // Namespaces, then stores, then ExternalSecrets. expected.json judges each ExternalSecret with
+    // every store of the file present, so a denied store is then created with the deployed opt-out
+    // label (eso-vault-guard.io/skip) before the ExternalSecrets are applied.
+    const isStore = (d: Obj) => d.kind === 'SecretStore' || d.kind === 'ClusterSecretStore';
+    const ordered = [...docs.filter((d) => d.kind === 'Namespace'), ...docs.filter(isStore), ...docs.filter((d) => d.kind !== 'Namespace' && !isStore(d))];
     let saApplied = false;
+    let storesBackfilled = false;
     for (const [i, d] of ordered.entries()) {
       if (d.kind !== 'Namespace' && !saApplied) {
         await applyList(ctx.kubectl, serviceAccountsFor(docs));
         saApplied = true;
+      }
+      if (d.kind !== 'Namespace' && !isStore(d) && !storesBackfilled) {
+        storesBackfilled = true;
+        const denied = docs.filter((x) => isStore(x) && kubectlOut.get(keyOf(x.kind, x.metadata.namespace, x.metadata.name))?.decision === 'deny');
+        await applyList(ctx.kubectl, denied.map((x) => ({ ...x, metadata: { ...x.metadata, labels: { ...(x.metadata.labels ?? {}), 'eso-vault-guard.io/skip': 'true' } } })));
       }
       const file = join(manifestsDir, `${String(i).padStart(2, '0')}-${d.kind}-${d.metadata.namespace ?? ''}-${d.metadata.name}.yaml`);
       writeFileSync(file, stringify(d));
@@ -298,6 +319,20 @@ async function runExample(ctx: RunContext, example: string): Promise<{ seed: str
         eso: { outcome, ...(cond?.reason ? { reason: cond.reason } : {}), ...(cond?.message ? { message: cond.message } : {}) },
         agreement: agreementOf(verdict, outcome),
       });
+    }
+    // ESO marks a store Ready once it can log in; a problem under the store's mount shows only when
+    // an ExternalSecret reads through it. A denied store ESO calls Ready agrees when every
+    // ExternalSecret through it fails in ESO, and stays a false denial otherwise.
+    for (const o of objects) {
+      if (o.agreement !== 'false-denial' || o.kind === 'ExternalSecret') continue;
+      const through = objects.filter((es) => {
+        const ref = docs.find((d) => keyOf(d.kind, d.metadata.namespace, d.metadata.name) === keyOf(es.kind, es.namespace, es.name))?.spec?.secretStoreRef;
+        return es.kind === 'ExternalSecret' && ref?.name === o.name && (ref.kind ?? 'SecretStore') === o.kind && (o.kind === 'ClusterSecretStore' || es.namespace === o.namespace);
+      });
+      if (through.length > 0 && through.every((es) => es.eso.outcome === 'not-ready')) {
+        o.agreement = 'agree';
+        o.note = `ESO calls the store Ready (login works); every ExternalSecret through it fails: ${through.map((es) => `${es.namespace}/${es.name} (${es.eso.reason ?? ''})`).join(', ')}`;
+      }
     }
     for (const o of objects) {
       log(`  ${o.matchesExpected ? 'ok ' : 'BAD'} ${o.kind} ${o.namespace ?? '-'}/${o.name}: webhook ${o.webhook.decision} [${o.webhook.codes.join(',')}] (expected ${o.expected.decision} [${o.expected.codes.join(',')}]); ESO ${o.eso.outcome}${o.eso.reason ? ` ${o.eso.reason}` : ''} → ${o.agreement}`);
