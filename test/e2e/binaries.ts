@@ -64,3 +64,9 @@ export async function firstLine(bin: string, args: string[]): Promise<string> {
   const out = await run(bin, args, { timeoutMs: 20_000 });
   return `${out.stdout}${out.stderr}`.split('\n').find((l) => l.trim() !== '')?.trim() ?? '';
 }
+
+/** The release tag of a source checkout (`git describe --tags`), when the folder is one. */
+export async function sourceTag(dir: string): Promise<string | undefined> {
+  const out = await run('git', ['-C', dir, 'describe', '--tags', '--always'], { timeoutMs: 10_000 }).catch(() => undefined);
+  return out && out.code === 0 ? out.stdout.trim() : undefined;
+}

@@ -9,13 +9,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { REPO_ROOT } from '../support/paths.js';
-import { findBinaries, firstLine, goModuleVersion, type Binaries } from './binaries.js';
+import { dirname } from 'node:path';
+import { findBinaries, firstLine, goModuleVersion, sourceTag, type Binaries } from './binaries.js';
 import { API_AUDIENCES, startCluster, type Cluster } from './cluster.js';
 import { GUARD_NAMESPACE, GUARD_SA, renderDeploy, startGuard, type GuardProcess, type Rendered } from './deploy.js';
 import { startEso } from './eso.js';
 import { freePort, run, until, type Proc } from './processes.js';
 import { startVaultProxy, type VaultProxy } from './vault-proxy.js';
 import { startVaultServer, type VaultServer } from './vault-server.js';
+import { renderFidelity } from './fidelity-doc.js';
 import { agreementOf, codesIn, summarise, verdictOf, type Agreement, type EsoOutcome, type Verdict } from './verdict.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -25,7 +27,7 @@ const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
 const SCENARIOS_DIR = join(REPO_ROOT, 'test', 'e2e', 'scenarios');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
-interface Args { report?: string; examples: string[]; keep: boolean }
+interface Args { report?: string; fidelity?: string; examples: string[]; keep: boolean }
 
 function parseArgs(argv: string[]): Args {
   const args: Args = { examples: [], keep: false };
@@ -35,6 +37,7 @@ function parseArgs(argv: string[]): Args {
     else if (a.startsWith('--report=')) args.report = a.slice(9);
     else if (a === '--example') args.examples.push(argv[++i]!);
     else if (a === '--keep') args.keep = true;
+    else if (a === '--fidelity') args.fidelity = argv[++i];
     else throw new Error(`unknown argument ${a}`);
   }
   return args;
@@ -49,7 +52,7 @@ export interface ObjectResult {
   webhook: { decision: 'allow' | 'deny'; codes: string[]; kubectl: string[] };
   matchesExpected: boolean;
   verdict: Verdict;
-  eso: { outcome: EsoOutcome; reason?: string; message?: string };
+  eso: { outcome: EsoOutcome; reason?: string; message?: string; event?: string };
   agreement: Agreement;
   note?: string;
 }
@@ -102,13 +105,16 @@ async function components(bins: Binaries, cluster: Cluster, kubectl: Kubectl, va
   const etcdModule = await goModuleVersion(bins.etcd, 'go.etcd.io/etcd/server/v3');
   const esoModule = await goModuleVersion(bins.externalSecrets, 'github.com/external-secrets/external-secrets');
   const vaultVersion = await firstLine(bins.vault, ['version']);
+  // A binary built without version stamping reports a placeholder; the source it came from may know.
+  const esoSource = await sourceTag(dirname(bins.esoCrds[0] ?? '.'));
+  const vaultSource = process.env.E2E_VAULT_SRC ? await sourceTag(process.env.E2E_VAULT_SRC) : await sourceTag(join(bins.dir, '..', 'src', bins.vaultFlavour === 'bao' ? 'openbao' : 'vault'));
   void cluster;
   return [
-    { name: bins.vaultFlavour === 'bao' ? 'OpenBao' : 'Vault', version: String(vaultHealth.version ?? ''), detail: `${vaultVersion}; sys/health version ${String(vaultHealth.version ?? '')}` },
+    { name: bins.vaultFlavour === 'bao' ? 'OpenBao' : 'Vault', version: String(vaultHealth.version ?? ''), detail: `${vaultVersion}; sys/health version ${String(vaultHealth.version ?? '')}${vaultSource ? `; built from source ${vaultSource}` : ''}` },
     { name: 'etcd', version: etcdModule ?? (await firstLine(bins.etcd, ['--version'])), detail: await firstLine(bins.etcd, ['--version']) },
     { name: 'kube-apiserver', version: kubeModule ?? apiVersion.gitVersion ?? '', detail: `/version gitVersion ${apiVersion.gitVersion ?? ''}; module k8s.io/kubernetes ${kubeModule ?? 'unknown'}` },
     { name: 'kubectl', version: kubectlModule ?? '', detail: (await firstLine(bins.kubectl, ['version', '--client'])) },
-    { name: 'external-secrets', version: esoModule ?? 'unknown (no module version in the binary)', detail: `${bins.externalSecrets}` },
+    { name: 'external-secrets', version: esoModule ?? esoSource ?? 'unknown', detail: esoModule ? 'module version in the binary' : `no module version in the binary; source checkout of its CRDs: ${esoSource ?? 'unknown'}` },
   ];
 }
 
@@ -138,6 +144,21 @@ async function waitCaBundle(kubectl: Kubectl): Promise<void> {
     const set = (o: Obj) => (o.webhooks as Obj[]).every((w) => typeof w.clientConfig?.caBundle === 'string' && w.clientConfig.caBundle.length > 0);
     return set(v) && set(m) ? true : undefined;
   }, 60_000, 500);
+}
+
+/** ESO's newest Warning Event per object: its condition says "could not get secret data", the Event says why. */
+async function esoEvents(kubectl: Kubectl, namespaces: Set<string>): Promise<Map<string, string>> {
+  const out = new Map<string, { at: string; message: string }>();
+  for (const ns of namespaces) {
+    const list = await kubectl.json(['get', 'events', '-n', ns]);
+    for (const e of list.items as Obj[]) {
+      if (e.type !== 'Warning' || !/external-secrets/.test(String(e.source?.component ?? e.reportingComponent ?? ''))) continue;
+      const k = keyOf(e.involvedObject?.kind, e.involvedObject?.namespace, e.involvedObject?.name);
+      const at = String(e.lastTimestamp ?? e.eventTime ?? '');
+      if (!out.has(k) || out.get(k)!.at <= at) out.set(k, { at, message: String(e.message ?? '') });
+    }
+  }
+  return new Map([...out].map(([k, v]) => [k, v.message]));
 }
 
 async function esoConditions(kubectl: Kubectl): Promise<Map<string, { status: string; reason?: string; message?: string }>> {
@@ -297,6 +318,7 @@ async function runExample(ctx: RunContext, example: string): Promise<{ seed: str
       }
     }
     await leaseAndAuditChecks(ctx, example, guard, docs);
+    const esoWarnings = ctx.eso ? await esoEvents(ctx.kubectl, new Set(['default', ...docs.filter((d) => d.metadata?.namespace).map((d) => String(d.metadata.namespace))])) : new Map<string, string>();
 
     const objects: ObjectResult[] = [];
     for (const k of esoObjects) {
@@ -316,7 +338,7 @@ async function runExample(ctx: RunContext, example: string): Promise<{ seed: str
         expected: { decision: exp.decision, codes: exp.codes },
         webhook: { decision: o.decision, codes, kubectl: o.lines.map((l) => l.replace(ctx.dir, '<run>')) },
         matchesExpected, verdict,
-        eso: { outcome, ...(cond?.reason ? { reason: cond.reason } : {}), ...(cond?.message ? { message: cond.message } : {}) },
+        eso: { outcome, ...(cond?.reason ? { reason: cond.reason } : {}), ...(cond?.message ? { message: cond.message } : {}), ...(outcome !== 'ready' && esoWarnings.get(k) ? { event: esoWarnings.get(k)! } : {}) },
         agreement: agreementOf(verdict, outcome),
       });
     }
@@ -374,10 +396,12 @@ async function leaseAndAuditChecks(ctx: RunContext, example: string, guard: Guar
     const list = await ctx.kubectl.json(['get', 'events', '-n', ns]);
     events.push(...(list.items as Obj[]).filter((e) => e.source?.component === 'eso-vault-guard' || e.reportingComponent === 'eso-vault-guard'));
   }
-  const auditEvents = events.filter((e) => String(e.lastTimestamp ?? '') !== '' && e.reportingInstance !== undefined);
+  const mine = new Set(docs.map((d) => keyOf(d.kind, d.metadata?.namespace, d.metadata?.name)));
+  const auditEvents = events.filter((e) => mine.has(keyOf(e.involvedObject?.kind, e.involvedObject?.namespace, e.involvedObject?.name)));
+  const sent = guard.logLines().filter((l) => l.msg === 'audit pass complete').reduce((n, l) => n + Number(l.eventsSent ?? 0), 0);
   ctx.checks.push({
-    name: `${example}: audit pass and Events`, ok: passDone === true && auditEvents.length > 0,
-    detail: `${auditEvents.length} eso-vault-guard Events (${[...new Set(auditEvents.map((e) => `${e.involvedObject?.kind}/${e.reason}`))].slice(0, 6).join(', ')})`,
+    name: `${example}: audit pass and Events`, ok: passDone === true && auditEvents.length > 0 && sent > 0,
+    detail: `audit passes sent ${sent} Events; ${auditEvents.length} eso-vault-guard Events on this example's objects (${[...new Set(auditEvents.map((e) => `${e.involvedObject?.kind}/${e.reason}`))].slice(0, 6).join(', ')})`,
   });
 }
 
@@ -447,6 +471,7 @@ async function main(): Promise<number> {
       durationMs: Date.now() - started,
     };
     writeReport(args.report, report);
+    if (args.fidelity) writeFileSync(args.fidelity, renderFidelity(report, new Date().toISOString().slice(0, 10)));
     log(`\nagreement with ESO: ${JSON.stringify(report.agreement)}; decisions differing from expected.json: ${report.expectedMismatches}`);
     for (const c of checks) log(`${c.ok ? 'ok ' : 'BAD'} ${c.name}: ${c.detail}`);
     const failed = report.expectedMismatches > 0 || report.agreement.falseDenials > 0 || report.agreement.misses > 0 || checks.some((c) => !c.ok);
