@@ -75,7 +75,8 @@ export const VAULT_GROUPS: Group[] = [
     v('auth/token/renew-self', 'POST', 'auth/token/renew-self', { auth: 'limited', body: {} }),
   ] },
   { file: 'errors', steps: [
-    v('403: a path the token\'s policies do not grant', 'GET', 'secret/data/other', { auth: 'limited' }),
+    v('403: a path the token\'s policies do not grant', 'GET', 'auth/kubernetes/role/eso', { auth: 'limited' }),
+    v('404: a path the policies grant where no secret is', 'GET', 'secret/data/other', { auth: 'limited' }),
     v('403: no token at all', 'GET', 'secret/data/app/db', { auth: 'none' }),
     v('403: a token Vault does not know', 'GET', 'secret/data/app/db', { auth: 'none', headers: { 'X-Vault-Token': 'hvs.not-a-token' } }),
     v('404: no handler for a path outside every mount', 'GET', 'nowhere/data/x'),
@@ -99,7 +100,7 @@ export const VAULT_GROUPS: Group[] = [
 ];
 
 const k = (title: string, method: string, path: string, extra: Partial<ContractStep> = {}): ContractStep => ({ title, method, path, auth: 'admin', ...extra });
-const NS = 'contract';
+const NS = '${ns}';
 const micro = '2026-01-01T00:00:00.000000Z';
 
 export const KUBE_GROUPS: Group[] = [
@@ -210,9 +211,10 @@ async function main(): Promise<number> {
       writeFileSync(join(CONTRACT_DIR, name), `${JSON.stringify(file, null, 2)}\n`);
       written.push(name);
     }
-    await kubeRequest(cluster, { title: '', method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } } });
     for (const group of KUBE_GROUPS) {
-      const vars: Record<string, string> = {};
+      // Each group in its own namespace: replayed alone against a fresh double, it must see the same objects.
+      const vars: Record<string, string> = { ns: `c-${group.file}` };
+      await kubeRequest(cluster, { title: '', method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: vars.ns } } });
       const steps: ContractStep[] = [];
       for (const raw of group.steps) {
         const step = fill(raw, vars);

@@ -70,6 +70,8 @@ export interface FaultRigOptions {
   vault?: Partial<VaultClientConfig>;
   /** `kubernetes`: the webhook logs in with a ServiceAccount JWT, so a revoked token can be replaced by a new login. */
   login?: 'token' | 'kubernetes';
+  /** Answer as OpenBao where it differs from Vault (default vault). */
+  flavour?: 'vault' | 'openbao';
   /** The serving certificate's source (default: a generated self-signed one); built with the captured logger. */
   tls?: (logger: Logger) => TlsSource;
 }
@@ -78,7 +80,7 @@ export const WEBHOOK_ROLE = 'eso-vault-guard';
 
 export async function startFaultRig(opts: FaultRigOptions): Promise<FaultRig> {
   const deadlineMs = opts.deadlineMs ?? 2000;
-  let double = await startVaultDouble({ state: join(CLASSIC, 'vault-state.json') });
+  let double = await startVaultDouble({ state: join(CLASSIC, 'vault-state.json'), ...(opts.flavour ? { flavour: opts.flavour } : {}) });
   const port = Number(new URL(double.url).port);
   let vaultConfig = webhookVaultConfig(double, {
     // Short enough for a test to see the breaker close again.
@@ -149,7 +151,7 @@ export async function startFaultRig(opts: FaultRigOptions): Promise<FaultRig> {
       await rig.double.close();
     },
     async restartVault() {
-      double = await startVaultDouble({ state: rig.double.state, webhookToken: rig.double.webhookToken, port });
+      double = await startVaultDouble({ state: rig.double.state, webhookToken: rig.double.webhookToken, port, ...(opts.flavour ? { flavour: opts.flavour } : {}) });
       rig.double = double;
       vaultUp = true;
     },

@@ -97,8 +97,9 @@ interface OpenWatch {
   res: ServerResponse;
 }
 
-function status(code: number, reason: string, message: string): Record<string, unknown> {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+function status(code: number, reason: string, message: string, details?: { name: string; group: string; kind: string }): Record<string, unknown> {
+  const d = details ? { name: details.name, ...(details.group ? { group: details.group } : {}), kind: details.kind } : undefined;
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(d ? { details: d } : {}), code };
 }
 
 // metav1.MicroTime parses with Go's RFC3339Micro layout: exactly six fraction digits. The real
@@ -337,7 +338,7 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
     if (!target) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     const { t, version, namespace, name } = target;
     const key = name === undefined ? undefined : objKey(typeKeyOf(t), t.namespaced ? namespace : undefined, name);
-    const notFound = () => send(404, status(404, 'NotFound', `${t.plural}${t.group ? `.${t.group}` : ''} "${name}" not found`));
+    const notFound = () => send(404, status(404, 'NotFound', `${t.plural}${t.group ? `.${t.group}` : ''} "${name}" not found`, { name: name ?? '', group: t.group, kind: t.plural }));
 
     if (method === 'GET' && name === undefined) {
       if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
@@ -375,7 +376,7 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
         else if (contentType === 'application/merge-patch+json' || contentType === 'application/strategic-merge-patch+json') patched = applyMergePatch(asVersion(existing, t, version), patch);
         else return send(415, status(415, 'UnsupportedMediaType', `unsupported patch type ${contentType}`));
       } catch (err) {
-        if (err instanceof JsonPatchError) return send(422, status(422, 'Invalid', err.message));
+        if (err instanceof JsonPatchError) return send(422, { ...status(422, 'Invalid', err.message), details: {} });
         return send(400, status(400, 'BadRequest', (err as Error).message));
       }
       const badTime = microTimeError(t, version, patched);
@@ -397,7 +398,7 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
       if (!body.metadata.name && typeof body.metadata.generateName === 'string') body.metadata.name = `${body.metadata.generateName}${randomUUID().slice(0, 5)}`;
       if (!body.metadata.name) return send(422, status(422, 'Invalid', 'metadata.name: Required value'));
       if (store.has(objKey(typeKeyOf(t), t.namespaced ? namespace : undefined, body.metadata.name))) {
-        return send(409, status(409, 'AlreadyExists', `${t.plural} "${body.metadata.name}" already exists`));
+        return send(409, status(409, 'AlreadyExists', `${t.plural} "${body.metadata.name}" already exists`, { name: body.metadata.name, group: t.group, kind: t.plural }));
       }
       delete body.metadata.resourceVersion;
       delete body.metadata.uid;
@@ -409,7 +410,7 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
       if (body.metadata.name !== name) return send(400, status(400, 'BadRequest', 'the name of the object does not match the name on the URL'));
       const given = body.metadata.resourceVersion;
       if (given !== undefined && given !== '' && given !== existing.metadata.resourceVersion) {
-        return send(409, status(409, 'Conflict', `Operation cannot be fulfilled on ${t.plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`));
+        return send(409, status(409, 'Conflict', `Operation cannot be fulfilled on ${t.plural}${t.group ? `.${t.group}` : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: t.group, kind: t.plural }));
       }
       return send(200, asVersion(put(t, body).stored, t, version));
     }

@@ -84,6 +84,14 @@ export function handleSecretMount(ctx: DoubleContext): Answer {
 
   if (mount.type === 'kv' && mount.options?.version === '2') {
     if (sub.startsWith('data/') && operation === 'read') return readV2Data(ctx, secretAt(sub.slice(5)));
+    if (sub.startsWith('subkeys/') && operation === 'read') {
+      // Key names without values (leaves are null), with the version's metadata; 404 like a data read.
+      const answer = readV2Data(ctx, secretAt(sub.slice('subkeys/'.length)));
+      const data = (answer.body as { data?: { data?: Json | null; metadata?: Json } } | undefined)?.data;
+      if (answer.status !== 200 || !data?.data) return answer.status === 200 ? { status: 404, body: ERR_EMPTY } : answer;
+      const keysOf = (o: Json): Json => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v && typeof v === 'object' && !Array.isArray(v) ? keysOf(v as Json) : null]));
+      return { status: 200, body: envelope({ metadata: data.metadata, subkeys: keysOf(data.data) }, 'kv') };
+    }
     if (sub === 'metadata' || sub.startsWith('metadata/')) {
       const path = sub.slice('metadata/'.length);
       if (operation === 'list') return listAnswer(paths, path);
