@@ -1,4 +1,5 @@
 // Typed facts about Vault, each saying how it was obtained. Rules consume these; they never call Vault.
+import type { AclFlavour } from './acl/index.js';
 import type { ValueShape } from '../eso/value-shape.js';
 
 /** How a fact was obtained, e.g. `GET sys/internal/ui/mounts/kv/dev (cache)`. */
@@ -100,4 +101,6 @@ export interface VaultFacts {
   listKeys(server: string, listPath: string, opts: FactOptions): Promise<Fact<string[]>>;
   /** True when data reads are disabled by configuration (metadata-only mode). */
   readonly metadataOnly: boolean;
+  /** Vault or OpenBao, as the server's sys/health said (Vault until it has); the ACL follows it. */
+  flavour?(server: string): AclFlavour;
 }

@@ -69,6 +69,7 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
     metadataOnly: config.metadataOnly,
 
     isConfigured: (server) => sessions.has(normaliseServerUrl(server)),
+    flavour: (server) => sessions.get(normaliseServerUrl(server))?.flavour ?? 'vault',
 
     mountForPath(server, path, opts) {
       const clean = trimSlashes(path);

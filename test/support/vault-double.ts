@@ -199,7 +199,7 @@ export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultD
   }
 
   function aclOf(info: DoubleToken): CompiledAcl {
-    return tokenAcl(info.policies, state.policies);
+    return tokenAcl(info.policies, state.policies, flavour);
   }
 
   function liveToken(token: string | undefined): DoubleToken | undefined {
