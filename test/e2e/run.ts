@@ -284,6 +284,12 @@ async function runExample(ctx: RunContext, example: string): Promise<{ seed: str
     }
     // Stopped first: the log is written asynchronously and complete only once serve has exited.
     await guard.stop();
+    const detected = guard.logLines().find((l) => typeof l.flavour === 'string' && /^Vault API server is/.test(String(l.msg)));
+    const wantFlavour = ctx.bins.vaultFlavour === 'bao' ? 'openbao' : 'vault';
+    ctx.checks.push({
+      name: `${example}: the webhook tells ${wantFlavour === 'openbao' ? 'OpenBao' : 'Vault'} from sys/health and applies its ACL rules`, ok: detected?.flavour === wantFlavour,
+      detail: detected ? `${String(detected.msg)} (version ${String(detected.version)})` : 'no flavour line in the log',
+    });
     const admissionCodes = new Map<string, Set<string>>();
     for (const a of guard.admissions()) {
       if (a.dryRun) continue;
