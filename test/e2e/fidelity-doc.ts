@@ -25,7 +25,7 @@ export function renderFidelity(report: E2eReport, generatedAt: string): string {
       const web = `${o.webhook.decision}${o.webhook.codes.length ? ` ${o.webhook.codes.join(', ')}` : ''}`;
       const exp = `${o.expected.decision}${o.expected.codes.length ? ` ${o.expected.codes.join(', ')}` : ''}${o.matchesExpected ? '' : ' ✘'}`;
       const ready = o.eso.outcome === 'ready' ? `True (${o.eso.reason ?? ''})` : o.eso.outcome === 'not-ready' ? `False (${o.eso.reason ?? ''})` : o.eso.outcome;
-      const says = cut(o.eso.event ?? o.eso.message ?? '', 220);
+      const says = cut(o.eso.error ?? o.eso.event ?? o.eso.message ?? '', 260);
       lines.push(`| ${cell(id)} | ${cell(web)} | ${cell(exp)} | ${cell(ready)} | ${cell(says)} | ${o.agreement}${o.note ? ` — ${cell(cut(o.note, 200))}` : ''} |`);
     }
     lines.push('');

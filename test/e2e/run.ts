@@ -52,7 +52,7 @@ export interface ObjectResult {
   webhook: { decision: 'allow' | 'deny'; codes: string[]; kubectl: string[] };
   matchesExpected: boolean;
   verdict: Verdict;
-  eso: { outcome: EsoOutcome; reason?: string; message?: string; event?: string };
+  eso: { outcome: EsoOutcome; reason?: string; message?: string; event?: string; error?: string };
   agreement: Agreement;
   note?: string;
 }
@@ -159,6 +159,23 @@ async function esoEvents(kubectl: Kubectl, namespaces: Set<string>): Promise<Map
     }
   }
   return new Map([...out].map(([k, v]) => [k, v.message]));
+}
+
+/** ESO's newest reconcile error per object, from its log (the Vault/Kubernetes error text itself). */
+function esoErrors(logFile: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.includes('"Reconciler error"')) continue;
+    try {
+      const l = JSON.parse(line) as Obj;
+      if (typeof l.controllerKind === 'string' && typeof l.error === 'string') {
+        out.set(keyOf(l.controllerKind, l.namespace || undefined, l.name), l.error.replace(/\s+/g, ' ').replace(/URL: \S+ https?:\/\/[^/]+/, 'URL: …').trim());
+      }
+    } catch {
+      // not a JSON line
+    }
+  }
+  return out;
 }
 
 async function esoConditions(kubectl: Kubectl): Promise<Map<string, { status: string; reason?: string; message?: string }>> {
@@ -324,6 +341,7 @@ async function runExample(ctx: RunContext, example: string): Promise<{ seed: str
       }
     }
     await leaseAndAuditChecks(ctx, example, guard, docs);
+    const esoLogErrors = ctx.eso ? esoErrors(ctx.eso.logFile) : new Map<string, string>();
     const esoWarnings = ctx.eso ? await esoEvents(ctx.kubectl, new Set(['default', ...docs.filter((d) => d.metadata?.namespace).map((d) => String(d.metadata.namespace))])) : new Map<string, string>();
 
     const objects: ObjectResult[] = [];
@@ -344,7 +362,7 @@ async function runExample(ctx: RunContext, example: string): Promise<{ seed: str
         expected: { decision: exp.decision, codes: exp.codes },
         webhook: { decision: o.decision, codes, kubectl: o.lines.map((l) => l.replace(ctx.dir, '<run>')) },
         matchesExpected, verdict,
-        eso: { outcome, ...(cond?.reason ? { reason: cond.reason } : {}), ...(cond?.message ? { message: cond.message } : {}), ...(outcome !== 'ready' && esoWarnings.get(k) ? { event: esoWarnings.get(k)! } : {}) },
+        eso: { outcome, ...(cond?.reason ? { reason: cond.reason } : {}), ...(cond?.message ? { message: cond.message } : {}), ...(outcome !== 'ready' && esoWarnings.get(k) ? { event: esoWarnings.get(k)! } : {}), ...(outcome !== 'ready' && esoLogErrors.get(k) ? { error: esoLogErrors.get(k)! } : {}) },
         agreement: agreementOf(verdict, outcome),
       });
     }
