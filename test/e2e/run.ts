@@ -485,6 +485,11 @@ async function main(): Promise<number> {
       await v.stop();
     }
     const all = examples.flatMap((e) => e.objects);
+    // Every finding code must have met ESO at least once (the examples plus test/e2e/scenarios).
+    const { FINDING_CODES } = await import('../../src/checks/finding.js');
+    const seen = new Set(all.filter((o) => o.eso.outcome !== 'not-run').flatMap((o) => o.webhook.codes));
+    const unexercised = FINDING_CODES.filter((c) => !seen.has(c));
+    checks.push({ name: 'every finding code put in front of ESO', ok: args.examples.length > 0 || unexercised.length === 0, detail: unexercised.length === 0 ? `all ${FINDING_CODES.length} codes` : `not exercised: ${unexercised.join(', ')}` });
     const report: E2eReport = {
       skipped: false,
       components: await components(bins, cluster, kubectl, vaultHealth),
