@@ -31,11 +31,6 @@ export const TOLERATED_KEYS: Tolerance[] = [
   { key: 'passthrough_request_headers', reason: 'identity/ mount tuning; never read' },
 ];
 
-/** Steps a double does not serve because the product never sends them (recorded as reference). */
-export const REFERENCE_ONLY: { file: string; reason: string }[] = [
-  { file: 'kube-apiserver-token-request-review.json', reason: 'ESO and Vault make TokenRequest/TokenReview, the product does not; the recording pins what they see (audiences, authenticated false for another audience) for the RoleBindingMismatch rules' },
-];
-
 const KEYS = new Set(TOLERATED_KEYS.map((t) => t.key));
 
 /** The shape without tolerated keys (at any depth; `version` only inside `data`). */

@@ -58,3 +58,22 @@ test('npm run e2e without binaries: skipped, exit 0, a report that says so', asy
   assert.equal(parsed.skipped, true);
   assert.equal(parsed.agreement.total, 0);
 });
+
+test('docs/fidelity.md is rendered from a report: versions, the agreement line, one row per object', async () => {
+  const { renderFidelity } = await import('./fidelity-doc.js');
+  const md = renderFidelity({
+    skipped: false,
+    components: [{ name: 'OpenBao', version: '2.6.2', detail: 'sys/health version 2.6.2' }],
+    examples: [{ name: 'ex', seed: [], objects: [{
+      example: 'ex', kind: 'ExternalSecret', namespace: 'apps', name: 'db', expected: { decision: 'deny', codes: ['PolicyDenied'] },
+      webhook: { decision: 'deny', codes: ['PolicyDenied'], kubectl: [] }, matchesExpected: true, verdict: 'deny',
+      eso: { outcome: 'not-ready', reason: 'SecretSyncedError', error: 'Code: 403. Errors: * permission denied' }, agreement: 'agree',
+    }] }],
+    agreement: { total: 1, agree: 1, falseDenials: 0, misses: 0, unverified: 0, notApplicable: 0 },
+    expectedMismatches: 0, checks: [{ name: 'lease', ok: true, detail: 'holder x' }], durationMs: 1000,
+  }, '2026-01-01');
+  assert.match(md, /\| OpenBao \| 2\.6\.2 \|/);
+  assert.match(md, /1 objects compared: \*\*1 agree, 0 false denials, 0 misses\*\*/);
+  assert.match(md, /\| ExternalSecret apps\/db \| deny PolicyDenied \| deny PolicyDenied \| False \(SecretSyncedError\) \| Code: 403\. Errors: \* permission denied \| agree \|/);
+  assert.match(md, /- ✔ lease: holder x/);
+});

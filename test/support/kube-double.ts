@@ -32,6 +32,7 @@ function resourceTypes(esoVersions: string[]): ResourceType[] {
     { group: '', versions: ['v1'], plural: 'namespaces', kind: 'Namespace', namespaced: false },
     { group: '', versions: ['v1'], plural: 'secrets', kind: 'Secret', namespaced: true },
     { group: '', versions: ['v1'], plural: 'events', kind: 'Event', namespaced: true },
+    { group: '', versions: ['v1'], plural: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
     { group: 'coordination.k8s.io', versions: ['v1'], plural: 'leases', kind: 'Lease', namespaced: true },
     { group: 'admissionregistration.k8s.io', versions: ['v1'], plural: 'validatingwebhookconfigurations', kind: 'ValidatingWebhookConfiguration', namespaced: false },
     { group: 'admissionregistration.k8s.io', versions: ['v1'], plural: 'mutatingwebhookconfigurations', kind: 'MutatingWebhookConfiguration', namespaced: false },
@@ -316,6 +317,47 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
     });
   }
 
+  // TokenRequest and TokenReview, as ESO and Vault's kubernetes auth use them (the product does not):
+  // unsigned tokens the double issued, reviewed against their audiences.
+  const issued = new Map<string, { sub: string; uid: string; aud: string[] }>();
+  async function tokenApis(req: IncomingMessage, pathname: string, method: string): Promise<{ code: number; body: unknown } | undefined> {
+    const tr = /^\/api\/v1\/namespaces\/([^/]+)\/serviceaccounts\/([^/]+)\/token$/.exec(pathname);
+    if (method === 'POST' && tr) {
+      const [, ns, name] = tr as unknown as [string, string, string];
+      const sa = store.get(objKey('/serviceaccounts', ns, name));
+      if (!sa) return { code: 404, body: status(404, 'NotFound', `serviceaccounts "${name}" not found`, { name, group: '', kind: 'serviceaccounts' }) };
+      const spec = ((JSON.parse((await readBody(req)) || '{}') as { spec?: { audiences?: string[]; expirationSeconds?: number } }).spec) ?? {};
+      const aud = spec.audiences?.length ? spec.audiences : ['https://kubernetes.default.svc.cluster.local'];
+      const expirationSeconds = spec.expirationSeconds ?? 3600;
+      const exp = Math.floor(Date.now() / 1000) + expirationSeconds;
+      const sub = `system:serviceaccount:${ns}:${name}`;
+      const claims = { aud, exp, iss: 'https://kubernetes.default.svc.cluster.local', sub, 'kubernetes.io': { namespace: ns, serviceaccount: { name, uid: sa.metadata.uid } } };
+      const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const token = `${b64({ alg: 'none', kid: 'kube-double' })}.${b64(claims)}.${randomUUID()}`;
+      issued.set(token, { sub, uid: String(sa.metadata.uid), aud });
+      return {
+        code: 201,
+        body: {
+          kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1',
+          metadata: { name, namespace: ns, uid: sa.metadata.uid, creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+          spec: { audiences: aud, expirationSeconds, boundObjectRef: null },
+          status: { token, expirationTimestamp: new Date(exp * 1000).toISOString().replace(/\.\d+Z$/, 'Z') },
+        },
+      };
+    }
+    if (method === 'POST' && pathname === '/apis/authentication.k8s.io/v1/tokenreviews') {
+      const spec = ((JSON.parse((await readBody(req)) || '{}') as { spec?: { token?: string; audiences?: string[] } }).spec) ?? {};
+      const wanted = spec.audiences?.length ? spec.audiences : ['https://kubernetes.default.svc.cluster.local'];
+      const known = issued.get(spec.token ?? '');
+      const audiences = known ? wanted.filter((a) => known.aud.includes(a)) : [];
+      const reviewed = known && audiences.length > 0
+        ? { audiences, authenticated: true, user: { username: known.sub, uid: known.uid, groups: ['system:serviceaccounts', `system:serviceaccounts:${known.sub.split(':')[2]}`, 'system:authenticated'], extra: { 'authentication.kubernetes.io/credential-id': [`JTI=${randomUUID()}`] } } }
+        : { error: known ? `[invalid bearer token, token audiences ${JSON.stringify(known.aud)} is invalid for the target audiences ${JSON.stringify(wanted)}]` : '[invalid bearer token]', user: {} };
+      return { code: 201, body: { kind: 'TokenReview', apiVersion: 'authentication.k8s.io/v1', metadata: {}, spec: { token: spec.token, audiences: spec.audiences }, status: reviewed } };
+    }
+    return undefined;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
     const url = new URL(req.url ?? '/', 'http://double');
     const method = req.method ?? 'GET';
@@ -334,6 +376,8 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
       if (d === null) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
       if (d !== undefined) return send(200, d);
     }
+    const auth = await tokenApis(req, url.pathname, method);
+    if (auth) return send(auth.code, auth.body);
     const target = route(url.pathname);
     if (!target) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     const { t, version, namespace, name } = target;
