@@ -171,7 +171,7 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
       : kubernetesLoginIdentity({ mountAccessor: accessor ?? '', role, serviceAccount: { name: sa.name, namespace: sa.namespace } });
   let acl: CompiledAcl;
   try {
-    acl = compileAcl(sources, aclIdentity);
+    acl = compileAcl(sources, aclIdentity, { flavour: facts.flavour?.(vault.server) ?? 'vault' });
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     collector.unavailable(args.reportField ?? roleField, { status: 'unavailable', source: `policies of role ${roleName}`, detail });

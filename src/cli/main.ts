@@ -6,6 +6,7 @@ import { registerExplain } from './commands/explain.js';
 import { registerPolicyEval } from './commands/policy-eval.js';
 import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
+import { registerSandbox } from './commands/sandbox.js';
 import { PACKAGE_VERSION } from './version.js';
 
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerPolicyEval(program);
   registerCheck(program);
   registerDemo(program);
+  registerSandbox(program);
   return program;
 }
 

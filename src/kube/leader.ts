@@ -3,7 +3,7 @@
 // take the lease once renewTime + leaseDurationSeconds has passed; stop() releases it (empty
 // holder) so a successor need not wait for expiry. Updates carry the resourceVersion read, so two
 // candidates cannot both win (the loser gets 409).
-import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
+import { CoordinationV1Api, V1MicroTime, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import { describeError, httpStatusOf } from './errors.js';
 
@@ -48,7 +48,9 @@ export function createLeaderElector(kubeConfig: KubeConfig, opts: LeaderElectorO
   const leaseSeconds = Math.max(1, Math.ceil(leaseDurationMs / 1000));
 
   async function tryAcquireOrRenew(): Promise<void> {
-    const now = new Date();
+    // MicroTime: the API server parses renewTime/acquireTime as RFC3339 with exactly 6 fraction
+    // digits and answers 400 to a plain Date's 3; V1MicroTime serialises with 6.
+    const now = new V1MicroTime();
     let lease: V1Lease | undefined;
     try {
       lease = await api.readNamespacedLease({ name, namespace });
@@ -113,7 +115,7 @@ export function createLeaderElector(kubeConfig: KubeConfig, opts: LeaderElectorO
       try {
         const lease = await api.readNamespacedLease({ name, namespace });
         if (lease.spec?.holderIdentity !== identity) return;
-        lease.spec = { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: new Date() };
+        lease.spec = { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: new V1MicroTime() };
         await api.replaceNamespacedLease({ name, namespace, body: lease });
       } catch (err) {
         opts.logger?.warn({ err: describeError(err), lease: `${namespace}/${name}` }, 'could not release the lease; it will expire');

@@ -1,4 +1,5 @@
 // Typed facts about Vault, each saying how it was obtained. Rules consume these; they never call Vault.
+import type { AclFlavour } from './acl/index.js';
 import type { ValueShape } from '../eso/value-shape.js';
 import type { RequestBudget } from './request-budget.js';
 
@@ -129,4 +130,6 @@ export interface VaultFacts {
   openBudget?(deadlineAtMs: number): RequestBudget;
   /** True when the operator let the webhook read secret values on this mount (`kv/dev/`). */
   readsValues(server: string, mount: string): boolean;
+  /** Vault or OpenBao, as the server's sys/health said (Vault until it has); the ACL follows it. */
+  flavour?(server: string): AclFlavour;
 }

@@ -10,6 +10,8 @@ import type { VaultMetrics } from './metrics.js';
 import { buildVaultRequest, checkedNamespace, InvalidVaultNameError, type VaultEndpoint } from './request-path.js';
 import { VaultTransport, type VaultHttpRequest, type VaultHttpResult } from './transport.js';
 import { isInvalidTokenError, isSealedError } from './vault-errors.js';
+import { flavourFromHealth } from './flavour.js';
+import type { AclFlavour } from './acl/index.js';
 
 export type CallOutcome =
   | VaultHttpResult
@@ -66,6 +68,8 @@ export class VaultServerSession {
   private renewTimer: NodeJS.Timeout | undefined;
   private loginRetryTimer: NodeJS.Timeout | undefined;
   private healthTimer: NodeJS.Timeout | undefined;
+  /** From sys/health; Vault's rules until the server has said otherwise. */
+  flavour: AclFlavour = 'vault';
   private sealed: boolean | undefined;
   private lastLoginError: string | undefined;
   private lastLoginFailure: LoginFailure | undefined;
@@ -119,6 +123,11 @@ export class VaultServerSession {
     if (result.kind === 'answer') {
       const body = result.body as { sealed?: unknown; initialized?: unknown } | null;
       if (body && typeof body.sealed === 'boolean') this.sealed = body.sealed || body.initialized === false;
+      const flavour = flavourFromHealth(body);
+      if (flavour && flavour !== this.flavour) {
+        this.flavour = flavour;
+        this.logger.info({ vaultServer: this.server.url, flavour, version: (body as { version?: unknown } | null)?.version }, `Vault API server is ${flavour === 'openbao' ? 'OpenBao' : 'HashiCorp Vault'}: ACL checks follow its rules`);
+      }
     }
   }
 

@@ -16,9 +16,16 @@ export function errorSummary(body: unknown): string {
   return [...new Set(parts.filter((p) => p.length > 0))].join('; ');
 }
 
-/** A 403 caused by the token itself (unknown, expired, revoked), not by a policy: log in again. */
+/**
+ * A 403 caused by the token itself (unknown, expired, revoked), not by a policy: log in again.
+ * Vault says "invalid token"; OpenBao answers a bare `permission denied` (no multierror wrapper),
+ * while a policy denial is `1 error occurred:\n\t* permission denied` on both (recorded in
+ * test/contract/bao-errors.json).
+ */
 export function isInvalidTokenError(status: number, body: unknown): boolean {
-  return status === 403 && errorMessages(body).some((m) => /invalid token|token is expired|bad token/i.test(m));
+  if (status !== 403) return false;
+  const messages = errorMessages(body);
+  return messages.some((m) => /invalid token|token is expired|bad token/i.test(m)) || (messages.length === 1 && messages[0] === 'permission denied');
 }
 
 export function isSealedError(status: number, body: unknown): boolean {

@@ -87,6 +87,7 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
     readsValues,
 
     isConfigured: (server) => sessions.has(normaliseServerUrl(server)),
+    flavour: (server) => sessions.get(normaliseServerUrl(server))?.flavour ?? 'vault',
 
     openBudget: (deadlineAtMs) => scheduler.open(deadlineAtMs),
 

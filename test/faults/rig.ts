@@ -73,6 +73,8 @@ export interface FaultRigOptions {
   login?: 'token' | 'kubernetes';
   /** checks.reuseResultsMs of the handlers (default 0: every admission checked afresh). */
   reuseResultsMs?: number;
+  /** Answer as OpenBao where it differs from Vault (default vault). */
+  flavour?: 'vault' | 'openbao';
   /** The serving certificate's source (default: a generated self-signed one); built with the captured logger. */
   tls?: (logger: Logger) => TlsSource;
 }
@@ -81,7 +83,7 @@ export const WEBHOOK_ROLE = 'eso-vault-guard';
 
 export async function startFaultRig(opts: FaultRigOptions): Promise<FaultRig> {
   const deadlineMs = opts.deadlineMs ?? 2000;
-  let double = await startVaultDouble({ state: join(CLASSIC, 'vault-state.json') });
+  let double = await startVaultDouble({ state: join(CLASSIC, 'vault-state.json'), ...(opts.flavour ? { flavour: opts.flavour } : {}) });
   const port = Number(new URL(double.url).port);
   let vaultConfig = webhookVaultConfig(double, {
     // Short enough for a test to see the breaker close again.
@@ -153,7 +155,7 @@ export async function startFaultRig(opts: FaultRigOptions): Promise<FaultRig> {
       await rig.double.close();
     },
     async restartVault() {
-      double = await startVaultDouble({ state: rig.double.state, webhookToken: rig.double.webhookToken, port });
+      double = await startVaultDouble({ state: rig.double.state, webhookToken: rig.double.webhookToken, port, ...(opts.flavour ? { flavour: opts.flavour } : {}) });
       rig.double = double;
       vaultUp = true;
     },

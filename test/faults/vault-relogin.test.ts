@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import { goodExternalSecret, metricValue, startFaultRig, WEBHOOK_ROLE } from './rig.js';
 import { assertCleanAnswer } from './expect.js';
 
-test('a revoked webhook token: 403, one re-login, the admission is checked as usual', async () => {
-  const rig = await startFaultRig({ failureMode: 'failClosed', login: 'kubernetes' });
+for (const flavour of ['vault', 'openbao'] as const) test(`a revoked webhook token (${flavour}): 403, one re-login, the admission is checked as usual`, async () => {
+  // Vault says "permission denied" + "invalid token"; OpenBao a bare "permission denied" (test/contract/bao-errors.json).
+  const rig = await startFaultRig({ failureMode: 'failClosed', login: 'kubernetes', flavour });
   try {
     const loginPath = '/v1/auth/kubernetes/login';
     const logins = () => rig.double.requests.filter((r) => r.path === loginPath).length;

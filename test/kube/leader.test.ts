@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createLeaderElector, type LeaderElector } from '../../src/kube/index.js';
+import { CoordinationV1Api, V1MicroTime } from '@kubernetes/client-node';
 import { startKubeDouble } from '../support/kube-double.js';
 import { waitFor } from '../support/kube-wait.js';
 
@@ -51,6 +52,45 @@ test('a lease whose holder stopped renewing is taken once it expires', async () 
     assert.equal((lease?.spec as { leaseTransitions: number }).leaseTransitions, 4);
   } finally {
     await b.stop();
+    await double.close();
+  }
+});
+
+test('the Kubernetes double rejects a Lease MicroTime without six fraction digits, as the API server does', async () => {
+  const double = await startKubeDouble();
+  try {
+    const api = double.kubeConfig.makeApiClient(CoordinationV1Api);
+    const millis = new Date();
+    await assert.rejects(
+      api.createNamespacedLease({ namespace: 'default', body: { metadata: { name: 'plain-date' }, spec: { holderIdentity: 'x', renewTime: millis } } }),
+      (err: unknown) => {
+        const e = err as { code?: number; body?: string };
+        assert.equal(e.code, 400);
+        const body = JSON.parse(e.body ?? '{}') as { kind: string; status: string; reason: string; code: number; message: string };
+        assert.deepEqual([body.kind, body.status, body.reason, body.code], ['Status', 'Failure', 'BadRequest', 400]);
+        assert.match(body.message, /cannot be handled as a Lease: parsing time .* as "2006-01-02T15:04:05.000000Z07:00"/);
+        return true;
+      },
+    );
+    const created = await api.createNamespacedLease({ namespace: 'default', body: { metadata: { name: 'micro' }, spec: { holderIdentity: 'x', renewTime: new V1MicroTime() } } });
+    assert.match(String(created.spec?.renewTime), /\.\d{6}Z$/);
+  } finally {
+    await double.close();
+  }
+});
+
+test('the elector writes renewTime and acquireTime as RFC3339 with six fraction digits', async () => {
+  const double = await startKubeDouble();
+  const a = createLeaderElector(double.kubeConfig, { ...leaseOpts, identity: 'pod-a' });
+  try {
+    a.start();
+    await waitFor('leader', () => a.isLeader());
+    const spec = double.get('coordination.k8s.io/v1', 'Lease', leaseOpts.name, leaseOpts.namespace)?.spec as { renewTime: string; acquireTime: string };
+    assert.match(spec.renewTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    assert.match(spec.acquireTime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    assert.equal(double.requests.filter((r) => r.path.includes('/leases') && r.status === 400).length, 0);
+  } finally {
+    await a.stop();
     await double.close();
   }
 });

@@ -31,6 +31,7 @@ function resourceTypes(esoVersions: string[]): ResourceType[] {
     { group: '', versions: ['v1'], plural: 'namespaces', kind: 'Namespace', namespaced: false },
     { group: '', versions: ['v1'], plural: 'secrets', kind: 'Secret', namespaced: true },
     { group: '', versions: ['v1'], plural: 'events', kind: 'Event', namespaced: true },
+    { group: '', versions: ['v1'], plural: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
     { group: 'coordination.k8s.io', versions: ['v1'], plural: 'leases', kind: 'Lease', namespaced: true },
     { group: 'admissionregistration.k8s.io', versions: ['v1'], plural: 'validatingwebhookconfigurations', kind: 'ValidatingWebhookConfiguration', namespaced: false },
     { group: 'admissionregistration.k8s.io', versions: ['v1'], plural: 'mutatingwebhookconfigurations', kind: 'MutatingWebhookConfiguration', namespaced: false },
@@ -118,8 +119,27 @@ interface OpenWatch {
 /** The API server's audiences (a token reviewed without spec.audiences is checked against them). */
 export const KUBE_DOUBLE_API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
 
-function status(code: number, reason: string, message: string): Record<string, unknown> {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
+function status(code: number, reason: string, message: string, details?: { name: string; group: string; kind: string }): Record<string, unknown> {
+  const d = details ? { name: details.name, ...(details.group ? { group: details.group } : {}), kind: details.kind } : undefined;
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(d ? { details: d } : {}), code };
+}
+
+// metav1.MicroTime parses with Go's RFC3339Micro layout: exactly six fraction digits. The real
+// API server answers 400 to a Lease whose renewTime/acquireTime has fewer (a JS Date's three).
+const MICRO_TIME_LAYOUT = '2006-01-02T15:04:05.000000Z07:00';
+const MICRO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}(?:Z|[+-]\d{2}:\d{2})$/;
+
+function microTimeError(t: ResourceType, version: string, obj: unknown): string | undefined {
+  if (t.kind !== 'Lease') return undefined;
+  const spec = (obj as { spec?: Record<string, unknown> } | null)?.spec ?? {};
+  for (const field of ['acquireTime', 'renewTime']) {
+    const v = spec[field];
+    if (v === undefined || v === null) continue;
+    if (typeof v === 'string' && MICRO_TIME.test(v)) continue;
+    const text = String(v);
+    return `${t.kind} in version "${version}" cannot be handled as a ${t.kind}: parsing time "${text}" as "${MICRO_TIME_LAYOUT}": cannot parse "${text.slice(19)}" as ".000000"`;
+  }
+  return undefined;
 }
 
 function clone<T>(v: T): T {
@@ -249,6 +269,8 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
   }
 
   const users = opts.users ?? {};
+  /** ServiceAccount tokens issued by TokenRequest, by token. */
+  const issued = new Map<string, { sub: string; uid: string; aud: string[] }>();
   const grants = opts.nonResourceGrants ?? [];
   const REVIEWS: Record<string, { apiVersion: string; kind: 'TokenReview' | 'SubjectAccessReview' }> = {
     '/apis/authentication.k8s.io/v1/tokenreviews': { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview' },
@@ -264,10 +286,14 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
     const token = typeof spec['token'] === 'string' ? spec['token'] : '';
     if (token === '') return { error: status(400, 'BadRequest', 'token is required for TokenReview in authentication') };
     const wanted = Array.isArray(spec['audiences']) && spec['audiences'].length > 0 ? (spec['audiences'] as string[]) : KUBE_DOUBLE_API_AUDIENCES;
-    const user = users[token];
-    const audiences = wanted.filter((a) => KUBE_DOUBLE_API_AUDIENCES.includes(a));
-    if (!user || audiences.length === 0) return { object: { spec, status: { user: {}, error: '[invalid bearer token, token lookup failed]' } } };
-    return { object: { spec, status: { authenticated: true, user: { ...user }, audiences } } };
+    // A configured user (any API audience), or a ServiceAccount token this double issued (its own audiences).
+    const known = issued.get(token);
+    const user = users[token] ?? (known ? { username: known.sub, uid: known.uid, groups: ['system:serviceaccounts', `system:serviceaccounts:${known.sub.split(':')[2]}`, 'system:authenticated'], extra: { 'authentication.kubernetes.io/credential-id': [`JTI=${randomUUID()}`] } } : undefined);
+    const tokenAudiences = known ? known.aud : KUBE_DOUBLE_API_AUDIENCES;
+    const audiences = wanted.filter((a) => tokenAudiences.includes(a));
+    if (!user) return { object: { spec, status: { error: '[invalid bearer token]', user: {} } } };
+    if (audiences.length === 0) return { object: { spec, status: { error: `[invalid bearer token, token audiences ${JSON.stringify(tokenAudiences)} is invalid for the target audiences ${JSON.stringify(wanted)}]`, user: {} } } };
+    return { object: { spec, status: { audiences, authenticated: true, user: { ...user } } } };
   }
 
   // pkg/apis/authorization/validation: exactly one of resourceAttributes / nonResourceAttributes,
@@ -360,6 +386,36 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
     });
   }
 
+  // TokenRequest, as ESO and Vault's kubernetes auth use it (the product does not): unsigned tokens
+  // the double issues; tokenReview above reviews them against their audiences.
+  async function tokenApis(req: IncomingMessage, pathname: string, method: string): Promise<{ code: number; body: unknown } | undefined> {
+    const tr = /^\/api\/v1\/namespaces\/([^/]+)\/serviceaccounts\/([^/]+)\/token$/.exec(pathname);
+    if (method === 'POST' && tr) {
+      const [, ns, name] = tr as unknown as [string, string, string];
+      const sa = store.get(objKey('/serviceaccounts', ns, name));
+      if (!sa) return { code: 404, body: status(404, 'NotFound', `serviceaccounts "${name}" not found`, { name, group: '', kind: 'serviceaccounts' }) };
+      const spec = ((JSON.parse((await readBody(req)) || '{}') as { spec?: { audiences?: string[]; expirationSeconds?: number } }).spec) ?? {};
+      const aud = spec.audiences?.length ? spec.audiences : ['https://kubernetes.default.svc.cluster.local'];
+      const expirationSeconds = spec.expirationSeconds ?? 3600;
+      const exp = Math.floor(Date.now() / 1000) + expirationSeconds;
+      const sub = `system:serviceaccount:${ns}:${name}`;
+      const claims = { aud, exp, iss: 'https://kubernetes.default.svc.cluster.local', sub, 'kubernetes.io': { namespace: ns, serviceaccount: { name, uid: sa.metadata.uid } } };
+      const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const token = `${b64({ alg: 'none', kid: 'kube-double' })}.${b64(claims)}.${randomUUID()}`;
+      issued.set(token, { sub, uid: String(sa.metadata.uid), aud });
+      return {
+        code: 201,
+        body: {
+          kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1',
+          metadata: { name, namespace: ns, uid: sa.metadata.uid, creationTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z') },
+          spec: { audiences: aud, expirationSeconds, boundObjectRef: null },
+          status: { token, expirationTimestamp: new Date(exp * 1000).toISOString().replace(/\.\d+Z$/, 'Z') },
+        },
+      };
+    }
+    return undefined;
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<number> {
     const url = new URL(req.url ?? '/', 'http://double');
     const method = req.method ?? 'GET';
@@ -388,18 +444,20 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
       }
       const answer = review.kind === 'TokenReview' ? tokenReview(body) : subjectAccessReview(body);
       if ('error' in answer) return send(answer.error.code as number, answer.error);
-      return send(201, { apiVersion: review.apiVersion, kind: review.kind, metadata: { creationTimestamp: null }, ...answer.object });
+      return send(201, { kind: review.kind, apiVersion: review.apiVersion, metadata: {}, ...answer.object });
     }
     if (method === 'GET') {
       const d = discovery(url.pathname);
       if (d === null) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
       if (d !== undefined) return send(200, d);
     }
+    const auth = await tokenApis(req, url.pathname, method);
+    if (auth) return send(auth.code, auth.body);
     const target = route(url.pathname);
     if (!target) return send(404, status(404, 'NotFound', 'the server could not find the requested resource'));
     const { t, version, namespace, name } = target;
     const key = name === undefined ? undefined : objKey(typeKeyOf(t), t.namespaced ? namespace : undefined, name);
-    const notFound = () => send(404, status(404, 'NotFound', `${t.plural}${t.group ? `.${t.group}` : ''} "${name}" not found`));
+    const notFound = () => send(404, status(404, 'NotFound', `${t.plural}${t.group ? `.${t.group}` : ''} "${name}" not found`, { name: name ?? '', group: t.group, kind: t.plural }));
 
     if (method === 'GET' && name === undefined) {
       if (url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1') {
@@ -437,9 +495,11 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
         else if (contentType === 'application/merge-patch+json' || contentType === 'application/strategic-merge-patch+json') patched = applyMergePatch(asVersion(existing, t, version), patch);
         else return send(415, status(415, 'UnsupportedMediaType', `unsupported patch type ${contentType}`));
       } catch (err) {
-        if (err instanceof JsonPatchError) return send(422, status(422, 'Invalid', err.message));
+        if (err instanceof JsonPatchError) return send(422, { ...status(422, 'Invalid', err.message), details: {} });
         return send(400, status(400, 'BadRequest', (err as Error).message));
       }
+      const badTime = microTimeError(t, version, patched);
+      if (badTime) return send(400, status(400, 'BadRequest', badTime));
       const p = patched as KubeObject;
       p.metadata = { ...p.metadata, name: existing.metadata.name, namespace: existing.metadata.namespace };
       return send(200, asVersion(put(t, p).stored, t, version));
@@ -449,13 +509,15 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
     } catch {
       return send(400, status(400, 'BadRequest', 'body is not JSON'));
     }
+    const badTime = microTimeError(t, version, body);
+    if (badTime) return send(400, status(400, 'BadRequest', badTime));
     body.metadata ??= {};
     if (t.namespaced) body.metadata.namespace = namespace;
     if (method === 'POST' && name === undefined) {
       if (!body.metadata.name && typeof body.metadata.generateName === 'string') body.metadata.name = `${body.metadata.generateName}${randomUUID().slice(0, 5)}`;
       if (!body.metadata.name) return send(422, status(422, 'Invalid', 'metadata.name: Required value'));
       if (store.has(objKey(typeKeyOf(t), t.namespaced ? namespace : undefined, body.metadata.name))) {
-        return send(409, status(409, 'AlreadyExists', `${t.plural} "${body.metadata.name}" already exists`));
+        return send(409, status(409, 'AlreadyExists', `${t.plural} "${body.metadata.name}" already exists`, { name: body.metadata.name, group: t.group, kind: t.plural }));
       }
       delete body.metadata.resourceVersion;
       delete body.metadata.uid;
@@ -467,7 +529,7 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
       if (body.metadata.name !== name) return send(400, status(400, 'BadRequest', 'the name of the object does not match the name on the URL'));
       const given = body.metadata.resourceVersion;
       if (given !== undefined && given !== '' && given !== existing.metadata.resourceVersion) {
-        return send(409, status(409, 'Conflict', `Operation cannot be fulfilled on ${t.plural} "${name}": the object has been modified; please apply your changes to the latest version and try again`));
+        return send(409, status(409, 'Conflict', `Operation cannot be fulfilled on ${t.plural}${t.group ? `.${t.group}` : ''} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: t.group, kind: t.plural }));
       }
       return send(200, asVersion(put(t, body).stored, t, version));
     }

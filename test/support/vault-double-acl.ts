@@ -7,13 +7,13 @@ import { BUILTIN_DEFAULT_POLICY, allowOperation, capabilitiesOf, checkNonExactBa
 const DENY_BIT = 1;
 
 /** The ACL of a token holding `names`; unknown policy names contribute nothing (as in Vault). */
-export function tokenAcl(names: string[], policies: Record<string, string>): CompiledAcl {
+export function tokenAcl(names: string[], policies: Record<string, string>, flavour: 'vault' | 'openbao' = 'vault'): CompiledAcl {
   const sources = names.flatMap((name) => {
     if (name === 'root') return [{ name, text: '' }];
     const text = policies[name] ?? (name === 'default' ? BUILTIN_DEFAULT_POLICY : undefined);
     return text === undefined ? [] : [{ name, text }];
   });
-  return compileAcl(sources);
+  return compileAcl(sources, undefined, { flavour });
 }
 
 /** ACL.AllowOperation; for LIST the path already carries the trailing `/` Vault's HTTP layer adds. */

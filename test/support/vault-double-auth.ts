@@ -143,6 +143,10 @@ export function handleAuthMount(ctx: DoubleContext): Answer {
     if (mount.type === 'approle') return approleLogin(ctx, key, mount);
     return { status: 405, body: { errors: ['unsupported operation'] } };
   }
+  // The plugin's path patterns: a role name holds no `/`; a path no pattern matches is "unsupported
+  // path" (404), a matched path without the operation "unsupported operation" (405).
+  const known = rest === 'login' || rest === 'config' || rest === 'role' || rest === 'role/' || /^role\/[^/]+$/.test(rest);
+  if (!known) return { status: 404, body: { errors: ['1 error occurred:\n\t* unsupported path\n\n'] } };
   if (rest.startsWith('role/') && operation === 'read') {
     const role = findRole(mount, rest.slice('role/'.length));
     return role ? { status: 200, body: envelope(roleView(mount.type, role), mount.type) } : { status: 404, body: ERR_EMPTY };

@@ -17,6 +17,7 @@ import { BUILTIN_DEFAULT_POLICY } from '../../src/vault/acl/index.js';
 import type { CompiledAcl } from '../../src/vault/acl/index.js';
 import { handleAuthMount } from './vault-double-auth.js';
 import { handleSecretMount } from './vault-double-kv.js';
+import { handleWrite } from './vault-double-writes.js';
 import {
   BUILTIN_MOUNTS, ERR_EMPTY, ERR_INVALID_TOKEN, ERR_PERMISSION_DENIED, ERR_SEALED, authMountInfo, cannedError, envelope, healthBody,
   inNamespace, injected, mountInfo, type Json, type VaultState,
@@ -94,11 +95,26 @@ export interface VaultDouble {
 
 export interface VaultDoubleOptions {
   state: VaultState | string;
+  /** Which server's answers to give where Vault and OpenBao differ (test/contract/ recordings); default vault. */
+  flavour?: 'vault' | 'openbao';
   webhookToken?: string;
   latencyMs?: number;
   tls?: boolean;
   /** Listen on this loopback port instead of a free one (a Vault coming back on the address it had). */
   port?: number;
+}
+
+/** What an OpenBao dev server reports in sys/health and sys/seal-status (test/contract/bao-health.json). */
+export const OPENBAO_VERSION = '2.6.2';
+
+function sealStatusBody(sealed: boolean, flavour: 'vault' | 'openbao'): Json {
+  const body: Json = {
+    type: 'shamir', initialized: true, sealed, t: 1, n: 1, progress: 0, nonce: '', version: flavour === 'openbao' ? OPENBAO_VERSION : '1.21.0',
+    build_date: '2026-01-01T00:00:00Z', migration: false, recovery_seal: false, storage_type: 'inmem',
+  };
+  if (flavour === 'openbao') { delete body.build_date; body.commit_date = ''; }
+  if (!sealed) Object.assign(body, { cluster_name: 'vault-cluster-double', cluster_id: '00000000-0000-4000-8000-000000000000' });
+  return body;
 }
 
 export const WEBHOOK_POLICY_NAME = 'eso-vault-guard';
@@ -123,6 +139,29 @@ function parseBool(v: string | null): boolean | 'invalid' | undefined {
 
 export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultDouble> {
   const state = loadState(opts.state);
+  const flavour = opts.flavour ?? 'vault';
+  /** OpenBao's answers where they differ from Vault's (as recorded in test/contract/bao-*.json). */
+  const flavoured = (rel: string, body: unknown): unknown => {
+    if (flavour !== 'openbao' || !body || typeof body !== 'object' || Array.isArray(body)) return body;
+    const b = { ...(body as Json) };
+    delete b.mount_type; // OpenBao's response envelope has no mount_type
+    if (rel === 'sys/health') {
+      for (const k of ['performance_standby', 'enterprise', 'echo_duration_ms', 'clock_skew_ms', 'replication_primary_canary_age_ms', 'removed_from_cluster']) delete b[k];
+      b.version = OPENBAO_VERSION;
+    }
+    if (rel === 'sys/auth') {
+      // Auth mounts list their options as {} rather than null.
+      const withOptions = (t: unknown) => Object.fromEntries(Object.entries((t ?? {}) as Json).map(([k, v]) => [k, v && typeof v === 'object' && (v as Json).options === null && (v as Json).type !== 'token' ? { ...(v as Json), options: {} } : v]));
+      Object.assign(b, withOptions(Object.fromEntries(Object.entries(b).filter(([k]) => k.endsWith('/')))));
+      b.data = withOptions(b.data);
+    }
+    // An unknown or revoked token: a bare "permission denied", not Vault's "invalid token" multierror.
+    if (JSON.stringify(b.errors) === JSON.stringify(ERR_INVALID_TOKEN.errors)) b.errors = ['permission denied'];
+    if (Array.isArray(b.errors) && typeof b.errors[0] === 'string' && b.errors[0].startsWith('error converting version: ')) {
+      b.errors = ["Field validation failed: error converting input for field \"version\": '' cannot parse value as 'int': strconv.ParseInt: invalid syntax"];
+    }
+    return b;
+  };
   const tokens = new Map<string, DoubleToken>();
   const requests: DoubleRequest[] = [];
   const sockets = new Set<Socket>();
@@ -163,7 +202,7 @@ export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultD
   }
 
   function aclOf(info: DoubleToken): CompiledAcl {
-    return tokenAcl(info.policies, state.policies);
+    return tokenAcl(info.policies, state.policies, flavour);
   }
 
   function liveToken(token: string | undefined): DoubleToken | undefined {
@@ -224,6 +263,8 @@ export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultD
     const { list: _list, ...queryData } = Object.fromEntries(ctx.query); // Vault drops `list` from the request data
     const data = { ...queryData, ...ctx.body };
     if (!isAllowed(aclOf(info), aclPath, operation, data)) return { status: 403, body: ERR_PERMISSION_DENIED };
+    const written = handleWrite(ctx);
+    if (written) return written;
 
     if (rel === 'sys/mounts' && operation === 'read') {
       const mounts = { ...BUILTIN_MOUNTS, ...inNamespace(state.mounts, ns) };
@@ -272,7 +313,10 @@ export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultD
     const rel = url.pathname.slice(4).split('/').map((s) => decodeURIComponent(s)).join('/');
     if (rel === 'sys/health') {
       if (req.method !== 'GET' && req.method !== 'HEAD') return send({ status: 405, body: ERR_EMPTY });
-      return send({ status: sealed ? 503 : 200, body: healthBody(sealed) });
+      return send({ status: sealed ? 503 : 200, body: flavoured(rel, healthBody(sealed)) });
+    }
+    if (rel === 'sys/seal-status') {
+      return send({ status: 200, body: sealStatusBody(sealed, flavour) });
     }
     if (foreign) {
       entry.status = foreign.status;
@@ -301,7 +345,11 @@ export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultD
     const ctx: DoubleContext = {
       state, ns, rel, operation, query: url.searchParams, body, issue, tokenBlock, remoteAddress: req.socket.remoteAddress ?? '',
     };
-    send(route(ctx, token, liveToken(token)));
+    if (flavour === 'openbao' && ns && !Object.keys({ ...state.mounts, ...state.auth }).some((k) => k.startsWith(ns))) {
+      return send({ status: 404, body: { errors: ['namespace not found'] } });
+    }
+    const answer = route(ctx, token, liveToken(token));
+    send({ ...answer, body: flavoured(rel, answer.body) });
   }
 
   let caPem: string | undefined;

@@ -15,6 +15,7 @@ import {
   type Operation,
   type PolicySource,
 } from '../../vault/acl/index.js';
+import { FLAVOUR_LABEL } from '../../vault/flavour.js';
 
 const OPERATIONS: Operation[] = ['read', 'list', 'create', 'update', 'delete', 'patch', 'sudo', 'recover'];
 
@@ -28,6 +29,7 @@ interface PolicyEvalOptions {
   identity?: string;
   format: string;
   denySlashInTemplatedPaths?: boolean;
+  server: string;
 }
 
 export interface PolicyEvalResult {
@@ -40,6 +42,8 @@ export interface PolicyEvalResult {
   suggestion: string | null;
   /** Why no suggestion can help, when that is the case. */
   note?: string;
+  /** Whose ACL rules were applied (Vault and OpenBao differ in the LIST lookup order). */
+  rules: 'vault' | 'openbao';
 }
 
 /** A policy file holds HCL/JSON policy text, or a `sys/policies/acl/<name>` API response. */
@@ -119,6 +123,7 @@ export function buildPolicyEvalResult(evaluation: AclEvaluation, operation: Oper
     unresolvedTemplates: evaluation.unresolvedTemplates,
     suggestion,
     ...(note ? { note } : {}),
+    rules: evaluation.rules ?? 'vault',
   };
 }
 
@@ -128,6 +133,7 @@ function renderText(r: PolicyEvalResult, evaluation: AclEvaluation): string {
   else for (const d of evaluation.decidedBy) lines.push(`decided by:   policy "${d.policy}" rule "${d.rule}" [${d.capabilities.join(', ')}]`);
   for (const u of r.unresolvedTemplates) lines.push(`unresolved:   policy "${u.policy}" template ${u.template} (stanza dropped, as Vault drops it)`);
   if (r.note) lines.push(`note:         ${r.note}`);
+  lines.push(`rules:        ${FLAVOUR_LABEL[r.rules]}`);
   if (r.suggestion) lines.push('suggestion:   add this stanza to one of the policies:', ...r.suggestion.split('\n').map((l) => `  ${l}`));
   return lines.join('\n') + '\n';
 }
@@ -138,7 +144,8 @@ function run(opts: PolicyEvalOptions): number {
   const operation = opts.operation as Operation;
   const sources = collectPolicies(opts.policy, opts.defaultPolicy);
   const identity = readIdentity(opts.identity);
-  const acl = compileAcl(sources, identity, { denySlashInTemplatedPaths: opts.denySlashInTemplatedPaths === true });
+  if (opts.server !== 'vault' && opts.server !== 'openbao') throw new UsageError('--server must be vault or openbao');
+  const acl = compileAcl(sources, identity, { denySlashInTemplatedPaths: opts.denySlashInTemplatedPaths === true, flavour: opts.server });
   const evaluation = evaluateAcl(acl, opts.path);
   const result = buildPolicyEvalResult(evaluation, operation);
   process.stdout.write(opts.format === 'json' ? JSON.stringify(result, null, 2) + '\n' : renderText(result, evaluation));
@@ -156,6 +163,7 @@ export function registerPolicyEval(program: Command): void {
     .option('--identity <FILE>', 'JSON identity (entity, aliases, groups) to expand templated policies')
     .option('--deny-slash-in-templated-paths', "mirror Vault's DenySlashInTemplatedPolicyPaths core option")
     .option('-o, --format <FORMAT>', 'text or json', 'text')
+    .option('--server <KIND>', 'whose ACL rules to apply: vault or openbao (they differ in the LIST lookup order)', 'vault')
     .exitOverride((err: CommanderError) => {
       process.exit(err.exitCode === 0 ? 0 : 2);
     })

@@ -64,9 +64,21 @@ export interface CompiledAcl {
   readonly segmentsByPattern: Map<string, MergedPermissions>;
   readonly unresolvedTemplates: { policy: string; template: string; reason: string }[];
   readonly policyNames: string[];
+  /** Whose AllowOperation this follows where Vault and OpenBao differ (LIST order); see matchRule. */
+  readonly flavour: AclFlavour;
 }
 
-export interface CompileOptions extends TemplateOptions {}
+/**
+ * Vault and OpenBao differ in one ACL step: for LIST of `p/`, Vault tries the non-exact rules for
+ * `p` (no trailing slash) before `p/`; OpenBao (vault/policy/acl.go, PR #3389) tries `p/` first,
+ * since the longer path is the more specific rule.
+ */
+export type AclFlavour = 'vault' | 'openbao';
+
+export interface CompileOptions extends TemplateOptions {
+  /** Default vault. */
+  flavour?: AclFlavour;
+}
 
 const PARSED_CACHE_MAX = 512;
 const COMPILED_CACHE_MAX = 256;
@@ -248,7 +260,7 @@ function buildAcl(policies: PolicySource[], identity: AclIdentity | undefined, o
     else node.terminal.push(seg);
   }
   const prefixLengths = [...new Set([...prefix.keys()].map((k) => k.length))].sort((a, b) => b - a);
-  return { root, exact, prefix, prefixLengths, segments, segmentIndex, segmentsByPattern, unresolvedTemplates, policyNames: policies.map((p) => p.name) };
+  return { root, exact, prefix, prefixLengths, segments, segmentIndex, segmentsByPattern, unresolvedTemplates, policyNames: policies.map((p) => p.name), flavour: options.flavour ?? 'vault' };
 }
 
 /**
@@ -259,6 +271,7 @@ export function compileAcl(policies: PolicySource[], identity?: AclIdentity, opt
   const parts = policies.map((p) => `${p.name}\u0000${textHash(p.text ?? '')}`);
   const templated = policies.some((p) => p.text?.includes('{{'));
   if (templated) parts.push(`identity:${JSON.stringify(identity ?? null)}`, `opts:${JSON.stringify(options)}`);
+  parts.push(`flavour:${options.flavour ?? 'vault'}`);
   const key = parts.join('\u0001');
   const hit = compiledCache.get(key);
   if (hit) return hit;
@@ -356,8 +369,9 @@ export function matchRule(acl: CompiledAcl, rawPath: string, isList: boolean): M
     const e2 = acl.exact.get(trimmed);
     if (e2) return e2;
     if (path.endsWith('/')) {
-      const p = fromNonExactPaths(acl, trimmed);
-      if (p) return p;
+      // The one step where Vault and OpenBao differ: which non-exact lookup comes first.
+      const [first, second] = acl.flavour === 'openbao' ? [path, trimmed] : [trimmed, path];
+      return fromNonExactPaths(acl, first) ?? fromNonExactPaths(acl, second);
     }
   }
   return fromNonExactPaths(acl, path);
@@ -556,7 +570,7 @@ export function evaluateAcl(acl: CompiledAcl, path: string): AclEvaluation {
   const unresolvedTemplates = shared.slice();
   if (acl.root) {
     const operations = Object.fromEntries(ALL_OPERATIONS.map((o) => [o, true])) as Record<Operation, boolean>;
-    return { path, capabilities: ['root'], decidedBy: [{ policy: 'root', rule: '*', capabilities: [] }], unresolvedTemplates, operations, rootPrivs: true, isRoot: true };
+    return { path, capabilities: ['root'], decidedBy: [{ policy: 'root', rule: '*', capabilities: [] }], unresolvedTemplates, operations, rootPrivs: true, isRoot: true, rules: acl.flavour };
   }
   const listRule = matchRule(acl, path, true);
   // Without a trailing `/` the LIST lookup and the plain lookup take the same steps.
@@ -579,6 +593,7 @@ export function evaluateAcl(acl: CompiledAcl, path: string): AclEvaluation {
     operations,
     rootPrivs: otherRule ? (otherRule.bitmap & CAP_BITS.sudo) !== 0 : false,
     isRoot: false,
+    rules: acl.flavour,
   };
 }
 

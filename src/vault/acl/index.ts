@@ -13,6 +13,7 @@ export {
   parsePolicyCached,
   type CompiledAcl,
   type CompileOptions,
+  type AclFlavour,
   type AclRequest,
   type AclOperationResult,
   type AclOperationName,

@@ -44,6 +44,8 @@ export interface AclEvaluation {
   operations?: Record<Operation, boolean>;
   /** `RootPrivs` of the rule that matched a non-LIST request: the rule grants `sudo`. */
   rootPrivs?: boolean;
+  /** Whose ACL rules decided (`vault` or `openbao`: they differ in the LIST lookup order). */
+  rules?: 'vault' | 'openbao';
   /** The token is a root token (the `root` policy). */
   isRoot?: boolean;
 }

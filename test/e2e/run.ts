@@ -1,0 +1,520 @@
+// `npm run e2e [-- --report FILE] [--example NAME] [--keep]`: the product against real components.
+// etcd + kube-apiserver + OpenBao/Vault (dev) on 127.0.0.1, ESO's CRDs, `serve` as deployed
+// (caBundle bootstrap into the real webhook configurations, informers, Lease, Events), every
+// examples/*/manifests.yaml applied with kubectl, decisions compared with expected.json; then ESO's
+// controller reconciles every object with the webhook in warn mode and its Ready conditions are
+// compared with the webhook's verdicts. Without the binaries it says what is missing and exits 0.
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseAllDocuments, stringify } from 'yaml';
+import { REPO_ROOT } from '../support/paths.js';
+import { dirname } from 'node:path';
+import { findBinaries, firstLine, goModuleVersion, sourceTag, type Binaries } from './binaries.js';
+import { API_AUDIENCES, startCluster, type Cluster } from './cluster.js';
+import { GUARD_NAMESPACE, GUARD_SA, renderDeploy, startGuard, type GuardProcess, type Rendered } from './deploy.js';
+import { startEso } from './eso.js';
+import { freePort, run, until, type Proc } from './processes.js';
+import { startVaultProxy, type VaultProxy } from './vault-proxy.js';
+import { startVaultServer, type VaultServer } from './vault-server.js';
+import { renderFidelity } from './fidelity-doc.js';
+import { agreementOf, codesIn, summarise, verdictOf, type Agreement, type EsoOutcome, type Verdict } from './verdict.js';
+
+type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const ESO_KINDS = new Set(['ExternalSecret', 'SecretStore', 'ClusterSecretStore']);
+const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
+const SCENARIOS_DIR = join(REPO_ROOT, 'test', 'e2e', 'scenarios');
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+interface Args { report?: string; fidelity?: string; examples: string[]; keep: boolean }
+
+function parseArgs(argv: string[]): Args {
+  const args: Args = { examples: [], keep: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--report') args.report = argv[++i];
+    else if (a.startsWith('--report=')) args.report = a.slice(9);
+    else if (a === '--example') args.examples.push(argv[++i]!);
+    else if (a === '--keep') args.keep = true;
+    else if (a === '--fidelity') args.fidelity = argv[++i];
+    else throw new Error(`unknown argument ${a}`);
+  }
+  return args;
+}
+
+export interface ObjectResult {
+  example: string;
+  kind: string;
+  namespace: string | null;
+  name: string;
+  expected: { decision: string; codes: string[] };
+  webhook: { decision: 'allow' | 'deny'; codes: string[]; kubectl: string[] };
+  matchesExpected: boolean;
+  verdict: Verdict;
+  eso: { outcome: EsoOutcome; reason?: string; message?: string; event?: string; error?: string };
+  agreement: Agreement;
+  note?: string;
+}
+
+export interface E2eReport {
+  skipped: boolean;
+  missing?: string[];
+  components: { name: string; version: string; detail?: string }[];
+  flavour?: Record<string, unknown>;
+  examples: { name: string; seed: string[]; objects: ObjectResult[] }[];
+  agreement: ReturnType<typeof summarise>;
+  expectedMismatches: number;
+  checks: { name: string; ok: boolean; detail: string }[];
+  durationMs: number;
+}
+
+function writeReport(file: string | undefined, report: E2eReport): void {
+  if (file) writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+function exampleFolders(only: string[]): string[] {
+  return readdirSync(EXAMPLES_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(EXAMPLES_DIR, d.name, 'vault-state.json')) && existsSync(join(EXAMPLES_DIR, d.name, 'expected.json')))
+    .map((d) => d.name)
+    .filter((n) => only.length === 0 || only.includes(n))
+    .sort();
+}
+
+const keyOf = (kind: string, ns: string | null | undefined, name: string) => `${kind}/${ns ?? ''}/${name}`;
+
+class Kubectl {
+  constructor(private readonly bin: string, private readonly kubeconfig: string) {}
+  run(args: string[], input?: string) {
+    return run(this.bin, ['--kubeconfig', this.kubeconfig, ...args], { ...(input !== undefined ? { input } : {}), timeoutMs: 120_000 });
+  }
+  async ok(args: string[], input?: string): Promise<string> {
+    const out = await this.run(args, input);
+    if (out.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${out.stderr.trim()}`);
+    return out.stdout;
+  }
+  async json(args: string[]): Promise<Obj> {
+    return JSON.parse(await this.ok([...args, '-o', 'json'])) as Obj;
+  }
+}
+
+async function components(bins: Binaries, cluster: Cluster, kubectl: Kubectl, vaultHealth: Record<string, unknown>): Promise<E2eReport['components']> {
+  const apiVersion = JSON.parse(await kubectl.ok(['get', '--raw', '/version'])) as { gitVersion?: string };
+  const kubeModule = await goModuleVersion(bins.kubeApiserver, 'k8s.io/kubernetes');
+  const kubectlModule = await goModuleVersion(bins.kubectl, 'k8s.io/kubernetes');
+  const etcdModule = await goModuleVersion(bins.etcd, 'go.etcd.io/etcd/server/v3');
+  const esoModule = await goModuleVersion(bins.externalSecrets, 'github.com/external-secrets/external-secrets');
+  const vaultVersion = await firstLine(bins.vault, ['version']);
+  // A binary built without version stamping reports a placeholder; the source it came from may know.
+  const esoSource = await sourceTag(dirname(bins.esoCrds[0] ?? '.'));
+  const vaultSource = process.env.E2E_VAULT_SRC ? await sourceTag(process.env.E2E_VAULT_SRC) : await sourceTag(join(bins.dir, '..', 'src', bins.vaultFlavour === 'bao' ? 'openbao' : 'vault'));
+  void cluster;
+  return [
+    { name: bins.vaultFlavour === 'bao' ? 'OpenBao' : 'Vault', version: String(vaultHealth.version ?? ''), detail: `${vaultVersion}; sys/health version ${String(vaultHealth.version ?? '')}${vaultSource ? `; built from source ${vaultSource}` : ''}` },
+    { name: 'etcd', version: etcdModule ?? (await firstLine(bins.etcd, ['--version'])), detail: await firstLine(bins.etcd, ['--version']) },
+    { name: 'kube-apiserver', version: kubeModule ?? apiVersion.gitVersion ?? '', detail: `/version gitVersion ${apiVersion.gitVersion ?? ''}; module k8s.io/kubernetes ${kubeModule ?? 'unknown'}` },
+    { name: 'kubectl', version: kubectlModule ?? '', detail: (await firstLine(bins.kubectl, ['version', '--client'])) },
+    { name: 'external-secrets', version: esoModule ?? esoSource ?? 'unknown', detail: esoModule ? 'module version in the binary' : `no module version in the binary; source checkout of its CRDs: ${esoSource ?? 'unknown'}` },
+  ];
+}
+
+/** ServiceAccounts the stores name (and their namespaces): no controller-manager creates them here. */
+function serviceAccountsFor(docs: Obj[]): Obj[] {
+  const out = new Map<string, Obj>();
+  const add = (name: string, namespace: string) => out.set(`${namespace}/${name}`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace } });
+  add('external-secrets', 'external-secrets');
+  for (const d of docs) {
+    if (d.kind !== 'SecretStore' && d.kind !== 'ClusterSecretStore') continue;
+    const auth = d.spec?.provider?.vault?.auth ?? {};
+    const refs = [auth.kubernetes?.serviceAccountRef, auth.jwt?.kubernetesServiceAccountToken?.serviceAccountRef].filter(Boolean) as Obj[];
+    for (const r of refs) add(String(r.name), String(r.namespace ?? d.metadata?.namespace ?? 'external-secrets'));
+  }
+  return [...out.values()];
+}
+
+async function applyList(kubectl: Kubectl, objects: Obj[]): Promise<void> {
+  if (objects.length === 0) return;
+  await kubectl.ok(['apply', '-f', '-'], stringify({ apiVersion: 'v1', kind: 'List', items: objects }));
+}
+
+async function waitCaBundle(kubectl: Kubectl): Promise<void> {
+  await until('caBundle in both webhook configurations', async () => {
+    const v = await kubectl.json(['get', 'validatingwebhookconfiguration', 'eso-vault-guard']);
+    const m = await kubectl.json(['get', 'mutatingwebhookconfiguration', 'eso-vault-guard']);
+    const set = (o: Obj) => (o.webhooks as Obj[]).every((w) => typeof w.clientConfig?.caBundle === 'string' && w.clientConfig.caBundle.length > 0);
+    return set(v) && set(m) ? true : undefined;
+  }, 60_000, 500);
+}
+
+/** ESO's newest Warning Event per object: its condition says "could not get secret data", the Event says why. */
+async function esoEvents(kubectl: Kubectl, namespaces: Set<string>): Promise<Map<string, string>> {
+  const out = new Map<string, { at: string; message: string }>();
+  for (const ns of namespaces) {
+    const list = await kubectl.json(['get', 'events', '-n', ns]);
+    for (const e of list.items as Obj[]) {
+      if (e.type !== 'Warning' || !/external-secrets/.test(String(e.source?.component ?? e.reportingComponent ?? ''))) continue;
+      const k = keyOf(e.involvedObject?.kind, e.involvedObject?.namespace, e.involvedObject?.name);
+      const at = String(e.lastTimestamp ?? e.eventTime ?? '');
+      if (!out.has(k) || out.get(k)!.at <= at) out.set(k, { at, message: String(e.message ?? '') });
+    }
+  }
+  return new Map([...out].map(([k, v]) => [k, v.message]));
+}
+
+/** ESO's newest reconcile error per object, from its log (the Vault/Kubernetes error text itself). */
+function esoErrors(logFile: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+    if (!line.includes('"Reconciler error"')) continue;
+    try {
+      const l = JSON.parse(line) as Obj;
+      if (typeof l.controllerKind === 'string' && typeof l.error === 'string') {
+        out.set(keyOf(l.controllerKind, l.namespace || undefined, l.name), l.error.replace(/\s+/g, ' ').replace(/URL: \S+ https?:\/\/[^/]+/, 'URL: …').trim());
+      }
+    } catch {
+      // not a JSON line
+    }
+  }
+  return out;
+}
+
+async function esoConditions(kubectl: Kubectl): Promise<Map<string, { status: string; reason?: string; message?: string }>> {
+  const list = await kubectl.json(['get', 'externalsecrets.external-secrets.io,secretstores.external-secrets.io,clustersecretstores.external-secrets.io', '-A']);
+  const out = new Map<string, { status: string; reason?: string; message?: string }>();
+  for (const item of list.items as Obj[]) {
+    const ready = ((item.status?.conditions ?? []) as Obj[]).find((c) => c.type === 'Ready');
+    if (ready) out.set(keyOf(item.kind, item.metadata.namespace, item.metadata.name), { status: String(ready.status), reason: ready.reason, message: ready.message });
+  }
+  return out;
+}
+
+interface RunContext {
+  bins: Binaries;
+  dir: string;
+  cluster: Cluster;
+  kubectl: Kubectl;
+  rendered: Rendered;
+  guardToken: string;
+  reviewerToken: string;
+  proxy: VaultProxy;
+  eso: Proc | undefined;
+  checks: E2eReport['checks'];
+}
+
+function webhookPolicy(state: Obj): string {
+  // As deploy/vault/README.md tells operators: the policy file, plus read/list on KV v1 mounts.
+  const v1 = Object.entries((state.mounts ?? {}) as Record<string, Obj>)
+    .filter(([, m]) => m.type === 'kv' && m.options?.version !== '2')
+    .map(([p]) => `path "${p}*" {\n  capabilities = ["read", "list"]\n}\n`);
+  return `${readFileSync(join(REPO_ROOT, 'deploy', 'vault', 'eso-vault-guard-policy.hcl'), 'utf8')}\n${v1.join('')}`;
+}
+
+async function vaultCall(vault: VaultServer, method: string, path: string, body?: unknown): Promise<Obj> {
+  const res = await fetch(`${vault.address}/v1/${path}`, { method, headers: { 'X-Vault-Token': vault.rootToken, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+  return text ? (JSON.parse(text) as Obj) : {};
+}
+
+async function seedExample(ctx: RunContext, example: string, state: Obj, vault: VaultServer, exDir: string): Promise<string[]> {
+  // The examples' auth config names hosts of their clusters; here they point at the run's API server.
+  const seedState = structuredClone(state);
+  for (const auth of Object.values((seedState.auth ?? {}) as Record<string, Obj>)) {
+    if (auth.type === 'kubernetes') {
+      auth.config = { kubernetes_host: ctx.cluster.url, kubernetes_ca_cert: ctx.cluster.caPem, token_reviewer_jwt: ctx.reviewerToken, disable_local_ca_jwt: true };
+    } else if (auth.type === 'jwt' || auth.type === 'oidc') {
+      auth.config = { jwt_validation_pubkeys: [ctx.cluster.saPublicKeyPem], bound_issuer: ctx.cluster.issuer };
+    }
+  }
+  const stateFile = join(exDir, 'vault-state.seed.json');
+  writeFileSync(stateFile, JSON.stringify(seedState, null, 2));
+  const tokenFile = join(exDir, 'root-token');
+  writeFileSync(tokenFile, vault.rootToken, { mode: 0o600 });
+  const out = await run(process.execPath, [join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js'), 'sandbox', 'seed', '--address', vault.address, '--token-file', tokenFile, stateFile], { env: { PATH: process.env.PATH ?? '' } });
+  if (out.code !== 0) throw new Error(`sandbox seed ${example}: ${out.stderr}`);
+  return out.stdout.trim().split('\n');
+}
+
+async function runExample(ctx: RunContext, example: string): Promise<{ seed: string[]; objects: ObjectResult[] }> {
+  const exDir = join(ctx.dir, example);
+  mkdirSync(exDir, { recursive: true });
+  const state = JSON.parse(readFileSync(join(EXAMPLES_DIR, example, 'vault-state.json'), 'utf8')) as Obj;
+  const expected = JSON.parse(readFileSync(join(EXAMPLES_DIR, example, 'expected.json'), 'utf8')) as Obj[];
+  const docs = parseAllDocuments(readFileSync(join(EXAMPLES_DIR, example, 'manifests.yaml'), 'utf8')).map((d) => d.toJS() as Obj).filter(Boolean);
+  // The suite's own scenarios for this example (test/e2e/scenarios/<example>.yaml): objects that put
+  // a finding code in front of ESO that the example alone does not (e.g. an ExternalSecret through a
+  // store whose problem ESO only reports when reading).
+  const extraFile = join(SCENARIOS_DIR, `${example}.yaml`);
+  if (existsSync(extraFile)) {
+    docs.push(...parseAllDocuments(readFileSync(extraFile, 'utf8')).map((d) => d.toJS() as Obj).filter(Boolean));
+    expected.push(...(JSON.parse(readFileSync(join(SCENARIOS_DIR, `${example}.expected.json`), 'utf8')) as Obj[]));
+  }
+  const vault = await startVaultServer(ctx.bins.vault, exDir, 'vault');
+  let guard: GuardProcess | undefined;
+  const serverHost = new URL(String(state.server)).host;
+  try {
+    log(`\n# ${example}: ${vault.proc.name} at ${vault.address}`);
+    const seed = await seedExample(ctx, example, state, vault, exDir);
+    for (const l of seed) log(`  seed: ${l}`);
+    await vaultCall(vault, 'POST', 'sys/policies/acl/eso-vault-guard', { policy: webhookPolicy(state) });
+    const created = await vaultCall(vault, 'POST', 'auth/token/create', { policies: ['eso-vault-guard'], ttl: '2h', no_default_policy: false });
+    const guardVaultToken = join(exDir, 'guard-vault-token');
+    writeFileSync(guardVaultToken, String(created.auth.client_token), { mode: 0o600 });
+    const vaultServers = [{ url: String(state.server), address: vault.address, login: { method: 'token', tokenFile: guardVaultToken } }];
+    ctx.proxy.route(serverHost.includes(':') ? serverHost : `${serverHost}:443`, Number(new URL(vault.address).port));
+
+    // Pass 1, enforce: what kubectl prints, and the decisions against expected.json.
+    guard = await startGuard(exDir, `${example}-enforce`, ctx.cluster, ctx.guardToken, ctx.rendered, { mode: 'enforce', vaultServers, auditIntervalMs: 600_000 });
+    await waitCaBundle(ctx.kubectl);
+    // Namespaces the objects live in but the file does not declare (a real cluster already has them).
+    const declared = new Set(docs.filter((d) => d.kind === 'Namespace').map((d) => String(d.metadata.name)));
+    const used = new Set([...docs.map((d) => d.metadata?.namespace), ...serviceAccountsFor(docs).map((sa) => sa.metadata.namespace)].filter((n): n is string => typeof n === 'string'));
+    await applyList(ctx.kubectl, [...used].filter((n) => !declared.has(n)).map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })));
+    const kubectlOut = new Map<string, { decision: 'allow' | 'deny'; lines: string[]; file: string }>();
+    const manifestsDir = join(exDir, 'manifests');
+    mkdirSync(manifestsDir, { recursive: true });
+    // Namespaces, then stores, then ExternalSecrets. expected.json judges each ExternalSecret with
+    // every store of the file present, so a denied store is then created with the deployed opt-out
+    // label (eso-vault-guard.io/skip) before the ExternalSecrets are applied.
+    const isStore = (d: Obj) => d.kind === 'SecretStore' || d.kind === 'ClusterSecretStore';
+    const ordered = [...docs.filter((d) => d.kind === 'Namespace'), ...docs.filter(isStore), ...docs.filter((d) => d.kind !== 'Namespace' && !isStore(d))];
+    let saApplied = false;
+    let storesBackfilled = false;
+    for (const [i, d] of ordered.entries()) {
+      if (d.kind !== 'Namespace' && !saApplied) {
+        await applyList(ctx.kubectl, serviceAccountsFor(docs));
+        saApplied = true;
+      }
+      if (d.kind !== 'Namespace' && !isStore(d) && !storesBackfilled) {
+        storesBackfilled = true;
+        const denied = docs.filter((x) => isStore(x) && kubectlOut.get(keyOf(x.kind, x.metadata.namespace, x.metadata.name))?.decision === 'deny');
+        await applyList(ctx.kubectl, denied.map((x) => ({ ...x, metadata: { ...x.metadata, labels: { ...(x.metadata.labels ?? {}), 'eso-vault-guard.io/skip': 'true' } } })));
+      }
+      const file = join(manifestsDir, `${String(i).padStart(2, '0')}-${d.kind}-${d.metadata.namespace ?? ''}-${d.metadata.name}.yaml`);
+      writeFileSync(file, stringify(d));
+      const out = await ctx.kubectl.run(['apply', '-f', file]);
+      const lines = `${out.stderr}${out.stdout}`.split('\n').filter((l) => l.trim() !== '');
+      const denied = out.code !== 0 && /denied the request/.test(out.stderr);
+      if (out.code !== 0 && !denied) throw new Error(`kubectl apply ${file}: ${out.stderr}`);
+      for (const l of lines) log(`  ${l}`);
+      if (ESO_KINDS.has(d.kind)) kubectlOut.set(keyOf(d.kind, d.metadata.namespace, d.metadata.name), { decision: denied ? 'deny' : 'allow', lines, file });
+    }
+    // Stopped first: the log is written asynchronously and complete only once serve has exited.
+    await guard.stop();
+    const detected = guard.logLines().find((l) => typeof l.flavour === 'string' && /^Vault API server is/.test(String(l.msg)));
+    const wantFlavour = ctx.bins.vaultFlavour === 'bao' ? 'openbao' : 'vault';
+    ctx.checks.push({
+      name: `${example}: the webhook tells ${wantFlavour === 'openbao' ? 'OpenBao' : 'Vault'} from sys/health and applies its ACL rules`, ok: detected?.flavour === wantFlavour,
+      detail: detected ? `${String(detected.msg)} (version ${String(detected.version)})` : 'no flavour line in the log',
+    });
+    const admissionCodes = new Map<string, Set<string>>();
+    for (const a of guard.admissions()) {
+      if (a.dryRun) continue;
+      const k = keyOf(a.kind, a.namespace, a.name);
+      const set = admissionCodes.get(k) ?? new Set<string>();
+      for (const c of a.codes ?? []) set.add(c);
+      admissionCodes.set(k, set);
+    }
+    await guard.stop();
+    guard = undefined;
+
+    // Pass 2, warn: everything admitted; ESO reconciles; the audit runs on the Lease holder.
+    guard = await startGuard(exDir, `${example}-warn`, ctx.cluster, ctx.guardToken, ctx.rendered, { mode: 'warn', vaultServers, auditIntervalMs: 3000 });
+    for (const [, o] of kubectlOut) {
+      if (o.decision !== 'deny') continue;
+      const out = await ctx.kubectl.run(['apply', '-f', o.file]);
+      if (out.code !== 0) throw new Error(`kubectl apply (warn mode) ${o.file}: ${out.stderr}`);
+    }
+    const esoObjects = [...kubectlOut.keys()];
+    let conditions = new Map<string, { status: string; reason?: string; message?: string }>();
+    if (ctx.eso) {
+      let stableSince = 0;
+      let last = '';
+      const deadline = Date.now() + 120_000;
+      while (Date.now() < deadline) {
+        conditions = await esoConditions(ctx.kubectl);
+        const snapshot = JSON.stringify(esoObjects.map((k) => [k, conditions.get(k)?.status, conditions.get(k)?.reason]));
+        const complete = esoObjects.every((k) => conditions.has(k));
+        if (snapshot !== last) { last = snapshot; stableSince = Date.now(); }
+        if (complete && Date.now() - stableSince > 8_000) break;
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+    await leaseAndAuditChecks(ctx, example, guard, docs);
+    const esoLogErrors = ctx.eso ? esoErrors(ctx.eso.logFile) : new Map<string, string>();
+    const esoWarnings = ctx.eso ? await esoEvents(ctx.kubectl, new Set(['default', ...docs.filter((d) => d.metadata?.namespace).map((d) => String(d.metadata.namespace))])) : new Map<string, string>();
+
+    const objects: ObjectResult[] = [];
+    for (const k of esoObjects) {
+      const [kind, ns, name] = k.split('/') as [string, string, string];
+      const exp = expected.find((e) => e.kind === kind && (e.namespace ?? '') === ns && e.name === name) ?? { decision: 'allow', codes: [] };
+      const o = kubectlOut.get(k)!;
+      const codes = [...new Set([...(admissionCodes.get(k) ?? []), ...codesIn(o.lines.join('\n'))])].sort();
+      const matchesExpected = o.decision === exp.decision && (exp.codes as string[]).every((c) => codes.includes(c));
+      const doc = docs.find((d) => keyOf(d.kind, d.metadata.namespace, d.metadata.name) === k);
+      // A store of another provider is not the webhook's business (it says nothing about it).
+      const otherProvider = kind !== 'ExternalSecret' && doc?.spec?.provider && !doc.spec.provider.vault;
+      const verdict = otherProvider ? 'out-of-scope' : verdictOf(o.decision, codes);
+      const cond = conditions.get(k);
+      const outcome: EsoOutcome = !ctx.eso ? 'not-run' : !cond ? 'no-condition' : cond.status === 'True' ? 'ready' : 'not-ready';
+      objects.push({
+        example, kind, namespace: ns === '' ? null : ns, name,
+        expected: { decision: exp.decision, codes: exp.codes },
+        webhook: { decision: o.decision, codes, kubectl: o.lines.map((l) => l.replace(ctx.dir, '<run>')) },
+        matchesExpected, verdict,
+        eso: { outcome, ...(cond?.reason ? { reason: cond.reason } : {}), ...(cond?.message ? { message: cond.message } : {}), ...(outcome !== 'ready' && esoWarnings.get(k) ? { event: esoWarnings.get(k)! } : {}), ...(outcome !== 'ready' && esoLogErrors.get(k) ? { error: esoLogErrors.get(k)! } : {}) },
+        agreement: agreementOf(verdict, outcome),
+      });
+    }
+    // ESO marks a store Ready once it can log in; a problem under the store's mount shows only when
+    // an ExternalSecret reads through it. A denied store ESO calls Ready agrees when every
+    // ExternalSecret through it fails in ESO, and stays a false denial otherwise.
+    for (const o of objects) {
+      if (o.agreement !== 'false-denial' || o.kind === 'ExternalSecret') continue;
+      const through = objects.filter((es) => {
+        const ref = docs.find((d) => keyOf(d.kind, d.metadata.namespace, d.metadata.name) === keyOf(es.kind, es.namespace, es.name))?.spec?.secretStoreRef;
+        return es.kind === 'ExternalSecret' && ref?.name === o.name && (ref.kind ?? 'SecretStore') === o.kind && (o.kind === 'ClusterSecretStore' || es.namespace === o.namespace);
+      });
+      if (through.length > 0 && through.every((es) => es.eso.outcome === 'not-ready')) {
+        o.agreement = 'agree';
+        o.note = `ESO calls the store Ready (login works); every ExternalSecret through it fails: ${through.map((es) => `${es.namespace}/${es.name} (${es.eso.reason ?? ''})`).join(', ')}`;
+      }
+    }
+    for (const o of objects) {
+      log(`  ${o.matchesExpected ? 'ok ' : 'BAD'} ${o.kind} ${o.namespace ?? '-'}/${o.name}: webhook ${o.webhook.decision} [${o.webhook.codes.join(',')}] (expected ${o.expected.decision} [${o.expected.codes.join(',')}]); ESO ${o.eso.outcome}${o.eso.reason ? ` ${o.eso.reason}` : ''} → ${o.agreement}`);
+    }
+    // Leave the cluster as found for the next example (namespaces stay: nothing finalises them here).
+    await guard.stop();
+    guard = undefined;
+    for (const o of kubectlOut.values()) await ctx.kubectl.run(['delete', '--ignore-not-found', '--wait=false', '-f', o.file]);
+    await until('example objects deleted', async () => {
+      const left = await ctx.kubectl.json(['get', 'externalsecrets.external-secrets.io,secretstores.external-secrets.io,clustersecretstores.external-secrets.io', '-A']);
+      return (left.items as Obj[]).length === 0 ? true : undefined;
+    }, 60_000, 500);
+    for (const ns of new Set(docs.filter((d) => d.metadata?.namespace).map((d) => String(d.metadata.namespace)))) {
+      await ctx.kubectl.run(['delete', 'secrets', '--all', '-n', ns, '--wait=false']);
+    }
+    return { seed, objects };
+  } finally {
+    ctx.proxy.route(serverHost.includes(':') ? serverHost : `${serverHost}:443`, undefined);
+    await guard?.stop();
+    await vault.stop();
+  }
+}
+
+/** The audit's Lease has a holder, and the audit (not the admission) sent an Event. */
+async function leaseAndAuditChecks(ctx: RunContext, example: string, guard: GuardProcess, docs: Obj[]): Promise<void> {
+  const lease = await until('audit Lease holder', async () => {
+    const l = await ctx.kubectl.json(['get', 'lease', 'eso-vault-guard-audit', '-n', GUARD_NAMESPACE]).catch(() => undefined);
+    return l?.spec?.holderIdentity ? l : undefined;
+  }, 30_000, 500).catch(() => undefined);
+  ctx.checks.push({
+    name: `${example}: audit Lease held`, ok: lease?.spec?.holderIdentity === `guard-${example}-warn`,
+    detail: lease ? `holder ${String(lease.spec.holderIdentity)}, renewTime ${String(lease.spec.renewTime)}, transitions ${String(lease.spec.leaseTransitions)}` : 'no Lease',
+  });
+  // An audit pass records an Event per warning/error finding; warning findings never come from admission.
+  const passDone = await until('an audit pass', async () => (guard.logLines().some((l) => /audit pass/.test(String(l.msg ?? ''))) ? true : undefined), 30_000, 500).catch(() => false);
+  const namespaces = new Set(['default', ...docs.filter((d) => d.metadata?.namespace).map((d) => String(d.metadata.namespace))]);
+  const events: Obj[] = [];
+  for (const ns of namespaces) {
+    const list = await ctx.kubectl.json(['get', 'events', '-n', ns]);
+    events.push(...(list.items as Obj[]).filter((e) => e.source?.component === 'eso-vault-guard' || e.reportingComponent === 'eso-vault-guard'));
+  }
+  const mine = new Set(docs.map((d) => keyOf(d.kind, d.metadata?.namespace, d.metadata?.name)));
+  const auditEvents = events.filter((e) => mine.has(keyOf(e.involvedObject?.kind, e.involvedObject?.namespace, e.involvedObject?.name)));
+  const sent = guard.logLines().filter((l) => l.msg === 'audit pass complete').reduce((n, l) => n + Number(l.eventsSent ?? 0), 0);
+  ctx.checks.push({
+    name: `${example}: audit pass and Events`, ok: passDone === true && auditEvents.length > 0 && sent > 0,
+    detail: `audit passes sent ${sent} Events; ${auditEvents.length} eso-vault-guard Events on this example's objects (${[...new Set(auditEvents.map((e) => `${e.involvedObject?.kind}/${e.reason}`))].slice(0, 6).join(', ')})`,
+  });
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const args = parseArgs(process.argv.slice(2));
+  const found = findBinaries();
+  if (!found.ok) {
+    log('e2e: skipped — missing:');
+    for (const m of found.missing) log(`  - ${m}`);
+    writeReport(args.report, { skipped: true, missing: found.missing, components: [], examples: [], agreement: summarise([]), expectedMismatches: 0, checks: [], durationMs: Date.now() - started });
+    return 0;
+  }
+  const bins = found.bins;
+  const dir = mkdtempSync(join(tmpdir(), 'eso-vault-guard-e2e-'));
+  log(`e2e: binaries from ${bins.dir}; run dir ${dir}`);
+  let cluster: Cluster | undefined;
+  let proxy: VaultProxy | undefined;
+  let eso: Proc | undefined;
+  const checks: E2eReport['checks'] = [];
+  try {
+    cluster = await startCluster({ etcd: bins.etcd, kubeApiserver: bins.kubeApiserver }, dir);
+    log(`kube-apiserver at ${cluster.url}`);
+    const kubectl = new Kubectl(bins.kubectl, cluster.kubeconfig);
+    for (const crd of bins.esoCrds) await kubectl.ok(['apply', '--server-side', '-f', crd]);
+    await kubectl.ok(['wait', '--for', 'condition=established', '--timeout=60s', 'crd', '--all']);
+    log(`ESO CRDs installed (${bins.esoCrds.length})`);
+    const rendered = await renderDeploy(bins.kubectl, await freePort());
+    await applyList(kubectl, rendered.applied);
+    // Vault's token reviewer (auth/kubernetes/config token_reviewer_jwt), as deploy/vault/README.md mode 2.
+    await applyList(kubectl, [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vault' } },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'vault-token-reviewer', namespace: 'vault' } },
+      { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'vault-token-reviewer' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' }, subjects: [{ kind: 'ServiceAccount', name: 'vault-token-reviewer', namespace: 'vault' }] },
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'external-secrets' } },
+    ]);
+    const reviewerToken = (await kubectl.ok(['create', 'token', 'vault-token-reviewer', '-n', 'vault', '--duration=2h'])).trim();
+    const guardToken = (await kubectl.ok(['create', 'token', GUARD_SA, '-n', GUARD_NAMESPACE, '--duration=2h', `--audience=${API_AUDIENCES[0]}`])).trim();
+    const hosts = new Set<string>();
+    for (const ex of exampleFolders([])) {
+      const s = JSON.parse(readFileSync(join(EXAMPLES_DIR, ex, 'vault-state.json'), 'utf8')) as Obj;
+      if (s.server) hosts.add(new URL(String(s.server)).hostname);
+    }
+    proxy = await startVaultProxy([...hosts]);
+    eso = await startEso(bins.externalSecrets, dir, cluster.kubeconfig, proxy);
+    log('external-secrets controller running');
+    const ctx: RunContext = { bins, dir, cluster, kubectl, rendered, guardToken, reviewerToken, proxy, eso, checks };
+    const examples: E2eReport['examples'] = [];
+    let vaultHealth: Record<string, unknown> = {};
+    for (const ex of exampleFolders(args.examples)) {
+      const result = await runExample(ctx, ex);
+      examples.push({ name: ex, ...result });
+    }
+    {
+      const v = await startVaultServer(bins.vault, dir, 'vault-version');
+      vaultHealth = v.health;
+      await v.stop();
+    }
+    const all = examples.flatMap((e) => e.objects);
+    // Every finding code must have met ESO at least once (the examples plus test/e2e/scenarios).
+    const { FINDING_CODES } = await import('../../src/checks/finding.js');
+    const seen = new Set(all.filter((o) => o.eso.outcome !== 'not-run').flatMap((o) => o.webhook.codes));
+    const unexercised = FINDING_CODES.filter((c) => !seen.has(c));
+    checks.push({ name: 'every finding code put in front of ESO', ok: args.examples.length > 0 || unexercised.length === 0, detail: unexercised.length === 0 ? `all ${FINDING_CODES.length} codes` : `not exercised: ${unexercised.join(', ')}` });
+    const report: E2eReport = {
+      skipped: false,
+      components: await components(bins, cluster, kubectl, vaultHealth),
+      examples,
+      agreement: summarise(all.map((o) => o.agreement)),
+      expectedMismatches: all.filter((o) => !o.matchesExpected).length,
+      checks,
+      durationMs: Date.now() - started,
+    };
+    writeReport(args.report, report);
+    if (args.fidelity) writeFileSync(args.fidelity, renderFidelity(report, new Date().toISOString().slice(0, 10)));
+    log(`\nagreement with ESO: ${JSON.stringify(report.agreement)}; decisions differing from expected.json: ${report.expectedMismatches}`);
+    for (const c of checks) log(`${c.ok ? 'ok ' : 'BAD'} ${c.name}: ${c.detail}`);
+    const failed = report.expectedMismatches > 0 || report.agreement.falseDenials > 0 || report.agreement.misses > 0 || checks.some((c) => !c.ok);
+    log(failed ? 'e2e: FAILED' : 'e2e: passed');
+    return failed ? 1 : 0;
+  } finally {
+    await eso?.stop();
+    await proxy?.close();
+    await cluster?.stop();
+    if (!args.keep) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then((code) => process.exit(code), (err: unknown) => {
+  process.stderr.write(`e2e: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});
