@@ -61,7 +61,7 @@ export class FactCache {
       return meanwhile;
     }
     try {
-      return await this.loadNow(kind, fullKey, () => gate.scheduler.runHolding(gate.budget, load));
+      return await this.loadNow(kind, fullKey, load);
     } finally {
       admission.release();
     }

@@ -3,8 +3,6 @@
 // misses) and `concurrencyPerObject` of them in flight. All objects together have at most
 // `concurrentLookups` in flight; a freed slot goes to the next object in turn (round robin), so one
 // huge object waits behind its own queue, never in front of another object's first lookup.
-import { AsyncLocalStorage } from 'node:async_hooks';
-
 export interface BudgetLimits {
   lookupsPerObject: number;
   concurrencyPerObject: number;
@@ -36,14 +34,10 @@ class Lane implements RequestBudget {
   }
 }
 
-const NOOP = (): void => undefined;
-
 export class RequestScheduler {
   private inFlight = 0;
   /** Lanes with waiters, in turn order. */
   private readonly ring: Lane[] = [];
-  /** The lane whose slot the current async context holds (a lookup nested in a lookup needs no second slot). */
-  private readonly holding = new AsyncLocalStorage<Lane>();
 
   constructor(private readonly limits: BudgetLimits) {}
 
@@ -59,7 +53,6 @@ export class RequestScheduler {
       return Promise.resolve({ ok: false, reason: 'budget' });
     }
     lane.left -= 1;
-    if (this.holding.getStore() === lane) return Promise.resolve({ ok: true, release: NOOP });
     if (this.mayStart(lane) && lane.waiters.length === 0) return Promise.resolve(this.start(lane));
     const remainingMs = lane.deadlineAtMs - Date.now();
     if (remainingMs <= 0) return Promise.resolve({ ok: false, reason: 'deadline' });
@@ -78,11 +71,6 @@ export class RequestScheduler {
       lane.waiters.push(waiter);
       if (!this.ring.includes(lane)) this.ring.push(lane);
     });
-  }
-
-  /** Runs `work` as the holder of `budget`'s slot, so lookups it nests share that slot. */
-  runHolding<T>(budget: RequestBudget, work: () => Promise<T>): Promise<T> {
-    return this.holding.run(budget as Lane, work);
   }
 
   private mayStart(lane: Lane): boolean {

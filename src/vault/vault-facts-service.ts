@@ -8,7 +8,7 @@ import {
   absentSecret, authMountTable, classify, dataOf, longestMount, mountTable, notVaultAnswer, presentSecret, presentSubkeys, toKvMetadata, toMountFact,
   withoutCredentials,
 } from './fact-mapping.js';
-import type { AuthMountFact, Fact, FactOptions, KvMetadataFact, KvMountFact, SecretReadFact, VaultFacts } from './facts.js';
+import type { AuthMountFact, Fact, FactOptions, KvMetadataFact, KvMountFact, RequestBudget, SecretReadFact, VaultFacts } from './facts.js';
 import { METADATA_ONLY_DETAIL, VALUES_NOT_READ_DETAIL } from './facts.js';
 import { createVaultMetrics } from './metrics.js';
 import { DEFAULT_BUDGET, RequestScheduler } from './request-budget.js';
@@ -25,6 +25,7 @@ export interface VaultFactsStats {
 }
 
 export interface VaultFactsService extends VaultFacts {
+  openBudget(deadlineAtMs: number): RequestBudget;
   start(): Promise<void>;
   ready(): { ready: boolean; reason?: string };
   close(): Promise<void>;
@@ -105,7 +106,9 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
         // (and old servers 404): the mount table decides.
         if (first.status !== 'forbidden' && first.status !== 'not_found' && !(first.status === 'unavailable' && preflight.kind === 'answer' && preflight.status === 400)) return first;
         const fallbackSource = `GET sys/mounts (sys/internal/ui/mounts/${clean} gave ${first.status})${ns ? ` [namespace ${ns}]` : ''}`;
-        const table = await lookup<Record<string, KvMountFact>>('mount', server, 'table', opts, 'GET sys/mounts', async (s, n, src) =>
+        // Runs inside this lookup's slot of the object's budget: not charged or queued again (no self-deadlock).
+        const { budget: _held, ...inSlot } = opts;
+        const table = await lookup<Record<string, KvMountFact>>('mount', server, 'table', inSlot, 'GET sys/mounts', async (s, n, src) =>
           classify(await get(s, { family: 'sys.mounts' }, n, opts.deadlineAtMs), src, (body) => mountTable(body, src)));
         if (table.status !== 'ok') {
           if (table.status === 'forbidden' && first.status === 'forbidden') {

@@ -257,3 +257,18 @@ test('several Vault servers: each lookup goes to the server the store names', as
     await second.close();
   }
 });
+
+test('a budgeted lookup that falls back to sys/mounts inside its own slot does not wait for a second one', async () => {
+  const double = await startVaultDouble({ state: KV_DEV });
+  const { facts } = makeService(webhookVaultConfig(double, { budget: { lookupsPerObject: 10, concurrencyPerObject: 1, concurrentLookups: 1 } }));
+  try {
+    await facts.start();
+    const budget = facts.openBudget(Date.now() + 2000);
+    const mount = await facts.mountForPath(SERVER, 'nowhere/data/x', { ...inMs(2000), budget });
+    assert.equal(mount.status, 'not_found', JSON.stringify(mount));
+    assert.match(mount.source, /^GET sys\/mounts/);
+  } finally {
+    await facts.close();
+    await double.close();
+  }
+});

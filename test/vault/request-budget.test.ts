@@ -1,5 +1,5 @@
 // The per-object share of Vault (src/vault/request-budget.ts): budgets are charged and refused,
-// freed slots go to objects in turn, and a lookup nested in a lookup needs no second slot.
+// freed slots go to objects in turn.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { RequestScheduler, type Admission } from '../../src/vault/request-budget.js';
@@ -39,14 +39,4 @@ test('a spent budget is refused at once and says so; the deadline ends a wait', 
   assert.equal(budget.exhausted, true);
   assert.deepEqual(await waited, { ok: false, reason: 'deadline' });
   a.release();
-});
-
-test('a lookup nested in a lookup of the same object shares its slot', async () => {
-  const scheduler = new RequestScheduler({ lookupsPerObject: 10, concurrencyPerObject: 1, concurrentLookups: 1 });
-  const budget = scheduler.open(FAR());
-  const outer = granted(await scheduler.acquire(budget));
-  const inner = await scheduler.runHolding(budget, () => scheduler.acquire(budget));
-  assert.ok(inner.ok, 'no deadlock: the nested lookup runs in the outer one\'s slot');
-  inner.release();
-  outer.release();
 });
