@@ -8,6 +8,8 @@ import { checkReference, type ReferenceCheckEnv } from './reference-check.js';
 import type { CheckedResource, CheckResult } from './result.js';
 import type { StoreAccess } from './store-access.js';
 import { checkStore, type StoreCheckEnv } from './store-check.js';
+import type { CaSourceLookup } from './ca-sources.js';
+import { checkStoreTrust } from './tls-check.js';
 
 export type { CheckResult, CheckedResource, CouldNotCheck } from './result.js';
 
@@ -19,6 +21,10 @@ export interface CheckContext {
   /** Audiences the API server puts into a token requested without audiences. */
   audience: { defaultAudiences: string[] };
   trust: Trust;
+  /** Where caProvider ConfigMaps/Secrets are read (absent: caProvider contents are not checked). */
+  caSources?: CaSourceLookup;
+  /** Clock for certificate validity and CA expiry (epoch ms); Date.now when absent. */
+  now?: () => number;
 }
 
 function metadataOf(obj: unknown): { name: string; namespace?: string; annotations: Record<string, string>; kind: string } {
@@ -78,7 +84,12 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     await Promise.all(plans.map((plan) => checkReference(plan, env)));
     sortByField(collector);
   } else if (parsed.kind === 'SecretStore' || parsed.kind === 'ClusterSecretStore') {
-    await checkStore(parsed.model, parsed.problems, common);
+    // ESO's TLS trust in the server runs beside the Vault checks (its own handshake, no token).
+    const [, trustFindings] = await Promise.all([
+      checkStore(parsed.model, parsed.problems, common),
+      checkStoreTrust(parsed.model, { facts: ctx.facts, opts, ...(ctx.caSources ? { caSources: ctx.caSources } : {}), ...(ctx.now ? { now: ctx.now } : {}) }),
+    ]);
+    collector.add(...trustFindings);
   }
   return { findings: collector.findings, couldNotCheck: collector.couldNotCheck, resource, annotations: meta.annotations };
 }

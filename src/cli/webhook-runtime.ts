@@ -16,6 +16,7 @@ import type { CheckResult } from '../checks/result.js';
 import { ConfigError } from '../config/load.js';
 import type { GuardConfig } from '../config/types.js';
 import { formatAjvErrors } from '../config/ajv-errors.js';
+import { createKubeCaSources } from '../kube/ca-source.js';
 import { createClusterStoreLookup, createDetachedStoreLookup, kubeConfigSchema, type ClusterStoreLookup, loadKubeConfig, startKube, withKubeDefaults, type KubeRuntime } from '../kube/index.js';
 import { createLogger } from '../log/logger.js';
 import type { AdmissionRequest, ReadinessCheck } from '../server/admission-types.js';
@@ -129,6 +130,9 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
       reuseResultsMs: config.checks.reuseResultsMs,
       prefetchStores: (obj, deadlineAtMs) => lookup.prefetchStores(obj, deadlineAtMs),
       ...(kube ? { onResult: warnModeEvents(kube) } : {}),
+      ...(opts.kubeConfig
+        ? { caSources: createKubeCaSources(opts.kubeConfig, { configMaps: kubeSettings.caProviderConfigMaps, secrets: kubeSettings.caProviderSecrets }) }
+        : {}),
     });
     if (kube && opts.kubeConfig && auditSettings.enabled) {
       // Only the holder of the audit Lease runs passes; the others keep answering admissions.

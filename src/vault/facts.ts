@@ -1,5 +1,8 @@
 // Typed facts about Vault, each saying how it was obtained. Rules consume these; they never call Vault.
 import type { ValueShape } from '../eso/value-shape.js';
+import type { PresentedChainFact } from './tls-chain.js';
+
+export type { PresentedChainFact } from './tls-chain.js';
 
 /** How a fact was obtained, e.g. `GET sys/internal/ui/mounts/kv/dev (cache)`. */
 export type FactSource = string;
@@ -100,4 +103,9 @@ export interface VaultFacts {
   listKeys(server: string, listPath: string, opts: FactOptions): Promise<Fact<string[]>>;
   /** True when data reads are disabled by configuration (metadata-only mode). */
   readonly metadataOnly: boolean;
+  /**
+   * The certificate chain the server presents at the webhook's configured address for it (one TLS
+   * handshake, cached like mounts). Optional: fact sources without a network (tests, offline) omit it.
+   */
+  presentedChain?(server: string, opts: FactOptions): Promise<Fact<PresentedChainFact>>;
 }

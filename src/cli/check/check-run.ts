@@ -15,6 +15,7 @@ import { buildCheckReport } from './located.js';
 import type { CheckOptions } from './options.js';
 import { createProgress } from './progress.js';
 import { checkAll, isChecked, mutate, withNamespace } from './run.js';
+import { createManifestCaSources } from '../../checks/ca-sources.js';
 import { layeredLookup, lookupOver, parseControllerSa, storeServers } from './stores.js';
 import { prepareVaultConfig, parseVaultMap } from './vault-setup.js';
 
@@ -102,6 +103,8 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
       facts,
       defaultAudiences: config.checks.defaultAudiences,
       trust: opts.trust,
+      // caProvider ConfigMaps/Secrets are read from the given files only.
+      caSources: createManifestCaSources(docs.map((d) => d.object), 'the checked files'),
       timeoutMs: opts.timeoutMs,
       concurrency: opts.concurrency,
       onProgress: (done, total) => progress.update(done, total),

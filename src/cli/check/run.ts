@@ -5,6 +5,7 @@ import type { StoreLookup } from '../../eso/index.js';
 import type { Trust } from '../../checks/disclosure.js';
 import { checkObject, type CheckContext, type CheckResult } from '../../checks/engine.js';
 import type { Finding } from '../../checks/finding.js';
+import type { CaSourceLookup } from '../../checks/ca-sources.js';
 import { computePatch } from '../../checks/mutate.js';
 import { gatherMutationFacts } from '../../checks/mutate-facts.js';
 import type { JsonPatchOperation } from '../../server/decision.js';
@@ -22,6 +23,7 @@ export interface CheckedObject {
 
 export interface RunSettings {
   facts: VaultFacts;
+  caSources?: CaSourceLookup;
   defaultAudiences: string[];
   trust: Trust;
   timeoutMs: number;
@@ -125,6 +127,7 @@ export async function checkAll(
         deadlineAtMs,
         audience: { defaultAudiences: settings.defaultAudiences },
         trust: settings.trust,
+        ...(settings.caSources ? { caSources: settings.caSources } : {}),
       };
       const result = await checkObject(mutated.object, ctx);
       return { ...result, findings: [...extra, ...mutated.findings, ...result.findings] };
