@@ -116,8 +116,8 @@ export function caExpiryFindings(field: string, where: string, cas: readonly CaC
     out.push({
       code: 'CAExpiring', severity: 'warning', field,
       message: expired
-        ? `The CA ${describeCertificate(cert)} in ${where} expired on ${to.toISOString()}; Go no longer accepts it as a trust anchor.`
-        : `The CA ${describeCertificate(cert)} in ${where} expires on ${to.toISOString()} (in ${days} day${days === 1 ? '' : 's'}); after that ESO fails with "x509: certificate signed by unknown authority".`,
+        ? `The CA ${describeCertificate(cert)} in ${where} expired on ${to.toISOString().replace(/\.000Z$/, 'Z')}; Go no longer accepts it as a trust anchor.`
+        : `The CA ${describeCertificate(cert)} in ${where} expires on ${to.toISOString().replace(/\.000Z$/, 'Z')} (in ${days} day${days === 1 ? '' : 's'}); after that ESO fails with "x509: certificate signed by unknown authority".`,
       hint: `Put the renewed CA certificate into ${where} ${expired ? 'now' : 'before it expires'} (both may stay side by side during the change).`,
     });
   }
