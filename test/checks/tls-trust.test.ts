@@ -261,3 +261,75 @@ test('findings carry only public certificate data', async () => {
   assert.doesNotMatch(text, /PRIVATE KEY|BEGIN CERTIFICATE/);
   for (const pair of [caA, caB]) assert.ok(!text.includes(pair.key.split('\n')[1] ?? 'x'));
 });
+
+test('explain --offline shows the CA set ESO will trust and the host the certificate must name', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const { fileURLToPath } = await import('node:url');
+  const main = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+  const input = [
+    store('ca-a', { caBundle: b64(caA.cert) }),
+    store('system-roots', {}),
+    store('pem-pasted', { caBundle: caA.cert }),
+    store('css-no-namespace', { caProvider: { type: 'ConfigMap', name: 'vault-ca', key: 'ca.crt' } }, { kind: 'ClusterSecretStore' }),
+    store('cm', { caProvider: { type: 'ConfigMap', name: 'vault-ca', key: 'ca.crt' } }),
+  ].map((o) => stringify(o)).join('---\n');
+  const text = spawnSync(process.execPath, [main, 'explain', '--offline', '-'], { input, encoding: 'utf8' });
+  assert.equal(text.status, 0, text.stderr);
+  const blocks = text.stdout.split('\n\n');
+  const block = (name: string) => blocks.find((b) => b.includes(` ${name} spec.provider`) || b.includes(`/${name} spec.provider`)) ?? '';
+  assert.match(block('ca-a'), new RegExp(`trust: +caBundle only \\(system roots are not used\\): "CN=ca-a" \\(SHA-256 ${fingerprint(caA.cert)}\\)`));
+  assert.match(block('ca-a'), /must name "vault\.example\.internal" in its SANs/);
+  assert.match(block('system-roots'), /trust: +no caBundle\/caProvider: ESO trusts the system roots of its image/);
+  assert.match(block('pem-pasted'), /caBundle is unusable: the API server rejects it: "spec\.provider\.vault\.caBundle in body must be of type byte"/);
+  assert.match(block('css-no-namespace'), /caProvider is rejected by ESO: "missing namespace on caProvider secret"/);
+  assert.match(block('cm'), /the PEM under key "ca\.crt" of ConfigMap team-a\/vault-ca/);
+  const json = spawnSync(process.execPath, [main, 'explain', '--offline', '-', '--format', 'json'], { input, encoding: 'utf8' });
+  const entries = JSON.parse(json.stdout) as { resource: { name: string }; tls?: { source: string; cas: { fingerprint256: string }[] } }[];
+  assert.deepEqual(entries.find((e) => e.resource.name === 'ca-a')?.tls?.cas.map((c) => c.fingerprint256), [fingerprint(caA.cert)]);
+  assert.equal(entries.find((e) => e.resource.name === 'system-roots')?.tls?.source, 'system');
+});
+
+test('a chain through an intermediate the server sends: the root or the intermediate in caBundle is trusted, as Go anchors on either', async () => {
+  const intermediate = await testCa('ca-a-issuing', { issuer: caA });
+  const leaf = await servingPair(intermediate, 'vault-2', [{ type: 7, ip: '127.0.0.1' }]);
+  const double = await startVaultDouble({
+    state: { server: 'https://127.0.0.1', mounts: {}, auth: {}, policies: {}, secrets: {} } as never,
+    tls: { key: leaf.key, cert: `${leaf.cert.trim()}\n${intermediate.cert}`, ca: caA.cert },
+  });
+  const dir = mkdtempSync(join(tmpdir(), 'tls-trust-chain-'));
+  writeFileSync(join(dir, 'ca.pem'), caA.cert);
+  writeFileSync(join(dir, 'token'), `${double.webhookToken}\n`);
+  const chainFacts = createVaultFacts(
+    {
+      servers: [{ url: double.url, caFile: join(dir, 'ca.pem'), login: { method: 'token', tokenFile: join(dir, 'token') } }],
+      requestTimeoutMs: 2_000, metadataOnly: false, healthIntervalMs: 0,
+      cache: { policyTtlMs: 1, roleTtlMs: 1, mountTtlMs: 60_000, secretTtlMs: 1, negativeTtlMs: 1, maxEntries: 10 },
+      breaker: { failureThreshold: 100, openMs: 1_000 },
+    },
+    { logger: pino({ level: 'silent' }), registry: new Registry() },
+  );
+  try {
+    const ctx = { facts: chainFacts, lookup: manifestLookup([]), deadlineAtMs: Date.now() + 5_000, audience: { defaultAudiences: [] }, trust: 'store-identity' as const };
+    const trustErrors = async (caBundle: string) =>
+      (await checkObject(store('chain', { caBundle }, { server: double.url }), ctx)).findings.filter((f) => /VaultCertificate|InvalidCA/.test(f.code));
+    assert.deepEqual(await trustErrors(b64(caA.cert)), []);
+    assert.deepEqual(await trustErrors(b64(intermediate.cert)), []);
+    // ESO also accepts a bundle base64-encoded twice (esutils base64decode decodes again).
+    assert.deepEqual(await trustErrors(b64(b64(caA.cert))), []);
+    const untrusted = await trustErrors(b64(caB.cert));
+    assert.deepEqual(untrusted.map((f) => f.code), ['VaultCertificateNotTrusted']);
+    // The server sends the intermediate, not the root: the fix finds the root in the webhook's own CA file.
+    assert.match(untrusted[0]?.hint ?? '', new RegExp(`"CN=ca-a" \\(SHA-256 ${fingerprint(caA.cert)}\\) that issued "CN=ca-a-issuing"`));
+  } finally {
+    await chainFacts.close();
+    await double.close();
+  }
+});
+
+test('a Secret caProvider is not verifiable unless the operator enables reading Secrets: allowed, said as info', async () => {
+  const obj = store('secret-ca', { caProvider: { type: 'Secret', name: 'vault-ca', key: 'ca.crt' } });
+  const res = await postAdmission(servers.webhookPort, '/validate', admissionReview(obj), servers.ca);
+  assert.equal(res.body.response.allowed, true);
+  assert.match((res.body.response.warnings ?? []).join('\n'), /\[NotVerifiable\].*TLS trust.*reading Secrets is off \(kube\.caProviderSecrets: true enables it/);
+  assert.ok(!kube.requests.some((r) => r.path.includes('/secrets/')), 'no Secret was read');
+});

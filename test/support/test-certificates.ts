@@ -15,6 +15,8 @@ export interface CaOptions {
   notAfterDate?: Date;
   /** Re-issue with this CA's key (same subject key, other validity). */
   sameKeyAs?: KeyPair;
+  /** An intermediate CA signed by this CA instead of a self-signed root. */
+  issuer?: KeyPair;
 }
 
 export async function testCa(commonName = 'test-ca', opts: CaOptions = {}): Promise<KeyPair> {
@@ -23,6 +25,7 @@ export async function testCa(commonName = 'test-ca', opts: CaOptions = {}): Prom
     algorithm: 'sha256',
     ...(opts.notBeforeDate ? { notBeforeDate: opts.notBeforeDate } : {}),
     ...(opts.notAfterDate ? { notAfterDate: opts.notAfterDate } : {}),
+    ...(opts.issuer ? { ca: { key: opts.issuer.key, cert: opts.issuer.cert } } : {}),
     ...(opts.sameKeyAs?.publicKey ? { keyPair: { privateKey: opts.sameKeyAs.key, publicKey: opts.sameKeyAs.publicKey } } : {}),
     extensions: [
       { name: 'basicConstraints', cA: true, critical: true },
