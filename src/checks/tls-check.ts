@@ -126,5 +126,5 @@ export async function checkStoreTrust(store: StoreModel, env: TrustCheckEnv): Pr
     ];
   }
   const knownCas = [...chain.webhookCas.map((pem) => new X509Certificate(pem)), ...nodeRoots()];
-  return [...findings, ...trustFindings({ store: label, plan, presented, caSet: ca.set, caField, now, knownCas })];
+  return [...findings, ...trustFindings({ store: label, plan, presented, caSet: ca.set, caField, now, knownCas, ...(sameAddress ? {} : { seenAt: chain.address }) })];
 }

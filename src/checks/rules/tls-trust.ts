@@ -145,6 +145,8 @@ export function trustFindings(args: {
   now: Date;
   /** CAs that may have issued the chain's top (the webhook's own CA file for the server, public roots). */
   knownCas?: readonly X509Certificate[];
+  /** Set when the chain was seen at the webhook's configured address rather than at the store's host. */
+  seenAt?: string;
 }): Finding[] {
   const { plan, presented, caSet, now } = args;
   const leaf = presented[0];
@@ -162,7 +164,7 @@ export function trustFindings(args: {
   if (!verdict.ok) {
     out.push({
       code: 'VaultCertificateNotTrusted', severity: 'error', field: args.caField,
-      message: `ESO's connection to ${plan.server} fails with "${VERIFY_PREFIX}${verdict.error}": the server's certificate ${describeCertificate(leaf)}, issued by "${leaf.issuer.split('\n').join(', ')}", does not chain to ${caSet.description}.`,
+      message: `ESO's connection to ${plan.server} fails with "${VERIFY_PREFIX}${verdict.error}": the server's certificate ${describeCertificate(leaf)}, issued by "${leaf.issuer.split('\n').join(', ')}", does not chain to ${caSet.description}${args.seenAt ? ` (chain as presented at ${args.seenAt}, the webhook's address for this server)` : ''}.`,
       hint: verdict.error.startsWith('x509: certificate has expired')
         ? "Renew Vault's serving certificate: it is outside its validity period."
         : verdict.error.includes('incompatible key usage')
