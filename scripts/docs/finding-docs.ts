@@ -107,4 +107,34 @@ export const FINDING_DOCS: Record<FindingCode, FindingDoc> = {
     example: "`[MalformedReference] spec.data[0].remoteRef.metadataPolicy: metadataPolicy is Fetch but the store is version: v1; ESO fails with \"cannot perform metadata fetch operations with kv version v1\".`",
     fix: "Change the reference to one ESO accepts: the message quotes ESO's own error (e.g. `metadataPolicy: Fetch` needs a KV v2 store).",
   },
+  VaultCertificateNotTrusted: {
+    severity: "error",
+    example: "`[VaultCertificateNotTrusted] spec.provider.vault.caBundle: ESO's connection to https://vault.example.internal:8200 fails with \"tls: failed to verify certificate: x509: certificate signed by unknown authority\": the server's certificate \"CN=vault.example.internal\" (SHA-256 6E:3D:…:DA:49), issued by \"CN=vault-internal-ca\", does not chain to the CA set in caBundle.`",
+    fix: "Trust the CA the message names (subject and SHA-256 fingerprint): put its PEM, base64-encoded, into `spec.provider.vault.caBundle`, or into the ConfigMap/Secret key `caProvider` names. See [tls-trust.md](tls-trust.md).",
+  },
+  VaultCertificateHostMismatch: {
+    severity: "error",
+    example: "`[VaultCertificateHostMismatch] spec.provider.vault.server: ESO checks Vault's certificate for the host of https://127.0.0.1:8200 and fails with \"tls: failed to verify certificate: x509: certificate is valid for 10.0.0.12, not 127.0.0.1\".`",
+    fix: "Use a `server` URL whose host is one of the names the certificate is valid for (the message lists them), or reissue Vault's certificate with that host in its subject alternative names.",
+  },
+  InvalidCABundle: {
+    severity: "error",
+    example: "`[InvalidCABundle] spec.provider.vault.caBundle: caBundle holds PEM text where the CRD wants the base64 of the PEM bytes; the API server rejects it: \"spec.provider.vault.caBundle in body must be of type byte\" (external-secrets#3978).`",
+    fix: "Put the base64 of the PEM file into `caBundle` (`base64 -w0 ca.pem`), or reference the PEM through `caProvider`.",
+  },
+  InvalidCAProvider: {
+    severity: "error",
+    example: "`[InvalidCAProvider] spec.provider.vault.caProvider.namespace: ESO rejects this caProvider: \"missing namespace on caProvider secret\".`",
+    fix: "A ClusterSecretStore's `caProvider` needs `namespace`; a SecretStore's must name its own namespace or none.",
+  },
+  CAProviderNotFound: {
+    severity: "error",
+    example: "`[CAProviderNotFound] spec.provider.vault.caProvider.key: ConfigMap external-secrets/vault-ca has no key \"ca.pem\"; ESO fails with \"failed to get cert from configmap: failed to get caProvider configMap vault-ca -> ca.pem\".`",
+    fix: "Create the ConfigMap/Secret with the CA's PEM under the named key, or fix `caProvider.name`/`key`/`namespace`.",
+  },
+  CAExpiring: {
+    severity: "warning",
+    example: "`[CAExpiring] spec.provider.vault.caBundle: The CA \"CN=vault-internal-ca\" (SHA-256 8F:23:…:A3:56) in caBundle expired on 2025-11-25T21:12:10Z; Go no longer accepts it as a trust anchor.` (also: expires within 14 days)",
+    fix: "Replace the CA in `caBundle`/`caProvider` with its renewed certificate before it expires; ESO's connection fails once it has.",
+  },
 };

@@ -10,6 +10,8 @@ import { checkReferences, STOP_RESERVE_MS, summariseSkipped } from './reference-
 import type { CheckedResource, CheckResult } from './result.js';
 import type { StoreAccess } from './store-access.js';
 import { checkStore, type StoreCheckEnv } from './store-check.js';
+import type { CaSourceLookup } from './ca-sources.js';
+import { checkStoreTrust } from './tls-check.js';
 
 export type { CheckResult, CheckedResource, CouldNotCheck } from './result.js';
 
@@ -23,6 +25,10 @@ export interface CheckContext {
   trust: Trust;
   /** How could-not-check entries are worded for their reader; the webhook's wording when absent. */
   remedies?: UnavailableRemedies;
+  /** Where caProvider ConfigMaps/Secrets are read (absent: caProvider contents are not checked). */
+  caSources?: CaSourceLookup;
+  /** Clock for certificate validity and CA expiry (epoch ms); Date.now when absent. */
+  now?: () => number;
 }
 
 function metadataOf(obj: unknown): { name: string; namespace?: string; annotations: Record<string, string>; kind: string } {
@@ -85,7 +91,12 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     summariseSkipped(collector, plans, notStarted, budget);
     sortByField(collector);
   } else if (parsed.kind === 'SecretStore' || parsed.kind === 'ClusterSecretStore') {
-    await checkStore(parsed.model, parsed.problems, common);
+    // ESO's TLS trust in the server runs beside the Vault checks (its own handshake, no token).
+    const [, trustFindings] = await Promise.all([
+      checkStore(parsed.model, parsed.problems, common),
+      checkStoreTrust(parsed.model, { facts: ctx.facts, opts, ...(ctx.caSources ? { caSources: ctx.caSources } : {}), ...(ctx.now ? { now: ctx.now } : {}) }),
+    ]);
+    collector.add(...trustFindings);
     summariseSkipped(collector, [], 0, budget);
   }
   return { findings: collector.findings, couldNotCheck: collector.couldNotCheck, resource, annotations: meta.annotations };

@@ -5,6 +5,7 @@ import type { AdmissionHandlers, AdmissionRequest } from '../server/admission-ty
 import type { AdmissionDecision } from '../server/decision.js';
 import type { VaultFacts } from '../vault/facts.js';
 import { decide, type FailureMode, type Mode } from './decide.js';
+import type { CaSourceLookup } from './ca-sources.js';
 import { hasSkipLabel, objectOverridesGranted, requestNamespace, type ObjectOverrides } from './overrides.js';
 import type { Trust } from './disclosure.js';
 import { checkObject, couldNotCheckResult, type CheckContext } from './engine.js';
@@ -31,6 +32,8 @@ export interface HandlerDeps {
    * apply, refreshes); 0 or absent checks every admission afresh.
    */
   reuseResultsMs?: number;
+  /** Where caProvider ConfigMaps/Secrets are read (absent: their contents are not checked). */
+  caSources?: CaSourceLookup;
   /** Called with every check result (audit logs, /report, metrics). */
   onResult?: (result: CheckResult, request: AdmissionRequest, decision: AdmissionDecision) => void;
   /** Who may loosen one object's checks with its own label/annotations; default namespaceGranted. */
@@ -63,6 +66,7 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
     deadlineAtMs,
     audience: { defaultAudiences: deps.defaultAudiences },
     trust: deps.trust ?? 'store-identity',
+    ...(deps.caSources ? { caSources: deps.caSources } : {}),
   });
   const reuse = createResultReuse(deps.reuseResultsMs ?? 0);
   /** Undefined when the stores are known; else a result that says the check could not run. */

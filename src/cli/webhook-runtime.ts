@@ -16,6 +16,7 @@ import type { CheckResult } from '../checks/result.js';
 import { ConfigError } from '../config/load.js';
 import type { GuardConfig } from '../config/types.js';
 import { formatAjvErrors } from '../config/ajv-errors.js';
+import { createKubeCaSources } from '../kube/ca-source.js';
 import { createClusterStoreLookup, createDetachedStoreLookup, kubeConfigSchema, type ClusterStoreLookup, loadKubeConfig, startKube, withKubeDefaults, type KubeRuntime } from '../kube/index.js';
 import { createRequestAuthorizer } from '../kube/request-auth.js';
 import { createLogger } from '../log/logger.js';
@@ -143,6 +144,9 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
       objectOverrides: config.admission.objectOverrides,
       prefetchStores: (obj, deadlineAtMs) => lookup.prefetchStores(obj, deadlineAtMs),
       ...(kube ? { onResult: warnModeEvents(kube) } : {}),
+      ...(opts.kubeConfig
+        ? { caSources: createKubeCaSources(opts.kubeConfig, { configMaps: kubeSettings.caProviderConfigMaps, secrets: kubeSettings.caProviderSecrets }) }
+        : {}),
     });
     if (kube && opts.kubeConfig && auditSettings.enabled) {
       // Only the holder of the audit Lease runs passes; the others keep answering admissions.

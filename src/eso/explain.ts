@@ -5,6 +5,7 @@ import type { EsoProblem, IdentityPlan, ReferencePlan, StoreModel } from './mode
 import type { ParsedEsoObject } from './parse.js';
 import { planIdentity } from './identity.js';
 import { planExternalSecret, type StoreLookup } from './plan.js';
+import { explainTrust, type TrustExplain } from './tls-trust-explain.js';
 
 export interface ExplainEntry {
   resource: { kind: string; namespace: string | null; name: string };
@@ -24,6 +25,8 @@ export interface ExplainEntry {
   problems: EsoProblem[];
   hints: { kind: string; field: string; message: string; hint: string }[];
   outOfScope: string | null;
+  /** Stores with an https:// server: the CA set ESO will trust and the host it verifies. */
+  tls?: TrustExplain;
 }
 
 function storeServer(store: StoreModel | undefined): string | null {
@@ -97,6 +100,7 @@ export function explainObjects(objects: readonly ParsedEsoObject[], lookup: Stor
         problems: o.problems,
         hints: [],
         outOfScope: vault ? null : `provider ${s.provider.type === 'other' ? s.provider.name || '(missing)' : ''} is not Vault`,
+        ...(vault && explainTrust(s, vault) ? { tls: explainTrust(s, vault) as TrustExplain } : {}),
       });
     }
   }
@@ -130,6 +134,7 @@ export function formatExplainText(entries: readonly ExplainEntry[]): string {
     if (e.property !== null) lines.push(`  property:   ${e.property === '' ? '(whole secret)' : e.property}`);
     if (e.identity) lines.push(`  identity:   ${identityText(e.identity)}`);
     if (e.outOfScope) lines.push(`  not checked: ${e.outOfScope}`);
+    if (e.tls) lines.push(...e.tls.lines.map((l, i) => `  ${i === 0 ? 'trust:      ' : '            '}${l}`));
     for (const p of e.problems) lines.push(`  ${p.code} at ${p.field}: ${p.message}${p.hint ? `\n    fix: ${p.hint}` : ''}`);
     for (const h of e.hints) lines.push(`  hint (${h.kind}) at ${h.field}: ${h.message}\n    fix: ${h.hint}`);
     lines.push('');

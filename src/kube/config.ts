@@ -16,6 +16,10 @@ export interface KubeSectionConfig {
   certificatePollMs: number;
   leaseDurationMs: number;
   leaseRenewMs: number;
+  /** Read caProvider ConfigMaps to check a store's CA (needs get on configmaps). */
+  caProviderConfigMaps: boolean;
+  /** Read caProvider Secrets too (needs get on secrets; off unless the operator grants it). */
+  caProviderSecrets: boolean;
 }
 
 export const KUBE_CONFIG_DEFAULTS: KubeSectionConfig = {
@@ -28,6 +32,8 @@ export const KUBE_CONFIG_DEFAULTS: KubeSectionConfig = {
   certificatePollMs: 60_000,
   leaseDurationMs: 15_000,
   leaseRenewMs: 5_000,
+  caProviderConfigMaps: true,
+  caProviderSecrets: false,
 };
 
 const name = { type: 'string', minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' };
@@ -47,6 +53,8 @@ export const kubeConfigSchema = {
     certificatePollMs: ms,
     leaseDurationMs: ms,
     leaseRenewMs: ms,
+    caProviderConfigMaps: { type: 'boolean' },
+    caProviderSecrets: { type: 'boolean' },
   },
 } as const;
 

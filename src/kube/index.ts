@@ -12,3 +12,4 @@ export { createLeaderElector, type LeaderElector, type LeaderElectorOptions } fr
 export { KUBE_CONFIG_DEFAULTS, kubeConfigSchema, withKubeDefaults, type KubeSectionConfig } from './config.js';
 export { startKube, loadKubeConfig, type StartKubeOptions, type KubeRuntime } from './runtime.js';
 export { createClusterStoreLookup, createDetachedStoreLookup, type ClusterStoreLookup, type ClusterStoreLookupOptions } from './store-lookup.js';
+export { createKubeCaSources, type KubeCaSourceOptions } from './ca-source.js';

@@ -15,7 +15,8 @@ export interface LookupGate {
 }
 
 export type FactKind =
-  | 'mount' | 'auth_mounts' | 'auth_role' | 'auth_config' | 'policy' | 'kv_metadata' | 'secret_shape' | 'list_keys';
+  | 'mount' | 'auth_mounts' | 'auth_role' | 'auth_config' | 'policy' | 'kv_metadata' | 'secret_shape' | 'list_keys'
+  | 'tls_chain';
 
 type AnyFact = Fact<unknown>;
 
@@ -32,7 +33,7 @@ export class FactCache {
     switch (kind) {
       case 'policy': return this.config.policyTtlMs;
       case 'auth_role': case 'auth_config': return this.config.roleTtlMs;
-      case 'mount': case 'auth_mounts': return this.config.mountTtlMs;
+      case 'mount': case 'auth_mounts': case 'tls_chain': return this.config.mountTtlMs;
       default: return this.config.secretTtlMs;
     }
   }

@@ -4,6 +4,9 @@ import type { ValueShape } from '../eso/value-shape.js';
 import type { RequestBudget } from './request-budget.js';
 
 export type { RequestBudget } from './request-budget.js';
+import type { PresentedChainFact } from './tls-chain.js';
+
+export type { PresentedChainFact } from './tls-chain.js';
 
 /** How a fact was obtained, e.g. `GET sys/internal/ui/mounts/kv/dev (cache)`. */
 export type FactSource = string;
@@ -132,4 +135,9 @@ export interface VaultFacts {
   readsValues(server: string, mount: string): boolean;
   /** Vault or OpenBao, as the server's sys/health said (Vault until it has); the ACL follows it. */
   flavour?(server: string): AclFlavour;
+  /**
+   * The certificate chain the server presents at the webhook's configured address for it (one TLS
+   * handshake, cached like mounts). Optional: fact sources without a network (tests, offline) omit it.
+   */
+  presentedChain?(server: string, opts: FactOptions): Promise<Fact<PresentedChainFact>>;
 }

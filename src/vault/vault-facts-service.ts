@@ -1,5 +1,6 @@
 // The live VaultFacts: one session per configured server, a shared fact cache with coalescing,
 // and per-fact request/answer mapping. Every lookup honours the admission's deadline.
+import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { normaliseServerUrl, type VaultClientConfig } from './config.js';
@@ -14,6 +15,7 @@ import { createVaultMetrics } from './metrics.js';
 import { DEFAULT_BUDGET, RequestScheduler } from './request-budget.js';
 import type { VaultEndpoint } from './request-path.js';
 import { sessionRequest, VaultServerSession, type LoginFailure } from './server-session.js';
+import { fetchPresentedChain, type PresentedChainFact } from './tls-chain.js';
 
 export interface VaultFactsStats {
   /** HTTP requests sent, in total and by endpoint template. */
@@ -34,6 +36,16 @@ export interface VaultFactsService extends VaultFacts {
   loginFailures(): { url: string; address: string; failure: LoginFailure }[];
   /** What the cache holds (facts only, never secret values); for tests and debugging. */
   cacheSnapshot(): unknown;
+}
+
+/** Certificates of a server's `caFile` (public PEM blocks only; a key in the file is skipped). */
+function caFileCertificates(file: string | undefined): string[] {
+  if (!file) return [];
+  try {
+    return [...readFileSync(file, 'utf8').matchAll(/-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g)].map((m) => `${m[0]}\n`);
+  } catch {
+    return [];
+  }
 }
 
 const trimSlashes = (p: string) => p.replace(/^\/+|\/+$/g, '');
@@ -195,6 +207,33 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
             ? { status: 'ok', value: keys.filter((k): k is string => typeof k === 'string'), source: src }
             : notVaultAnswer(src, 'no data.keys');
         }));
+    },
+
+    presentedChain(server, opts) {
+      const session = sessions.get(normaliseServerUrl(server));
+      if (!session) return Promise.resolve({ status: 'not_configured', source: 'TLS handshake', server });
+      const address = session.server.address ?? session.server.url;
+      const source = `TLS handshake with ${address}`;
+      const cacheKey = `${normaliseServerUrl(server)}|${address}`;
+      return cache.get<PresentedChainFact>('tls_chain', cacheKey, opts.deadlineAtMs, async () => {
+        let target: URL;
+        try {
+          target = new URL(address);
+        } catch {
+          return { status: 'unavailable', source, detail: `"${address}" is not a URL` };
+        }
+        if (target.protocol !== 'https:') return { status: 'ok', value: { address, plainHttp: true, certificates: [], webhookCas: [] }, source };
+        let serverName = '';
+        try {
+          serverName = new URL(server.trim()).hostname.replace(/^\[|\]$/g, '');
+        } catch { /* no SNI */ }
+        const timeoutMs = Math.min(config.requestTimeoutMs, opts.deadlineAtMs - Date.now());
+        if (timeoutMs <= 0) return { status: 'timeout', source };
+        const fetched = await fetchPresentedChain(target, serverName, timeoutMs);
+        if (fetched.kind === 'timeout') return { status: 'timeout', source };
+        if (fetched.kind === 'connection') return { status: 'unavailable', source, detail: fetched.detail };
+        return { status: 'ok', value: { address, plainHttp: false, certificates: fetched.certificates, webhookCas: caFileCertificates(session.server.caFile) }, source };
+      });
     },
 
     async start() {

@@ -54,6 +54,12 @@ for (const dir of allFolders) {
   });
 }
 
+// These need a Vault serving HTTPS with freshly generated certificates (or a caProvider object in
+// the cluster), which an example folder cannot carry: test/checks/tls-trust.test.ts produces each.
+const LIVE_TLS_CODES: readonly string[] = [
+  'VaultCertificateNotTrusted', 'VaultCertificateHostMismatch', 'InvalidCABundle', 'InvalidCAProvider', 'CAProviderNotFound', 'CAExpiring',
+];
+
 test('every finding code is produced by some example object', () => {
-  assert.deepEqual(FINDING_CODES.filter((c) => !producedCodes.has(c)), []);
+  assert.deepEqual(FINDING_CODES.filter((c) => !producedCodes.has(c) && !LIVE_TLS_CODES.includes(c)), []);
 });

@@ -30,6 +30,7 @@ function resourceTypes(esoVersions: string[]): ResourceType[] {
   return [
     { group: '', versions: ['v1'], plural: 'namespaces', kind: 'Namespace', namespaced: false },
     { group: '', versions: ['v1'], plural: 'secrets', kind: 'Secret', namespaced: true },
+    { group: '', versions: ['v1'], plural: 'configmaps', kind: 'ConfigMap', namespaced: true },
     { group: '', versions: ['v1'], plural: 'events', kind: 'Event', namespaced: true },
     { group: '', versions: ['v1'], plural: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
     { group: 'coordination.k8s.io', versions: ['v1'], plural: 'leases', kind: 'Lease', namespaced: true },

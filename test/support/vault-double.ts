@@ -99,7 +99,8 @@ export interface VaultDoubleOptions {
   flavour?: 'vault' | 'openbao';
   webhookToken?: string;
   latencyMs?: number;
-  tls?: boolean;
+  /** HTTPS with a generated self-signed certificate, or with the given pair (`ca` is what clients should trust). */
+  tls?: boolean | { key: string; cert: string; ca: string };
   /** Listen on this loopback port instead of a free one (a Vault coming back on the address it had). */
   port?: number;
 }
@@ -359,7 +360,10 @@ export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultD
       if (!res.headersSent) { res.writeHead(500, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ errors: [String(err)] })); }
     });
   };
-  if (opts.tls) {
+  if (opts.tls && typeof opts.tls === 'object') {
+    caPem = opts.tls.ca;
+    server = https.createServer({ key: opts.tls.key, cert: opts.tls.cert }, listener);
+  } else if (opts.tls) {
     const pems = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
       keySize: 2048, algorithm: 'sha256',
       extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }, { type: 2, value: 'localhost' }] }],

@@ -14,6 +14,7 @@ import { buildCheckReport, skippedObject } from './located.js';
 import type { CheckOptions } from './options.js';
 import { createProgress } from './progress.js';
 import { checkAll, isCheckedObject, skipReason, withNamespace } from './run.js';
+import { createManifestCaSources } from '../../checks/ca-sources.js';
 import { layeredLookup, lookupOver, parseControllerSa, storeServers } from './stores.js';
 import { prepareVaultConfig, parseVaultMap } from './vault-setup.js';
 import { describeReachProblem, reachProblems, withoutDeadServers } from './vault-reach.js';
@@ -37,6 +38,14 @@ function loadGuardConfig(opts: CheckOptions): GuardConfig {
     if (err instanceof ConfigError) throw new CheckConfigError(err.problems.map((p) => `config: ${p}`).join('; '));
     throw err;
   }
+}
+
+/** A ConfigMap with a PEM certificate in its data, or a Secret with one base64-encoded ("-----BEGIN"). */
+function holdsCertificate(obj: Obj): boolean {
+  if (obj['kind'] !== 'ConfigMap' && obj['kind'] !== 'Secret') return false;
+  const data = obj['data'];
+  if (data === null || typeof data !== 'object') return false;
+  return Object.values(data).some((v) => typeof v === 'string' && (v.includes('-----BEGIN') || v.includes('LS0tLS1CRUdJT')));
 }
 
 /** Store and Namespace objects of the files (cluster objects come in separately). */
@@ -69,8 +78,9 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
     if (!controllerSa) throw new CheckConfigError(`--controller-sa expects namespace/name, got "${config.checks.controllerServiceAccount}"`);
     const vaultMap = parseVaultMap(opts.vaultMap);
 
-    // Only what the run uses stays in memory: the checked kinds, and Namespaces (their labels).
-    const inputs = await readInputs(paths, (obj) => isCheckedObject(obj) || obj['kind'] === 'Namespace');
+    // Only what the run uses stays in memory whole: the checked kinds, Namespaces (their labels), and
+    // ConfigMaps/Secrets that hold a certificate (a caProvider's CA; one without any would fail ESO too).
+    const inputs = await readInputs(paths, (obj) => isCheckedObject(obj) || obj['kind'] === 'Namespace' || holdsCertificate(obj));
     const docs: { doc: InputDocument; object: Obj }[] = inputs.map((doc) => ({ doc, object: withNamespace(doc.object, opts.namespace) }));
     const fileLookupObjects = opts.storesFrom === 'cluster' ? [] : docs.map((d) => d.object).filter(isLookupObject);
     const fromCluster = await clusterObjects(opts);
@@ -110,6 +120,8 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
       facts,
       defaultAudiences: config.checks.defaultAudiences,
       trust: opts.trust,
+      // caProvider ConfigMaps/Secrets are read from the given files only.
+      caSources: createManifestCaSources(docs.map((d) => d.object), 'the checked files'),
       timeoutMs: opts.timeoutMs,
       concurrency: opts.concurrency,
       onProgress: (done, total) => progress.update(done, total),

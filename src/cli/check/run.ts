@@ -3,6 +3,7 @@
 import type { StoreLookup } from '../../eso/index.js';
 import type { Trust } from '../../checks/disclosure.js';
 import { checkObject, type CheckContext, type CheckResult } from '../../checks/engine.js';
+import type { CaSourceLookup } from '../../checks/ca-sources.js';
 import type { VaultFacts } from '../../vault/facts.js';
 import type { InputDocument } from './inputs.js';
 import { mapWithLimit } from './pool.js';
@@ -18,6 +19,7 @@ export interface CheckedObject {
 
 export interface RunSettings {
   facts: VaultFacts;
+  caSources?: CaSourceLookup;
   defaultAudiences: string[];
   trust: Trust;
   timeoutMs: number;
@@ -99,6 +101,7 @@ export async function checkAll(
         audience: { defaultAudiences: settings.defaultAudiences },
         trust: settings.trust,
         remedies: CHECK_REMEDIES,
+        ...(settings.caSources ? { caSources: settings.caSources } : {}),
       };
       return checkObject(object, ctx);
     })();

@@ -48,16 +48,24 @@ export function describeReachProblem(p: ReachProblem): string {
 
 const FACT_METHODS = ['mountForPath', 'authMounts', 'authRole', 'authConfig', 'policyText', 'kvMetadata', 'readSecretShape', 'listKeys'] as const;
 
-/** `facts` where every lookup on a dead server answers `unavailable` at once (normalised server → reason). */
+/**
+ * `facts` where every authenticated lookup on a dead server answers `unavailable` at once (normalised
+ * server → reason). Everything else passes through: the budget, the flavour, the value-read setting and
+ * the TLS handshake of the trust check (it sends no credential, and sees what ESO would see).
+ */
 export function withoutDeadServers(facts: VaultFacts, dead: ReadonlyMap<string, string>): VaultFacts {
   if (dead.size === 0) return facts;
-  const out: Record<string, unknown> = { isConfigured: (s: string) => facts.isConfigured(s), metadataOnly: facts.metadataOnly };
-  for (const name of FACT_METHODS) {
-    const original = (facts[name] as (...args: unknown[]) => Promise<unknown>).bind(facts);
-    out[name] = (server: string, ...rest: unknown[]) => {
-      const detail = dead.get(normaliseServerUrl(server));
-      return detail === undefined ? original(server, ...rest) : Promise.resolve({ status: 'unavailable', source: `Vault server ${server}`, detail });
-    };
-  }
-  return out as unknown as VaultFacts;
+  const guarded = new Set<string | symbol>(FACT_METHODS);
+  return new Proxy(facts, {
+    get(target, prop, receiver) {
+      const value: unknown = Reflect.get(target, prop, receiver);
+      if (typeof value !== 'function') return value;
+      const original = (value as (...args: unknown[]) => unknown).bind(target);
+      if (!guarded.has(prop)) return original;
+      return (server: string, ...rest: unknown[]) => {
+        const detail = dead.get(normaliseServerUrl(server));
+        return detail === undefined ? original(server, ...rest) : Promise.resolve({ status: 'unavailable', source: `Vault server ${server}`, detail });
+      };
+    },
+  });
 }

@@ -1,0 +1,49 @@
+// caProvider ConfigMaps/Secrets read straight from the API (one GET per store admission, no cache):
+// ConfigMaps when kube.caProviderConfigMaps is on (RBAC get on configmaps), Secrets only when the
+// operator sets kube.caProviderSecrets (get on secrets). Only the one key ESO reads leaves here.
+import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { CaSourceAnswer, CaSourceLookup } from '../checks/ca-sources.js';
+import { httpStatusOf } from './errors.js';
+
+export interface KubeCaSourceOptions {
+  configMaps: boolean;
+  secrets: boolean;
+}
+
+function within<T>(work: Promise<T>, deadlineAtMs: number): Promise<T> {
+  const remainingMs = deadlineAtMs - Date.now();
+  if (remainingMs <= 0) return Promise.reject(new Error('no time left before the admission deadline'));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${remainingMs} ms`)), remainingMs);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+export function createKubeCaSources(kubeConfig: KubeConfig, opts: KubeCaSourceOptions): CaSourceLookup {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  return {
+    async read(type, namespace, name, key, deadlineAtMs): Promise<CaSourceAnswer> {
+      const enabled = type === 'ConfigMap' ? opts.configMaps : opts.secrets;
+      if (!enabled) {
+        return { status: 'not_verifiable', reason: `reading ${type}s is off (kube.caProvider${type}s: true enables it; it needs get on ${type.toLowerCase()}s)` };
+      }
+      const source = `GET ${type} ${namespace}/${name}`;
+      try {
+        if (type === 'ConfigMap') {
+          const cm = await within(core.readNamespacedConfigMap({ name, namespace }), deadlineAtMs);
+          const value = cm.data?.[key];
+          return { status: 'ok', value: typeof value === 'string' ? value : undefined, source };
+        }
+        const secret = await within(core.readNamespacedSecret({ name, namespace }), deadlineAtMs);
+        const raw = secret.data?.[key];
+        return { status: 'ok', value: typeof raw === 'string' ? Buffer.from(raw, 'base64').toString('latin1') : undefined, source };
+      } catch (err) {
+        const status = httpStatusOf(err);
+        if (status === 404) return { status: 'not_found', source };
+        if (status === 403) return { status: 'not_verifiable', reason: `the webhook may not get ${type}s in ${namespace} (RBAC)` };
+        return { status: 'unavailable', detail: err instanceof Error ? err.message : String(err) };
+      }
+    },
+  };
+}
