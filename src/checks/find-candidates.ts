@@ -98,9 +98,9 @@ export async function walkFindCandidates(args: {
   const first = denied[0];
   const globFor = (purpose: DeniedCandidateRequest['purpose']): string =>
     purpose === 'read-data'
-      ? suggestStanza(`${aclPath(buildDataPath(vault.path, vault.version, searchPath), true)}*`, 'read')
+      ? suggestStanza(`${acl.pathPrefix ?? ''}${aclPath(buildDataPath(vault.path, vault.version, searchPath), true)}*`, 'read')
       : purpose === 'read-metadata'
-        ? suggestStanza(`${aclPath(buildMetadataPath(vault.path, vault.version, searchPath), true)}*`, 'read')
-        : suggestStanza(`${aclPath(buildMetadataPath(vault.path, vault.version, searchPath), true)}*`, 'list');
+        ? suggestStanza(`${acl.pathPrefix ?? ''}${aclPath(buildMetadataPath(vault.path, vault.version, searchPath), true)}*`, 'read')
+        : suggestStanza(`${acl.pathPrefix ?? ''}${aclPath(buildMetadataPath(vault.path, vault.version, searchPath), true)}*`, 'list');
   return { denied, totalRequests, stanza: first ? globFor(first.purpose) : '', complete };
 }

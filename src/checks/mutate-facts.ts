@@ -1,4 +1,5 @@
 // Gathers what computePatch needs: store existence from the cluster, the store's role from Vault.
+import { loginNamespace } from '../eso/vault-namespaces.js';
 import { parseEsoObject, type StoreLookup } from '../eso/index.js';
 import type { VaultFacts } from '../vault/facts.js';
 import type { MutationFacts } from './mutate.js';
@@ -32,7 +33,7 @@ export async function gatherMutationFacts(
   const mountPath = (auth.method === 'kubernetes' ? auth.mountPath : auth.path).replace(/^\/+|\/+$/g, '');
   const role = await ctx.facts.authRole(provider.vault.server, mountPath, auth.role, {
     deadlineAtMs: ctx.deadlineAtMs,
-    ...(provider.vault.namespace ? { namespace: provider.vault.namespace } : {}),
+    ...(loginNamespace(provider.vault) ? { namespace: loginNamespace(provider.vault) } : {}),
   });
   if (role.status === 'ok') out.role = role.value;
   return out;

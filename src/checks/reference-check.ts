@@ -90,7 +90,7 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
     collector.add(
       notVerifiableIdentityFinding({
         store: storeLabel(store),
-        identity,
+        identity: access.reason ? { ...identity, notVerifiableReason: access.reason } : identity,
         field: reportField,
         consequence: env.disclosure.secretStateForUnknownIdentity
           ? 'policy coverage cannot be checked'
@@ -118,7 +118,8 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
       aclPath,
       evaluation,
       allowed: isOperationAllowed(evaluation, request.capability),
-      stanza: suggestStanza(aclPath, request.capability),
+      // Under Vault Enterprise the policy lives in the login namespace: its rule carries the child path.
+      stanza: suggestStanza(`${access.acl.pathPrefix ?? ''}${aclPath}`, request.capability),
       store: storeLabel(store),
       roleName: access.roleName,
       authMountPath: access.authMountPath,

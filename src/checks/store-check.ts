@@ -46,13 +46,13 @@ export async function checkStore(store: StoreModel, problems: readonly EsoProble
     collector.add(
       notVerifiableIdentityFinding({
         store: storeLabel(store),
-        identity,
+        identity: access.reason ? { ...identity, notVerifiableReason: access.reason } : identity,
         field: vault.auth.field,
         consequence: 'the role binding and policy coverage cannot be checked',
       }),
     );
     if (!env.disclosure.mountBeyondPolicy || mountPath === undefined) return;
-  } else if (!isOperationAllowed(evaluateAcl(access.acl, 'auth/token/lookup-self'), 'read')) {
+  } else if (!isOperationAllowed(evaluateAcl(access.loginAcl, 'auth/token/lookup-self'), 'read')) {
     collector.add(
       lookupSelfDeniedFinding({ store: storeLabel(store), field: vault.auth.field, roleName: access.roleName, policyNames: access.policyNames }),
     );

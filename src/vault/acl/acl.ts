@@ -64,6 +64,17 @@ export interface CompiledAcl {
   readonly segmentsByPattern: Map<string, MergedPermissions>;
   readonly unresolvedTemplates: { policy: string; template: string; reason: string }[];
   readonly policyNames: string[];
+  /**
+   * Vault Enterprise: the policies live in the token's namespace and the request runs in a child
+   * namespace; Vault matches `<relative namespace path><request path>` (`team-a/kv/data/x`).
+   */
+  readonly pathPrefix?: string;
+}
+
+/** The same ACL seen from a child namespace `prefix` (`team-a/`) of the token's namespace. */
+export function aclInChildNamespace(acl: CompiledAcl, prefix: string): CompiledAcl {
+  if (prefix === '') return acl;
+  return { ...acl, pathPrefix: `${acl.pathPrefix ?? ''}${prefix}` };
 }
 
 export interface CompileOptions extends TemplateOptions {}
@@ -349,6 +360,7 @@ export function checkNonExactBareMount(acl: CompiledAcl, mountPath: string): boo
 export function matchRule(acl: CompiledAcl, rawPath: string, isList: boolean): MergedPermissions | undefined {
   let path = rawPath;
   while (path.startsWith('/')) path = path.slice(1);
+  if (acl.pathPrefix) path = acl.pathPrefix + path;
   const exact = acl.exact.get(path);
   if (exact) return exact;
   if (isList) {
@@ -599,10 +611,11 @@ const MOUNT_ACCESS_BITS = CAP_BITS.create | CAP_BITS.read | CAP_BITS.update | CA
  */
 export function hasMountAccess(acl: CompiledAcl, mountPath: string): boolean {
   if (!capabilitiesOf(acl, mountPath).includes('deny')) return true;
+  const full = `${acl.pathPrefix ?? ''}${mountPath}`;
   for (const store of [acl.exact, acl.prefix]) {
     for (const [key, perms] of store) {
-      if (key.startsWith(mountPath) && (perms.bitmap & CAP_BITS.deny) === 0 && (perms.bitmap & MOUNT_ACCESS_BITS) !== 0) return true;
+      if (key.startsWith(full) && (perms.bitmap & CAP_BITS.deny) === 0 && (perms.bitmap & MOUNT_ACCESS_BITS) !== 0) return true;
     }
   }
-  return checkNonExactBareMount(acl, mountPath);
+  return checkNonExactBareMount(acl, full);
 }
