@@ -6,10 +6,14 @@ import { Collector } from './collector.js';
 import { disclosureFor, type Trust } from './disclosure.js';
 import { checkReference, type ReferenceCheckEnv } from './reference-check.js';
 import type { CheckedResource, CheckResult } from './result.js';
+import { isEsoApiVersion, notCheckedFinding, notCheckedReason } from './rules/not-checked.js';
 import type { StoreAccess } from './store-access.js';
 import { checkStore, type StoreCheckEnv } from './store-check.js';
 
 export type { CheckResult, CheckedResource, CouldNotCheck } from './result.js';
+
+/** Kinds and external-secrets.io versions the checks judge; other ESO objects are reported NotChecked. */
+export const MODELLED = { kinds: ['ExternalSecret', 'SecretStore', 'ClusterSecretStore'], versions: ['v1', 'v1beta1'] } as const;
 
 export interface CheckContext {
   facts: VaultFacts;
@@ -79,6 +83,12 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     sortByField(collector);
   } else if (parsed.kind === 'SecretStore' || parsed.kind === 'ClusterSecretStore') {
     await checkStore(parsed.model, parsed.problems, common);
+  } else if (parsed.kind === 'Other' && isEsoApiVersion(parsed.apiVersion)) {
+    const reason = notCheckedReason(parsed.apiVersion, parsed.kindName ?? '', MODELLED);
+    if (reason !== undefined) {
+      collector.add(notCheckedFinding(reason, parsed.kindName ?? ''));
+      return { findings: collector.findings, couldNotCheck: [], resource, annotations: meta.annotations, skipped: reason };
+    }
   }
   return { findings: collector.findings, couldNotCheck: collector.couldNotCheck, resource, annotations: meta.annotations };
 }

@@ -24,6 +24,7 @@ export const FINDING_CODES = [
   'NotVerifiable',
   'MalformedReference',
   'Defaulted',
+  'NotChecked',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -61,4 +62,5 @@ export const FINDING_SUMMARIES: Record<FindingCode, string> = {
   NotVerifiable: 'Something cannot be checked without a credential the webhook must not read (token, approle, cert, ...).',
   MalformedReference: 'A reference ESO rejects before reading (e.g. metadataPolicy Fetch on KV v1).',
   Defaulted: '/mutate filled an absent field whose value is certain from live facts.',
+  NotChecked: 'An ESO object of a kind or API version the checks do not judge: counted and listed as skipped, never reported clean.',
 };

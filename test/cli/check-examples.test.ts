@@ -83,7 +83,7 @@ for (const dir of EXAMPLES) {
       if (cannotCheck) assert.match(json.stderr, /could not be checked against Vault/);
       else assert.equal(json.stderr, '');
       const report = JSON.parse(json.stdout) as JsonReport;
-      assert.deepEqual(Object.keys(report).sort(), ['findings', 'summary']);
+      assert.deepEqual(Object.keys(report).sort(), ['findings', 'skipped', 'summary']);
       for (const f of report.findings) {
         assert.deepEqual(Object.keys(f).sort(), ['code', 'field', 'file', 'hint', 'message', 'resource', 'severity']);
         assert.equal(f.file, manifests);

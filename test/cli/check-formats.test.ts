@@ -65,7 +65,8 @@ test('json: exactly the documented schema', () => {
   const parsed = JSON.parse(formatJson(REPORT)) as Record<string, unknown>;
   assert.deepEqual(parsed, {
     findings: REPORT.findings.map(({ line: _line, ...f }) => f),
-    summary: { errors: 1, warnings: 0, infos: 1 },
+    summary: { errors: 1, warnings: 0, infos: 1, skipped: 0 },
+    skipped: [],
   });
 });
 

@@ -70,5 +70,6 @@ export interface JsonFinding {
 
 export interface JsonReport {
   findings: JsonFinding[];
-  summary: { errors: number; warnings: number; infos: number };
+  summary: { errors: number; warnings: number; infos: number; skipped?: number };
+  skipped?: { kind: string; namespace: string | null; name: string; file: string; reason: string }[];
 }

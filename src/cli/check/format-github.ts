@@ -20,6 +20,6 @@ export function formatGithub(report: CheckReport): string {
     return `::${COMMAND[f.severity]} ${props}::${escapeData(message)}`;
   });
   const { errors, warnings, infos } = report.summary;
-  lines.push(`eso-vault-guard: ${report.objects} objects checked: ${errors} errors, ${warnings} warnings, ${infos} info`);
+  lines.push(`eso-vault-guard: ${report.objects} objects checked${(report.skipped ?? []).length > 0 ? `, ${(report.skipped ?? []).length} skipped` : ''}: ${errors} errors, ${warnings} warnings, ${infos} info`);
   return `${lines.join('\n')}\n`;
 }

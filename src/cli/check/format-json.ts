@@ -2,7 +2,14 @@
 import type { Report } from '../../report/report.js';
 import type { CheckReport } from './located.js';
 
-export function toJsonReport(report: CheckReport): Report {
+/** The shared schema plus what only `check` has: the ESO objects it did not judge. */
+export interface CheckJsonReport extends Report {
+  summary: Report['summary'] & { skipped: number };
+  skipped: { kind: string; namespace: string | null; name: string; file: string; reason: string }[];
+}
+
+export function toJsonReport(report: CheckReport): CheckJsonReport {
+  const skipped = report.skipped ?? [];
   return {
     findings: report.findings.map((f) => ({
       code: f.code,
@@ -13,7 +20,8 @@ export function toJsonReport(report: CheckReport): Report {
       message: f.message,
       hint: f.hint,
     })),
-    summary: { ...report.summary },
+    summary: { ...report.summary, skipped: skipped.length },
+    skipped: skipped.map((s) => ({ ...s.resource, file: s.file, reason: s.reason })),
   };
 }
 

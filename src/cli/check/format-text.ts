@@ -34,8 +34,15 @@ export function formatText(report: CheckReport, opts: { colour: boolean }): stri
     }
     lines.push('');
   }
+  const skipped = report.skipped ?? [];
+  if (skipped.length > 0) {
+    lines.push(paint('bold', 'Not checked (skipped):'));
+    for (const s of skipped) lines.push(`  ${describeResource(s.resource)} (${s.file}): ${s.reason}`);
+    lines.push('');
+  }
   const { errors, warnings, infos } = report.summary;
-  const summary = `${plural(report.objects, 'object')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos} info`;
+  const skippedPart = skipped.length > 0 ? `, ${skipped.length} skipped` : '';
+  const summary = `${plural(report.objects, 'object')} checked${skippedPart}: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos} info`;
   lines.push(errors > 0 ? paint('error', summary) : summary);
   return `${lines.join('\n')}\n`;
 }

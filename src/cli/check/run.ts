@@ -11,6 +11,7 @@ import type { JsonPatchOperation } from '../../server/decision.js';
 import type { VaultFacts } from '../../vault/facts.js';
 import type { InputDocument } from './inputs.js';
 import { mapWithLimit } from './pool.js';
+import { isEsoApiVersion } from '../../checks/rules/not-checked.js';
 
 export const CHECKED_KINDS: readonly string[] = ['ExternalSecret', 'SecretStore', 'ClusterSecretStore'];
 const NAMESPACED_KINDS: readonly string[] = ['ExternalSecret', 'SecretStore'];
@@ -31,9 +32,9 @@ export interface RunSettings {
 
 type Obj = Record<string, unknown>;
 
+/** Every ESO object goes to the checks: judged, or reported NotChecked and counted as skipped (never clean). */
 export function isChecked(doc: InputDocument): boolean {
-  const apiVersion = doc.object['apiVersion'];
-  return typeof apiVersion === 'string' && apiVersion.startsWith('external-secrets.io/') && CHECKED_KINDS.includes(String(doc.object['kind']));
+  return isEsoApiVersion(doc.object['apiVersion']);
 }
 
 /** kubectl puts a namespaced object without metadata.namespace into the current namespace. */
