@@ -25,6 +25,7 @@ export const FINDING_CODES = [
   'MalformedReference',
   'Defaulted',
   'NotChecked',
+  'InvalidSelector',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -62,5 +63,6 @@ export const FINDING_SUMMARIES: Record<FindingCode, string> = {
   NotVerifiable: 'Something cannot be checked without a credential the webhook must not read (token, approle, cert, ...).',
   MalformedReference: 'A reference ESO rejects before reading (e.g. metadataPolicy Fetch on KV v1).',
   Defaulted: '/mutate filled an absent field whose value is certain from live facts.',
+  InvalidSelector: 'A label selector ESO cannot convert (metav1.LabelSelectorAsSelector: label key/value syntax, operator, values); ESO\'s namespace check fails.',
   NotChecked: 'An ESO object of a kind or API version the checks do not judge: counted and listed as skipped, never reported clean.',
 };

@@ -55,7 +55,9 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
     return;
   }
   collector.add(...storeResolutionFindings(plan.problems.map((p) => withKindHint(p, plan, env.lookup))));
-  if (blocksReference(plan.problems)) return;
+  // A malformed remote reference does not stop the login checks of its store (issue 15 item 11).
+  const ownField = (p: EsoProblem): boolean => p.code === 'MalformedReference' && p.field.startsWith(`${plan.field}.`) && !p.field.startsWith(`${plan.field}.sourceRef`);
+  if (blocksReference(plan.problems.filter((p) => !ownField(p)))) return;
   const store = plan.store;
   if (!store || store.provider.type !== 'vault' || !plan.identity) return;
   const vault = store.provider.vault;

@@ -1,7 +1,7 @@
 // Checks of a SecretStore / ClusterSecretStore object: address, login (auth mount, role, binding),
 // and the KV mount, revealed only as far as the role's own policies could see it (issue "no oracle").
 import { planIdentity, type StoreLookup } from '../eso/index.js';
-import type { EsoProblem, StoreModel } from '../eso/model.js';
+import type { EsoProblem, StoreModel, VaultProviderModel } from '../eso/model.js';
 import type { FactOptions, KvMountFact, VaultFacts } from '../vault/facts.js';
 import type { Collector } from './collector.js';
 import type { Disclosure } from './disclosure.js';
@@ -9,6 +9,7 @@ import { kvMountFindings } from './rules/kv-mount.js';
 import { insecureAddressFindings, lookupSelfDeniedFinding, nothingGrantedUnderMountFinding, notVerifiableIdentityFinding } from './rules/store-config.js';
 import { evaluateAcl, hasMountAccess, isOperationAllowed } from '../vault/acl/index.js';
 import { blocksReference, storeResolutionFindings } from './rules/store-resolution.js';
+import { storeConditionFindings } from './rules/store-conditions.js';
 import { resolveStoreAccess, storeLabel } from './store-access.js';
 
 export interface StoreCheckEnv {
@@ -26,9 +27,23 @@ export async function checkStore(store: StoreModel, problems: readonly EsoProble
   const vault = store.provider.vault;
   collector.add(...storeResolutionFindings(problems));
   collector.add(...insecureAddressFindings(vault.server, 'spec.provider.vault.server'));
-  if (blocksReference(problems)) return;
+  collector.add(...storeConditionFindings(store));
+  // Every problem that does not depend on another is reported (issue 15 item 11): a broken auth
+  // section stops the login checks only, a broken path/version the KV mount check only.
+  const blocking = problems.filter((p) => blocksReference([p]));
+  const under = (p: EsoProblem, prefix: string): boolean => p.field === prefix || p.field.startsWith(`${prefix}.`) || p.field.startsWith(`${prefix}[`);
+  const INDEPENDENT = ['spec.conditions', 'spec.provider.vault.auth', 'spec.provider.vault.path', 'spec.provider.vault.version'];
+  if (blocking.some((p) => !INDEPENDENT.some((x) => under(p, x)))) return;
+  const loginBlocked = blocking.some((p) => under(p, 'spec.provider.vault.auth'));
+  const mountBlocked = blocking.some((p) => under(p, 'spec.provider.vault.path') || under(p, 'spec.provider.vault.version'));
   const opts: FactOptions = { ...env.opts, ...(vault.namespace ? { namespace: vault.namespace } : {}) };
   const identity = planIdentity(store, store.kind === 'SecretStore' ? store.namespace : undefined, env.lookup.controllerServiceAccount);
+  if (loginBlocked) {
+    // The login is already reported broken; the KV mount is judged as for an unknown identity.
+    if (mountBlocked || !env.disclosure.mountBeyondPolicy || !env.facts.isConfigured(vault.server)) return;
+    await checkStoreMount(store, vault, env, opts);
+    return;
+  }
   const access = await resolveStoreAccess({
     store,
     vault,
@@ -40,7 +55,12 @@ export async function checkStore(store: StoreModel, problems: readonly EsoProble
     disclosure: env.disclosure,
     collector,
   });
-  if (access.status === 'unavailable' || access.status === 'blocked') return;
+  if (access.status === 'unavailable') return;
+  if (access.status === 'blocked') {
+    // The login fails (reported); the mount is independent of it but revealed only to an operator.
+    if (!mountBlocked && env.disclosure.mountBeyondPolicy) await checkStoreMount(store, vault, env, opts);
+    return;
+  }
   const mountPath = vault.path === null ? undefined : vault.path.replace(/^\/+|\/+$/g, '');
   if (access.status === 'unknown-identity') {
     collector.add(
@@ -69,6 +89,14 @@ export async function checkStore(store: StoreModel, problems: readonly EsoProble
     );
     if (!env.disclosure.mountBeyondPolicy) return;
   }
+  if (mountBlocked) return;
+  await checkStoreMount(store, vault, env, opts);
+}
+
+/** The KV mount serving the store's path, and its version. */
+async function checkStoreMount(store: StoreModel, vault: VaultProviderModel, env: StoreCheckEnv, opts: FactOptions): Promise<void> {
+  const { collector } = env;
+  const mountPath = vault.path === null ? undefined : vault.path.replace(/^\/+|\/+$/g, '');
   if (mountPath === undefined || mountPath === '') return;
   const requestPath = vault.version === 'v2' ? `${mountPath}/data/<key>` : `${mountPath}/<key>`;
   const mountFact = await env.facts.mountForPath(vault.server, vault.version === 'v2' ? `${mountPath}/data/` : `${mountPath}/`, opts);

@@ -49,6 +49,8 @@ export interface VaultProviderModel {
   allAuth: VaultAuthModel[];
   /** `auth.namespace`: Vault Enterprise namespace used for the login only (defaults to `namespace`). */
   authNamespace?: string;
+  /** `auth` is present but names no method: ESO's setAuth fails (not the same as an absent `auth`). */
+  authEmpty?: boolean;
 }
 
 export type ProviderModel =
@@ -109,7 +111,10 @@ export interface DataEntryModel {
   secretKey: string;
   remoteRef: RemoteRefModel;
   storeRef?: StoreRefModel;
+  /** Deprecated and not implemented in spec.data: ESO ignores it (the entry uses sourceRef.storeRef). */
   generatorRef?: Record<string, unknown>;
+  /** `sourceRef` is present: ESO then uses `sourceRef.storeRef`, empty when absent. */
+  hasSourceRef?: boolean;
 }
 
 export interface DataFromEntryModel {
@@ -137,7 +142,7 @@ export interface ExternalSecretModel {
 
 /** A problem found without Vault (malformed reference, store missing from input, namespace not allowed). */
 export interface EsoProblem {
-  code: 'StoreNotFound' | 'StoreNamespaceNotAllowed' | 'MalformedReference' | 'StoreOutOfScope' | 'InvalidMountPath';
+  code: 'StoreNotFound' | 'StoreNamespaceNotAllowed' | 'MalformedReference' | 'StoreOutOfScope' | 'InvalidMountPath' | 'InvalidSelector';
   field: string;
   message: string;
   hint?: string;

@@ -211,6 +211,7 @@ function parseExternalSecret(r: FieldReader, obj: Json, apiVersion: EsoApiVersio
       secretKey: r.str(o['secretKey'], `${field}.secretKey`, { required: true }) ?? '',
       remoteRef: remoteRef ?? { key: '', metadataPolicy: 'None', field: `${field}.remoteRef` },
       ...parseSourceRef(r, o['sourceRef'], `${field}.sourceRef`),
+      ...(o['sourceRef'] != null ? { hasSourceRef: true } : {}),
     });
   });
 
