@@ -6,6 +6,7 @@ import { Collector } from './collector.js';
 import { disclosureFor, type Trust } from './disclosure.js';
 import { checkReference, type ReferenceCheckEnv } from './reference-check.js';
 import type { CheckedResource, CheckResult } from './result.js';
+import { templateKeyFindings } from './rules/template-keys.js';
 import { isEsoApiVersion, notCheckedFinding, notCheckedReason } from './rules/not-checked.js';
 import type { StoreAccess } from './store-access.js';
 import { checkStore, type StoreCheckEnv } from './store-check.js';
@@ -60,6 +61,12 @@ function missingIsSkipped(raw: Record<string, unknown>): boolean {
   return policy === 'Delete' || policy === 'Merge';
 }
 
+function targetName(raw: Record<string, unknown>, fallback: string): string {
+  const spec = raw['spec'] as Record<string, unknown> | undefined;
+  const target = spec?.['target'] as Record<string, unknown> | undefined;
+  return typeof target?.['name'] === 'string' && target['name'] !== '' ? target['name'] : fallback;
+}
+
 export async function checkObject(obj: unknown, ctx: CheckContext): Promise<CheckResult> {
   const meta = metadataOf(obj);
   const resource: CheckedResource = { kind: meta.kind, name: meta.name, ...(meta.namespace ? { namespace: meta.namespace } : {}) };
@@ -72,10 +79,12 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     collector.add(
       ...parsed.problems.map((p) => ({ code: p.code, severity: p.code === 'StoreOutOfScope' ? ('info' as const) : ('error' as const), field: p.field, message: p.message, ...(p.hint ? { hint: p.hint } : {}) })),
     );
+    collector.add(...templateKeyFindings(parsed.model));
     const plans = planExternalSecret(parsed.model, ctx.lookup);
     const env: ReferenceCheckEnv = {
       ...common,
       missingIsSkipped: missingIsSkipped(parsed.model.raw),
+      targetName: targetName(parsed.model.raw, parsed.model.name),
       accessCache: new Map<string, Promise<StoreAccess>>(),
     };
     // References run concurrently; VaultFacts coalesces identical lookups.

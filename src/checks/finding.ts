@@ -26,6 +26,8 @@ export const FINDING_CODES = [
   'Defaulted',
   'NotChecked',
   'InvalidSelector',
+  'SecretKeyInvalid',
+  'TemplateKeyNotFound',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -64,5 +66,7 @@ export const FINDING_SUMMARIES: Record<FindingCode, string> = {
   MalformedReference: 'A reference ESO rejects before reading (e.g. metadataPolicy Fetch on KV v1).',
   Defaulted: '/mutate filled an absent field whose value is certain from live facts.',
   InvalidSelector: 'A label selector ESO cannot convert (metav1.LabelSelectorAsSelector: label key/value syntax, operator, values); ESO\'s namespace check fails.',
+  SecretKeyInvalid: 'A dataFrom entry produces Secret keys ESO refuses (collision after conversion, invalid character after rewrite) or the API server refuses (Unicode letters).',
+  TemplateKeyNotFound: 'target.template reads a key the ExternalSecret does not produce (ESO renders with missingkey=error), with "did you mean".',
   NotChecked: 'An ESO object of a kind or API version the checks do not judge: counted and listed as skipped, never reported clean.',
 };

@@ -11,6 +11,8 @@ import { findCoverageFindings } from './rules/find-coverage.js';
 import { kvMountFindings } from './rules/kv-mount.js';
 import { policyCoverage } from './rules/policy-coverage.js';
 import { extractPropertyFindings, propertyFindings } from './rules/property.js';
+import { extractKeyFindings, secretKeyFindings } from './rules/secret-keys.js';
+import { deriveSecretKeys } from '../eso/key-pipeline.js';
 import { listNotFoundFinding, metadataNotFoundFinding, secretStateFindings } from './rules/secret-state.js';
 import { notVerifiableIdentityFinding } from './rules/store-config.js';
 import { blocksReference, storeResolutionFindings } from './rules/store-resolution.js';
@@ -25,6 +27,8 @@ export interface ReferenceCheckEnv extends StoreCheckEnv {
   missingIsSkipped: boolean;
   /** Store access per store and identity, shared by the references of one object. */
   accessCache: Map<string, Promise<StoreAccess>>;
+  /** The Secret ESO writes (spec.target.name, else the ExternalSecret's name). */
+  targetName?: string;
 }
 
 /** The path Vault's ACL sees for a request: the HTTP path without `/v1/`; LIST paths end in `/`. */
@@ -191,6 +195,9 @@ async function checkSecretState(
           stanza: walk.stanza,
         }),
       );
+      if (walk.complete && walk.denied.length === 0) {
+        collector.add(...secretKeyFindings(plan, deriveSecretKeys(walk.produced, plan.rewrite ?? [], plan.find.conversionStrategy), env.targetName ?? ''));
+      }
     }
     return;
   }
@@ -248,6 +255,7 @@ async function checkSecretState(
   }
   const state = read.value;
   if (state.state === 'present') {
+    if (plan.kind === 'extract') collector.add(...extractKeyFindings(plan, state.shape, env.targetName ?? ''));
     if (property === undefined || property === '') return;
     const common = { field: propertyField, property, secretPath: requestPath, keyPaths: listKeyPaths(state.shape), hints: propertyHints };
     collector.add(

@@ -13,3 +13,4 @@ export { AUTH_ORDER } from './parse-vault.js';
 export { createOfflineLookup } from './offline-lookup.js';
 export { convertKey, convertAndValidateKeys, extractKeysOnShape, type KeyConversionResult } from './extract-keys.js';
 export { loginNamespace, secretNamespace, policyPathPrefix } from './vault-namespaces.js';
+export { deriveSecretKeys, goReplaceAll, type KeyPipelineResult } from './key-pipeline.js';

@@ -1,6 +1,9 @@
 // The internal model of ESO resources: one model for external-secrets.io/v1 and v1beta1.
 // Every model node that can be wrong carries the field path it came from, so findings can name it.
 // The ESO-semantics module owns this file; other modules import it read-only.
+import type { RewriteModel } from './key-pipeline.js';
+
+export type { RewriteModel };
 
 export type EsoApiVersion = 'external-secrets.io/v1' | 'external-secrets.io/v1beta1';
 export type StoreKind = 'SecretStore' | 'ClusterSecretStore';
@@ -104,6 +107,7 @@ export interface FindModel {
   path?: string;
   nameRegexp?: string;
   tags?: Record<string, string>;
+  conversionStrategy?: string;
 }
 
 export interface DataEntryModel {
@@ -125,6 +129,8 @@ export interface DataFromEntryModel {
   generatorRef?: Record<string, unknown>;
   /** True when `rewrite` has items (ESO then skips conversionStrategy). */
   hasRewrite?: boolean;
+  /** `rewrite` operations in order (regexp modelled; transform/merge named only). */
+  rewrite?: RewriteModel[];
 }
 
 export interface ExternalSecretModel {
@@ -197,6 +203,8 @@ export interface ReferencePlan {
   problems: EsoProblem[];
   /** Set when the reference is not checked (non-Vault provider, generator). */
   outOfScope?: string;
+  /** dataFrom: the entry's `rewrite` (applied to the keys before conversion and validation). */
+  rewrite?: RewriteModel[];
   /**
    * `find` only: requests ESO makes for every LIST result, which depend on Vault. `pathPattern` has
    * a trailing `*` standing for each candidate (`secret/data/dev/*`).

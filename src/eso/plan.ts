@@ -225,6 +225,7 @@ export function planExternalSecret(es: ExternalSecretModel, lookup: StoreLookup)
       continue;
     }
     const ref = entry.storeRef ?? defaultRef;
+    if (entry.rewrite) base.rewrite = entry.rewrite;
     if (kind === 'find' && entry.find) {
       const find = entry.find;
       plans.push(withStore({ ...base, find }, ref, (vault) => planFind(vault, find, find.field ?? `${entry.field}.find`)));

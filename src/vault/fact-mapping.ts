@@ -1,6 +1,7 @@
 // Turning Vault answers into facts. Secret data is converted to a ValueShape here, at once, and the
 // values are dropped; custom metadata keeps key names only; auth configs lose credential fields.
 import { toValueShape } from '../eso/value-shape.js';
+import { metadataValueDigest } from './metadata-digest.js';
 import type { AuthMountFact, Fact, KvMetadataFact, KvMountFact, KvVersionInfo, SecretReadFact } from './facts.js';
 import type { CallOutcome } from './server-session.js';
 import { errorSummary, isSealedError } from './vault-errors.js';
@@ -111,6 +112,9 @@ export function toKvMetadata(data: Obj): KvMetadataFact {
     oldestVersion: typeof data.oldest_version === 'number' ? data.oldest_version : 0,
     versions,
     customMetadataKeys: Object.keys(asObject(data.custom_metadata) ?? {}).sort(),
+    customMetadataDigests: Object.fromEntries(
+      Object.entries(asObject(data.custom_metadata) ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string').map(([k, v]) => [k, metadataValueDigest(v)]),
+    ),
   };
 }
 

@@ -55,6 +55,8 @@ export interface KvMetadataFact {
   versions: Record<string, KvVersionInfo>;
   /** Names only; custom metadata values are not kept. */
   customMetadataKeys: string[];
+  /** Keyed digests of the values (metadata-digest.ts), to compare find.tags without keeping values. */
+  customMetadataDigests?: Record<string, string>;
 }
 
 /**
