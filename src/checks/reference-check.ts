@@ -1,6 +1,7 @@
 // Checks of one secret reference (`spec.data[i]`, `spec.dataFrom[i]`) of an ExternalSecret, in the
 // order issue "no oracle" requires: store resolution, login (auth mount, role, binding), policy
 // coverage of the exact requests ESO makes; only then mount, existence, versions and properties.
+import { secretNamespace } from '../eso/vault-namespaces.js';
 import type { EsoProblem, ReferencePlan, VaultProviderModel, VaultRequestPlan } from '../eso/model.js';
 import { detectClassicMistakes, listKeyPaths, resolveExtractOnShape, resolvePropertyOnShape, type StoreLookup } from '../eso/index.js';
 import { evaluateAcl, isOperationAllowed, suggestStanza, type CompiledAcl } from '../vault/acl/index.js';
@@ -66,7 +67,7 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
   if (!store || store.provider.type !== 'vault' || !plan.identity) return;
   const vault = store.provider.vault;
   const reportField = plan.storeRef?.field ?? 'spec.secretStoreRef';
-  const opts: FactOptions = { ...env.opts, ...(vault.namespace ? { namespace: vault.namespace } : {}) };
+  const opts: FactOptions = { ...env.opts, ...(secretNamespace(vault) ? { namespace: secretNamespace(vault) } : {}) };
   const identity = plan.identity;
   // Which mount serves the path does not depend on the store's access, and says nothing about the
   // secret: ask now, alongside the login checks, so the cold path is one round trip shorter. Made in

@@ -1,5 +1,7 @@
 // Checks of a SecretStore / ClusterSecretStore object: address, login (auth mount, role, binding),
 // and the KV mount, revealed only as far as the role's own policies could see it (issue "no oracle").
+import { secretNamespace } from '../eso/vault-namespaces.js';
+import { DEFAULT_CONTROLLER_CLASS } from '../eso/plan.js';
 import { planIdentity, type StoreLookup } from '../eso/index.js';
 import type { EsoProblem, StoreModel, VaultProviderModel } from '../eso/model.js';
 import type { FactOptions, KvMountFact, VaultFacts } from '../vault/facts.js';
@@ -24,6 +26,10 @@ export interface StoreCheckEnv {
 export async function checkStore(store: StoreModel, problems: readonly EsoProblem[], env: StoreCheckEnv): Promise<void> {
   const { collector } = env;
   if (store.provider.type !== 'vault') return;
+  if (store.controller !== undefined && store.controller !== '' && store.controller !== DEFAULT_CONTROLLER_CLASS) {
+    collector.add({ code: 'StoreOutOfScope', severity: 'info', field: 'spec.controller', message: `The store belongs to controller class "${store.controller}"; only stores of the default class ("${DEFAULT_CONTROLLER_CLASS}" or unset) are checked.` });
+    return;
+  }
   const vault = store.provider.vault;
   collector.add(...storeResolutionFindings(problems));
   collector.add(...insecureAddressFindings(vault.server, 'spec.provider.vault.server'));
@@ -36,7 +42,7 @@ export async function checkStore(store: StoreModel, problems: readonly EsoProble
   if (blocking.some((p) => !INDEPENDENT.some((x) => under(p, x)))) return;
   const loginBlocked = blocking.some((p) => under(p, 'spec.provider.vault.auth'));
   const mountBlocked = blocking.some((p) => under(p, 'spec.provider.vault.path') || under(p, 'spec.provider.vault.version'));
-  const opts: FactOptions = { ...env.opts, ...(vault.namespace ? { namespace: vault.namespace } : {}) };
+  const opts: FactOptions = { ...env.opts, ...(secretNamespace(vault) ? { namespace: secretNamespace(vault) } : {}) };
   const identity = planIdentity(store, store.kind === 'SecretStore' ? store.namespace : undefined, env.lookup.controllerServiceAccount);
   if (loginBlocked) {
     // The login is already reported broken; the KV mount is judged as for an unknown identity.

@@ -52,6 +52,8 @@ export interface VaultProviderModel {
   allAuth: VaultAuthModel[];
   /** `auth.namespace`: Vault Enterprise namespace used for the login only (defaults to `namespace`). */
   authNamespace?: string;
+  /** `checkAndSet.required`: PushSecret writes carry `cas` (client_push.go getCASVersion). */
+  checkAndSetRequired?: boolean;
   /** `auth` is present but names no method: ESO's setAuth fails (not the same as an absent `auth`). */
   authEmpty?: boolean;
 }

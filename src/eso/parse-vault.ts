@@ -148,6 +148,8 @@ export function parseVaultProvider(r: FieldReader, v: Json, field: string, ctx: 
   const caProvider = r.obj(v['caProvider'], `${field}.caProvider`);
   const tls = r.obj(v['tls'], `${field}.tls`);
   const headers = r.strMap(v['headers'], `${field}.headers`);
+  const cas = r.obj(v['checkAndSet'], `${field}.checkAndSet`);
+  const checkAndSetRequired = cas ? (r.bool(cas['required'], `${field}.checkAndSet.required`) ?? false) : false;
   const authField = `${field}.auth`;
   const authObj = r.obj(v['auth'], authField);
   const allAuth: VaultAuthModel[] = [];
@@ -178,5 +180,6 @@ export function parseVaultProvider(r: FieldReader, v: Json, field: string, ctx: 
     allAuth,
     ...(authNamespace !== undefined ? { authNamespace } : {}),
     ...(authObj && allAuth.length === 0 ? { authEmpty: true } : {}),
+    ...(checkAndSetRequired ? { checkAndSetRequired } : {}),
   };
 }

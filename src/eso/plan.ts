@@ -16,6 +16,9 @@ export interface StoreLookup {
   controllerServiceAccount: { name: string; namespace: string };
 }
 
+/** ESO's --controller-class default (cmd/controller/root.go). */
+export const DEFAULT_CONTROLLER_CLASS = 'default';
+
 const RESOURCE: Record<StoreKind, string> = { SecretStore: 'secretstores', ClusterSecretStore: 'clustersecretstores' };
 
 function request(purpose: VaultRequestPlan['purpose'], logicalPath: string, capability: 'read' | 'list', field: string, query?: Record<string, string>): VaultRequestPlan {
@@ -182,6 +185,13 @@ export function planExternalSecret(es: ExternalSecretModel, lookup: StoreLookup)
     const plan: ReferencePlan = { ...base, storeRef: ref, ...(resolved.store ? { store: resolved.store } : {}), problems: [...resolved.problems] };
     const store = resolved.store;
     if (!store) return plan;
+    if (store.controller !== undefined && store.controller !== '' && store.controller !== DEFAULT_CONTROLLER_CLASS) {
+      // ShouldProcessStore: another ESO instance (--controller-class) serves this store; ours fails
+      // with "can not reference unmanaged store". Which classes run is not known here: not judged.
+      plan.outOfScope = `the store's spec.controller is "${store.controller}", not ESO's default class`;
+      plan.problems.push({ code: 'StoreOutOfScope', field: ref.field, message: `${store.kind} "${store.name}" belongs to controller class "${store.controller}"; only stores of the default class ("${DEFAULT_CONTROLLER_CLASS}" or unset) are checked.` });
+      return plan;
+    }
     if (store.provider.type !== 'vault') {
       plan.outOfScope = `the store's provider is ${store.provider.name || '(missing)'}, not Vault`;
       plan.problems.push({ code: 'StoreOutOfScope', field: ref.field, message: `${store.kind} "${store.name}" uses provider ${store.provider.name || '(missing)'}; only Vault stores are checked.` });
