@@ -6,6 +6,7 @@ import { Collector } from './collector.js';
 import { disclosureFor, type Trust } from './disclosure.js';
 import { checkReference, type ReferenceCheckEnv } from './reference-check.js';
 import type { CheckedResource, CheckResult } from './result.js';
+import { checkClusterExternalSecret } from './cluster-external-secret-check.js';
 import { templateKeyFindings } from './rules/template-keys.js';
 import { isEsoApiVersion, notCheckedFinding, notCheckedReason } from './rules/not-checked.js';
 import type { StoreAccess } from './store-access.js';
@@ -14,7 +15,7 @@ import { checkStore, type StoreCheckEnv } from './store-check.js';
 export type { CheckResult, CheckedResource, CouldNotCheck } from './result.js';
 
 /** Kinds and external-secrets.io versions the checks judge; other ESO objects are reported NotChecked. */
-export const MODELLED = { kinds: ['ExternalSecret', 'SecretStore', 'ClusterSecretStore'], versions: ['v1', 'v1beta1'] } as const;
+export const MODELLED = { kinds: ['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'ClusterExternalSecret'], versions: ['v1', 'v1beta1'] } as const;
 
 export interface CheckContext {
   facts: VaultFacts;
@@ -92,6 +93,9 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     sortByField(collector);
   } else if (parsed.kind === 'SecretStore' || parsed.kind === 'ClusterSecretStore') {
     await checkStore(parsed.model, parsed.problems, common);
+  } else if (parsed.kind === 'Other' && parsed.kindName === 'ClusterExternalSecret' && notCheckedReason(parsed.apiVersion ?? '', 'ClusterExternalSecret', MODELLED) === undefined) {
+    await checkClusterExternalSecret(obj as Record<string, unknown>, ctx.lookup, collector, (es) => checkObject(es, ctx));
+    sortByField(collector);
   } else if (parsed.kind === 'Other' && isEsoApiVersion(parsed.apiVersion)) {
     const reason = notCheckedReason(parsed.apiVersion, parsed.kindName ?? '', MODELLED);
     if (reason !== undefined) {

@@ -14,6 +14,8 @@ export interface StoreLookup {
   getStore(kind: StoreKind, name: string, namespace: string): StoreModel | undefined;
   namespaceLabels(namespace: string): Record<string, string> | undefined;
   controllerServiceAccount: { name: string; namespace: string };
+  /** Existing namespaces (ClusterExternalSecret selection); undefined when they are not known. */
+  listNamespaces?(): string[] | undefined;
 }
 
 /** ESO's --controller-class default (cmd/controller/root.go). */

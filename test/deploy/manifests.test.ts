@@ -60,7 +60,7 @@ test('base: Service ports lead to the container ports; webhooks call /validate a
         assert.deepEqual(r.operations, ['CREATE', 'UPDATE']);
         assert.deepEqual(r.apiGroups, ['external-secrets.io']);
         assert.deepEqual(r.apiVersions, ['v1', 'v1beta1']);
-        assert.deepEqual([...r.resources].sort(), ['clustersecretstores', 'externalsecrets', 'secretstores']);
+        assert.deepEqual([...r.resources].sort(), ['clusterexternalsecrets', 'clustersecretstores', 'externalsecrets', 'secretstores']);
       }
       assert.deepEqual(h.namespaceSelector.matchExpressions, [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NS] }]);
       assert.deepEqual(h.objectSelector.matchExpressions, [{ key: 'eso-vault-guard.io/skip', operator: 'NotIn', values: ['true'] }]);

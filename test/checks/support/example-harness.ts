@@ -84,6 +84,7 @@ export function manifestLookup(objects: Obj[]): StoreLookup {
       return labels.get(namespace) ?? { 'kubernetes.io/metadata.name': namespace };
     },
     controllerServiceAccount: CONTROLLER_SA,
+    listNamespaces: () => (labels.size > 0 ? [...labels.keys()].sort() : undefined),
   };
 }
 
