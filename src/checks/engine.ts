@@ -6,6 +6,7 @@ import { Collector } from './collector.js';
 import { disclosureFor, type Trust } from './disclosure.js';
 import { checkReference, type ReferenceCheckEnv } from './reference-check.js';
 import type { CheckedResource, CheckResult } from './result.js';
+import { checkPushSecret } from './push-secret-check.js';
 import { checkClusterExternalSecret } from './cluster-external-secret-check.js';
 import { templateKeyFindings } from './rules/template-keys.js';
 import { isEsoApiVersion, notCheckedFinding, notCheckedReason } from './rules/not-checked.js';
@@ -93,6 +94,9 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     sortByField(collector);
   } else if (parsed.kind === 'SecretStore' || parsed.kind === 'ClusterSecretStore') {
     await checkStore(parsed.model, parsed.problems, common);
+  } else if (parsed.kind === 'Other' && parsed.kindName === 'PushSecret' && parsed.apiVersion === 'external-secrets.io/v1alpha1') {
+    await checkPushSecret(obj as Record<string, unknown>, common);
+    sortByField(collector);
   } else if (parsed.kind === 'Other' && parsed.kindName === 'ClusterExternalSecret' && notCheckedReason(parsed.apiVersion ?? '', 'ClusterExternalSecret', MODELLED) === undefined) {
     await checkClusterExternalSecret(obj as Record<string, unknown>, ctx.lookup, collector, (es) => checkObject(es, ctx));
     sortByField(collector);

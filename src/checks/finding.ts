@@ -28,6 +28,7 @@ export const FINDING_CODES = [
   'InvalidSelector',
   'SecretKeyInvalid',
   'TemplateKeyNotFound',
+  'SecretNotManaged',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -68,5 +69,6 @@ export const FINDING_SUMMARIES: Record<FindingCode, string> = {
   InvalidSelector: 'A label selector ESO cannot convert (metav1.LabelSelectorAsSelector: label key/value syntax, operator, values); ESO\'s namespace check fails.',
   SecretKeyInvalid: 'A dataFrom entry produces Secret keys ESO refuses (collision after conversion, invalid character after rewrite) or the API server refuses (Unicode letters).',
   TemplateKeyNotFound: 'target.template reads a key the ExternalSecret does not produce (ESO renders with missingkey=error), with "did you mean".',
+  SecretNotManaged: 'A PushSecret would overwrite an existing Vault secret without ESO\'s managed-by marker; ESO refuses ("secret not managed by external-secrets"). Shown only when the store may read the metadata.',
   NotChecked: 'An ESO object of a kind or API version the checks do not judge: counted and listed as skipped, never reported clean.',
 };

@@ -59,9 +59,17 @@ test('base: Service ports lead to the container ports; webhooks call /validate a
       for (const r of h.rules) {
         assert.deepEqual(r.operations, ['CREATE', 'UPDATE']);
         assert.deepEqual(r.apiGroups, ['external-secrets.io']);
+        if (r.resources.includes('pushsecrets')) {
+          // PushSecret is served as v1alpha1 only; only the validating webhook judges it.
+          assert.equal(kind, 'ValidatingWebhookConfiguration');
+          assert.deepEqual(r.apiVersions, ['v1alpha1']);
+          assert.deepEqual(r.resources, ['pushsecrets']);
+          continue;
+        }
         assert.deepEqual(r.apiVersions, ['v1', 'v1beta1']);
         assert.deepEqual([...r.resources].sort(), ['clusterexternalsecrets', 'clustersecretstores', 'externalsecrets', 'secretstores']);
       }
+      if (kind === 'ValidatingWebhookConfiguration') assert.ok(h.rules.some((r) => r.resources.includes('pushsecrets')), 'PushSecret is registered');
       assert.deepEqual(h.namespaceSelector.matchExpressions, [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NS] }]);
       assert.deepEqual(h.objectSelector.matchExpressions, [{ key: 'eso-vault-guard.io/skip', operator: 'NotIn', values: ['true'] }]);
     }

@@ -161,7 +161,7 @@ export async function runExample(dir: string, trust: Trust = 'store-identity'): 
   const outcomes: Outcome[] = [];
   for (const obj of objects) {
     const kind = obj['kind'];
-    if (kind !== 'ExternalSecret' && kind !== 'SecretStore' && kind !== 'ClusterSecretStore') continue;
+    if (!['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret'].includes(String(kind))) continue;
     outcomes.push(await admit(obj, ctx));
   }
   return {
@@ -200,7 +200,7 @@ export async function runExampleOverHttps(dir: string): Promise<ExampleRun> {
     let n = 0;
     for (const obj of objects) {
       const kind = obj['kind'];
-      if (kind !== 'ExternalSecret' && kind !== 'SecretStore' && kind !== 'ClusterSecretStore') continue;
+      if (!['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret'].includes(String(kind))) continue;
       n += 1;
       const mutated = await postAdmission(servers.webhookPort, '/mutate', admissionReview(obj, { uid: `m-${n}` }), servers.ca);
       const patchText = mutated.body.response.patch;
