@@ -24,6 +24,7 @@ import type { Finding } from './finding.js';
 import { authMountFindings, roleNotFoundFinding } from './rules/auth-mount.js';
 import type { StoreLabel } from './rules/describe.js';
 import { roleBindingFindings } from './rules/role-binding.js';
+import { isClientJwtMode, tokenReviewFinding } from './rules/token-review.js';
 
 export type StoreAccess =
   /** The login would work as far as can be known; `acl` holds the role's policies. */
@@ -97,6 +98,9 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
   // The role read does not depend on the auth mount list: both go out together (one round trip, not two).
   const roleFactPromise = roleReadable ? facts.authRole(vault.server, authMountPath, identity.role as string, opts) : undefined;
   void roleFactPromise?.catch(() => undefined);
+  // Kubernetes auth: the mount's config says whether Vault reviews tokens with ESO's own token.
+  const configPromise = roleReadable && identity.method === 'kubernetes' ? facts.authConfig(vault.server, authMountPath, opts) : undefined;
+  void configPromise?.catch(() => undefined);
   // The auth mount's existence and type are knowable for every method that has one.
   let accessor: string | undefined;
   if (authMountPath !== undefined && authMountPath !== '') {
@@ -148,6 +152,13 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
     };
   }
 
+  if (configPromise) {
+    const config = await configPromise;
+    // The config is optional evidence: an unreadable one never stops the check.
+    if (config.status === 'ok' && isClientJwtMode(config.value)) {
+      collector.add(tokenReviewFinding({ store: label, field: args.reportField ?? mountField, authMountPath, serviceAccount: identity.serviceAccount }));
+    }
+  }
   const { names } = policiesFromRole(role);
   const sources: PolicySource[] = [];
   const texts = await Promise.all(names.map((name) => (name === 'root' ? null : facts.policyText(vault.server, name, opts))));
