@@ -20,6 +20,8 @@ const RESOURCE: Record<string, string> = {
   ExternalSecret: 'externalsecret.external-secrets.io',
   SecretStore: 'secretstore.external-secrets.io',
   ClusterSecretStore: 'clustersecretstore.external-secrets.io',
+  PushSecret: 'pushsecret.external-secrets.io',
+  ClusterExternalSecret: 'clusterexternalsecret.external-secrets.io',
   Namespace: 'namespace',
 };
 

@@ -68,7 +68,7 @@ function meta(obj: Obj): { name: string; namespace?: string } {
   return { name: String(m.name ?? ''), ...(typeof m.namespace === 'string' ? { namespace: m.namespace } : {}) };
 }
 
-const ESO_KINDS = new Set(['ExternalSecret', 'SecretStore', 'ClusterSecretStore']);
+const ESO_KINDS = new Set(['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret']);
 
 /** Replays one example folder; returns the outcome of every object. */
 export async function replayFolder(folder: string, out: DemoOutput): Promise<DemoOutcome[]> {

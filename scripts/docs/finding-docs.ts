@@ -137,4 +137,29 @@ export const FINDING_DOCS: Record<FindingCode, FindingDoc> = {
     example: "`[CAExpiring] spec.provider.vault.caBundle: The CA \"CN=vault-internal-ca\" (SHA-256 8F:23:…:A3:56) in caBundle expired on 2025-11-25T21:12:10Z; Go no longer accepts it as a trust anchor.` (also: expires within 14 days)",
     fix: "Replace the CA in `caBundle`/`caProvider` with its renewed certificate before it expires; ESO's connection fails once it has.",
   },
+  NotChecked: {
+    severity: "info",
+    example: "`[NotChecked] apiVersion: ExternalSecret external-secrets.io/v1alpha1 is not checked: …; it is counted as skipped, not as clean.` `check` lists such objects as skipped.",
+    fix: "Nothing is wrong with the object as far as the webhook knows: it does not judge this kind or API version. Move to `external-secrets.io/v1` to have it checked.",
+  },
+  InvalidSelector: {
+    severity: "error on the ExternalSecret; warning on the ClusterSecretStore",
+    example: "`[InvalidSelector] spec.secretStoreRef: ClusterSecretStore \"vault-team-selector\" has a condition ESO cannot evaluate, so it cannot decide whether namespace \"apps\" may use the store and fails with \"failed to convert label selector into selector …: key: Invalid value: \"team name\": …\".`",
+    fix: "Fix the label selector in the ClusterSecretStore's `spec.conditions` (or the ClusterExternalSecret's `namespaceSelectors`): label keys and values as Kubernetes allows them, operators `In`, `NotIn`, `Exists`, `DoesNotExist` with values only for `In`/`NotIn`.",
+  },
+  SecretKeyInvalid: {
+    severity: "error",
+    example: "`[SecretKeyInvalid] spec.dataFrom[0].extract: … ESO fails with \"error processing spec.dataFrom[0].extract, err: error applying conversion strategy to keys: secret name collision during conversion: DB_USER\".` Also keys a rewrite leaves with \"/\", and Unicode keys the API server refuses.",
+    fix: "Add a `rewrite` (or change `conversionStrategy`) so every key is unique and consists of letters, digits, `-`, `_` and `.` only.",
+  },
+  TemplateKeyNotFound: {
+    severity: "error",
+    example: "`[TemplateKeyNotFound] spec.target.template.data.url: The template reads \"pasword\", but this ExternalSecret produces only \"username\", \"password\"; ESO renders with missingkey=error …` Fix: Did you mean \"password\"?",
+    fix: "Use a key the ExternalSecret produces (the message lists them and suggests the closest), or add the `data` entry that produces it.",
+  },
+  SecretNotManaged: {
+    severity: "error",
+    example: "`[SecretNotManaged] spec.data[0].match.remoteRef.remoteKey: kv/data/pushed/api-token exists without ESO's marker (custom_metadata managed-by=external-secrets); ESO refuses to overwrite it with \"secret not managed by external-secrets\".` Shown only when the store's role may read the metadata.",
+    fix: "Push to a path no other writer owns, or delete the existing secret (or add `managed-by: external-secrets` to its custom metadata) once you are sure ESO may own it.",
+  },
 };

@@ -8,12 +8,19 @@ import { disclosureFor, type Trust } from './disclosure.js';
 import type { ReferenceCheckEnv } from './reference-check.js';
 import { checkReferences, STOP_RESERVE_MS, summariseSkipped } from './reference-budget.js';
 import type { CheckedResource, CheckResult } from './result.js';
+import { checkPushSecret } from './push-secret-check.js';
+import { checkClusterExternalSecret } from './cluster-external-secret-check.js';
+import { templateKeyFindings } from './rules/template-keys.js';
+import { isEsoApiVersion, notCheckedFinding, notCheckedReason } from './rules/not-checked.js';
 import type { StoreAccess } from './store-access.js';
 import { checkStore, type StoreCheckEnv } from './store-check.js';
 import type { CaSourceLookup } from './ca-sources.js';
 import { checkStoreTrust } from './tls-check.js';
 
 export type { CheckResult, CheckedResource, CouldNotCheck } from './result.js';
+
+/** Kinds and external-secrets.io versions the checks judge; other ESO objects are reported NotChecked. */
+export const MODELLED = { kinds: ['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'ClusterExternalSecret'], versions: ['v1', 'v1beta1'] } as const;
 
 export interface CheckContext {
   facts: VaultFacts;
@@ -66,6 +73,12 @@ function missingIsSkipped(raw: Record<string, unknown>): boolean {
   return policy === 'Delete' || policy === 'Merge';
 }
 
+function targetName(raw: Record<string, unknown>, fallback: string): string {
+  const spec = raw['spec'] as Record<string, unknown> | undefined;
+  const target = spec?.['target'] as Record<string, unknown> | undefined;
+  return typeof target?.['name'] === 'string' && target['name'] !== '' ? target['name'] : fallback;
+}
+
 export async function checkObject(obj: unknown, ctx: CheckContext): Promise<CheckResult> {
   const meta = metadataOf(obj);
   const resource: CheckedResource = { kind: meta.kind, name: meta.name, ...(meta.namespace ? { namespace: meta.namespace } : {}) };
@@ -81,10 +94,12 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     collector.add(
       ...parsed.problems.map((p) => ({ code: p.code, severity: p.code === 'StoreOutOfScope' ? ('info' as const) : ('error' as const), field: p.field, message: p.message, ...(p.hint ? { hint: p.hint } : {}) })),
     );
+    collector.add(...templateKeyFindings(parsed.model));
     const plans = planExternalSecret(parsed.model, ctx.lookup);
     const env: ReferenceCheckEnv = {
       ...common,
       missingIsSkipped: missingIsSkipped(parsed.model.raw),
+      targetName: targetName(parsed.model.raw, parsed.model.name),
       accessCache: new Map<string, Promise<StoreAccess>>(),
     };
     const notStarted = await checkReferences(plans, env, budget, deadlineAtMs);
@@ -98,6 +113,18 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     ]);
     collector.add(...trustFindings);
     summariseSkipped(collector, [], 0, budget);
+  } else if (parsed.kind === 'Other' && parsed.kindName === 'PushSecret' && parsed.apiVersion === 'external-secrets.io/v1alpha1') {
+    await checkPushSecret(obj as Record<string, unknown>, common);
+    sortByField(collector);
+  } else if (parsed.kind === 'Other' && parsed.kindName === 'ClusterExternalSecret' && notCheckedReason(parsed.apiVersion ?? '', 'ClusterExternalSecret', MODELLED) === undefined) {
+    await checkClusterExternalSecret(obj as Record<string, unknown>, ctx.lookup, collector, (es) => checkObject(es, ctx));
+    sortByField(collector);
+  } else if (parsed.kind === 'Other' && isEsoApiVersion(parsed.apiVersion)) {
+    const reason = notCheckedReason(parsed.apiVersion, parsed.kindName ?? '', MODELLED);
+    if (reason !== undefined) {
+      collector.add(notCheckedFinding(reason, parsed.kindName ?? ''));
+      return { findings: collector.findings, couldNotCheck: [], resource, annotations: meta.annotations, skipped: reason };
+    }
   }
   return { findings: collector.findings, couldNotCheck: collector.couldNotCheck, resource, annotations: meta.annotations };
 }

@@ -8,7 +8,8 @@ import { buildDataPath, buildMetadataPath, goRegexMatches, toHttpPath } from '..
 import type { FindModel, VaultProviderModel } from '../eso/model.js';
 import { evaluateAcl, isOperationAllowed, suggestStanza, type CompiledAcl } from '../vault/acl/index.js';
 import type { FactOptions, KvMountFact, VaultFacts } from '../vault/facts.js';
-import { folderLocation } from './kv-location.js';
+import { folderLocation, secretLocation } from './kv-location.js';
+import { metadataValueDigest } from '../vault/metadata-digest.js';
 import type { Collector } from './collector.js';
 import type { DeniedCandidateRequest } from './rules/find-coverage.js';
 
@@ -22,6 +23,12 @@ export interface FindWalkResult {
   stanza: string;
   /** False when a LIST could not be made (Vault unavailable) or a limit was reached. */
   complete: boolean;
+  /** Names of the secrets ESO reads (the keys of the Secret before rewrite/conversion). */
+  produced: string[];
+}
+
+function tagsMatch(digests: Record<string, string>, tags: Record<string, string>): boolean {
+  return Object.entries(tags).every(([k, v]) => digests[k] !== undefined && digests[k] === metadataValueDigest(v));
 }
 
 function aclPath(logicalPath: string, list: boolean): string {
@@ -91,6 +98,7 @@ export async function walkFindCandidates(args: {
   }
 
   const byName = find.nameRegexp !== undefined;
+  const produced: string[] = [];
   for (const name of candidates) {
     if (byName) {
       // A pattern that does not compile is a MalformedReference found before Vault; never a match here.
@@ -98,18 +106,38 @@ export async function walkFindCandidates(args: {
       totalRequests += 1;
       const path = aclPath(buildDataPath(vault.path, vault.version, name), false);
       if (!allowed(path, 'read')) denied.push({ aclPath: path, capability: 'read', purpose: 'read-data' });
+      produced.push(name);
     } else {
       totalRequests += 1;
       const path = aclPath(buildMetadataPath(vault.path, vault.version, name), false);
-      if (!allowed(path, 'read')) denied.push({ aclPath: path, capability: 'read', purpose: 'read-metadata' });
+      if (!allowed(path, 'read')) {
+        denied.push({ aclPath: path, capability: 'read', purpose: 'read-metadata' });
+        continue;
+      }
+      // ESO reads the data of every candidate whose custom metadata holds the tags (findSecretsFromTags).
+      const at = secretLocation(args.mount, path, 'metadata');
+      if (!at) {
+        complete = false;
+        continue;
+      }
+      const meta = await facts.kvMetadata(vault.server, at, opts);
+      if (collector.failed(field, meta)) {
+        complete = false;
+        continue;
+      }
+      if (meta.status !== 'ok' || !tagsMatch(meta.value.customMetadataDigests ?? {}, find.tags ?? {})) continue;
+      totalRequests += 1;
+      const dataPath = aclPath(buildDataPath(vault.path, vault.version, name), false);
+      if (!allowed(dataPath, 'read')) denied.push({ aclPath: dataPath, capability: 'read', purpose: 'read-data' });
+      produced.push(name);
     }
   }
   const first = denied[0];
   const globFor = (purpose: DeniedCandidateRequest['purpose']): string =>
     purpose === 'read-data'
-      ? suggestStanza(`${aclPath(buildDataPath(vault.path, vault.version, searchPath), true)}*`, 'read')
+      ? suggestStanza(`${acl.pathPrefix ?? ''}${aclPath(buildDataPath(vault.path, vault.version, searchPath), true)}*`, 'read')
       : purpose === 'read-metadata'
-        ? suggestStanza(`${aclPath(buildMetadataPath(vault.path, vault.version, searchPath), true)}*`, 'read')
-        : suggestStanza(`${aclPath(buildMetadataPath(vault.path, vault.version, searchPath), true)}*`, 'list');
-  return { denied, totalRequests, stanza: first ? globFor(first.purpose) : '', complete };
+        ? suggestStanza(`${acl.pathPrefix ?? ''}${aclPath(buildMetadataPath(vault.path, vault.version, searchPath), true)}*`, 'read')
+        : suggestStanza(`${acl.pathPrefix ?? ''}${aclPath(buildMetadataPath(vault.path, vault.version, searchPath), true)}*`, 'list');
+  return { denied, totalRequests, stanza: first ? globFor(first.purpose) : '', complete, produced };
 }

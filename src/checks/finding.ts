@@ -29,6 +29,11 @@ export const FINDING_CODES = [
   'VaultUnavailable',
   'NotVerifiable',
   'MalformedReference',
+  'NotChecked',
+  'InvalidSelector',
+  'SecretKeyInvalid',
+  'TemplateKeyNotFound',
+  'SecretNotManaged',
 ] as const;
 
 export type FindingCode = (typeof FINDING_CODES)[number];
@@ -72,4 +77,9 @@ export const FINDING_SUMMARIES: Record<FindingCode, string> = {
   VaultUnavailable: 'Vault could not be asked (down, sealed, timed out, not configured); failOpen/failClosed decides.',
   NotVerifiable: 'Something cannot be checked without a credential or a secret value the webhook must not read, or names a Vault path the webhook does not request.',
   MalformedReference: 'A reference ESO rejects before reading (e.g. metadataPolicy Fetch on KV v1).',
+  InvalidSelector: 'A label selector ESO cannot convert (metav1.LabelSelectorAsSelector: label key/value syntax, operator, values); ESO\'s namespace check fails.',
+  SecretKeyInvalid: 'A dataFrom entry produces Secret keys ESO refuses (collision after conversion, invalid character after rewrite) or the API server refuses (Unicode letters).',
+  TemplateKeyNotFound: 'target.template reads a key the ExternalSecret does not produce (ESO renders with missingkey=error), with "did you mean".',
+  SecretNotManaged: 'A PushSecret would overwrite an existing Vault secret without ESO\'s managed-by marker; ESO refuses ("secret not managed by external-secrets"). Shown only when the store may read the metadata.',
+  NotChecked: 'An ESO object of a kind or API version the checks do not judge: counted and listed as skipped, never reported clean.',
 };

@@ -1,6 +1,7 @@
 // Checks of one secret reference (`spec.data[i]`, `spec.dataFrom[i]`) of an ExternalSecret, in the
 // order issue "no oracle" requires: store resolution, login (auth mount, role, binding), policy
 // coverage of the exact requests ESO makes; only then mount, existence, versions and properties.
+import { secretNamespace } from '../eso/vault-namespaces.js';
 import type { EsoProblem, ReferencePlan, VaultProviderModel, VaultRequestPlan } from '../eso/model.js';
 import { detectClassicMistakes, listKeyPaths, resolveExtractOnShape, resolvePropertyOnShape, type StoreLookup } from '../eso/index.js';
 import { evaluateAcl, isOperationAllowed, suggestStanza, type CompiledAcl } from '../vault/acl/index.js';
@@ -13,6 +14,8 @@ import { findCoverageFindings } from './rules/find-coverage.js';
 import { kvMountFindings } from './rules/kv-mount.js';
 import { policyCoverage } from './rules/policy-coverage.js';
 import { extractPropertyFindings, propertyFindings, propertyNotVerifiableFinding } from './rules/property.js';
+import { extractKeyFindings, secretKeyFindings } from './rules/secret-keys.js';
+import { deriveSecretKeys } from '../eso/key-pipeline.js';
 import { listNotFoundFinding, metadataNotFoundFinding, secretStateFindings } from './rules/secret-state.js';
 import { notVerifiableIdentityFinding } from './rules/store-config.js';
 import { blocksReference, storeResolutionFindings } from './rules/store-resolution.js';
@@ -27,6 +30,8 @@ export interface ReferenceCheckEnv extends StoreCheckEnv {
   missingIsSkipped: boolean;
   /** Store access per store and identity, shared by the references of one object. */
   accessCache: Map<string, Promise<StoreAccess>>;
+  /** The Secret ESO writes (spec.target.name, else the ExternalSecret's name). */
+  targetName?: string;
 }
 
 /** The path Vault's ACL sees for a request: the HTTP path without `/v1/`; LIST paths end in `/`. */
@@ -57,12 +62,14 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
     return;
   }
   collector.add(...storeResolutionFindings(plan.problems.map((p) => withKindHint(p, plan, env.lookup))));
-  if (blocksReference(plan.problems)) return;
+  // A malformed remote reference does not stop the login checks of its store (issue 15 item 11).
+  const ownField = (p: EsoProblem): boolean => p.code === 'MalformedReference' && p.field.startsWith(`${plan.field}.`) && !p.field.startsWith(`${plan.field}.sourceRef`);
+  if (blocksReference(plan.problems.filter((p) => !ownField(p)))) return;
   const store = plan.store;
   if (!store || store.provider.type !== 'vault' || !plan.identity) return;
   const vault = store.provider.vault;
   const reportField = plan.storeRef?.field ?? 'spec.secretStoreRef';
-  const opts: FactOptions = { ...env.opts, ...(vault.namespace ? { namespace: vault.namespace } : {}) };
+  const opts: FactOptions = { ...env.opts, ...(secretNamespace(vault) ? { namespace: secretNamespace(vault) } : {}) };
   const identity = plan.identity;
   // Which mount serves the path does not depend on the store's access, and says nothing about the
   // secret: ask now, alongside the login checks, so the cold path is one round trip shorter. Made in
@@ -95,7 +102,7 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
     collector.add(
       notVerifiableIdentityFinding({
         store: storeLabel(store),
-        identity,
+        identity: access.reason ? { ...identity, notVerifiableReason: access.reason } : identity,
         field: reportField,
         consequence: env.disclosure.secretStateForUnknownIdentity
           ? 'policy coverage cannot be checked'
@@ -127,7 +134,8 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
       aclPath,
       evaluation,
       allowed: isOperationAllowed(evaluation, request.capability),
-      stanza: suggestStanza(aclPath, request.capability),
+      // Under Vault Enterprise the policy lives in the login namespace: its rule carries the child path.
+      stanza: suggestStanza(`${access.acl.pathPrefix ?? ''}${aclPath}`, request.capability),
       store: storeLabel(store),
       roleName: access.roleName,
       authMountPath: access.authMountPath,
@@ -204,6 +212,9 @@ async function checkSecretState(
           stanza: walk.stanza,
         }),
       );
+      if (walk.complete && walk.denied.length === 0) {
+        collector.add(...secretKeyFindings(plan, deriveSecretKeys(walk.produced, plan.rewrite ?? [], plan.find.conversionStrategy), env.targetName ?? ''));
+      }
     }
     return;
   }
@@ -273,6 +284,7 @@ async function checkSecretState(
   }
   const state = read.value;
   if (state.state === 'present') {
+    if (plan.kind === 'extract') collector.add(...extractKeyFindings(plan, state.shape, env.targetName ?? ''));
     if (property === undefined || property === '') return;
     const shape = vault.version === 'v1' && mountVersion === '2' ? state.envelopeShape : state.shape;
     const common = { field: propertyField, property, secretPath: requestPath, keyPaths: listKeyPaths(shape), hints: propertyHints };

@@ -18,4 +18,6 @@ export interface CheckResult {
   resource: CheckedResource;
   /** The object's annotations (mode and skip-codes overrides are read from them). */
   annotations: Record<string, string>;
+  /** Set when the object was not judged at all (a kind or API version the checks do not model): why. */
+  skipped?: string;
 }

@@ -3,7 +3,9 @@
 // store and identity within one admission.
 import type { IdentityPlan, StoreModel, VaultProviderModel } from '../eso/model.js';
 import type { StoreLookup } from '../eso/index.js';
+import { loginNamespace, policyPathPrefix } from '../eso/vault-namespaces.js';
 import {
+  aclInChildNamespace,
   BUILTIN_DEFAULT_POLICY,
   compileAcl,
   evaluateAcl,
@@ -24,14 +26,21 @@ import type { StoreLabel } from './rules/describe.js';
 import { roleBindingFindings } from './rules/role-binding.js';
 import { esoMountPath, invalidRoleFinding, uncheckedNameFinding } from './rules/vault-names.js';
 import { vaultNameProblem } from '../vault/request-path.js';
+import { isClientJwtMode, tokenReviewFinding } from './rules/token-review.js';
 
 export type StoreAccess =
   /** The login would work as far as can be known; `acl` holds the role's policies. */
-  | { status: 'ok'; acl: CompiledAcl; policyNames: string[]; sources: PolicySource[]; roleName: string; authMountPath: string; role: Record<string, unknown> }
+  | {
+      status: 'ok';
+      /** The token's ACL as secret requests (in the store's Vault namespace) meet it. */
+      acl: CompiledAcl;
+      /** The same ACL in the login namespace (lookup-self, role visibility). */
+      loginAcl: CompiledAcl;
+      policyNames: string[]; sources: PolicySource[]; roleName: string; authMountPath: string; role: Record<string, unknown> }
   /** The login would fail (findings already recorded). */
   | { status: 'blocked' }
   /** The identity cannot be known without a credential (token, secretRef JWT, approle, cert, ...). */
-  | { status: 'unknown-identity' }
+  | { status: 'unknown-identity'; reason?: string }
   /** Vault could not be asked (recorded as could-not-check). */
   | { status: 'unavailable' };
 
@@ -72,7 +81,11 @@ export function knownServiceAccountClaims(identity: IdentityPlan, defaultAudienc
 }
 
 export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAccess> {
-  const { vault, identity, facts, opts, collector } = args;
+  const { vault, identity, facts, collector } = args;
+  // ESO logs in under auth.namespace when it is set (auth.go useAuthNamespace): the auth mount, the
+  // role and the policies are looked up there; secrets are read under the store's namespace.
+  const loginNs = loginNamespace(vault);
+  const opts: FactOptions = { deadlineAtMs: args.opts.deadlineAtMs, ...(loginNs ? { namespace: loginNs } : {}) };
   const label = storeLabel(args.store);
   const { mountField, roleField } = authFields(vault.auth);
   const failField = args.reportField ?? 'spec.provider.vault.server';
@@ -105,6 +118,9 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
   // The role read does not depend on the auth mount list: both go out together (one round trip, not two).
   const roleFactPromise = roleReadable ? facts.authRole(vault.server, authMountPath, identity.role as string, opts) : undefined;
   void roleFactPromise?.catch(() => undefined);
+  // Kubernetes auth: the mount's config says whether Vault reviews tokens with ESO's own token.
+  const configPromise = roleReadable && identity.method === 'kubernetes' ? facts.authConfig(vault.server, authMountPath, opts) : undefined;
+  void configPromise?.catch(() => undefined);
   // The auth mount's existence and type are knowable for every method that has one.
   let accessor: string | undefined;
   if (authMountPath !== undefined && authMountPath !== '') {
@@ -148,7 +164,21 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
   // The role exists, but whose token is presented is unknown (a referent ClusterSecretStore checked
   // alone, a JWT from a Secret): binding and policies cannot be evaluated.
   if (!identity.verifiable || !identity.serviceAccount) return { status: 'unknown-identity' };
+  const prefix = policyPathPrefix(vault);
+  if (prefix === null) {
+    return {
+      status: 'unknown-identity',
+      reason: `it logs in under Vault namespace "${loginNs ?? ''}" (auth.namespace) and reads under "${vault.namespace ?? ''}", which is not that namespace or one below it`,
+    };
+  }
 
+  if (configPromise) {
+    const config = await configPromise;
+    // The config is optional evidence: an unreadable one never stops the check.
+    if (config.status === 'ok' && isClientJwtMode(config.value)) {
+      collector.add(tokenReviewFinding({ store: label, field: args.reportField ?? mountField, authMountPath, serviceAccount: identity.serviceAccount }));
+    }
+  }
   const { names } = policiesFromRole(role);
   const sources: PolicySource[] = [];
   const texts = await Promise.all(names.map((name) => (name === 'root' ? null : facts.policyText(vault.server, name, opts))));
@@ -192,5 +222,5 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
   });
   collector.add(...binding);
   if (binding.some((f) => f.severity === 'error')) return { status: 'blocked' };
-  return { status: 'ok', acl, policyNames: names, sources, roleName, authMountPath, role };
+  return { status: 'ok', acl: aclInChildNamespace(acl, prefix), loginAcl: acl, policyNames: names, sources, roleName, authMountPath, role };
 }

@@ -1,7 +1,9 @@
 // Checks of a SecretStore / ClusterSecretStore object: address, login (auth mount, role, binding),
 // and the KV mount, revealed only as far as the role's own policies could see it (issue "no oracle").
+import { secretNamespace } from '../eso/vault-namespaces.js';
+import { DEFAULT_CONTROLLER_CLASS } from '../eso/plan.js';
 import { planIdentity, type StoreLookup } from '../eso/index.js';
-import type { EsoProblem, StoreModel } from '../eso/model.js';
+import type { EsoProblem, StoreModel, VaultProviderModel } from '../eso/model.js';
 import type { FactOptions, KvMountFact, VaultFacts } from '../vault/facts.js';
 import type { Collector } from './collector.js';
 import type { Disclosure } from './disclosure.js';
@@ -9,6 +11,7 @@ import { kvMountFindings } from './rules/kv-mount.js';
 import { insecureAddressFindings, lookupSelfDeniedFinding, nothingGrantedUnderMountFinding, notVerifiableIdentityFinding } from './rules/store-config.js';
 import { evaluateAcl, hasMountAccess, isOperationAllowed } from '../vault/acl/index.js';
 import { blocksReference, storeResolutionFindings } from './rules/store-resolution.js';
+import { storeConditionFindings } from './rules/store-conditions.js';
 import { resolveStoreAccess, storeLabel } from './store-access.js';
 import { esoMountPath, uncheckedNameFinding } from './rules/vault-names.js';
 import { vaultNameProblem } from '../vault/request-path.js';
@@ -25,12 +28,30 @@ export interface StoreCheckEnv {
 export async function checkStore(store: StoreModel, problems: readonly EsoProblem[], env: StoreCheckEnv): Promise<void> {
   const { collector } = env;
   if (store.provider.type !== 'vault') return;
+  if (store.controller !== undefined && store.controller !== '' && store.controller !== DEFAULT_CONTROLLER_CLASS) {
+    collector.add({ code: 'StoreOutOfScope', severity: 'info', field: 'spec.controller', message: `The store belongs to controller class "${store.controller}"; only stores of the default class ("${DEFAULT_CONTROLLER_CLASS}" or unset) are checked.` });
+    return;
+  }
   const vault = store.provider.vault;
   collector.add(...storeResolutionFindings(problems));
   collector.add(...insecureAddressFindings(vault.server, 'spec.provider.vault.server'));
-  if (blocksReference(problems)) return;
-  const opts: FactOptions = { ...env.opts, ...(vault.namespace ? { namespace: vault.namespace } : {}) };
+  collector.add(...storeConditionFindings(store));
+  // Every problem that does not depend on another is reported (issue 15 item 11): a broken auth
+  // section stops the login checks only, a broken path/version the KV mount check only.
+  const blocking = problems.filter((p) => blocksReference([p]));
+  const under = (p: EsoProblem, prefix: string): boolean => p.field === prefix || p.field.startsWith(`${prefix}.`) || p.field.startsWith(`${prefix}[`);
+  const INDEPENDENT = ['spec.conditions', 'spec.provider.vault.auth', 'spec.provider.vault.path', 'spec.provider.vault.version'];
+  if (blocking.some((p) => !INDEPENDENT.some((x) => under(p, x)))) return;
+  const loginBlocked = blocking.some((p) => under(p, 'spec.provider.vault.auth'));
+  const mountBlocked = blocking.some((p) => under(p, 'spec.provider.vault.path') || under(p, 'spec.provider.vault.version'));
+  const opts: FactOptions = { ...env.opts, ...(secretNamespace(vault) ? { namespace: secretNamespace(vault) } : {}) };
   const identity = planIdentity(store, store.kind === 'SecretStore' ? store.namespace : undefined, env.lookup.controllerServiceAccount);
+  if (loginBlocked) {
+    // The login is already reported broken; the KV mount is judged as for an unknown identity.
+    if (mountBlocked || !env.disclosure.mountBeyondPolicy || !env.facts.isConfigured(vault.server)) return;
+    await checkStoreMount(store, vault, env, opts);
+    return;
+  }
   const access = await resolveStoreAccess({
     store,
     vault,
@@ -42,19 +63,24 @@ export async function checkStore(store: StoreModel, problems: readonly EsoProble
     disclosure: env.disclosure,
     collector,
   });
-  if (access.status === 'unavailable' || access.status === 'blocked') return;
+  if (access.status === 'unavailable') return;
+  if (access.status === 'blocked') {
+    // The login fails (reported); the mount is independent of it but revealed only to an operator.
+    if (!mountBlocked && env.disclosure.mountBeyondPolicy) await checkStoreMount(store, vault, env, opts);
+    return;
+  }
   const mountPath = vault.path === null ? undefined : esoMountPath(vault.path);
   if (access.status === 'unknown-identity') {
     collector.add(
       notVerifiableIdentityFinding({
         store: storeLabel(store),
-        identity,
+        identity: access.reason ? { ...identity, notVerifiableReason: access.reason } : identity,
         field: vault.auth.field,
         consequence: 'the role binding and policy coverage cannot be checked',
       }),
     );
     if (!env.disclosure.mountBeyondPolicy || mountPath === undefined) return;
-  } else if (!isOperationAllowed(evaluateAcl(access.acl, 'auth/token/lookup-self'), 'read')) {
+  } else if (!isOperationAllowed(evaluateAcl(access.loginAcl, 'auth/token/lookup-self'), 'read')) {
     collector.add(
       lookupSelfDeniedFinding({ store: storeLabel(store), field: vault.auth.field, roleName: access.roleName, policyNames: access.policyNames }),
     );
@@ -71,6 +97,14 @@ export async function checkStore(store: StoreModel, problems: readonly EsoProble
     );
     if (!env.disclosure.mountBeyondPolicy) return;
   }
+  if (mountBlocked) return;
+  await checkStoreMount(store, vault, env, opts);
+}
+
+/** The KV mount serving the store's path, and its version. */
+async function checkStoreMount(store: StoreModel, vault: VaultProviderModel, env: StoreCheckEnv, opts: FactOptions): Promise<void> {
+  const { collector } = env;
+  const mountPath = vault.path === null ? undefined : esoMountPath(vault.path);
   if (mountPath === undefined || mountPath === '') return;
   const pathProblem = vaultNameProblem('kvMount', mountPath);
   if (pathProblem) {

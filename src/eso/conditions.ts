@@ -4,6 +4,7 @@
 // label selector `kubernetes.io/metadata.name=<n>`; `namespaceRegexes` are Go RE2, unanchored
 // (re2js gives the same syntax and semantics; JS RegExp would not).
 import { RE2JS } from 're2js';
+import { labelSelectorError, labelSelectorMatchesValid, type LabelSelectorModel } from './label-selector.js';
 import type { ClusterStoreConditionModel, StoreModel } from './model.js';
 
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -11,6 +12,8 @@ export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 export interface NamespaceAdmission {
   allowed: boolean;
   reason: string;
+  /** ESO's own error when the conditions cannot be evaluated (a selector that does not convert). */
+  error?: string;
   /** True when the outcome depends on namespace labels that are unknown (it is then `allowed`). */
   undetermined?: boolean;
 }
@@ -18,34 +21,10 @@ export interface NamespaceAdmission {
 type SelectorResult = { ok: true; matches: boolean } | { ok: false; error: string };
 
 /** metav1.LabelSelectorAsSelector + Matches; `{}` matches everything. */
-export function labelSelectorMatches(
-  selector: NonNullable<ClusterStoreConditionModel['namespaceSelector']>,
-  labels: Record<string, string>,
-): SelectorResult {
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[k] !== v) return { ok: true, matches: false };
-  }
-  for (const expr of selector.matchExpressions ?? []) {
-    const values = expr.values ?? [];
-    const has = Object.prototype.hasOwnProperty.call(labels, expr.key);
-    switch (expr.operator) {
-      case 'In':
-      case 'NotIn':
-        if (values.length === 0) return { ok: false, error: `values: Invalid value: []: for 'in', 'notin' operators, values set can't be empty` };
-        if (expr.operator === 'In' ? !(has && values.includes(labels[expr.key] as string)) : has && values.includes(labels[expr.key] as string)) {
-          return { ok: true, matches: false };
-        }
-        break;
-      case 'Exists':
-      case 'DoesNotExist':
-        if (values.length > 0) return { ok: false, error: `values: Invalid value: ${JSON.stringify(values)}: values set must be empty for exists and does not exist` };
-        if (expr.operator === 'Exists' ? !has : has) return { ok: true, matches: false };
-        break;
-      default:
-        return { ok: false, error: `"${expr.operator}" is not a valid label selector operator` };
-    }
-  }
-  return { ok: true, matches: true };
+export function labelSelectorMatches(selector: LabelSelectorModel, labels: Record<string, string>): SelectorResult {
+  const error = labelSelectorError(selector);
+  if (error !== undefined) return { ok: false, error };
+  return { ok: true, matches: labelSelectorMatchesValid(selector, labels) };
 }
 
 /** Go regexp.MatchString (unanchored). Undefined when the pattern does not compile. */
@@ -90,20 +69,26 @@ export function storeAdmitsNamespace(store: StoreModel, namespace: string, label
   const known = labels !== undefined;
   const nsLabels: Record<string, string> = { ...(labels ?? {}), [NAMESPACE_NAME_LABEL]: namespace };
   let needsLabels = false;
+  // ESO's order (client_manager.go shouldProcessSecret): per condition, namespaceSelector then one
+  // selector `kubernetes.io/metadata.name=<n>` per namespaces[n], each converted by
+  // LabelSelectorAsSelector (an error fails the whole check), then namespaceRegexes.
+  const failed = (field: string, error: string): NamespaceAdmission => {
+    const eso = `failed to convert label selector into selector …: ${error}`;
+    // A selector before it that might match (unknown labels) would have ended the walk first.
+    if (needsLabels) return { allowed: true, undetermined: true, reason: `the labels of namespace "${namespace}" are unknown; ${field} does not convert ("${eso}")` };
+    return { allowed: false, reason: `${field} is not a valid label selector ("${eso}")`, error: eso };
+  };
   for (const c of store.conditions) {
     if (c.namespaceSelector) {
       const r = labelSelectorMatches(c.namespaceSelector, nsLabels);
-      if (!r.ok) {
-        return {
-          allowed: false,
-          reason: `${c.field}.namespaceSelector is invalid; ESO fails with "failed to convert label selector into selector …: ${r.error}"`,
-        };
-      }
-      if (r.matches) return { allowed: true, reason: `${c.field}.namespaceSelector matches namespace "${namespace}"` };
+      if (!r.ok) return failed(`${c.field}.namespaceSelector`, r.error);
+      if (r.matches && (known || selectorOnlyNameLabel(c.namespaceSelector))) return { allowed: true, reason: `${c.field}.namespaceSelector matches namespace "${namespace}"` };
       if (!known) needsLabels = true;
     }
-    for (const n of c.namespaces ?? []) {
-      if (n === namespace) return { allowed: true, reason: `${c.field}.namespaces lists "${namespace}"` };
+    for (const [i, n] of (c.namespaces ?? []).entries()) {
+      const r = labelSelectorMatches({ matchLabels: { [NAMESPACE_NAME_LABEL]: n } }, nsLabels);
+      if (!r.ok) return failed(`${c.field}.namespaces[${i}]`, r.error);
+      if (r.matches) return { allowed: true, reason: `${c.field}.namespaces lists "${namespace}"` };
     }
     for (const [i, re] of (c.namespaceRegexes ?? []).entries()) {
       const m = goRegexMatches(re, namespace);
@@ -120,4 +105,10 @@ export function storeAdmitsNamespace(store: StoreModel, namespace: string, label
     allowed: false,
     reason: `no condition matches namespace "${namespace}" (${describeConditions(store.conditions)})`,
   };
+}
+
+/** True when a selector only looks at the namespace-name label (always known). */
+function selectorOnlyNameLabel(selector: LabelSelectorModel): boolean {
+  return Object.keys(selector.matchLabels ?? {}).every((k) => k === NAMESPACE_NAME_LABEL) &&
+    (selector.matchExpressions ?? []).every((e) => e.key === NAMESPACE_NAME_LABEL);
 }

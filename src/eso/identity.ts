@@ -1,5 +1,6 @@
 // Which identity ESO presents to Vault for a store (providers/v1/vault/auth_*.go), as far as it can
 // be known without reading a credential, and the claims of the ServiceAccount token ESO requests.
+import { ERR_AUTH_FORMAT } from './parse-vault.js';
 import type { IdentityPlan, StoreModel, VaultAuthModel } from './model.js';
 
 /** TokenRequest lifetime ESO asks for (kubernetes auth, and jwt's default). */
@@ -32,6 +33,7 @@ export function planIdentity(
   const auth = store.provider.vault.auth;
   switch (auth.method) {
     case 'none':
+      if (store.provider.vault.authEmpty) return notVerifiable(auth, `spec.provider.vault.auth names no method: ESO fails with "${ERR_AUTH_FORMAT}"`);
       return notVerifiable(auth, 'spec.provider.vault.auth is not set: ESO sends no token, so every read fails with 403');
     case 'tokenSecretRef':
       return notVerifiable(auth, `the Vault token is read from Secret "${auth.tokenSecretRef.name}"; its policies are unknown without reading it`);

@@ -12,3 +12,5 @@ export { detectClassicMistakes, type ClassicMistake } from './mistakes.js';
 export { AUTH_ORDER } from './parse-vault.js';
 export { createOfflineLookup } from './offline-lookup.js';
 export { convertKey, convertAndValidateKeys, extractKeysOnShape, type KeyConversionResult } from './extract-keys.js';
+export { loginNamespace, secretNamespace, policyPathPrefix } from './vault-namespaces.js';
+export { deriveSecretKeys, goReplaceAll, type KeyPipelineResult } from './key-pipeline.js';

@@ -1,6 +1,9 @@
 // The internal model of ESO resources: one model for external-secrets.io/v1 and v1beta1.
 // Every model node that can be wrong carries the field path it came from, so findings can name it.
 // The ESO-semantics module owns this file; other modules import it read-only.
+import type { RewriteModel } from './key-pipeline.js';
+
+export type { RewriteModel };
 
 export type EsoApiVersion = 'external-secrets.io/v1' | 'external-secrets.io/v1beta1';
 export type StoreKind = 'SecretStore' | 'ClusterSecretStore';
@@ -49,6 +52,10 @@ export interface VaultProviderModel {
   allAuth: VaultAuthModel[];
   /** `auth.namespace`: Vault Enterprise namespace used for the login only (defaults to `namespace`). */
   authNamespace?: string;
+  /** `checkAndSet.required`: PushSecret writes carry `cas` (client_push.go getCASVersion). */
+  checkAndSetRequired?: boolean;
+  /** `auth` is present but names no method: ESO's setAuth fails (not the same as an absent `auth`). */
+  authEmpty?: boolean;
 }
 
 export type ProviderModel =
@@ -102,6 +109,7 @@ export interface FindModel {
   path?: string;
   nameRegexp?: string;
   tags?: Record<string, string>;
+  conversionStrategy?: string;
 }
 
 export interface DataEntryModel {
@@ -109,7 +117,10 @@ export interface DataEntryModel {
   secretKey: string;
   remoteRef: RemoteRefModel;
   storeRef?: StoreRefModel;
+  /** Deprecated and not implemented in spec.data: ESO ignores it (the entry uses sourceRef.storeRef). */
   generatorRef?: Record<string, unknown>;
+  /** `sourceRef` is present: ESO then uses `sourceRef.storeRef`, empty when absent. */
+  hasSourceRef?: boolean;
 }
 
 export interface DataFromEntryModel {
@@ -120,6 +131,8 @@ export interface DataFromEntryModel {
   generatorRef?: Record<string, unknown>;
   /** True when `rewrite` has items (ESO then skips conversionStrategy). */
   hasRewrite?: boolean;
+  /** `rewrite` operations in order (regexp modelled; transform/merge named only). */
+  rewrite?: RewriteModel[];
 }
 
 export interface ExternalSecretModel {
@@ -137,7 +150,7 @@ export interface ExternalSecretModel {
 
 /** A problem found without Vault (malformed reference, store missing from input, namespace not allowed). */
 export interface EsoProblem {
-  code: 'StoreNotFound' | 'StoreNamespaceNotAllowed' | 'MalformedReference' | 'StoreOutOfScope' | 'InvalidMountPath';
+  code: 'StoreNotFound' | 'StoreNamespaceNotAllowed' | 'MalformedReference' | 'StoreOutOfScope' | 'InvalidMountPath' | 'InvalidSelector';
   field: string;
   message: string;
   hint?: string;
@@ -192,6 +205,8 @@ export interface ReferencePlan {
   problems: EsoProblem[];
   /** Set when the reference is not checked (non-Vault provider, generator). */
   outOfScope?: string;
+  /** dataFrom: the entry's `rewrite` (applied to the keys before conversion and validation). */
+  rewrite?: RewriteModel[];
   /**
    * `find` only: requests ESO makes for every LIST result, which depend on Vault. `pathPattern` has
    * a trailing `*` standing for each candidate (`secret/data/dev/*`).

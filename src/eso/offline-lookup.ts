@@ -20,5 +20,6 @@ export function createOfflineLookup(objects: readonly ParsedEsoObject[], control
       return labels.get(namespace);
     },
     controllerServiceAccount,
+    listNamespaces: () => (labels.size > 0 ? [...labels.keys()].sort() : undefined),
   };
 }

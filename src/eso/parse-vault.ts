@@ -5,6 +5,9 @@ import type { FieldReader, Json } from './field-reader.js';
 import type { SecretKeySelectorModel, ServiceAccountRefModel, StoreKind, VaultAuthModel, VaultProviderModel } from './model.js';
 
 /** ESO's runtime order: the first method present is the one used (providers/v1/vault/auth.go). */
+/** ESO's error when `auth` is set but names no method (providers/v1/vault/auth.go errAuthFormat). */
+export const ERR_AUTH_FORMAT = 'cannot initialize Vault client: no valid auth method specified';
+
 export const AUTH_ORDER = ['tokenSecretRef', 'appRole', 'kubernetes', 'ldap', 'userPass', 'jwt', 'cert', 'iam', 'gcp'] as const;
 
 /** Mount paths are used as `auth/<path>/login`; the Go client's path cleaning drops extra slashes. */
@@ -145,6 +148,8 @@ export function parseVaultProvider(r: FieldReader, v: Json, field: string, ctx: 
   const caProvider = r.obj(v['caProvider'], `${field}.caProvider`);
   const tls = r.obj(v['tls'], `${field}.tls`);
   const headers = r.strMap(v['headers'], `${field}.headers`);
+  const cas = r.obj(v['checkAndSet'], `${field}.checkAndSet`);
+  const checkAndSetRequired = cas ? (r.bool(cas['required'], `${field}.checkAndSet.required`) ?? false) : false;
   const authField = `${field}.auth`;
   const authObj = r.obj(v['auth'], authField);
   const allAuth: VaultAuthModel[] = [];
@@ -156,7 +161,7 @@ export function parseVaultProvider(r: FieldReader, v: Json, field: string, ctx: 
       if (mo) allAuth.push(parseAuthMethod(r, m, mo, mf, ctx));
     }
     if (allAuth.length === 0) {
-      r.problem(authField, `${authField} names no auth method; ESO fails with "cannot initialize Vault client: no valid auth method specified".`,
+      r.problem(authField, `${authField} names no auth method; ESO fails with "${ERR_AUTH_FORMAT}".`,
         `Set one of ${AUTH_ORDER.map((m) => `${authField}.${m}`).join(', ')}.`);
     }
   }
@@ -174,5 +179,7 @@ export function parseVaultProvider(r: FieldReader, v: Json, field: string, ctx: 
     auth: allAuth[0] ?? { method: 'none', field: authField },
     allAuth,
     ...(authNamespace !== undefined ? { authNamespace } : {}),
+    ...(authObj && allAuth.length === 0 ? { authEmpty: true } : {}),
+    ...(checkAndSetRequired ? { checkAndSetRequired } : {}),
   };
 }

@@ -5,7 +5,7 @@ import { goRegexCompileError } from './conditions.js';
 import { FieldReader, isObject, type Json } from './field-reader.js';
 import type {
   ClusterStoreConditionModel, DataEntryModel, DataFromEntryModel, EsoApiVersion, EsoProblem, ExternalSecretModel,
-  FindModel, ProviderModel, RemoteRefModel, StoreKind, StoreModel, StoreRefModel,
+  FindModel, ProviderModel, RemoteRefModel, RewriteModel, StoreKind, StoreModel, StoreRefModel,
 } from './model.js';
 import { parseVaultProvider } from './parse-vault.js';
 
@@ -178,6 +178,15 @@ function parseSourceRef(r: FieldReader, v: unknown, field: string): { storeRef?:
   return { ...(storeRef ? { storeRef } : {}), ...(generatorRef ? { generatorRef } : {}) };
 }
 
+function parseRewrite(r: FieldReader, list: unknown[], field: string): RewriteModel[] {
+  return list.map((item, i): RewriteModel => {
+    const o = r.obj(item, `${field}[${i}]`) ?? {};
+    const re = r.obj(o['regexp'], `${field}[${i}].regexp`);
+    if (re) return { kind: 'regexp', source: r.str(re['source'], `${field}[${i}].regexp.source`) ?? '', target: r.str(re['target'], `${field}[${i}].regexp.target`) ?? '' };
+    return { kind: 'unmodelled', what: o['transform'] != null ? 'transform' : o['merge'] != null ? 'merge' : 'rewrite without regexp' };
+  });
+}
+
 function parseFind(r: FieldReader, v: unknown, field: string): FindModel | undefined {
   const o = r.obj(v, field);
   if (!o) return undefined;
@@ -186,7 +195,11 @@ function parseFind(r: FieldReader, v: unknown, field: string): FindModel | undef
   // ESO switches to name matching whenever `name` is set, even without a regexp ("" matches all).
   const nameRegexp = name ? (r.str(name['regexp'], `${field}.name.regexp`) ?? '') : undefined;
   const tags = r.strMap(o['tags'], `${field}.tags`);
-  return { field, ...(path !== undefined ? { path } : {}), ...(nameRegexp !== undefined ? { nameRegexp } : {}), ...(tags ? { tags } : {}) };
+  const conversionStrategy = r.str(o['conversionStrategy'], `${field}.conversionStrategy`);
+  return {
+    field, ...(path !== undefined ? { path } : {}), ...(nameRegexp !== undefined ? { nameRegexp } : {}), ...(tags ? { tags } : {}),
+    ...(conversionStrategy !== undefined ? { conversionStrategy } : {}),
+  };
 }
 
 function parseExternalSecret(r: FieldReader, obj: Json, apiVersion: EsoApiVersion, options: ParseOptions): ExternalSecretModel {
@@ -211,6 +224,7 @@ function parseExternalSecret(r: FieldReader, obj: Json, apiVersion: EsoApiVersio
       secretKey: r.str(o['secretKey'], `${field}.secretKey`, { required: true }) ?? '',
       remoteRef: remoteRef ?? { key: '', metadataPolicy: 'None', field: `${field}.remoteRef` },
       ...parseSourceRef(r, o['sourceRef'], `${field}.sourceRef`),
+      ...(o['sourceRef'] != null ? { hasSourceRef: true } : {}),
     });
   });
 
@@ -233,7 +247,7 @@ function parseExternalSecret(r: FieldReader, obj: Json, apiVersion: EsoApiVersio
       ...(extract ? { extract } : {}),
       ...(find ? { find } : {}),
       ...source,
-      ...(rewrite && rewrite.length > 0 ? { hasRewrite: true } : {}),
+      ...(rewrite && rewrite.length > 0 ? { hasRewrite: true, rewrite: parseRewrite(r, rewrite, `${field}.rewrite`) } : {}),
     });
   });
 

@@ -3,6 +3,7 @@
 // and the identity it logs in with.
 import { describeConditions, goRegexCompileError, storeAdmitsNamespace } from './conditions.js';
 import { planIdentity } from './identity.js';
+import { ERR_AUTH_FORMAT } from './parse-vault.js';
 import type {
   DataFromEntryModel, EsoProblem, ExternalSecretModel, FindModel, ReferencePlan, RemoteRefModel, StoreKind, StoreModel,
   StoreRefModel, VaultProviderModel, VaultRequestPlan,
@@ -13,7 +14,12 @@ export interface StoreLookup {
   getStore(kind: StoreKind, name: string, namespace: string): StoreModel | undefined;
   namespaceLabels(namespace: string): Record<string, string> | undefined;
   controllerServiceAccount: { name: string; namespace: string };
+  /** Existing namespaces (ClusterExternalSecret selection); undefined when they are not known. */
+  listNamespaces?(): string[] | undefined;
 }
+
+/** ESO's --controller-class default (cmd/controller/root.go). */
+export const DEFAULT_CONTROLLER_CLASS = 'default';
 
 const RESOURCE: Record<StoreKind, string> = { SecretStore: 'secretstores', ClusterSecretStore: 'clustersecretstores' };
 
@@ -52,6 +58,17 @@ export function resolveStore(
   }
   if (store.kind === 'ClusterSecretStore' && store.conditions.length > 0) {
     const admission = storeAdmitsNamespace(store, esNamespace, lookup.namespaceLabels(esNamespace));
+    if (!admission.allowed && admission.error !== undefined) {
+      return {
+        store,
+        problems: [{
+          code: 'InvalidSelector',
+          field: ref.field,
+          message: `ClusterSecretStore "${store.name}" has a condition ESO cannot evaluate, so it cannot decide whether namespace "${esNamespace}" may use the store and fails with "${admission.error}".`,
+          hint: `Fix spec.conditions of ClusterSecretStore "${store.name}" (label keys and values: alphanumeric, '-', '_', '.', at most 63 characters; operators In, NotIn, Exists, DoesNotExist).`,
+        }],
+      };
+    }
     if (!admission.allowed) {
       return {
         store,
@@ -137,6 +154,22 @@ export function planFind(vault: VaultProviderModel, find: FindModel, findField: 
   return { requests: [request('list', listPath, 'list', pathField, { list: 'true' })], problems: [], perCandidate };
 }
 
+/** A spec.data entry whose sourceRef names no storeRef: ESO looks up a SecretStore named "". */
+function emptySourceStoreRef(entryField: string, namespace: string, generator: boolean): EsoProblem {
+  const field = generator ? `${entryField}.sourceRef.generatorRef` : `${entryField}.sourceRef`;
+  const why = generator
+    ? 'generatorRef is not a generator in spec.data (deprecated and not implemented there): ESO uses sourceRef.storeRef, which is empty'
+    : 'sourceRef has no storeRef, so ESO uses an empty store reference';
+  return {
+    code: 'StoreNotFound',
+    field,
+    message: `${why}; ESO fails with "could not get SecretStore \\"\\"" (namespace "${namespace}").`,
+    hint: generator
+      ? `Move the generator to spec.dataFrom[].sourceRef.generatorRef, or set ${entryField}.sourceRef.storeRef to the store to read from.`
+      : `Set ${entryField}.sourceRef.storeRef.name, or remove ${entryField}.sourceRef to use spec.secretStoreRef.`,
+  };
+}
+
 function dataFromKind(entry: DataFromEntryModel): ReferencePlan['kind'] {
   // ESO's controller order: find, then extract, then generator.
   if (entry.find) return 'find';
@@ -154,9 +187,22 @@ export function planExternalSecret(es: ExternalSecretModel, lookup: StoreLookup)
     const plan: ReferencePlan = { ...base, storeRef: ref, ...(resolved.store ? { store: resolved.store } : {}), problems: [...resolved.problems] };
     const store = resolved.store;
     if (!store) return plan;
+    if (store.controller !== undefined && store.controller !== '' && store.controller !== DEFAULT_CONTROLLER_CLASS) {
+      // ShouldProcessStore: another ESO instance (--controller-class) serves this store; ours fails
+      // with "can not reference unmanaged store". Which classes run is not known here: not judged.
+      plan.outOfScope = `the store's spec.controller is "${store.controller}", not ESO's default class`;
+      plan.problems.push({ code: 'StoreOutOfScope', field: ref.field, message: `${store.kind} "${store.name}" belongs to controller class "${store.controller}"; only stores of the default class ("${DEFAULT_CONTROLLER_CLASS}" or unset) are checked.` });
+      return plan;
+    }
     if (store.provider.type !== 'vault') {
       plan.outOfScope = `the store's provider is ${store.provider.name || '(missing)'}, not Vault`;
       plan.problems.push({ code: 'StoreOutOfScope', field: ref.field, message: `${store.kind} "${store.name}" uses provider ${store.provider.name || '(missing)'}; only Vault stores are checked.` });
+      return plan;
+    }
+    if (store.provider.vault.authEmpty) {
+      plan.problems.push(malformed(ref.field,
+        `${store.kind} "${store.name}" sets spec.provider.vault.auth with no method; ESO fails every read with "${ERR_AUTH_FORMAT}".`,
+        `Set one auth method in spec.provider.vault.auth of ${store.kind} "${store.name}" (e.g. kubernetes), or use another store.`));
       return plan;
     }
     const planned = planRequests(store.provider.vault);
@@ -169,8 +215,10 @@ export function planExternalSecret(es: ExternalSecretModel, lookup: StoreLookup)
 
   for (const entry of es.data) {
     const base: ReferencePlan = { field: entry.field, kind: 'data', remoteRef: entry.remoteRef, requests: [], problems: [] };
-    if (entry.generatorRef) {
-      plans.push({ ...base, kind: 'generator', outOfScope: 'generators are not checked' });
+    // spec.data[].sourceRef replaces the store reference with sourceRef.storeRef, empty when absent
+    // (externalsecret_controller_secret.go toStoreGenSourceRef); generatorRef is not a generator here.
+    if (entry.hasSourceRef && !entry.storeRef) {
+      plans.push({ ...base, problems: [emptySourceStoreRef(entry.field, es.namespace, entry.generatorRef !== undefined)] });
       continue;
     }
     const refField = entry.remoteRef.field ?? `${entry.field}.remoteRef`;
@@ -189,6 +237,7 @@ export function planExternalSecret(es: ExternalSecretModel, lookup: StoreLookup)
       continue;
     }
     const ref = entry.storeRef ?? defaultRef;
+    if (entry.rewrite) base.rewrite = entry.rewrite;
     if (kind === 'find' && entry.find) {
       const find = entry.find;
       plans.push(withStore({ ...base, find }, ref, (vault) => planFind(vault, find, find.field ?? `${entry.field}.find`)));

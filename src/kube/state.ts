@@ -30,6 +30,8 @@ export interface KubeState {
    */
   getStoreWithFallback(kind: StoreKind, name: string, namespace: string): Promise<RawKubeObject | undefined>;
   namespaceLabels(name: string): Record<string, string> | undefined;
+  /** Names of the namespaces the informer holds. */
+  namespaceNames(): string[];
   listStores(): RawKubeObject[];
   close(): Promise<void>;
 }
@@ -128,6 +130,7 @@ export function createKubeState(kubeConfig: KubeConfig, opts: KubeStateOptions):
       const ns = namespaces.get(undefined, name);
       return ns ? { ...(ns.metadata?.labels ?? {}) } : undefined;
     },
+    namespaceNames: () => namespaces.list().map((n) => n.metadata?.name ?? '').filter((n) => n !== '').sort(),
     listStores: () => [...reflectors.SecretStore.list(), ...reflectors.ClusterSecretStore.list()],
     close: async () => {
       await Promise.all(all.map((r) => r.close()));

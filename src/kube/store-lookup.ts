@@ -78,6 +78,7 @@ export function createClusterStoreLookup(state: KubeState, opts: ClusterStoreLoo
   return {
     getStore,
     namespaceLabels: (namespace) => state.namespaceLabels(namespace),
+    listNamespaces: () => state.namespaceNames(),
     controllerServiceAccount: opts.controllerServiceAccount,
     async prefetchStores(obj, deadlineAtMs) {
       const namespace = namespaceOf(obj);

@@ -4,6 +4,7 @@
 // "could not check", never a fact a rule could turn into a finding.
 import { subkeysShape, toValueShape } from '../eso/value-shape.js';
 import type { ValueShape } from '../eso/value-shape.js';
+import { metadataValueDigest } from './metadata-digest.js';
 import type { AuthMountFact, Fact, KvMetadataFact, KvMountFact, KvVersionInfo, SecretReadFact } from './facts.js';
 import type { CallOutcome } from './server-session.js';
 import { errorSummary, isSealedError } from './vault-errors.js';
@@ -142,6 +143,9 @@ export function toKvMetadata(data: Obj): KvMetadataFact {
     oldestVersion: typeof data.oldest_version === 'number' ? data.oldest_version : 0,
     versions,
     customMetadataKeys: Object.keys(asObject(data.custom_metadata) ?? {}).sort(),
+    customMetadataDigests: Object.fromEntries(
+      Object.entries(asObject(data.custom_metadata) ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string').map(([k, v]) => [k, metadataValueDigest(v)]),
+    ),
   };
 }
 

@@ -66,6 +66,8 @@ export interface KvMetadataFact {
   versions: Record<string, KvVersionInfo>;
   /** Names only; custom metadata values are not kept. */
   customMetadataKeys: string[];
+  /** Keyed digests of the values (metadata-digest.ts), to compare find.tags without keeping values. */
+  customMetadataDigests?: Record<string, string>;
 }
 
 /** Where a secret lives: the KV mount as Vault lists it (`kv/dev/`) and the path below it (`team-a/db`). */

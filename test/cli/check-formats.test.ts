@@ -68,7 +68,7 @@ test('json: exactly the documented schema', () => {
   const { line: _line, ...listed } = skipped;
   assert.deepEqual(parsed, {
     findings: REPORT.findings.map(({ line: _line, ...f }) => f),
-    summary: { errors: 1, warnings: 0, infos: 1 },
+    summary: { errors: 1, warnings: 0, infos: 1, skipped: 1 },
     skipped: [listed],
   });
 });

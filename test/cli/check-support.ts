@@ -70,5 +70,6 @@ export interface JsonFinding {
 
 export interface JsonReport {
   findings: JsonFinding[];
-  summary: { errors: number; warnings: number; infos: number };
+  summary: { errors: number; warnings: number; infos: number; skipped?: number };
+  skipped?: { apiVersion: string | null; kind: string | null; namespace: string | null; name: string | null; file: string; reason: string }[];
 }

@@ -63,13 +63,13 @@ test('check: directories recurse into *.json, several paths and - (stdin) combin
     const stdin = rest.map((o) => stringify(o)).join('---\n');
     const json = await runCli([dir, '-', '--config', vault.configFile, '--allow-insecure-http', '-o', 'json'], { input: stdin });
     assert.equal(json.code, 1, json.stderr);
-    const report = JSON.parse(json.stdout) as JsonReport & { skipped: { kind: string; apiVersion: string; name: string; file: string; reason: string }[] };
+    const report = JSON.parse(json.stdout) as JsonReport & { skipped: NonNullable<JsonReport['skipped']> };
     assert.deepEqual(errorCodes(report), KV_DEV_ERRORS, 'the store came from nested/store.json, the ExternalSecrets from stdin');
     assert.deepEqual(report.skipped.map((s) => `${s.kind} ${s.apiVersion} ${s.name}`), ['Deployment apps/v1 web', 'ConfigMap v1 settings', 'ConfigMap v1 settings']);
     assert.ok(report.skipped.every((s) => s.file === join(dir, 'apps.yml') && s.reason.length > 0));
     const text = await runCli([dir, '-', '--config', vault.configFile, '--allow-insecure-http'], { input: stdin });
     assert.match(text.stdout, /^3 objects skipped \(not checked\): Deployment apps\/v1, ConfigMap v1 ×2$/m);
-    assert.match(text.stdout, /^4 objects checked: 2 errors, 0 warnings, 0 info$/m);
+    assert.match(text.stdout, /^4 objects checked: 2 errors, 0 warnings, 4 info$/m);
   } finally {
     await vault.close();
   }

@@ -32,13 +32,15 @@ interface Block {
   outcome: 'created' | 'denied';
 }
 
-const ESO_KINDS = new Set(['ExternalSecret', 'SecretStore', 'ClusterSecretStore']);
+const ESO_KINDS = new Set(['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret']);
 /** kubectl's resource names, written out here so the test does not reuse the demo's own table. */
 const RESOURCE: Record<string, string> = {
   Namespace: 'namespace',
   ExternalSecret: 'externalsecret.external-secrets.io',
   SecretStore: 'secretstore.external-secrets.io',
   ClusterSecretStore: 'clustersecretstore.external-secrets.io',
+  PushSecret: 'pushsecret.external-secrets.io',
+  ClusterExternalSecret: 'clusterexternalsecret.external-secrets.io',
 };
 
 function folders(): string[] {

@@ -67,9 +67,17 @@ test('base: Service ports lead to the container ports; webhooks call /validate a
       for (const r of h.rules) {
         assert.deepEqual(r.operations, ['CREATE', 'UPDATE']);
         assert.deepEqual(r.apiGroups, ['external-secrets.io']);
+        if (r.resources.includes('pushsecrets')) {
+          // PushSecret is served as v1alpha1 only; only the validating webhook judges it.
+          assert.equal(kind, 'ValidatingWebhookConfiguration');
+          assert.deepEqual(r.apiVersions, ['v1alpha1']);
+          assert.deepEqual(r.resources, ['pushsecrets']);
+          continue;
+        }
         assert.deepEqual(r.apiVersions, ['v1', 'v1beta1']);
-        assert.deepEqual([...r.resources].sort(), ['clustersecretstores', 'externalsecrets', 'secretstores']);
+        assert.deepEqual([...r.resources].sort(), ['clusterexternalsecrets', 'clustersecretstores', 'externalsecrets', 'secretstores']);
       }
+      if (kind === 'ValidatingWebhookConfiguration') assert.ok(h.rules.some((r) => r.resources.includes('pushsecrets')), 'PushSecret is registered');
       // The install namespace is excluded by its label (it follows a renamed namespace); no object
       // selector lets an author opt out.
       assert.deepEqual(h.namespaceSelector.matchExpressions, [

@@ -62,13 +62,16 @@ test('find errors: v1 + tags, v2 without any path, v1 without store path (panic)
   for (const p of [tags, noPath, panic]) assert.equal(p?.problems[0]?.code, 'MalformedReference');
 });
 
-test('generators and non-Vault stores are out of scope; a storeRef-only dataFrom does nothing', () => {
+test('dataFrom generators and non-Vault stores are out of scope; a storeRef-only dataFrom does nothing', () => {
   const plans = plan({ path: 'secret' }, {
     data: [{ secretKey: 'g', remoteRef: { key: 'x' }, sourceRef: { generatorRef: { kind: 'Password', name: 'p' } } }, { secretKey: 'o', remoteRef: { key: 'x' }, sourceRef: { storeRef: { name: 'aws' } } }],
     dataFrom: [{ sourceRef: { generatorRef: { kind: 'Password', name: 'p' } } }, { sourceRef: { storeRef: { name: 'vault' } } }],
   });
-  assert.deepEqual(plans.map((p) => p.kind), ['generator', 'data', 'generator', 'empty']);
-  assert.ok(plans[0]?.outOfScope);
+  // spec.data[].sourceRef.generatorRef is no generator in ESO: an empty store reference (issue 15 item 6).
+  assert.deepEqual(plans.map((p) => p.kind), ['data', 'data', 'generator', 'empty']);
+  assert.equal(plans[0]?.problems[0]?.code, 'StoreNotFound');
+  assert.equal(plans[0]?.problems[0]?.field, 'spec.data[0].sourceRef.generatorRef');
+  assert.ok(plans[2]?.outOfScope);
   assert.ok(plans[1]?.outOfScope);
   assert.equal(plans[1]?.problems[0]?.code, 'StoreOutOfScope');
   assert.deepEqual(plans[3]?.requests, []);

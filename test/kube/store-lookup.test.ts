@@ -31,6 +31,7 @@ function fakeState(fallback: () => Promise<RawKubeObject | undefined>, cached?: 
       return fallback();
     },
     namespaceLabels: () => ({ 'kubernetes.io/metadata.name': 'team-a' }),
+    namespaceNames: () => ['team-a'],
     listStores: () => [],
     close: async () => {},
   };

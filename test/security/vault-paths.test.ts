@@ -69,6 +69,7 @@ const FAMILIES: RegExp[] = [
   /^\/v1\/sys\/(auth|mounts)$/,
   /^\/v1\/sys\/internal\/ui\/mounts\/apps\/(data|metadata)(\/[^/]+)*$/,
   /^\/v1\/auth\/kubernetes\/role\/[0-9A-Za-z_]([0-9A-Za-z_.-]*[0-9A-Za-z_])?$/,
+  /^\/v1\/auth\/kubernetes\/config$/,
   /^\/v1\/sys\/policies\/acl\/[^/]+$/,
   /^\/v1\/apps\/(metadata|subkeys)\/team-a(\/[^/]+)+$/,
   /^\/v1\/apps\/metadata\/team-a\/?$/,

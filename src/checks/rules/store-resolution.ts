@@ -8,6 +8,7 @@ const SEVERITY: Record<EsoProblem['code'], Severity> = {
   StoreNamespaceNotAllowed: 'error',
   MalformedReference: 'error',
   InvalidMountPath: 'error',
+  InvalidSelector: 'error',
   StoreOutOfScope: 'info',
 };
 

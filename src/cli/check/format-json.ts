@@ -2,7 +2,14 @@
 import type { Report } from '../../report/report.js';
 import type { CheckReport } from './located.js';
 
-export function toJsonReport(report: CheckReport): Report {
+/** The shared schema plus what only `check` has: the ESO objects it did not judge. */
+export interface CheckJsonReport extends Report {
+  summary: Report['summary'] & { skipped: number };
+  skipped: { apiVersion: string | null; kind: string | null; namespace: string | null; name: string | null; file: string; reason: string }[];
+}
+
+export function toJsonReport(report: CheckReport): CheckJsonReport {
+  const skipped = report.skipped;
   return {
     findings: report.findings.map((f) => ({
       code: f.code,
@@ -13,12 +20,12 @@ export function toJsonReport(report: CheckReport): Report {
       message: f.message,
       hint: f.hint,
     })),
-    summary: { ...report.summary },
+    summary: { ...report.summary, skipped: skipped.length },
+    skipped: skipped.map(({ apiVersion, kind, namespace, name, file, reason }) => ({ apiVersion, kind, namespace, name, file, reason })),
   };
 }
 
 /** `check`'s JSON: the shared report, plus the input objects it did not check. */
 export function formatJson(report: CheckReport): string {
-  const skipped = report.skipped.map(({ apiVersion, kind, namespace, name, file, reason }) => ({ apiVersion, kind, namespace, name, file, reason }));
-  return `${JSON.stringify({ ...toJsonReport(report), skipped }, null, 2)}\n`;
+  return `${JSON.stringify(toJsonReport(report), null, 2)}\n`;
 }

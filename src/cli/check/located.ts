@@ -51,11 +51,14 @@ export function skippedObject(doc: InputDocument, reason: string): SkippedObject
 export function buildCheckReport(checked: readonly CheckedObject[], skipped: readonly SkippedObject[] = []): CheckReport {
   const findings: LocatedFinding[] = [];
   const reasons = new Set<string>();
+  /** ESO objects the engine did not judge (a kind or API version it does not model). */
+  const judgedSkips: SkippedObject[] = [];
   for (const { doc, result } of checked) {
+    if (result.skipped !== undefined) judgedSkips.push(skippedObject(doc, result.skipped));
     for (const f of reportFindings({ result, file: doc.file })) findings.push({ ...f, file: doc.file, line: fieldLine(doc, f.field) });
     for (const c of result.couldNotCheck) reasons.add(c.reason);
   }
-  return { findings, summary: summarise(findings), objects: checked.length, skipped: [...skipped], couldNotCheck: [...reasons] };
+  return { findings, summary: summarise(findings), objects: checked.length - judgedSkips.length, skipped: [...skipped, ...judgedSkips], couldNotCheck: [...reasons] };
 }
 
 /** `ExternalSecret team-a/db`, `ClusterSecretStore vault`. */

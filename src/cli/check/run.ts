@@ -8,6 +8,7 @@ import type { VaultFacts } from '../../vault/facts.js';
 import type { InputDocument } from './inputs.js';
 import { mapWithLimit } from './pool.js';
 import { CHECK_REMEDIES } from './remedies.js';
+import { isEsoApiVersion } from '../../checks/rules/not-checked.js';
 
 export const CHECKED_KINDS: readonly string[] = ['ExternalSecret', 'SecretStore', 'ClusterSecretStore'];
 const NAMESPACED_KINDS: readonly string[] = ['ExternalSecret', 'SecretStore'];
@@ -32,14 +33,14 @@ type Obj = Record<string, unknown>;
 /** The ESO API versions the checks model (the CRDs' served versions ESO v2.9.0 converts between). */
 export const CHECKED_API_VERSIONS: readonly string[] = ['external-secrets.io/v1', 'external-secrets.io/v1beta1'];
 
-/** Why an input object is not checked, or undefined when it is. */
+/**
+ * Why an input object is not checked, or undefined when it goes to the checks. Every ESO object goes
+ * there: judged, or reported NotChecked by the engine and counted as skipped (never clean).
+ */
 export function skipReason(obj: Obj): string | undefined {
-  const kind = String(obj['kind'] ?? '');
-  const apiVersion = typeof obj['apiVersion'] === 'string' ? obj['apiVersion'] : '';
-  if (CHECKED_KINDS.includes(kind) && CHECKED_API_VERSIONS.includes(apiVersion)) return undefined;
-  if (kind === 'Namespace') return 'read for its labels (ClusterSecretStore conditions), not checked';
-  if (CHECKED_KINDS.includes(kind) && apiVersion.startsWith('external-secrets.io/')) return `${apiVersion} is not checked (only ${CHECKED_API_VERSIONS.join(' and ')})`;
-  return 'kind not checked (only ExternalSecret, SecretStore and ClusterSecretStore)';
+  if (isEsoApiVersion(obj['apiVersion'])) return undefined;
+  if (obj['kind'] === 'Namespace') return 'read for its labels (ClusterSecretStore conditions), not checked';
+  return 'not an External Secrets Operator object';
 }
 
 export function isCheckedObject(obj: Obj): boolean {

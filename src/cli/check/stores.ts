@@ -26,6 +26,11 @@ export function layeredLookup(primary: StoreLookup, fallback: StoreLookup): Stor
     getStore: (kind, name, namespace) => primary.getStore(kind, name, namespace) ?? fallback.getStore(kind, name, namespace),
     namespaceLabels: (namespace) => primary.namespaceLabels(namespace) ?? fallback.namespaceLabels(namespace),
     controllerServiceAccount: primary.controllerServiceAccount,
+    listNamespaces: () => {
+      const a = primary.listNamespaces?.();
+      const b = fallback.listNamespaces?.();
+      return a === undefined && b === undefined ? undefined : [...new Set([...(a ?? []), ...(b ?? [])])].sort();
+    },
   };
 }
 

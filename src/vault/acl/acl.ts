@@ -66,6 +66,17 @@ export interface CompiledAcl {
   readonly policyNames: string[];
   /** Whose AllowOperation this follows where Vault and OpenBao differ (LIST order); see matchRule. */
   readonly flavour: AclFlavour;
+  /**
+   * Vault Enterprise: the policies live in the token's namespace and the request runs in a child
+   * namespace; Vault matches `<relative namespace path><request path>` (`team-a/kv/data/x`).
+   */
+  readonly pathPrefix?: string;
+}
+
+/** The same ACL seen from a child namespace `prefix` (`team-a/`) of the token's namespace. */
+export function aclInChildNamespace(acl: CompiledAcl, prefix: string): CompiledAcl {
+  if (prefix === '') return acl;
+  return { ...acl, pathPrefix: `${acl.pathPrefix ?? ''}${prefix}` };
 }
 
 /**
@@ -362,6 +373,7 @@ export function checkNonExactBareMount(acl: CompiledAcl, mountPath: string): boo
 export function matchRule(acl: CompiledAcl, rawPath: string, isList: boolean): MergedPermissions | undefined {
   let path = rawPath;
   while (path.startsWith('/')) path = path.slice(1);
+  if (acl.pathPrefix) path = acl.pathPrefix + path;
   const exact = acl.exact.get(path);
   if (exact) return exact;
   if (isList) {
@@ -614,10 +626,11 @@ const MOUNT_ACCESS_BITS = CAP_BITS.create | CAP_BITS.read | CAP_BITS.update | CA
  */
 export function hasMountAccess(acl: CompiledAcl, mountPath: string): boolean {
   if (!capabilitiesOf(acl, mountPath).includes('deny')) return true;
+  const full = `${acl.pathPrefix ?? ''}${mountPath}`;
   for (const store of [acl.exact, acl.prefix]) {
     for (const [key, perms] of store) {
-      if (key.startsWith(mountPath) && (perms.bitmap & CAP_BITS.deny) === 0 && (perms.bitmap & MOUNT_ACCESS_BITS) !== 0) return true;
+      if (key.startsWith(full) && (perms.bitmap & CAP_BITS.deny) === 0 && (perms.bitmap & MOUNT_ACCESS_BITS) !== 0) return true;
     }
   }
-  return checkNonExactBareMount(acl, mountPath);
+  return checkNonExactBareMount(acl, full);
 }

@@ -10,6 +10,7 @@ export {
   exactRulePermissions,
   checkNonExactBareMount,
   hasMountAccess,
+  aclInChildNamespace,
   parsePolicyCached,
   type CompiledAcl,
   type CompileOptions,

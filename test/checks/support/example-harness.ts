@@ -81,6 +81,7 @@ export function manifestLookup(objects: Obj[]): StoreLookup {
       return labels.get(namespace) ?? { 'kubernetes.io/metadata.name': namespace };
     },
     controllerServiceAccount: CONTROLLER_SA,
+    listNamespaces: () => (labels.size > 0 ? [...labels.keys()].sort() : undefined),
   };
 }
 
@@ -140,7 +141,7 @@ export async function runExample(dir: string, trust: Trust = 'store-identity'): 
   const outcomes: Outcome[] = [];
   for (const obj of objects) {
     const kind = obj['kind'];
-    if (kind !== 'ExternalSecret' && kind !== 'SecretStore' && kind !== 'ClusterSecretStore') continue;
+    if (!['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret'].includes(String(kind))) continue;
     outcomes.push(await admit(obj, ctx));
   }
   return {
@@ -179,7 +180,7 @@ export async function runExampleOverHttps(dir: string): Promise<ExampleRun> {
     let n = 0;
     for (const obj of objects) {
       const kind = obj['kind'];
-      if (kind !== 'ExternalSecret' && kind !== 'SecretStore' && kind !== 'ClusterSecretStore') continue;
+      if (!['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret'].includes(String(kind))) continue;
       n += 1;
       const mutated = await postAdmission(servers.webhookPort, '/mutate', admissionReview(obj, { uid: `m-${n}` }), servers.ca);
       const patchText = mutated.body.response.patch;

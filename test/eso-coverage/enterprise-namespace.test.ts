@@ -1,0 +1,117 @@
+// Issue 15 item 4: Vault Enterprise namespaces as ESO uses them (auth.go setAuth/useAuthNamespace):
+// login facts (auth mount, role, policies) under auth.namespace, secret facts under the store's
+// namespace. A store that logs in under `admin` and reads under `admin/team-a` syncs in ESO.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { READ_EVERYWHERE_POLICY, errorsOf, scenario, type Obj } from './scenario.js';
+import type { VaultState } from '../support/vault-double.js';
+
+const SERVER = 'https://vault.example.internal:8200';
+
+const STATE: VaultState = {
+  server: SERVER,
+  mounts: { 'admin/team-a/kv/': { type: 'kv', options: { version: '2' } } },
+  auth: {
+    'admin/kubernetes/': {
+      type: 'kubernetes',
+      accessor: 'auth_kubernetes_admin',
+      config: { kubernetes_host: 'https://kubernetes.default.svc' },
+      roles: {
+        eso: {
+          bound_service_account_names: ['external-secrets'],
+          bound_service_account_namespaces: ['external-secrets'],
+          token_policies: ['team-a-read'],
+        },
+      },
+    },
+  },
+  policies: {
+    // A policy of namespace admin grants admin/team-a's paths by their path relative to admin.
+    'team-a-read': 'path "team-a/kv/data/app/*" {\n  capabilities = ["read"]\n}\n',
+    'eso-vault-guard': READ_EVERYWHERE_POLICY,
+  },
+  secrets: {
+    'admin/team-a/kv/app/db': { versions: [{ data: { username: 'app', password: 'fake' } }], custom_metadata: {} },
+    'admin/team-a/kv/other/db': { versions: [{ data: { password: 'fake' } }], custom_metadata: {} },
+  },
+} as unknown as VaultState;
+
+const store: Obj = {
+  apiVersion: 'external-secrets.io/v1',
+  kind: 'ClusterSecretStore',
+  metadata: { name: 'vault-team-a' },
+  spec: {
+    provider: {
+      vault: {
+        server: SERVER,
+        path: 'kv',
+        version: 'v2',
+        namespace: 'admin/team-a',
+        auth: { namespace: 'admin', kubernetes: { mountPath: 'kubernetes', role: 'eso' } },
+      },
+    },
+  },
+};
+
+function es(name: string, key: string, property: string): Obj {
+  return {
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: { name, namespace: 'apps' },
+    spec: {
+      secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault-team-a' },
+      target: { name },
+      data: [{ secretKey: 'v', remoteRef: { key, property } }],
+    },
+  };
+}
+
+const good = es('app-db', 'app/db', 'password');
+const typo = es('app-db-typo', 'app/db', 'pasword');
+const outside = es('other-db', 'other/db', 'password');
+
+test('auth.namespace: the store and its ExternalSecret are allowed through /validate and check; reads still judged under the store namespace', async () => {
+  const s = await scenario([store, good, typo, outside], STATE);
+  try {
+    const storeVerdict = await s.validate(store);
+    assert.equal(storeVerdict.allowed, true, storeVerdict.message);
+    assert.deepEqual(storeVerdict.warnings, []);
+    const goodVerdict = await s.validate(good);
+    assert.equal(goodVerdict.allowed, true, goodVerdict.message);
+    // The secret is read in admin/team-a: a property typo is still found.
+    const typoVerdict = await s.validate(typo);
+    assert.equal(typoVerdict.allowed, false);
+    assert.match(typoVerdict.message, /\[PropertyNotFound\] spec\.data\[0\]\.remoteRef\.property: .*Did you mean "password"/);
+    // A path the admin policy does not grant is denied, and the stanza to add carries the child namespace.
+    const outsideVerdict = await s.validate(outside);
+    assert.equal(outsideVerdict.allowed, false);
+    assert.match(outsideVerdict.message, /\[PolicyDenied\]/);
+    assert.match(outsideVerdict.message, /path "team-a\/kv\/data\/other\/db"/);
+
+    const run = await s.check();
+    assert.equal(run.code, 1, run.stderr);
+    assert.deepEqual(errorsOf(run.report, 'vault-team-a'), []);
+    assert.deepEqual(errorsOf(run.report, 'app-db'), []);
+    assert.deepEqual(errorsOf(run.report, 'app-db-typo'), ['PropertyNotFound spec.data[0].remoteRef.property']);
+    assert.deepEqual(errorsOf(run.report, 'other-db'), ['PolicyDenied spec.data[0].remoteRef.key']);
+  } finally {
+    await s.close();
+  }
+});
+
+test('auth.namespace outside the store namespace: not verifiable (info), never a denial', async () => {
+  const sideways = structuredClone(store);
+  ((sideways['spec'] as Obj)['provider'] as { vault: { auth: Obj } }).vault.auth['namespace'] = 'other';
+  (STATE.auth as Record<string, unknown>)['other/kubernetes/'] = (STATE.auth as Record<string, unknown>)['admin/kubernetes/'];
+  const s = await scenario([sideways, good], STATE);
+  try {
+    const verdict = await s.validate(good);
+    assert.equal(verdict.allowed, true, verdict.message);
+    const run = await s.check();
+    assert.equal(run.code, 0, run.stderr);
+    const info = run.report.findings.find((f) => f.resource.name === 'app-db' && f.code === 'NotVerifiable');
+    assert.match(info?.message ?? '', /logs in under Vault namespace "other" \(auth.namespace\) and reads under "admin\/team-a"/);
+  } finally {
+    await s.close();
+  }
+});
