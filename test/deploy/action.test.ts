@@ -74,10 +74,14 @@ test('action.yml: its check step runs check on the paths, writes SARIF and names
   writeFileSync(a, 'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n');
   writeFileSync(b, '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"b"}}');
   const sarif = join(dir, 'report.sarif');
-  const res = runCheckStep({ INPUT_PATHS: `${a} ${b}`, INPUT_FORMAT: 'sarif', INPUT_SARIF_FILE: sarif, INPUT_VAULT_ADDR: 'https://vault.example.com:8200', INPUT_ARGS: '--namespace team-a' });
+  const res = runCheckStep({ INPUT_PATHS: `${a}\n${b}\n`, INPUT_FORMAT: 'sarif', INPUT_SARIF_FILE: sarif, INPUT_VAULT_ADDR: 'https://vault.example.com:8200', INPUT_ARGS: '--namespace team-a' });
   assert.equal(res.status, 0, res.stderr);
   assert.equal(res.output.trim(), `sarif-file=${sarif}`);
   assert.equal((JSON.parse(readFileSync(sarif, 'utf8')) as { version: string }).version, '2.1.0');
+  // Both paths were read (a block scalar's lines): the ConfigMaps are counted as skipped objects.
+  const text = runCheckStep({ INPUT_PATHS: `${a}\n${b}\n`, INPUT_FORMAT: 'github' });
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout + text.stderr, /2 skipped/);
   const github = runCheckStep({ INPUT_PATHS: a, INPUT_FORMAT: 'github' });
   assert.equal(github.status, 0, github.stderr);
   const bad = runCheckStep({ INPUT_PATHS: a, INPUT_FORMAT: 'junit' });
