@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { findOne, kubectlAvailable, renderKustomize, type Manifest } from '../support/kube-manifests.js';
 import { REPO_ROOT } from '../support/paths.js';
+import { CONFIG_OPTIONS } from '../../src/config/options.js';
+import { readFileSync } from 'node:fs';
 
 const CHART = join(REPO_ROOT, 'deploy', 'helm', 'eso-vault-guard');
 const helmAvailable = spawnSync('helm', ['version', '--short'], { encoding: 'utf8' }).status === 0;
@@ -119,10 +121,32 @@ test('helm: values reach the objects (image, replicas, Vault servers, namespace 
   }
 });
 
-test('helm: a wrong tls.mode or failurePolicy stops the rendering with the value named', { skip: noHelm }, () => {
-  for (const [set, message] of [['tls.mode=vault', /tls\.mode must be selfSigned or certManager/], ['admission.failurePolicy=Deny', /admission\.failurePolicy must be Ignore or Fail/]] as const) {
+test('helm: a wrong value stops the rendering with the value named (values.schema.json)', { skip: noHelm }, () => {
+  for (const [set, message] of [
+    ['tls.mode=vault', /\/tls\/mode/],
+    ['admission.failurePolicy=Deny', /\/admission\/failurePolicy/],
+    ['admission.mode=block', /\/admission\/mode/],
+    ['admision.mode=warn', /admision/],
+  ] as const) {
     const res = spawnSync('helm', ['template', 'x', CHART, '--set', set], { encoding: 'utf8' });
     assert.notEqual(res.status, 0);
     assert.match(res.stderr, message);
   }
+});
+
+test('helm: the values schema allows exactly the values the server configuration allows', () => {
+  const schema = JSON.parse(readFileSync(join(CHART, 'values.schema.json'), 'utf8')) as { properties: Record<string, { properties: Record<string, { enum?: string[] }> }> };
+  for (const option of ['admission.mode', 'admission.failureMode', 'admission.objectOverrides', 'report.access', 'log.level']) {
+    const [section, key] = option.split('.') as [string, string];
+    const product = CONFIG_OPTIONS.find((o) => o.name === option)?.schema as { enum?: string[] } | undefined;
+    assert.ok(product?.enum, `${option} is an enum of the config`);
+    assert.deepEqual([...(schema.properties[section]!.properties[key]!.enum ?? [])].sort(), [...product.enum].sort(), option);
+  }
+});
+
+test('helm: docs/install.md documents every top-level value', () => {
+  const values = parse(readFileSync(join(CHART, 'values.yaml'), 'utf8')) as Record<string, unknown>;
+  const install = readFileSync(join(REPO_ROOT, 'docs', 'install.md'), 'utf8');
+  const helm = install.slice(install.indexOf('## Helm'));
+  for (const key of Object.keys(values)) assert.match(helm, new RegExp(`\\| \`${key}[.\`]|, \`${key}[.\`]`), `values.${key} is in the Helm table`);
 });
