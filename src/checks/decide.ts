@@ -1,7 +1,7 @@
 // From findings to an admission decision: modes (global, namespace label, object annotation),
 // skipped codes, and failOpen/failClosed when a check could not run.
 import type { AdmissionDecision } from '../server/decision.js';
-import type { Finding } from './finding.js';
+import type { Finding, Severity } from './finding.js';
 import { denialMessage, describeResource, errorLine, warningLine } from './messages.js';
 import type { CheckResult } from './result.js';
 
@@ -54,6 +54,29 @@ export function decide(result: CheckResult, opts: DecideOptions): AdmissionDecis
   const skip = skippedCodes(result.annotations, opts.objectOverrides ?? true);
   const findings = result.findings.filter((f) => !skip.has(f.code));
   const codes = [...new Set(findings.map((f) => f.code))];
+  const decided = decideWithoutSeverities(result, opts, mode, findings, codes);
+  return codes.length > 0 ? { ...decided, severities: severitiesByCode(findings) } : decided;
+}
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+/** One severity per code (the most severe), for the admission findings counter. */
+function severitiesByCode(findings: Finding[]): Record<string, Severity> {
+  const out: Record<string, Severity> = {};
+  for (const f of findings) {
+    const seen = out[f.code];
+    if (seen === undefined || SEVERITY_RANK[f.severity] > SEVERITY_RANK[seen]) out[f.code] = f.severity;
+  }
+  return out;
+}
+
+function decideWithoutSeverities(
+  result: CheckResult,
+  opts: DecideOptions,
+  mode: ReturnType<typeof resolveMode>,
+  findings: Finding[],
+  codes: string[],
+): AdmissionDecision {
   const errors = findings.filter((f) => f.severity === 'error');
   // StoreOutOfScope (a non-Vault store) is counted and logged but not shown: such references pass untouched.
   const others = findings.filter((f) => f.severity !== 'error' && !SILENT_CODES.has(f.code));

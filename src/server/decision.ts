@@ -20,6 +20,8 @@ export interface AdmissionDecision {
   patch?: JsonPatchOperation[];
   /** Finding codes, for logs and metrics. */
   codes: string[];
+  /** The most severe severity seen per code in `codes` (metrics label); absent where no rule ran. */
+  severities?: Record<string, 'error' | 'warning' | 'info'>;
   /** Set by a handler when its rules would deny but the mode (warn/audit) admitted; logs and metrics show it. */
   wouldDeny?: boolean;
   /** Set by a handler when part of the check could not run and the failure mode decided (metrics label fail_open/fail_closed). */

@@ -15,6 +15,7 @@ export interface AdmissionMetrics {
   inFlight: Gauge<'webhook'>;
   deadlineExceeded: Counter;
   malformed: Counter<'reason'>;
+  findings: Counter<'code' | 'severity' | 'decision'>;
 }
 
 /** Registering twice on the same registry returns the metrics already there (prom-client would throw). */
@@ -77,6 +78,18 @@ export function admissionMetrics(registry: Registry): AdmissionMetrics {
           name: 'eso_vault_guard_admission_malformed_requests_total',
           help: 'Requests refused before admission because the body was not a usable AdmissionReview.',
           labelNames: ['reason'] as const,
+          registers,
+        }),
+    ),
+    // Bounded labels: `code` is one of FINDING_CODES, `severity` of three, `decision` of five.
+    findings: registerOnce(
+      registry,
+      'eso_vault_guard_admission_findings_total',
+      () =>
+        new Counter({
+          name: 'eso_vault_guard_admission_findings_total',
+          help: 'Answered admissions carrying a finding, by finding code, its severity and the admission decision (once per code per admission).',
+          labelNames: ['code', 'severity', 'decision'] as const,
           registers,
         }),
     ),

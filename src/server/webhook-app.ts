@@ -150,6 +150,9 @@ export function createAdmissionServer(opts: AdmissionServerOptions): AdmissionSe
       decision: answer.label,
       dry_run: String(admission.dryRun),
     });
+    for (const code of new Set(answer.decision.codes)) {
+      metrics.findings.inc({ code, severity: answer.decision.severities?.[code] ?? 'unknown', decision: answer.label });
+    }
     logAdmission(logger, {
       uid: admission.uid,
       webhook,

@@ -29,7 +29,7 @@ test('warn: errors become warnings; audit: allowed silently with codes', () => {
   assert.equal(warn.allowed, true);
   assert.ok(warn.warnings.some((w) => w.startsWith('[PropertyNotFound] spec.data[0].remoteRef.property:')));
   const audit = decide(result([error1]), { mode: 'audit', failureMode: 'failOpen' });
-  assert.deepEqual(audit, { allowed: true, warnings: [], codes: ['PropertyNotFound'], wouldDeny: true });
+  assert.deepEqual(audit, { allowed: true, warnings: [], codes: ['PropertyNotFound'], severities: { PropertyNotFound: 'error' }, wouldDeny: true });
   assert.equal(warn.wouldDeny, true);
 });
 

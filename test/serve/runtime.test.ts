@@ -141,6 +141,9 @@ test('serve: warn mode admits a broken manifest and records a Warning Event (Arg
     assert.match(event.message ?? '', /^\[PropertyNotFound\] spec\.data\[0\]\.remoteRef\.property: /);
     const metrics = await httpRequest<string>({ port: s.runtime.servers.metricsPort, path: '/metrics' });
     assert.match(String(metrics.body), /eso_vault_guard_admission_requests_total\{[^}]*decision="would_deny"[^}]*\} [1-9]/);
+    // The findings counter names the code, its severity and the decision: both answers (dry run and real) carried it.
+    const findingLines = String(metrics.body).split('\n').filter((l) => l.startsWith('eso_vault_guard_admission_findings_total{'));
+    assert.deepEqual(findingLines, ['eso_vault_guard_admission_findings_total{code="PropertyNotFound",severity="error",decision="would_deny"} 2']);
   } finally {
     await s.close();
   }
