@@ -35,6 +35,8 @@ export class Collector {
 
   unavailable(field: string, fact: UnavailableFact): void {
     if (fact.status === 'skipped') {
+      // Offline runs ask Vault nothing by design; the run says so once, not per object.
+      if (fact.reason === 'offline') return;
       if (this.skipped.get(field) !== 'budget') this.skipped.set(field, fact.reason);
       return;
     }

@@ -25,8 +25,11 @@ export type Fact<T> =
   | { status: 'unavailable'; source: FactSource; detail: string }
   | { status: 'timeout'; source: FactSource }
   | { status: 'not_configured'; source: FactSource; server: string }
-  /** Not asked: the object's budget of Vault lookups was spent, or its deadline passed while it waited its turn. */
-  | { status: 'skipped'; source: FactSource; reason: 'budget' | 'deadline' };
+  /**
+   * Not asked: the object's budget of Vault lookups was spent, or its deadline passed while it waited
+   * its turn, or the run is offline (`check --offline`: nothing is asked, and that is said once per run).
+   */
+  | { status: 'skipped'; source: FactSource; reason: 'budget' | 'deadline' | 'offline' };
 
 /** Options every lookup takes: the Vault Enterprise namespace of the store and the admission's deadline. */
 export interface FactOptions {

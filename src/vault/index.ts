@@ -6,4 +6,5 @@ export {
   type VaultClientConfig, type VaultServerConfig, type VaultLoginConfig, type VaultCacheConfig, type VaultBreakerConfig, type VaultRetryConfig,
 } from './config.js';
 export * from './facts.js';
+export { createOfflineFacts } from './offline-facts.js';
 export type { LoginFailure } from './server-session.js';

@@ -42,6 +42,7 @@ export function unavailableReason(fact: UnavailableFact, remedies: UnavailableRe
     case 'not_configured':
       return remedies.notConfiguredReason(fact.server);
     case 'skipped':
+      if (fact.reason === 'offline') return `offline: ${fact.source} was not asked`;
       return fact.reason === 'budget' ? `the object's budget of Vault lookups was spent before ${fact.source}` : `the deadline passed before ${fact.source} was sent`;
   }
 }

@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import { ConfigError, loadConfig } from '../../config/index.js';
 import type { GuardConfig } from '../../config/types.js';
 import { silentLogger } from '../../log/logger.js';
-import { createVaultFacts, normaliseServerUrl, type VaultFacts, type VaultFactsService } from '../../vault/index.js';
+import { createOfflineFacts, createVaultFacts, normaliseServerUrl, type VaultFacts, type VaultFactsService } from '../../vault/index.js';
 import { CheckConfigError } from './errors.js';
 import { EXIT_CANNOT_RUN, exitDecision } from './exit-code.js';
 import { renderReport } from './format.js';
@@ -85,23 +85,29 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
     const fileLookupObjects = opts.storesFrom === 'cluster' ? [] : docs.map((d) => d.object).filter(isLookupObject);
     const fromCluster = await clusterObjects(opts);
 
-    const usedServers = storeServers([...docs.map((d) => d.object), ...fromCluster]);
-    const prepared = prepareVaultConfig(config.vault, {
-      ...(opts.vaultToken ? { token: opts.vaultToken } : {}),
-      ...(opts.vaultAddr ? { address: opts.vaultAddr } : {}),
-      map: vaultMap,
-      allowInsecureHttp: opts.allowInsecureHttp,
-    }, usedServers);
-    service = createVaultFacts(prepared.config, { logger: silentLogger(), registry: new Registry() });
-    await service.start();
-    // A server that cannot be reached or refuses the login is one fatal error, not a line per object.
-    const problems = reachProblems(service, prepared.dials, usedServers);
-    for (const p of problems) {
-      await write(io.stderr, `eso-vault-guard check: ${opts.failOpen ? 'warning: ' : ''}${describeReachProblem(p)}${opts.failOpen ? ' (--fail-open: its stores are not checked against Vault)' : ''}\n`);
+    let facts: VaultFacts;
+    if (opts.offline) {
+      // The static half: nothing is sent to Vault, no credential is read or used.
+      facts = createOfflineFacts();
+    } else {
+      const usedServers = storeServers([...docs.map((d) => d.object), ...fromCluster]);
+      const prepared = prepareVaultConfig(config.vault, {
+        ...(opts.vaultToken ? { token: opts.vaultToken } : {}),
+        ...(opts.vaultAddr ? { address: opts.vaultAddr } : {}),
+        map: vaultMap,
+        allowInsecureHttp: opts.allowInsecureHttp,
+      }, usedServers);
+      service = createVaultFacts(prepared.config, { logger: silentLogger(), registry: new Registry() });
+      await service.start();
+      // A server that cannot be reached or refuses the login is one fatal error, not a line per object.
+      const problems = reachProblems(service, prepared.dials, usedServers);
+      for (const p of problems) {
+        await write(io.stderr, `eso-vault-guard check: ${opts.failOpen ? 'warning: ' : ''}${describeReachProblem(p)}${opts.failOpen ? ' (--fail-open: its stores are not checked against Vault)' : ''}\n`);
+      }
+      if (problems.length > 0 && !opts.failOpen) return EXIT_CANNOT_RUN;
+      const dead = new Map(problems.flatMap((p) => p.servers.map((s) => [normaliseServerUrl(s), `${p.failure.detail} (at ${p.address})`] as const)));
+      facts = withoutDeadServers(service, dead);
     }
-    if (problems.length > 0 && !opts.failOpen) return EXIT_CANNOT_RUN;
-    const dead = new Map(problems.flatMap((p) => p.servers.map((s) => [normaliseServerUrl(s), `${p.failure.detail} (at ${p.address})`] as const)));
-    const facts: VaultFacts = withoutDeadServers(service, dead);
 
     // Admission does not change objects (the /mutate endpoint patches nothing), so stores are
     // checked and looked up as written.
@@ -128,7 +134,7 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
     });
     progress.finish();
 
-    const report = buildCheckReport(checked, skipped);
+    const report = { ...buildCheckReport(checked, skipped), ...(opts.offline ? { offline: true } : {}) };
     const text = renderReport(report, opts.format, { colour: useColour(io, opts), quiet: opts.quiet });
     if (opts.output) await writeFile(opts.output, text);
     else await write(io.stdout, text);

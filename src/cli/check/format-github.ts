@@ -5,7 +5,7 @@
 import { relative, sep } from 'node:path';
 import type { Severity } from '../../checks/finding.js';
 import { STDIN_NAME } from './inputs.js';
-import type { CheckReport } from './located.js';
+import { OFFLINE_NOTE, type CheckReport } from './located.js';
 
 const COMMAND: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice' };
 
@@ -32,7 +32,7 @@ export function formatGithub(report: CheckReport, opts: { quiet?: boolean; cwd?:
   const { errors, warnings, infos } = report.summary;
   if (!opts.quiet) {
     const skipped = report.skipped.length > 0 ? `; ${report.skipped.length} skipped` : '';
-    lines.push(`eso-vault-guard: ${report.objects} objects checked: ${errors} errors, ${warnings} warnings, ${infos} info${skipped}`);
+    lines.push(`eso-vault-guard: ${report.objects} objects checked: ${errors} errors, ${warnings} warnings, ${infos} info${skipped}${report.offline ? `; ${OFFLINE_NOTE}` : ''}`);
   }
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }

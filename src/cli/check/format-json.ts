@@ -4,7 +4,7 @@ import type { CheckReport } from './located.js';
 
 /** The shared schema plus what only `check` has: the ESO objects it did not judge. */
 export interface CheckJsonReport extends Report {
-  summary: Report['summary'] & { skipped: number };
+  summary: Report['summary'] & { skipped: number; offline?: true };
   skipped: { apiVersion: string | null; kind: string | null; namespace: string | null; name: string | null; file: string; reason: string }[];
 }
 
@@ -20,7 +20,7 @@ export function toJsonReport(report: CheckReport): CheckJsonReport {
       message: f.message,
       hint: f.hint,
     })),
-    summary: { ...report.summary, skipped: skipped.length },
+    summary: { ...report.summary, skipped: skipped.length, ...(report.offline ? { offline: true as const } : {}) },
     skipped: skipped.map(({ apiVersion, kind, namespace, name, file, reason }) => ({ apiVersion, kind, namespace, name, file, reason })),
   };
 }

@@ -4,7 +4,7 @@
 import { relative, sep } from 'node:path';
 import { FINDING_CODES, FINDING_SUMMARIES, type Severity } from '../../checks/finding.js';
 import { PACKAGE_VERSION } from '../version.js';
-import { describeResource, type CheckReport } from './located.js';
+import { describeResource, OFFLINE_NOTE, type CheckReport } from './located.js';
 import { STDIN_NAME } from './inputs.js';
 
 export const SARIF_SCHEMA_URI = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
@@ -35,6 +35,8 @@ export function toSarif(report: CheckReport, cwd: string = process.cwd()): Recor
             })),
           },
         },
+        // An offline run says so where SARIF viewers show run-level notes.
+        ...(report.offline ? { invocations: [{ executionSuccessful: true, toolExecutionNotifications: [{ level: 'note', message: { text: OFFLINE_NOTE } }] }] } : {}),
         results: report.findings.map((f) => ({
           ruleId: f.code,
           ...(ruleIndex.has(f.code) ? { ruleIndex: ruleIndex.get(f.code) } : {}),

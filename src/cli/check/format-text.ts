@@ -1,7 +1,7 @@
 // `--format text`: findings grouped by file, then by object, one line each with its hint below,
 // and a summary line. Colour only when asked (a TTY without NO_COLOR).
 import type { Severity } from '../../checks/finding.js';
-import { describeResource, type CheckReport, type LocatedFinding } from './located.js';
+import { describeResource, OFFLINE_NOTE, type CheckReport, type LocatedFinding } from './located.js';
 
 const COLOURS: Record<Severity | 'bold' | 'dim', string> = { error: '31', warning: '33', info: '36', bold: '1', dim: '2' };
 
@@ -49,5 +49,6 @@ export function formatText(report: CheckReport, opts: { colour: boolean; quiet?:
   const { errors, warnings, infos } = report.summary;
   const summary = `${plural(report.objects, 'object')} checked: ${plural(errors, 'error')}, ${plural(warnings, 'warning')}, ${infos} info`;
   lines.push(errors > 0 ? paint('error', summary) : summary);
+  if (report.offline) lines.push(`${OFFLINE_NOTE} (static checks only: store resolution, paths, versions and kinds, selectors, templates)`);
   return `${lines.join('\n')}\n`;
 }

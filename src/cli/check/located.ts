@@ -31,7 +31,12 @@ export interface CheckReport {
   skipped: SkippedObject[];
   /** Distinct could-not-check reasons, in order of appearance. */
   couldNotCheck: string[];
+  /** `--offline`: nothing was checked against Vault (said once, in the summary). */
+  offline?: boolean;
 }
+
+/** The one line an offline run says instead of a could-not-check per object. */
+export const OFFLINE_NOTE = 'offline: not checked against Vault';
 
 /** A skipped input object, named as far as it names itself. */
 export function skippedObject(doc: InputDocument, reason: string): SkippedObject {

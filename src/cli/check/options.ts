@@ -30,6 +30,7 @@ export interface RawCheckOptions {
   /** commander's `--no-color` */
   color?: boolean;
   allowInsecureHttp?: boolean;
+  offline?: boolean;
 }
 
 export interface CheckOptions {
@@ -54,6 +55,23 @@ export interface CheckOptions {
   colour: boolean;
   /** Credentials may go to plain http:// addresses. */
   allowInsecureHttp: boolean;
+  /** The static checks only: no Vault, no credential, no cluster. */
+  offline: boolean;
+}
+
+/** Flags that would send something to Vault or a cluster: a usage error with --offline. */
+function refuseWithOffline(raw: RawCheckOptions): void {
+  const given = [
+    raw.vaultToken !== undefined ? '--vault-token' : undefined,
+    raw.vaultAddr !== undefined ? '--vault-addr' : undefined,
+    raw.vaultMap && raw.vaultMap.length > 0 ? '--vault-map' : undefined,
+    raw.allowInsecureHttp ? '--allow-insecure-http' : undefined,
+    raw.storesFrom !== undefined && raw.storesFrom !== 'files' ? `--stores-from ${raw.storesFrom}` : undefined,
+    raw.kubeconfig !== undefined ? '--kubeconfig' : undefined,
+  ].filter((f): f is string => f !== undefined);
+  if (given.length > 0) {
+    throw new CheckConfigError(`--offline asks neither Vault nor a cluster, so ${given.join(', ')} cannot be used with it. Fix: drop ${given.length === 1 ? 'it' : 'them'}, or drop --offline`);
+  }
 }
 
 function oneOf<T extends string>(flag: string, value: string | undefined, allowed: readonly T[], fallback: T): T {
@@ -69,7 +87,9 @@ function positiveInt(flag: string, value: string | undefined, fallback: number):
 }
 
 export function checkOptions(raw: RawCheckOptions, env: Record<string, string | undefined> = process.env): CheckOptions {
-  const token = raw.vaultToken ?? (env['VAULT_TOKEN'] || undefined);
+  if (raw.offline) refuseWithOffline(raw);
+  // $VAULT_TOKEN is ignored offline (a CI job may well have it set): nothing is sent anywhere.
+  const token = raw.offline ? undefined : raw.vaultToken ?? (env['VAULT_TOKEN'] || undefined);
   return {
     format: oneOf('--format', raw.format, FORMATS, 'text'),
     ...(raw.output ? { output: raw.output } : {}),
@@ -89,5 +109,6 @@ export function checkOptions(raw: RawCheckOptions, env: Record<string, string | 
     quiet: raw.quiet === true,
     colour: raw.color !== false,
     allowInsecureHttp: raw.allowInsecureHttp === true,
+    offline: raw.offline === true,
   };
 }

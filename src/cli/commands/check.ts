@@ -27,6 +27,7 @@ export function registerCheck(program: Command): void {
     .option('--timeout-ms <ms>', 'deadline for checking one object', String(DEFAULT_TIMEOUT_MS))
     .option('--concurrency <n>', 'objects checked at the same time', String(DEFAULT_CONCURRENCY))
     .option('--namespace <ns>', 'namespace of namespaced objects that name none (as kubectl apply -n)', 'default')
+    .option('--offline', 'static checks only, for CI jobs with no route to Vault: no Vault request, no credential (refuses --vault-* flags and --stores-from cluster|both); the summary says "offline: not checked against Vault"')
     .option('--fail-open', 'when an object cannot be checked (Vault unreachable, sealed or slow, no login for its server), print a warning on stderr and exit with the findings\' code (0 or 1) instead of 2')
     .option('-q, --quiet', 'print error findings only: no warnings, infos, skipped objects, summary or progress')
     .option('--no-color', 'no colour in text output (also when NO_COLOR is set, or stdout is not a terminal)')
