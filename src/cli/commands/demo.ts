@@ -12,11 +12,16 @@ interface DemoModule {
   runDemo(folders: string[], out: DemoOutput): Promise<unknown>;
 }
 
+interface SandboxModule {
+  DEFAULT_SANDBOX_EXAMPLE: string;
+  runSandbox(example: string, port: number, out: DemoOutput): Promise<void>;
+}
+
 /** Resolved at run time from dist/src/cli/commands/ to dist/demo/ (not a compile-time import). */
-async function loadDemo(): Promise<DemoModule> {
-  const url = new URL('../../../demo/run-demo.js', import.meta.url);
+async function loadDemo<T = DemoModule>(file = 'run-demo.js'): Promise<T> {
+  const url = new URL(`../../../demo/${file}`, import.meta.url);
   try {
-    return (await import(url.href)) as DemoModule;
+    return (await import(url.href)) as T;
   } catch (err) {
     throw new Error(`the demo is not installed here (${url.pathname}): run it from a clone of the repository with npm run demo (${err instanceof Error ? err.message : String(err)})`);
   }
@@ -45,12 +50,31 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('replay examples/ through the real webhook over HTTPS against an embedded Vault, printed as kubectl apply prints it')
     .option('--example <name>', 'only this folder of examples/')
+    .option('--serve', 'instead of replaying: keep the webhook (serve) running against the embedded Vault of one example (--example, default kv-dev-kubernetes-auth), print its URL and a curl command that posts an AdmissionReview, until Ctrl-C')
+    .option('--port <n>', 'with --serve: the webhook\'s port on 127.0.0.1 (0: any free port)', '8443')
     .option('--no-color', 'no colour (also when NO_COLOR is set, or stdout is not a terminal)')
-    .action(async (flags: { example?: string; color?: boolean }) => {
+    // Usage errors exit 2, as everywhere in the CLI.
+    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
+    .action(async (flags: { example?: string; color?: boolean; serve?: boolean; port: string }) => {
       const { exampleFolders, runDemo } = await loadDemo();
       const all = exampleFolders();
       if (flags.example !== undefined && !all.includes(flags.example)) {
         process.stderr.write(`demo: no example "${flags.example}"; choose one of: ${all.join(', ')}\n`);
+        process.exit(2);
+      }
+      if (flags.serve) {
+        const port = Number(flags.port);
+        if (!/^\d+$/.test(flags.port) || port > 65535) {
+          process.stderr.write(`demo: --port must be a port number (0-65535), got "${flags.port}"\n`);
+          process.exit(2);
+        }
+        const { DEFAULT_SANDBOX_EXAMPLE, runSandbox } = await loadDemo<SandboxModule>('serve-sandbox.js');
+        await runSandbox(flags.example ?? DEFAULT_SANDBOX_EXAMPLE, port, stdoutOutput(flags.color !== false));
+        // Idle keep-alive sockets (the webhook's Vault client) would hold the process open.
+        process.exit(0);
+      }
+      if (flags.port !== '8443') {
+        process.stderr.write('demo: --port needs --serve\n');
         process.exit(2);
       }
       await runDemo(flags.example ? [flags.example] : all, stdoutOutput(flags.color !== false));
