@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -53,6 +53,20 @@ test('check --offline: selectors, templates and versions are judged without Vaul
   for (const code of ['InvalidSelector', 'TemplateKeyNotFound', 'NotChecked']) assert.ok(codes.has(code), `${code} in ${[...codes].join(', ')}`);
   assert.ok(!codes.has('VaultUnavailable'));
   assertSubsetOfOnline(report, ESO_SEMANTICS);
+});
+
+test('check --offline: on every example, each error is one the online run reports for that object, and no VaultUnavailable', async () => {
+  const folders = readdirSync(OWN_EXAMPLES_DIR, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(OWN_EXAMPLES_DIR, d.name, 'expected.json')));
+  assert.ok(folders.length >= 5);
+  for (const folder of folders) {
+    const dir = join(OWN_EXAMPLES_DIR, folder.name);
+    const r = await runCli([join(dir, 'manifests.yaml'), '--offline', '-o', 'json']);
+    assert.ok(r.code === 0 || r.code === 1, `${folder.name}: exit ${r.code} ${r.stderr}`);
+    const report = JSON.parse(r.stdout) as JsonReport;
+    assert.equal(r.code, report.summary.errors > 0 ? 1 : 0, folder.name);
+    assert.deepEqual(report.findings.filter((f) => f.code === 'VaultUnavailable'), [], folder.name);
+    assertSubsetOfOnline(report, dir);
+  }
 });
 
 test('check --offline: the text summary says offline once; no static error is exit 0, never 2', async () => {
