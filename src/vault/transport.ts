@@ -62,15 +62,14 @@ export class VaultTransport {
     if (req.namespace) headers['X-Vault-Namespace'] = req.namespace;
     const timeoutMs = Math.max(1, Math.floor(req.timeoutMs));
     try {
-      const body: unknown = await this.client.request({
-        path: `/${req.encodedPath}${query}`,
-        method: req.method,
-        headers,
-        timeout: timeoutMs,
-        httpAgent: this.httpAgent,
-        httpsAgent: this.httpsAgent,
-        ...(req.body ? { json: req.body } : {}),
-      });
+      const options = { headers, timeout: timeoutMs, httpAgent: this.httpAgent, httpsAgent: this.httpsAgent } as unknown as nodeVault.Option;
+      // node-vault's read/write with the path request-path.ts built (segments already encoded). Its
+      // list() sends the LIST verb (or `?list=1`) and health()/tokenLookupSelf() build their own
+      // paths and queries; the product sends LIST as `GET ?list=true` and every path from one
+      // builder, so those helpers are not used and every request has the shape the recorded
+      // exchanges in test/contract/ hold.
+      const path = `${req.encodedPath}${query}`;
+      const body: unknown = req.method === 'GET' ? await this.client.read(path, options) : await this.client.write(path, req.body, options);
       // node-vault resolves 200/204 and, for sys/health, every status (the health body tells).
       return { kind: 'answer', status: 200, body };
     } catch (err) {
