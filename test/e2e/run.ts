@@ -13,7 +13,7 @@ import { dirname } from 'node:path';
 import { findBinaries, firstLine, goModuleVersion, sourceTag, type Binaries } from './binaries.js';
 import { API_AUDIENCES, startCluster, type Cluster } from './cluster.js';
 import { GUARD_NAMESPACE, GUARD_SA, renderDeploy, startGuard, type GuardProcess, type Rendered } from './deploy.js';
-import { startEso } from './eso.js';
+import { canUnshare, startEso } from './eso.js';
 import { freePort, run, until, type Proc } from './processes.js';
 import { startVaultProxy, type VaultProxy } from './vault-proxy.js';
 import { startVaultServer, type VaultServer } from './vault-server.js';
@@ -475,6 +475,9 @@ async function main(): Promise<number> {
       { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'external-secrets' } },
     ]);
     const reviewerToken = (await kubectl.ok(['create', 'token', 'vault-token-reviewer', '-n', 'vault', '--duration=2h'])).trim();
+    // ESO's own ServiceAccount and a pod-like token of it (default audience) for stores that name no serviceAccountRef.
+    await applyList(kubectl, [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'external-secrets', namespace: 'external-secrets' } }]);
+    const esoPodToken = (await kubectl.ok(['create', 'token', 'external-secrets', '-n', 'external-secrets', '--duration=2h'])).trim();
     const guardToken = (await kubectl.ok(['create', 'token', GUARD_SA, '-n', GUARD_NAMESPACE, '--duration=2h', `--audience=${API_AUDIENCES[0]}`])).trim();
     const hosts = new Set<string>();
     for (const ex of exampleFolders([])) {
@@ -482,7 +485,7 @@ async function main(): Promise<number> {
       if (s.server) hosts.add(new URL(String(s.server)).hostname);
     }
     proxy = await startVaultProxy([...hosts]);
-    eso = await startEso(bins.externalSecrets, dir, cluster.kubeconfig, proxy);
+    eso = await startEso(bins.externalSecrets, dir, cluster.kubeconfig, proxy, await canUnshare() ? esoPodToken : undefined);
     log('external-secrets controller running');
     const ctx: RunContext = { bins, dir, cluster, kubectl, rendered, guardToken, reviewerToken, proxy, eso, checks };
     const examples: E2eReport['examples'] = [];
