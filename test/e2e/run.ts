@@ -311,15 +311,17 @@ async function runExample(ctx: RunContext, example: string): Promise<{ seed: str
     // every store of the file present, so a denied store is then created with the deployed opt-out
     // label (eso-vault-guard.io/skip) before the ExternalSecrets are applied.
     const isStore = (d: Obj) => d.kind === 'SecretStore' || d.kind === 'ClusterSecretStore';
-    const ordered = [...docs.filter((d) => d.kind === 'Namespace'), ...docs.filter(isStore), ...docs.filter((d) => d.kind !== 'Namespace' && !isStore(d))];
+    // Plain Secrets (a PushSecret's source) come with the namespaces: the cluster already has them.
+    const isSetup = (d: Obj) => d.kind === 'Namespace' || (d.apiVersion === 'v1' && d.kind === 'Secret');
+    const ordered = [...docs.filter(isSetup), ...docs.filter(isStore), ...docs.filter((d) => !isSetup(d) && !isStore(d))];
     let saApplied = false;
     let storesBackfilled = false;
     for (const [i, d] of ordered.entries()) {
-      if (d.kind !== 'Namespace' && !saApplied) {
+      if (!isSetup(d) && !saApplied) {
         await applyList(ctx.kubectl, serviceAccountsFor(docs));
         saApplied = true;
       }
-      if (d.kind !== 'Namespace' && !isStore(d) && !storesBackfilled) {
+      if (!isSetup(d) && !isStore(d) && !storesBackfilled) {
         storesBackfilled = true;
         // The denied stores get the object opt-out label, which the webhook honours only in
         // namespaces the operator granted it (admission.objectOverrides: namespaceGranted).
