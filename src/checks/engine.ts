@@ -16,6 +16,7 @@ import type { StoreAccess } from './store-access.js';
 import { checkStore, type StoreCheckEnv } from './store-check.js';
 import type { CaSourceLookup } from './ca-sources.js';
 import { checkStoreTrust } from './tls-check.js';
+import type { Finding } from './finding.js';
 
 export type { CheckResult, CheckedResource, CouldNotCheck } from './result.js';
 
@@ -96,7 +97,15 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     );
     collector.add(...templateKeyFindings(parsed.model));
     const plans = planExternalSecret(parsed.model, ctx.lookup);
+    const trustEnv = { facts: ctx.facts, opts, ...(ctx.caSources ? { caSources: ctx.caSources } : {}), ...(ctx.now ? { now: ctx.now } : {}) };
+    const trustCache = new Map<string, Promise<Finding[]>>();
     const env: ReferenceCheckEnv = {
+      storeTrust: (store) => {
+        const key = `${store.kind}/${store.namespace ?? ''}/${store.name}`;
+        let p = trustCache.get(key);
+        if (!p) trustCache.set(key, (p = checkStoreTrust(store, trustEnv)));
+        return p;
+      },
       ...common,
       missingIsSkipped: missingIsSkipped(parsed.model.raw),
       targetName: targetName(parsed.model.raw, parsed.model.name),

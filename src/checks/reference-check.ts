@@ -2,7 +2,9 @@
 // order issue "no oracle" requires: store resolution, login (auth mount, role, binding), policy
 // coverage of the exact requests ESO makes; only then mount, existence, versions and properties.
 import { secretNamespace } from '../eso/vault-namespaces.js';
-import type { EsoProblem, ReferencePlan, VaultProviderModel, VaultRequestPlan } from '../eso/model.js';
+import type { EsoProblem, ReferencePlan, StoreModel, VaultProviderModel, VaultRequestPlan } from '../eso/model.js';
+import type { Finding } from './finding.js';
+import { storeTrustForReference } from './rules/tls-trust.js';
 import { detectClassicMistakes, listKeyPaths, resolveExtractOnShape, resolvePropertyOnShape, type StoreLookup } from '../eso/index.js';
 import { evaluateAcl, isOperationAllowed, suggestStanza, type CompiledAcl } from '../vault/acl/index.js';
 import type { FactOptions, KvMetadataFact, KvMountFact, SecretLocation } from '../vault/facts.js';
@@ -32,6 +34,8 @@ export interface ReferenceCheckEnv extends StoreCheckEnv {
   accessCache: Map<string, Promise<StoreAccess>>;
   /** The Secret ESO writes (spec.target.name, else the ExternalSecret's name). */
   targetName?: string;
+  /** The store's TLS-trust findings (tls-check.ts), shared per store; absent: not checked here. */
+  storeTrust?: (store: StoreModel) => Promise<Finding[]>;
 }
 
 /** The path Vault's ACL sees for a request: the HTTP path without `/v1/`; LIST paths end in `/`. */
@@ -71,6 +75,13 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
   const reportField = plan.storeRef?.field ?? 'spec.secretStoreRef';
   const opts: FactOptions = { ...env.opts, ...(secretNamespace(vault) ? { namespace: secretNamespace(vault) } : {}) };
   const identity = plan.identity;
+  // ESO builds the client (CA set included) before any login: a store whose TLS trust is broken fails
+  // every ExternalSecret with that error, so it is the whole answer for this reference.
+  const trustErrors = (await env.storeTrust?.(store) ?? []).filter((f) => f.severity === 'error');
+  if (trustErrors.length > 0) {
+    collector.add(...trustErrors.map((f) => storeTrustForReference(f, storeLabel(store), reportField)));
+    return;
+  }
   // Which mount serves the path does not depend on the store's access, and says nothing about the
   // secret: ask now, alongside the login checks, so the cold path is one round trip shorter. Made in
   // every case, so its timing tells nothing either. (Secret data is read only once coverage allows it.)

@@ -178,6 +178,40 @@ test('/validate decides each trust case with ESO\'s words and a fix naming the C
   }
 });
 
+test('an ExternalSecret through a store whose CA set ESO cannot build is denied with the store\'s trust error, worded for its author', async () => {
+  const missingCm = store('cm-absent', { caProvider: { type: 'ConfigMap', name: 'no-such-ca', key: 'ca.crt' } });
+  const untrusted = store('untrusted', { caBundle: b64(caB.cert) }, { kind: 'ClusterSecretStore' });
+  const good = store('ca-a', { caBundle: b64(caA.cert) });
+  const es = (name: string, storeRef: Obj): Obj => ({
+    apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name, namespace: 'team-a' },
+    spec: { secretStoreRef: storeRef, target: { name }, data: [{ secretKey: 'password', remoteRef: { key: 'app/db', property: 'password' } }] },
+  });
+  const handlers = createAdmissionHandlers({
+    facts, lookup: manifestLookup([missingCm, untrusted, good]), mode: 'enforce', failureMode: 'failOpen', defaultAudiences: [],
+    caSources: createKubeCaSources(kube.kubeConfig, { configMaps: true, secrets: false }),
+  });
+  const own = await startTestServers({ handlers });
+  try {
+    const decide = async (obj: Obj) => (await postAdmission(own.webhookPort, '/validate', admissionReview(obj), own.ca)).body.response;
+    const viaMissing = await decide(es('via-missing-cm', { kind: 'SecretStore', name: 'cm-absent' }));
+    assert.equal(viaMissing.allowed, false, JSON.stringify(viaMissing));
+    const line = (viaMissing.status?.message ?? '').split('\n').find((l: string) => l.includes('[CAProviderNotFound]')) ?? '';
+    assert.match(line, /^\[CAProviderNotFound\] spec\.secretStoreRef: ESO cannot build the Vault client of SecretStore "team-a\/cm-absent" \(its spec\.provider\.vault\.caProvider\.name\)/, line);
+    assert.match(line, /could not get secret data from provider/);
+    assert.match(line, /ConfigMap team-a\/no-such-ca does not exist/);
+    assert.match(line, /Fix: The store's owner must fix SecretStore "team-a\/cm-absent": Create the ConfigMap team-a\/no-such-ca/);
+    const viaUntrusted = await decide(es('via-untrusted', { kind: 'ClusterSecretStore', name: 'untrusted' }));
+    assert.equal(viaUntrusted.allowed, false, JSON.stringify(viaUntrusted));
+    assert.match(viaUntrusted.status?.message ?? '', /\[VaultCertificateNotTrusted\] spec\.secretStoreRef: ESO cannot build the Vault client of ClusterSecretStore "untrusted"/);
+    // A store ESO trusts adds nothing about TLS to its ExternalSecrets.
+    const viaGood = await decide(es('via-good', { kind: 'SecretStore', name: 'ca-a' }));
+    assert.equal(viaGood.allowed, true, viaGood.status?.message);
+    assert.doesNotMatch(JSON.stringify(viaGood.warnings ?? []), /VaultCertificate|InvalidCA|CAProvider/);
+  } finally {
+    await own.close();
+  }
+});
+
 test('check --vault-addr decides the same cases, caProvider from the checked files', async () => {
   const all = cases();
   const objects = [...all.map((c) => c.obj), configMap('vault-ca', { 'ca.crt': caA.cert })];

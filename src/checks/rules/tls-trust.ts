@@ -174,3 +174,17 @@ export function trustFindings(args: {
   }
   return out;
 }
+
+/**
+ * A store-level TLS/CA error as the author of an ExternalSecret using the store meets it: ESO builds
+ * the store's client (CA set and all) before every sync, so every ExternalSecret of the store fails
+ * ("could not get secret data from provider"). Same code, reported on the secretStoreRef; it repeats
+ * only what the store's spec and public CA material say.
+ */
+export function storeTrustForReference(f: Finding, store: StoreLabel, reportField: string): Finding {
+  return {
+    code: f.code, severity: 'error', field: reportField,
+    message: `ESO cannot build the Vault client of ${describeStore(store)} (its ${f.field}), so every ExternalSecret using it fails with "could not get secret data from provider": ${f.message}`,
+    hint: `The store's owner must fix ${describeStore(store)}${f.hint ? `: ${f.hint}` : '.'}`,
+  };
+}
