@@ -19,7 +19,7 @@ import { selfSignedTlsSource } from '../src/server/tls/self-signed.js';
 import { createVaultFacts } from '../src/vault/index.js';
 import type { DemoOutput } from '../src/cli/commands/demo.js';
 import { runServe } from '../src/cli/commands/serve.js';
-import { startVaultDouble, webhookVaultConfig } from '../test/support/vault-double.js';
+import { startVaultDouble, webhookVaultConfig, type VaultDouble } from '../test/support/vault-double.js';
 import { admissionReview } from '../test/support/admission-fixtures.js';
 import { postReview } from './admission-client.js';
 import { applyJsonPatch } from './json-patch.js';
@@ -70,18 +70,32 @@ function meta(obj: Obj): { name: string; namespace?: string } {
 
 const ESO_KINDS = new Set(['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret']);
 
+/**
+ * One example's world: its manifests, the embedded Vault seeded from its vault-state.json, and the
+ * webhook's Vault facts on that Vault (not started), with a silent logger and a private registry.
+ */
+export async function exampleWorld(folder: string): Promise<{
+  objects: Obj[];
+  vault: VaultDouble;
+  logger: ReturnType<typeof silentLogger>;
+  registry: ReturnType<typeof createMetricsRegistry>;
+  facts: ReturnType<typeof createVaultFacts>;
+}> {
+  const dir = join(EXAMPLES_DIR, folder);
+  const objects = parseAllDocuments(readFileSync(join(dir, 'manifests.yaml'), 'utf8'))
+    .map((d) => d.toJS() as unknown)
+    .filter((d): d is Obj => d !== null && typeof d === 'object');
+  const vault = await startVaultDouble({ state: join(dir, 'vault-state.json') });
+  const logger = silentLogger();
+  const registry = createMetricsRegistry({ defaultMetrics: false });
+  return { objects, vault, logger, registry, facts: createVaultFacts(webhookVaultConfig(vault), { logger, registry }) };
+}
+
 /** Replays one example folder; returns the outcome of every object. */
 export async function replayFolder(folder: string, out: DemoOutput): Promise<DemoOutcome[]> {
   const dir = join(EXAMPLES_DIR, folder);
   const file = relative(REPO_ROOT, join(dir, 'manifests.yaml'));
-  const objects = parseAllDocuments(readFileSync(join(dir, 'manifests.yaml'), 'utf8'))
-    .map((d) => d.toJS() as unknown)
-    .filter((d): d is Obj => d !== null && typeof d === 'object');
-
-  const vault = await startVaultDouble({ state: join(dir, 'vault-state.json') });
-  const logger = silentLogger();
-  const registry = createMetricsRegistry({ defaultMetrics: false });
-  const facts = createVaultFacts(webhookVaultConfig(vault), { logger, registry });
+  const { objects, vault, logger, registry, facts } = await exampleWorld(folder);
   await facts.start();
   // The webhook's store cache: the folder's stores as the cluster holds them once admitted (mutated).
   let cluster: StoreLookup = createOfflineLookup(objects.map((o) => parseEsoObject(o)), CONTROLLER_SERVICE_ACCOUNT);

@@ -6,19 +6,14 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import { createAdmissionHandlers } from '../src/checks/handlers.js';
 import { loadConfig } from '../src/config/load.js';
 import { createOfflineLookup, parseEsoObject, type StoreLookup } from '../src/eso/index.js';
-import { silentLogger } from '../src/log/index.js';
-import { createMetricsRegistry } from '../src/server/metrics.js';
 import { selfSignedTlsSource } from '../src/server/tls/self-signed.js';
-import { createVaultFacts } from '../src/vault/index.js';
 import type { DemoOutput } from '../src/cli/commands/demo.js';
 import { runServe } from '../src/cli/commands/serve.js';
-import { startVaultDouble, webhookVaultConfig } from '../test/support/vault-double.js';
 import { admissionReview } from '../test/support/admission-fixtures.js';
-import { CONTROLLER_SERVICE_ACCOUNT, DEFAULT_AUDIENCES, EXAMPLES_DIR, REPO_ROOT } from './run-demo.js';
+import { CONTROLLER_SERVICE_ACCOUNT, DEFAULT_AUDIENCES, EXAMPLES_DIR, exampleWorld, REPO_ROOT } from './run-demo.js';
 
 export const DEFAULT_SANDBOX_EXAMPLE = 'kv-dev-kubernetes-auth';
 
@@ -53,13 +48,7 @@ const shellQuote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${
 
 export async function startSandbox(example: string, port: number): Promise<Sandbox> {
   const dir = join(EXAMPLES_DIR, example);
-  const objects = parseAllDocuments(readFileSync(join(dir, 'manifests.yaml'), 'utf8'))
-    .map((d) => d.toJS() as unknown)
-    .filter((d): d is Obj => d !== null && typeof d === 'object');
-  const vault = await startVaultDouble({ state: join(dir, 'vault-state.json') });
-  const logger = silentLogger();
-  const registry = createMetricsRegistry({ defaultMetrics: false });
-  const facts = createVaultFacts(webhookVaultConfig(vault), { logger, registry });
+  const { objects, vault, logger, registry, facts } = await exampleWorld(example);
   const work = mkdtempSync(join(tmpdir(), 'eso-vault-guard-sandbox-'));
   let servers: Awaited<ReturnType<typeof runServe>> | undefined;
   try {
