@@ -20,6 +20,11 @@ function within<T>(work: Promise<T>, deadlineAtMs: number): Promise<T> {
   return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
 }
 
+// Object names and namespaces as the API server accepts them (DNS-1123 subdomain / label). Anything
+// else (`..`, `/`, `?`) would become another URL after normalisation: no request is made for it.
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
 export function createKubeCaSources(kubeConfig: KubeConfig, opts: KubeCaSourceOptions): CaSourceLookup {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   return {
@@ -27,6 +32,9 @@ export function createKubeCaSources(kubeConfig: KubeConfig, opts: KubeCaSourceOp
       const enabled = type === 'ConfigMap' ? opts.configMaps : opts.secrets;
       if (!enabled) {
         return { status: 'not_verifiable', reason: `reading ${type}s is off (kube.caProvider${type}s: true enables it; it needs get on ${type.toLowerCase()}s)` };
+      }
+      if (!NAMESPACE.test(namespace) || !OBJECT_NAME.test(name) || name.split('.').some((part) => part === '')) {
+        return { status: 'not_verifiable', reason: `${JSON.stringify(`${namespace}/${name}`)} is not a ${type} name the API server accepts` };
       }
       const source = `GET ${type} ${namespace}/${name}`;
       try {
