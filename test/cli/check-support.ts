@@ -16,10 +16,15 @@ export interface CliRun {
 }
 
 export function runCli(args: string[], opts: { input?: string; env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliRun> {
+  return runCommand('check', args, opts);
+}
+
+/** Any subcommand (`impact`, `policy`), run as runCli runs `check`. */
+export function runCommand(command: string, args: string[], opts: { input?: string; env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const env: Record<string, string | undefined> = { ...process.env, VAULT_TOKEN: undefined, ESO_GUARD_CONFIG: undefined, NO_COLOR: undefined, ...opts.env };
     for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    const child = spawn(process.execPath, [MAIN, 'check', ...args], { env: env as NodeJS.ProcessEnv, cwd: opts.cwd ?? process.cwd(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [MAIN, command, ...args], { env: env as NodeJS.ProcessEnv, cwd: opts.cwd ?? process.cwd(), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
