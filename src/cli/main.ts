@@ -8,6 +8,7 @@ import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerImpact } from './commands/impact.js';
+import { registerPolicySuggest } from './commands/policy-suggest.js';
 import { PACKAGE_VERSION } from './version.js';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerSandbox(program);
   registerImpact(program);
+  registerPolicySuggest(program);
   return program;
 }
 
