@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OWN_EXAMPLES_DIR } from '../support/paths.js';
+import { OWN_EXAMPLES_DIR, REPO_ROOT } from '../support/paths.js';
 import type { VaultState } from '../support/vault-double.js';
 import { runCli, runCommand, seededVault, type JsonFinding, type JsonReport, type SeededVault } from './check-support.js';
 
@@ -170,4 +170,14 @@ test('impact --help names the change flags and the shared check flags', async ()
   const help = await runCommand('impact', ['--help']);
   assert.equal(help.code, 0);
   for (const flag of ['--policy <NAME=FILE>', '--role <MOUNT/NAME=FILE>', '--remove-secret <PATH>', '--vault-namespace', '--vault-addr', '--stores-from', '--format']) assert.ok(help.stdout.includes(flag), flag);
+});
+
+test('docs/impact.md: the example is a run of the demo transcript (which a docs test pins to the demo)', () => {
+  const page = readFileSync(join(REPO_ROOT, 'docs', 'impact.md'), 'utf8');
+  const start = page.indexOf('```console\n', page.indexOf('## Example')) + '```console\n'.length;
+  const example = page.slice(start, page.indexOf('```', start)).replace(/\n$/, '').split('\n');
+  const transcript = readFileSync(join(REPO_ROOT, 'docs', 'demo.md'), 'utf8').split('\n');
+  const at = transcript.indexOf(example[0]!);
+  assert.ok(at >= 0 && example[0]!.startsWith('$ eso-vault-guard impact '), example[0]);
+  assert.deepEqual(transcript.slice(at, at + example.length), example);
 });

@@ -14,7 +14,7 @@ import { createOfflineLookup, parseEsoObject, planExternalSecret, toHttpPath, ty
 import { parsePushSecret, pushPaths } from '../../src/eso/push-secret.js';
 import { compileAcl, evaluateAcl, isOperationAllowed, type Operation } from '../../src/vault/acl/index.js';
 import { suggestPolicy } from '../../src/cli/policy-suggest/suggest-run.js';
-import { OWN_EXAMPLES_DIR } from '../support/paths.js';
+import { OWN_EXAMPLES_DIR, REPO_ROOT } from '../support/paths.js';
 import type { VaultState } from '../support/vault-double.js';
 import { runCli, runCommand, seededVault, type JsonReport } from './check-support.js';
 
@@ -210,4 +210,24 @@ test('policy suggest: usage errors exit 2; --help names --store and --role', asy
   assert.match(bad.stderr, /--store expects SecretStore\/NAMESPACE\/NAME or ClusterSecretStore\/NAME/);
   assert.equal(help.code, 0);
   for (const flag of ['--store <KIND/NAMESPACE/NAME>', '--role <MOUNT/NAME>', '--output']) assert.ok(help.stdout.includes(flag), flag);
+});
+
+test('docs/policy-suggest.md: the example is what policy suggest prints (lines in order, "…" for the rest)', async () => {
+  const page = readFileSync(join(REPO_ROOT, 'docs', 'policy-suggest.md'), 'utf8');
+  const start = page.indexOf('```console\n', page.indexOf('## Example')) + '```console\n'.length;
+  const [command, ...example] = page.slice(start, page.indexOf('```', start)).replace(/\n$/, '').split('\n');
+  assert.equal(command, '$ eso-vault-guard policy suggest examples/platform-team-templated/manifests.yaml --store SecretStore/team-a/vault');
+  const printed = (await suggestPolicy([join(OWN_EXAMPLES_DIR, 'platform-team-templated', 'manifests.yaml')], { store: 'SecretStore/team-a/vault', namespace: 'default', controllerSa: 'external-secrets/external-secrets' })).split('\n');
+  let at = 0;
+  let gap = false;
+  for (const line of example) {
+    if (line === '…') {
+      gap = true;
+      continue;
+    }
+    const found = gap ? printed.indexOf(line, at) : printed[at] === line ? at : -1;
+    assert.ok(found >= at, `not printed here: ${line}`);
+    at = found + 1;
+    gap = false;
+  }
 });
