@@ -1,9 +1,11 @@
 // The Vault requests ESO will make through one store (or one role), from manifests and the planner
 // alone — no Vault, so nothing about which secrets exist is learnt or used: data reads, metadata reads
-// (metadataPolicy: Fetch), the LIST walk and candidate reads of `find`, and PushSecret writes. Each
+// (metadataPolicy: Fetch), the LIST walk and candidate reads of `find` — for ExternalSecrets and the
+// ones ClusterExternalSecrets create — and PushSecret writes. Each
 // need names the object and field it comes from; `policy suggest` turns them into HCL.
 import { planIdentity } from './identity.js';
-import type { StoreKind, StoreModel, VaultProviderModel } from './model.js';
+import { externalSecretFor, parseClusterExternalSecret, selectNamespaces } from './cluster-external-secret.js';
+import type { ExternalSecretModel, StoreKind, StoreModel, VaultProviderModel } from './model.js';
 import { parseEsoObject } from './parse.js';
 import { toHttpPath } from './paths.js';
 import { planExternalSecret, resolveStore, type StoreLookup } from './plan.js';
@@ -84,40 +86,58 @@ export function neededRequests(objects: readonly Record<string, unknown>[], look
   const stores = new Map<string, StoreModel>();
   const seen = (store: StoreModel) => stores.set(`${store.kind}/${store.namespace ?? ''}/${store.name}`, store);
 
+  /** The requests of one ExternalSecret (or of one a ClusterExternalSecret creates). */
+  const externalSecret = (es: ExternalSecretModel, object: string, fieldOf: (field: string) => string): void => {
+    for (const plan of planExternalSecret(es, lookup)) {
+      const store = plan.store;
+      if (!store || store.provider.type !== 'vault' || !matches(selector, store, es.namespace, lookup)) continue;
+      seen(store);
+      if (plan.outOfScope !== undefined) continue;
+      const blocking = plan.problems.find((p) => p.code !== 'StoreOutOfScope');
+      if (blocking) {
+        uncovered.push({ object, field: fieldOf(blocking.field), reason: `${blocking.code}: ESO fails before it asks Vault` });
+        continue;
+      }
+      const prefix = prefixOf(store.provider.vault);
+      if (prefix === null) {
+        uncovered.push({ object, field: fieldOf(plan.field), reason: 'the store reads in a Vault namespace outside the one it logs in to' });
+        continue;
+      }
+      for (const request of plan.requests) {
+        const list = request.capability === 'list';
+        const path = `${prefix}${aclPath(request.httpPath, list)}`;
+        if (list) {
+          // The walk LISTs this folder and every folder below it (listSecrets recurses).
+          needs.push({ path: `${path}*`, capabilities: ['list'], object, field: fieldOf(request.field), why: 'lists the folder and every folder below it, at {it}, for find' });
+        } else {
+          needs.push({ path, capabilities: ['read'], object, field: fieldOf(request.field), why: request.purpose === 'metadata' ? 'reads {it} for metadataPolicy: Fetch' : 'reads {it}' });
+        }
+      }
+      for (const candidate of plan.perCandidate ?? []) {
+        const why = candidate.purpose === 'tags-metadata' ? "reads the metadata of every secret the find lists, at {it}, to match find.tags" : 'reads every secret the find lists that matches, at {it}';
+        needs.push({ path: `${prefix}${globPath(candidate.pathPattern)}`, capabilities: ['read'], object, field: fieldOf(plan.find?.field ?? `${plan.field}.find`), why });
+      }
+    }
+  };
+
   for (const raw of objects) {
     const parsed = parseEsoObject(raw);
     if (parsed.kind === 'ExternalSecret') {
-      const es = parsed.model;
-      const object = describe('ExternalSecret', es.namespace, es.name);
-      for (const plan of planExternalSecret(es, lookup)) {
-        const store = plan.store;
-        if (!store || store.provider.type !== 'vault' || !matches(selector, store, es.namespace, lookup)) continue;
-        seen(store);
-        if (plan.outOfScope !== undefined) continue;
-        const blocking = plan.problems.find((p) => p.code !== 'StoreOutOfScope');
-        if (blocking) {
-          uncovered.push({ object, field: blocking.field, reason: `${blocking.code}: ESO fails before it asks Vault` });
-          continue;
-        }
-        const prefix = prefixOf(store.provider.vault);
-        if (prefix === null) {
-          uncovered.push({ object, field: plan.field, reason: 'the store reads in a Vault namespace outside the one it logs in to' });
-          continue;
-        }
-        for (const request of plan.requests) {
-          const list = request.capability === 'list';
-          const path = `${prefix}${aclPath(request.httpPath, list)}`;
-          if (list) {
-            // The walk LISTs this folder and every folder below it (listSecrets recurses).
-            needs.push({ path: `${path}*`, capabilities: ['list'], object, field: request.field, why: 'lists the folder and every folder below it, at {it}, for find' });
-          } else {
-            needs.push({ path, capabilities: ['read'], object, field: request.field, why: request.purpose === 'metadata' ? 'reads {it} for metadataPolicy: Fetch' : 'reads {it}' });
-          }
-        }
-        for (const candidate of plan.perCandidate ?? []) {
-          const why = candidate.purpose === 'tags-metadata' ? "reads the metadata of every secret the find lists, at {it}, to match find.tags" : 'reads every secret the find lists that matches, at {it}';
-          needs.push({ path: `${prefix}${globPath(candidate.pathPattern)}`, capabilities: ['read'], object, field: plan.find?.field ?? `${plan.field}.find`, why });
-        }
+      externalSecret(parsed.model, describe('ExternalSecret', parsed.model.namespace, parsed.model.name), (f) => f);
+    } else if (parsed.kind === 'Other' && parsed.kindName === 'ClusterExternalSecret') {
+      // The ExternalSecret ESO creates in every selected namespace that exists (or is named, when
+      // the namespaces are not known), with that namespace's store and identity.
+      const ces = parseClusterExternalSecret(raw);
+      const selection = selectNamespaces(ces, lookup.listNamespaces?.(), (ns) => lookup.namespaceLabels(ns));
+      const object = `ClusterExternalSecret ${ces.name}`;
+      if (selection.invalid) {
+        uncovered.push({ object, field: selection.invalid.field, reason: 'ESO cannot convert this selector and creates no ExternalSecret' });
+        continue;
+      }
+      for (const namespace of selection.selected ?? selection.named) {
+        const es = parseEsoObject(externalSecretFor(ces, namespace));
+        if (es.kind !== 'ExternalSecret') continue;
+        externalSecret(es.model, `${object} (in namespace ${namespace})`, (f) => (f.startsWith('spec.') ? `spec.externalSecretSpec.${f.slice('spec.'.length)}` : f));
       }
     } else if (parsed.kind === 'Other' && parsed.kindName === 'PushSecret' && parsed.apiVersion === 'external-secrets.io/v1alpha1') {
       const ps = parsePushSecret(raw);

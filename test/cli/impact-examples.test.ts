@@ -128,6 +128,16 @@ test('impact: removing a secret breaks exactly its readers; removing one only a 
   assertSameAsTruth(smtp.report, await groundTruth((s) => delete s.secrets['apps/team-a/smtp']));
 });
 
+test('impact: not an oracle — removing a secret a store may not read says nothing through that store (store-identity), unlike --trust operator', async () => {
+  // team-a/reads-team-b-db is PolicyDenied whether team-b/db exists or not.
+  const hidden = await impact(['--remove-secret', 'apps/team-b/db']);
+  assert.equal(hidden.code, 0, hidden.stderr);
+  assert.deepEqual(hidden.report.findings, []);
+  const operator = await impact(['--remove-secret', 'apps/team-b/db', '--trust', 'operator']);
+  assert.equal(operator.code, 1, operator.stderr);
+  assert.deepEqual(operator.report.findings.map((f) => `${objectOf(f)} ${f.code}`), ['ExternalSecret team-a/reads-team-b-db SecretNotFound']);
+});
+
 test('impact: removing every secret of a folder empties the find walk as Vault would', async () => {
   const paths = ['apps/team-a/db', 'apps/team-a/config', 'apps/team-a/smtp'];
   const result = await impact(paths.flatMap((p) => ['--remove-secret', p]));

@@ -231,3 +231,101 @@ test('docs/policy-suggest.md: the example is what policy suggest prints (lines i
     gap = false;
   }
 });
+
+const INLINE = `
+apiVersion: v1
+kind: Namespace
+metadata: { name: shop, labels: { tier: apps } }
+---
+apiVersion: v1
+kind: Namespace
+metadata: { name: blog, labels: { tier: apps } }
+---
+apiVersion: v1
+kind: Namespace
+metadata: { name: ops }
+---
+apiVersion: external-secrets.io/v1
+kind: ClusterSecretStore
+metadata: { name: shared }
+spec:
+  provider:
+    vault:
+      server: https://vault.example:8200
+      path: kv
+      version: v2
+      namespace: admin/apps
+      auth:
+        namespace: admin
+        kubernetes: { mountPath: kubernetes, role: shared, serviceAccountRef: { name: eso, namespace: ops } }
+---
+apiVersion: external-secrets.io/v1
+kind: ClusterExternalSecret
+metadata: { name: common }
+spec:
+  namespaceSelector: { matchLabels: { tier: apps } }
+  externalSecretSpec:
+    secretStoreRef: { kind: ClusterSecretStore, name: shared }
+    target: { name: common }
+    data:
+      - secretKey: token
+        remoteRef: { key: common/token, property: value }
+---
+apiVersion: external-secrets.io/v1
+kind: ExternalSecret
+metadata: { name: tagged, namespace: ops }
+spec:
+  secretStoreRef: { kind: ClusterSecretStore, name: shared }
+  target: { name: tagged }
+  dataFrom:
+    - find: { path: ops/certs, tags: { team: ops } }
+  data:
+    - secretKey: owner
+      remoteRef: { key: ops/certs/root, property: owner, metadataPolicy: Fetch }
+---
+apiVersion: external-secrets.io/v1alpha1
+kind: PushSecret
+metadata: { name: push, namespace: ops }
+spec:
+  deletionPolicy: Delete
+  secretStoreRefs: [ { kind: ClusterSecretStore, name: shared } ]
+  selector: { secret: { name: src } }
+  data:
+    - match: { secretKey: k, remoteRef: { remoteKey: ops/pushed } }
+`;
+
+test('policy suggest: ClusterExternalSecret namespaces, find by tags, Fetch inside a find, PushSecret deletes, a child Vault namespace', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'suggest-inline-'));
+  const file = join(dir, 'manifests.yaml');
+  writeFileSync(file, INLINE);
+  const text = await suggestPolicy([file], { store: 'ClusterSecretStore/shared', namespace: 'default', controllerSa: 'external-secrets/external-secrets' });
+  // The role logs in under admin and reads under admin/apps: the policy (in admin) names apps/… paths.
+  const compiled = compileAcl([{ name: 'suggested', text }]);
+  const allowed = (path: string, op: Operation) => isOperationAllowed(evaluateAcl(compiled, path), op);
+  const grants: [string, Operation][] = [
+    ['apps/kv/data/common/token', 'read'],
+    ['apps/kv/metadata/ops/certs/', 'list'],
+    ['apps/kv/metadata/ops/certs/sub/', 'list'],
+    ['apps/kv/metadata/ops/certs/any', 'read'],
+    ['apps/kv/data/ops/certs/any', 'read'],
+    ['apps/kv/metadata/ops/certs/root', 'read'],
+    ['apps/kv/data/ops/pushed', 'create'],
+    ['apps/kv/data/ops/pushed', 'update'],
+    ['apps/kv/data/ops/pushed', 'delete'],
+    ['apps/kv/metadata/ops/pushed', 'delete'],
+  ];
+  for (const [path, op] of grants) assert.ok(allowed(path, op), `${op} ${path}:\n${text}`);
+  const denials: [string, Operation][] = [
+    ['kv/data/common/token', 'read'],
+    ['apps/kv/data/common/other', 'read'],
+    ['apps/kv/metadata/ops/', 'list'],
+    ['apps/kv/data/ops/other', 'read'],
+    ['apps/kv/data/ops/certs/any', 'update'],
+    ['apps/kv/metadata/ops/certs/root', 'update'],
+  ];
+  for (const [path, op] of denials) assert.ok(!allowed(path, op), `${op} ${path}:\n${text}`);
+  // One stanza for the ClusterExternalSecret's reads, naming each namespace it creates an ExternalSecret in (not ops: unlabelled).
+  assert.match(text, /^# ClusterExternalSecret common \(in namespace blog\): reads it \(spec\.externalSecretSpec\.data\[0\]\.remoteRef\.key\)\n# ClusterExternalSecret common \(in namespace shop\): reads it/m);
+  assert.doesNotMatch(text, /in namespace ops/);
+  assert.match(text, /to match find\.tags/);
+});

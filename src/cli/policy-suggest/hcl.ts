@@ -82,9 +82,14 @@ export function renderPolicy(header: readonly string[], needs: readonly Need[], 
   if (stanzas.length === 0) lines.push('# nothing to grant: no request of ESO goes through this store');
   for (const s of stanzas) {
     lines.push('');
+    // One line per object and what it does there, with the fields that make it do so.
     for (const [object, fields] of s.notes) {
-      const whys = [...new Set([...fields.values()].flatMap((w) => [...w.values()]))].join('; ');
-      lines.push(`# ${object}: ${whys} (${[...fields.keys()].join(', ')})`);
+      const byWhy = new Map<string, string[]>();
+      for (const [field, whys] of fields) {
+        const why = [...new Set(whys.values())].join('; ');
+        byWhy.set(why, [...(byWhy.get(why) ?? []), field]);
+      }
+      for (const [why, whyFields] of byWhy) lines.push(`# ${object}: ${why} (${whyFields.join(', ')})`);
     }
     const note = wildcardNote(s.path);
     if (note) lines.push(note);
