@@ -3,13 +3,14 @@
 // what is left as `check` would. Only the fixes rules mark certain are applied: a "did you mean"
 // with several candidates, or two fixes for one field, stays a finding.
 import { readFile, writeFile } from 'node:fs/promises';
+import { relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
 import { checkDocuments, keptForCheck, type CheckIo } from '../check/check-run.js';
 import { CheckConfigError } from '../check/errors.js';
 import { EXIT_CANNOT_RUN, exitDecision } from '../check/exit-code.js';
 import { renderReport } from '../check/format.js';
 import { expandPaths, InputError, parseManifests, STDIN_NAME, type InputDocument } from '../check/inputs.js';
-import { buildCheckReport, describeResource } from '../check/located.js';
+import { buildCheckReport, describeResource, type CheckReport } from '../check/located.js';
 import type { CheckOptions } from '../check/options.js';
 import type { CheckedObject } from '../check/run.js';
 import { applyManifestEdits, type ManifestEdit } from './manifest-edits.js';
@@ -61,48 +62,80 @@ async function documentsOf(texts: ReadonlyMap<string, string>): Promise<InputDoc
   return out;
 }
 
+/** What one fix run found and changed, before it is printed. */
+export interface FixOutcome {
+  /** Unified diffs of the changed files, in input order. */
+  diffs: string[];
+  applied: string[];
+  refused: string[];
+  /** What remains after the fixes, as `check` reports it. */
+  report: CheckReport;
+}
+
+/**
+ * Checks and fixes in memory (writing only with opts.write); a number is the exit code of a run that
+ * could not go on. `displayRoot` names files relative to it in the diff and the report.
+ */
+export async function fixFiles(paths: readonly string[], opts: FixOptions, io: CheckIo, displayRoot?: string): Promise<FixOutcome | number> {
+  if (paths.length === 0) throw new CheckConfigError('give at least one FILE or DIR to fix');
+  if (paths.includes(STDIN_NAME)) throw new CheckConfigError('fix changes files: give FILEs or DIRs, not - (stdin)');
+  const files = await expandPaths(paths);
+  const shown = (file: string): string => (displayRoot === undefined ? file : relative(displayRoot, file));
+  const original = new Map<string, string>();
+  for (const file of files) original.set(shown(file), await readFile(file, 'utf8'));
+  const realPath = new Map(files.map((f) => [shown(f), f]));
+  const current = new Map(original);
+  const applied: FileEdit[] = [];
+  const refused = new Map<string, string>();
+  // Progress lines would interleave with the rounds' output: each round checks quietly.
+  const roundOpts: CheckOptions = { ...opts.check, quiet: true };
+  let last: Awaited<ReturnType<typeof checkDocuments>>;
+  for (let round = 0; ; round++) {
+    last = await checkDocuments(await documentsOf(current), roundOpts, io);
+    if (typeof last === 'number') return last;
+    const edits = round < MAX_ROUNDS ? editsOf(last.checked) : [];
+    let changed = false;
+    for (const file of new Set(edits.map((e) => e.file))) {
+      const outcome = await applyManifestEdits(current.get(file) ?? '', edits.filter((e) => e.file === file));
+      for (const r of outcome.refused) refused.set((r.edit as FileEdit).label, r.reason);
+      if (outcome.applied.length === 0) continue;
+      current.set(file, outcome.text);
+      applied.push(...(outcome.applied as FileEdit[]));
+      changed = true;
+    }
+    if (!changed) break;
+  }
+  const diffs: string[] = [];
+  for (const [file, text] of current) {
+    const before = original.get(file) ?? '';
+    if (text === before) continue;
+    diffs.push(createTwoFilesPatch(file, file, before, text, '', '', { context: 3 }));
+    if (opts.write) await writeFile(realPath.get(file) ?? file, text);
+  }
+  return {
+    diffs,
+    applied: applied.map((e) => e.label),
+    refused: [...refused].map(([label, why]) => `${label}: ${why}`),
+    report: { ...buildCheckReport(last.checked, last.skipped), ...(opts.check.offline ? { offline: true } : {}) },
+  };
+}
+
+/** The one line that says what was done. */
+export function fixSummary(outcome: FixOutcome, written: boolean): string {
+  if (outcome.applied.length === 0) return 'fix: no certain fix to apply.';
+  const n = outcome.applied.length;
+  return `fix: ${n} fix${n === 1 ? '' : 'es'} in ${outcome.diffs.length} file(s), ${written ? 'written' : 'not written (use --write)'}. What remains after them:`;
+}
+
 export async function runFix(paths: readonly string[], opts: FixOptions, io: CheckIo): Promise<number> {
   try {
-    if (paths.length === 0) throw new CheckConfigError('give at least one FILE or DIR to fix');
-    if (paths.includes(STDIN_NAME)) throw new CheckConfigError('fix changes files: give FILEs or DIRs, not - (stdin)');
-    const files = await expandPaths(paths);
-    const original = new Map<string, string>();
-    for (const file of files) original.set(file, await readFile(file, 'utf8'));
-    const current = new Map(original);
-    const applied: FileEdit[] = [];
-    const refused = new Map<string, string>();
-    // Progress lines would interleave with the rounds' output: each round checks quietly.
-    const roundOpts: CheckOptions = { ...opts.check, quiet: true };
-    let last: Awaited<ReturnType<typeof checkDocuments>>;
-    for (let round = 0; ; round++) {
-      last = await checkDocuments(await documentsOf(current), roundOpts, io);
-      if (typeof last === 'number') return last;
-      const edits = round < MAX_ROUNDS ? editsOf(last.checked) : [];
-      let changed = false;
-      for (const file of new Set(edits.map((e) => e.file))) {
-        const outcome = await applyManifestEdits(current.get(file) ?? '', edits.filter((e) => e.file === file));
-        for (const r of outcome.refused) refused.set((r.edit as FileEdit).label, r.reason);
-        if (outcome.applied.length === 0) continue;
-        current.set(file, outcome.text);
-        applied.push(...(outcome.applied as FileEdit[]));
-        changed = true;
-      }
-      if (!changed) break;
-    }
-
-    for (const [file, text] of current) {
-      const before = original.get(file) ?? '';
-      if (text === before) continue;
-      await write(io.stdout, createTwoFilesPatch(file, file, before, text, '', '', { context: 3 }));
-      if (opts.write) await writeFile(file, text);
-    }
-    const report = { ...buildCheckReport(last.checked, last.skipped), ...(opts.check.offline ? { offline: true } : {}) };
-    const lines = [...applied.map((e) => `fixed ${e.label}`), ...[...refused].map(([label, why]) => `not fixed ${label}: ${why}`)];
-    const verb = opts.write ? 'written' : 'not written (use --write)';
-    lines.push(applied.length === 0 ? 'fix: no certain fix to apply.' : `fix: ${applied.length} fix${applied.length === 1 ? '' : 'es'} in ${new Set(applied.map((e) => e.file)).size} file(s), ${verb}. What remains after them:`);
+    const outcome = await fixFiles(paths, opts, io);
+    if (typeof outcome === 'number') return outcome;
+    for (const diff of outcome.diffs) await write(io.stdout, diff);
+    const lines = [...outcome.applied.map((l) => `fixed ${l}`), ...outcome.refused.map((l) => `not fixed ${l}`), fixSummary(outcome, opts.write)];
     await write(io.stderr, `${lines.join('\n')}\n`);
-    await write(io.stderr, renderReport(report, 'text', { colour: false, quiet: opts.check.quiet }));
-    const exit = exitDecision(report, opts.check.failOpen);
+    await write(io.stderr, renderReport(outcome.report, 'text', { colour: false, quiet: opts.check.quiet }));
+    const exit = exitDecision(outcome.report, opts.check.failOpen);
     for (const line of exit.stderr) await write(io.stderr, `${line}\n`);
     return exit.code;
   } catch (err) {
