@@ -7,6 +7,7 @@ import { registerPolicyEval } from './commands/policy-eval.js';
 import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerFix } from './commands/fix.js';
 import { registerImpact } from './commands/impact.js';
 import { registerPolicySuggest } from './commands/policy-suggest.js';
 import { PACKAGE_VERSION } from './version.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerDemo(program);
   registerSandbox(program);
+  registerFix(program);
   registerImpact(program);
   registerPolicySuggest(program);
   return program;

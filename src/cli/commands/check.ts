@@ -2,16 +2,15 @@
 // The logic lives in ../check/; this file only declares the flags.
 import type { Command } from 'commander';
 import { runCheck } from '../check/check-run.js';
-import { addCheckRunFlags } from '../check/flags.js';
 import { checkOptions, type RawCheckOptions } from '../check/options.js';
+import { withCheckSourceFlags, withReportFlags } from '../check/flags.js';
 import { CheckConfigError } from '../check/errors.js';
 
 export function registerCheck(program: Command): void {
-  const command = program
+  withReportFlags(withCheckSourceFlags(program
     .command('check')
     .description('Check ExternalSecrets and stores in YAML files against live Vault, as the admission webhook would (exit 0 no errors, 1 errors, 2 could not run/check)')
-    .argument('<paths...>', 'YAML or JSON files, directories (searched recursively for *.yaml, *.yml, *.json) or - for stdin; a kind: List is read item by item');
-  addCheckRunFlags(command, { offline: true })
+    .argument('<paths...>', 'YAML or JSON files, directories (searched recursively for *.yaml, *.yml, *.json) or - for stdin; a kind: List is read item by item')))
     // Usage errors are "could not run" (2), not "errors found" (commander's 1).
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (paths: string[], raw: RawCheckOptions) => {

@@ -3,7 +3,7 @@
 // ../impact/ (over ../check/); this file only declares the flags.
 import type { Command } from 'commander';
 import { CheckConfigError } from '../check/errors.js';
-import { addCheckRunFlags, collect } from '../check/flags.js';
+import { collect, withCheckSourceFlags, withReportFlags } from '../check/flags.js';
 import { checkOptions, type RawCheckOptions } from '../check/options.js';
 import { readVaultChange, type ChangeFlags } from '../impact/change-files.js';
 import { runImpact } from '../impact/impact-run.js';
@@ -17,7 +17,7 @@ export function registerImpact(program: Command): void {
     .option('--role <MOUNT/NAME=FILE>', 'the new definition of role NAME at auth mount MOUNT, as `vault read -format=json auth/MOUNT/role/NAME` prints it; an empty FILE deletes it (repeatable)', collect)
     .option('--remove-secret <PATH>', 'a secret deleted with all its versions: MOUNT/PATH as `vault kv` takes it (repeatable)', collect)
     .option('--vault-namespace <ns>', 'the Vault Enterprise namespace the change is made in (default: the root namespace)');
-  addCheckRunFlags(command, { offline: false })
+  withReportFlags(withCheckSourceFlags(command, { offline: false }))
     // Usage errors are "could not run" (2), not "something breaks" (commander's 1).
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (paths: string[], raw: RawCheckOptions & ChangeFlags) => {
