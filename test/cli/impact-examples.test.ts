@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OWN_EXAMPLES_DIR, REPO_ROOT } from '../support/paths.js';
 import type { VaultState } from '../support/vault-double.js';
+import { startKubeDouble, type KubeObject } from '../support/kube-double.js';
+import { parseAllDocuments } from 'yaml';
 import { runCli, runCommand, seededVault, type JsonFinding, type JsonReport, type SeededVault } from './check-support.js';
 
 const EXAMPLE = join(OWN_EXAMPLES_DIR, 'platform-team-templated');
@@ -143,6 +145,25 @@ test('impact: removing every secret of a folder empties the find walk as Vault w
   const result = await impact(paths.flatMap((p) => ['--remove-secret', p]));
   assert.equal(result.code, 1, result.stderr);
   assertSameAsTruth(result.report, await groundTruth((s) => paths.forEach((p) => delete s.secrets[p])));
+});
+
+test('impact --stores-from cluster with no MANIFESTS: the ESO objects running in the cluster are the input', async () => {
+  const objects = parseAllDocuments(readFileSync(MANIFESTS, 'utf8')).map((d) => d.toJS() as KubeObject).filter((o) => o !== null);
+  const kube = await startKubeDouble({ objects });
+  try {
+    const kubeconfig = file('kubeconfig', kube.kubeconfigYaml);
+    const run = await runCommand('impact', ['--stores-from', 'cluster', '--kubeconfig', kubeconfig, '--config', original.configFile, '--allow-insecure-http', '--format', 'json', '--policy', `payments-pci=${file('empty3.hcl', '')}`]);
+    assert.equal(run.code, 1, run.stderr);
+    const report = JSON.parse(run.stdout) as JsonReport;
+    assert.deepEqual(report.findings.map((f) => `${objectOf(f)} ${f.code} ${f.file}`), ['ExternalSecret payments/tokenizer PolicyDenied cluster/ExternalSecret/payments/tokenizer']);
+    assert.ok(kube.requests.some((q) => q.path.includes('/externalsecrets')), 'the ExternalSecrets were listed');
+    // Without the cluster there is nothing to check.
+    const none = await runCommand('impact', ['--policy', `payments-pci=${file('empty4.hcl', '')}`]);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /give the MANIFESTS to check .*or --stores-from cluster/);
+  } finally {
+    await kube.close();
+  }
 });
 
 test('impact: text, sarif and github print the same breakage as check prints findings', async () => {

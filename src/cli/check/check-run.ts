@@ -76,6 +76,8 @@ export interface RunHooks {
   checkAll?: typeof checkAll;
   /** Renders the report (default: renderReport). */
   render?: typeof renderReport;
+  /** The input when it is not read from `paths` (impact: the cluster's ESO objects). */
+  inputs?: () => Promise<InputDocument[]>;
 }
 
 function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
@@ -167,9 +169,9 @@ export async function checkDocuments(inputs: readonly InputDocument[], opts: Che
 export async function runCheck(paths: readonly string[], opts: CheckOptions, io: CheckIo, hooks: RunHooks = {}): Promise<number> {
   const command = hooks.command ?? 'check';
   try {
-    if (paths.length === 0) throw new CheckConfigError('give at least one FILE, DIR or - (stdin) to check');
+    if (paths.length === 0 && !hooks.inputs) throw new CheckConfigError('give at least one FILE, DIR or - (stdin) to check');
     // Only what the run uses stays in memory whole.
-    const inputs = await readInputs(paths, keptForCheck);
+    const inputs = hooks.inputs ? await hooks.inputs() : await readInputs(paths, keptForCheck);
     const result = await checkDocuments(inputs, opts, io, hooks);
     if (typeof result === 'number') return result;
     const report = { ...buildCheckReport(result.checked, result.skipped), ...(opts.offline ? { offline: true } : {}) };

@@ -12,7 +12,7 @@ export function registerImpact(program: Command): void {
   const command = program
     .command('impact')
     .description('Report what a proposed Vault change (policy texts, role definitions, deleted secrets) would break among these ESO objects: findings absent today and present with the change (exit 0 nothing breaks, 1 something breaks, 2 could not run/check)')
-    .argument('<paths...>', 'YAML or JSON files, directories or - for stdin (e.g. kubectl get externalsecrets,secretstores,clustersecretstores -A -o yaml)')
+    .argument('[paths...]', 'YAML or JSON files, directories or - for stdin; none with --stores-from cluster|both: the ExternalSecrets, ClusterExternalSecrets and PushSecrets of the cluster')
     .option('--policy <NAME=FILE>', 'the new text of policy NAME (HCL, JSON or a sys/policies/acl answer); an empty FILE deletes it (repeatable)', collect)
     .option('--role <MOUNT/NAME=FILE>', 'the new definition of role NAME at auth mount MOUNT, as `vault read -format=json auth/MOUNT/role/NAME` prints it; an empty FILE deletes it (repeatable)', collect)
     .option('--remove-secret <PATH>', 'a secret deleted with all its versions: MOUNT/PATH as `vault kv` takes it (repeatable)', collect)
@@ -20,10 +20,10 @@ export function registerImpact(program: Command): void {
   withReportFlags(withCheckSourceFlags(command, { offline: false }))
     // Usage errors are "could not run" (2), not "something breaks" (commander's 1).
     .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
-    .action(async (paths: string[], raw: RawCheckOptions & ChangeFlags) => {
+    .action(async (paths: string[] | undefined, raw: RawCheckOptions & ChangeFlags) => {
       let code: number;
       try {
-        code = await runImpact(paths, checkOptions(raw), readVaultChange(raw), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+        code = await runImpact(paths ?? [], checkOptions(raw), readVaultChange(raw), { stdout: process.stdout, stderr: process.stderr, env: process.env });
       } catch (err) {
         if (!(err instanceof CheckConfigError)) throw err;
         process.stderr.write(`eso-vault-guard impact: ${err.message}\n`);

@@ -7,6 +7,8 @@ import { renderReport } from '../check/format.js';
 import type { CheckOptions, OutputFormat } from '../check/options.js';
 import type { CheckReport } from '../check/located.js';
 import { checkAll } from '../check/run.js';
+import { CheckConfigError } from '../check/errors.js';
+import { readClusterEsoObjects } from './cluster-objects.js';
 import { newFindings } from './diff.js';
 
 /** `2 objects would break with the change` under the text report. */
@@ -17,9 +19,17 @@ function changeLine(report: CheckReport): string {
     : `impact: the change breaks ${broken} object${broken === 1 ? '' : 's'} (findings absent today, present with the change)`;
 }
 
+/**
+ * With no `paths` and `--stores-from cluster|both`, the ESO objects that run in the cluster are the
+ * input (a policy repository holds no manifests).
+ */
 export function runImpact(paths: readonly string[], opts: CheckOptions, change: VaultChange, io: CheckIo): Promise<number> {
+  if (paths.length === 0 && opts.storesFrom === 'files') {
+    throw new CheckConfigError('give the MANIFESTS to check (files, directories or -), or --stores-from cluster to check the ESO objects of the cluster');
+  }
   return runCheck(paths, opts, io, {
     command: 'impact',
+    ...(paths.length === 0 ? { inputs: () => readClusterEsoObjects(opts.kubeconfig) } : {}),
     checkAll: async (docs, lookup, settings) => {
       // Today first: its facts are then cached, and the second pass asks Vault only for what the change does not cover.
       const today = await checkAll(docs, lookup, { ...settings, onProgress: (done, total) => settings.onProgress?.(done, 2 * total) });
