@@ -12,7 +12,7 @@ export function registerPolicySuggest(program: Command): void {
     ?? program.command('policy').description('Vault policies for ESO objects (see policy-eval for evaluating one)').exitOverride(exitCodes);
   policy
     .command('suggest')
-    .description('Print the least Vault policy (HCL) that grants exactly the requests ESO will make for the ExternalSecrets and PushSecrets using one store or role, planned from the manifests alone (exit 0 printed, 2 could not run)')
+    .description('Print the least Vault policy (HCL) that grants exactly the requests ESO will make for the ExternalSecrets, ClusterExternalSecrets and PushSecrets using one store or role, planned from the manifests alone (exit 0 printed, 2 could not run)')
     .argument('<paths...>', 'YAML or JSON files, directories or - for stdin, holding the store and the objects that use it')
     .option('--store <KIND/NAMESPACE/NAME>', 'the store: SecretStore/NAMESPACE/NAME or ClusterSecretStore/NAME')
     .option('--role <MOUNT/NAME>', 'instead of --store: every store that logs in with this role at this auth mount (e.g. kubernetes/team-a)')
