@@ -115,6 +115,10 @@ interface OpenWatch {
   typeKey: string;
   namespace?: string;
   res: ServerResponse;
+  /** The resourceVersion the watch started at (its own or the newest then, like the watch cache's). */
+  startRv: number;
+  /** Newest resourceVersion of its resource (any namespace) since it started: a BOOKMARK carries it. */
+  latestRv: number;
 }
 
 /** The API server's audiences (a token reviewed without spec.audiences is checked against them). */
@@ -194,6 +198,7 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
     history.push(event);
     for (const w of watches) {
       if (w.typeKey !== event.typeKey) continue;
+      w.latestRv = Math.max(w.latestRv, event.rv);
       if (w.namespace !== undefined && w.namespace !== obj.metadata.namespace) continue;
       writeEvent(w.res, event, t);
     }
@@ -244,6 +249,9 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
   }
 
   for (const o of opts.objects ?? []) put(typeByKind(o.apiVersion ?? 'v1', o.kind ?? ''), o);
+  // Like the API server's watch cache, which starts from a LIST at the then current
+  // resourceVersion: a watch from an older one is answered with an ERROR event, 410 Expired.
+  compactedBelow = rv;
 
   function discovery(pathname: string): unknown | undefined {
     if (pathname === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] };
@@ -377,13 +385,32 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
         }
       }
     }
-    const w: OpenWatch = { typeKey, namespace: target.namespace, res };
+    const startRv = Math.max(fromRv ?? 0, rv);
+    const w: OpenWatch = { typeKey, namespace: target.namespace, res, startRv, latestRv: startRv };
     watches.add(w);
     let timer: NodeJS.Timeout | undefined;
     if (timeoutSeconds > 0) timer = setTimeout(() => res.end(), timeoutSeconds * 1000);
+    // The watch cache's bookmarks (allowWatchBookmarks): 2 s before the deadline, else every
+    // minute; each only when the resource moved past the point the watch started from.
+    let bookmarkTimer: NodeJS.Timeout | undefined;
+    const bookmarks = query.get('allowWatchBookmarks') === 'true';
+    const scheduleBookmark = (afterMs: number) => {
+      if (!bookmarks || afterMs < 0) return;
+      bookmarkTimer = setTimeout(() => {
+        if (res.writableEnded) return;
+        if (w.latestRv > w.startRv) {
+          const v = target.version && target.t.versions.includes(target.version) ? target.version : target.t.versions[0];
+          res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: target.t.kind, apiVersion: target.t.group ? `${target.t.group}/${v}` : v, metadata: { resourceVersion: String(w.latestRv) } } })}\n`);
+          w.startRv = w.latestRv;
+        }
+        if (timeoutSeconds === 0) scheduleBookmark(60_000);
+      }, afterMs);
+    };
+    scheduleBookmark(timeoutSeconds > 0 ? Math.min(60_000, timeoutSeconds * 1000 - 2000) : 60_000);
     res.on('close', () => {
       watches.delete(w);
       if (timer) clearTimeout(timer);
+      if (bookmarkTimer) clearTimeout(bookmarkTimer);
     });
   }
 
@@ -472,7 +499,11 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
       const offset = Number(Buffer.from(url.searchParams.get('continue') ?? '', 'base64').toString('utf8') || '0');
       const items = limit > 0 ? all.slice(offset, offset + limit) : all.slice(offset);
       const more = limit > 0 && offset + limit < all.length;
-      const metadata = { resourceVersion: String(rv), ...(more ? { continue: Buffer.from(String(offset + limit)).toString('base64'), remainingItemCount: all.length - offset - limit } : {}) };
+      // Custom resources (served as unstructured) carry `continue: ""` on the last page; built-in types omit it.
+      const metadata = {
+        resourceVersion: String(rv),
+        ...(more ? { continue: Buffer.from(String(offset + limit)).toString('base64'), remainingItemCount: all.length - offset - limit } : t.group === ESO_GROUP ? { continue: '' } : {}),
+      };
       return send(200, { apiVersion: t.group ? `${t.group}/${version}` : version, kind: `${t.kind}List`, metadata, items });
     }
     if (method === 'GET') {
