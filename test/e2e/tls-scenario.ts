@@ -10,8 +10,10 @@
 //   the bytes to the TLS listener (no TLS of its own), and https://127.0.0.1:<port> directly: that
 //   name is not in the certificate (Go: "cannot validate certificate for 127.0.0.1 because it
 //   doesn't contain any IP SANs").
+// - A third listener speaks plain HTTP (http://127.0.0.1:<plainPort>): ESO syncs through it, the
+//   webhook warns InsecureVaultAddress and still checks everything else.
 // - The webhook is configured as an operator would: vault-tls.e2e.internal at address
-//   https://localhost:<port> with caFile CA-A; https://127.0.0.1:<port> as itself.
+//   https://localhost:<port> with caFile CA-A; https://127.0.0.1:<port> and the plain listener as themselves.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { servingPair, testCa } from '../support/test-certificates.js';
@@ -41,16 +43,21 @@ export async function setupTlsScenario(dir: string): Promise<ScenarioSetup> {
   const caAExpiring = await testCa('e2e-tls-ca-a', { sameKeyAs: caA, notBeforeDate: new Date(now - DAY_MS), notAfterDate: new Date(now + 5 * DAY_MS) });
   const leaf = await servingPair(caA, TLS_HOST, [{ type: 2, value: TLS_HOST }, { type: 2, value: 'localhost' }]);
   const port = await freePort();
+  const plainPort = await freePort();
   const files = { cert: join(dir, 'vault-tls.crt'), key: join(dir, 'vault-tls.key'), caA: join(dir, 'vault-tls-ca-a.pem'), hcl: join(dir, 'vault-tls-listener.hcl') };
   writeFileSync(files.cert, leaf.cert);
   writeFileSync(files.key, leaf.key, { mode: 0o600 });
   writeFileSync(files.caA, caA.cert);
-  writeFileSync(files.hcl, `listener "tcp" {\n  address = "127.0.0.1:${port}"\n  tls_cert_file = "${files.cert}"\n  tls_key_file = "${files.key}"\n}\n`);
+  writeFileSync(files.hcl, [
+    `listener "tcp" {\n  address = "127.0.0.1:${port}"\n  tls_cert_file = "${files.cert}"\n  tls_key_file = "${files.key}"\n}\n`,
+    `listener "tcp" {\n  address = "127.0.0.1:${plainPort}"\n  tls_disable = true\n}\n`,
+  ].join(''));
   const b64 = (pem: string) => Buffer.from(pem).toString('base64');
   return {
     vaultArgs: [`-config=${files.hcl}`],
     values: {
       TLS_PORT: String(port),
+      PLAIN_PORT: String(plainPort),
       CA_A_B64: b64(caA.cert),
       CA_B_B64: b64(caB.cert),
       CA_A_EXPIRING_B64: b64(caAExpiring.cert),
@@ -60,6 +67,7 @@ export async function setupTlsScenario(dir: string): Promise<ScenarioSetup> {
     servers: (login) => [
       { url: `https://${TLS_HOST}:8200`, address: `https://localhost:${port}`, caFile: files.caA, login },
       { url: `https://127.0.0.1:${port}`, caFile: files.caA, login },
+      { url: `http://127.0.0.1:${plainPort}`, login },
     ],
     passthrough: [{ hostPort: `${TLS_HOST}:8200`, port }],
   };
