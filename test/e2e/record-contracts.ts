@@ -135,7 +135,8 @@ export const KUBE_GROUPS: Group[] = [
     // The watch cache sends a BOOKMARK 2 s before the watch's deadline, and only when the resource
     // has moved past the point the watch started from (here: the change made while it is open).
     k('WATCH from the LIST\'s resourceVersion with bookmarks: the change after the LIST and the one made while it is open arrive as ADDED, then a BOOKMARK 2 s before its timeout', 'GET', `/api/v1/namespaces/${NS}/secrets`, {
-      query: { watch: 'true', resourceVersion: '${listRv}', allowWatchBookmarks: 'true', timeoutSeconds: '4' }, watchLines: 0,
+      // 6 s: the BOOKMARK is due at 4 s, the change goes out at 1 s (room for a loaded machine).
+      query: { watch: 'true', resourceVersion: '${listRv}', allowWatchBookmarks: 'true', timeoutSeconds: '6' }, watchLines: 0,
       during: k('a change while the watch is open', 'POST', `/api/v1/namespaces/${NS}/secrets`, { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'during' }, type: 'Opaque' } }),
     }),
     k('WATCH without allowWatchBookmarks: the same changes, no BOOKMARK', 'GET', `/api/v1/namespaces/${NS}/secrets`, {
