@@ -26,7 +26,8 @@ import type { StoreLabel } from './rules/describe.js';
 import { roleBindingFindings } from './rules/role-binding.js';
 import { esoMountPath, invalidRoleFinding, uncheckedNameFinding } from './rules/vault-names.js';
 import { vaultNameProblem } from '../vault/request-path.js';
-import { isClientJwtMode, tokenReviewFinding } from './rules/token-review.js';
+import { isClientJwtMode, tokenReviewNotPermittedFinding, tokenReviewNotVerifiableFinding } from './rules/token-review.js';
+import type { TokenReviewAccess } from './token-review-access.js';
 
 export type StoreAccess =
   /** The login would work as far as can be known; `acl` holds the role's policies. */
@@ -56,6 +57,8 @@ export interface StoreAccessArgs {
   defaultAudiences: string[];
   disclosure: Disclosure;
   collector: Collector;
+  /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster to ask. */
+  tokenReviews?: TokenReviewAccess;
 }
 
 export function storeLabel(store: StoreModel): StoreLabel {
@@ -172,13 +175,6 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
     };
   }
 
-  if (configPromise) {
-    const config = await configPromise;
-    // The config is optional evidence: an unreadable one never stops the check.
-    if (config.status === 'ok' && isClientJwtMode(config.value)) {
-      collector.add(tokenReviewFinding({ store: label, field: args.reportField ?? mountField, authMountPath, serviceAccount: identity.serviceAccount }));
-    }
-  }
   const { names } = policiesFromRole(role);
   const sources: PolicySource[] = [];
   const texts = await Promise.all(names.map((name) => (name === 'root' ? null : facts.policyText(vault.server, name, opts))));
@@ -222,5 +218,36 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
   });
   collector.add(...binding);
   if (binding.some((f) => f.severity === 'error')) return { status: 'blocked' };
+  // Vault reviews the token only once the role accepts it (path_login.go), so this comes after the binding.
+  if (configPromise && (await tokenReviewBlocks(args, await configPromise, authMountPath, sa))) return { status: 'blocked' };
   return { status: 'ok', acl: aclInChildNamespace(acl, prefix), loginAcl: acl, policyNames: names, sources, roleName, authMountPath, role };
+}
+
+/**
+ * Client-JWT mode: may the ServiceAccount ESO presents create tokenreviews? True when the API server
+ * says no (reported: ESO's login fails). Without a cluster it is said once, on the store only.
+ */
+async function tokenReviewBlocks(
+  args: StoreAccessArgs,
+  config: Awaited<ReturnType<VaultFacts['authConfig']>>,
+  authMountPath: string,
+  sa: { name: string; namespace: string; source: string },
+): Promise<boolean> {
+  // The config is optional evidence: an unreadable one never stops the check.
+  if (config.status !== 'ok' || !isClientJwtMode(config.value)) return false;
+  const auth = args.vault.auth.field;
+  const field = args.reportField ?? (sa.source === 'serviceAccountRef' ? `${auth}.serviceAccountRef` : auth);
+  const finding = { store: storeLabel(args.store), field, authMountPath, serviceAccount: { name: sa.name, namespace: sa.namespace } };
+  if (!args.tokenReviews) {
+    if (args.reportField === undefined) args.collector.add(tokenReviewNotVerifiableFinding(finding));
+    return false;
+  }
+  const answer = await args.tokenReviews.canCreateTokenReviews(finding.serviceAccount, args.opts.deadlineAtMs);
+  if (answer.status === 'allowed') return false;
+  if (answer.status === 'unavailable') {
+    args.collector.notChecked(`whether ServiceAccount ${sa.namespace}/${sa.name} may create tokenreviews (Vault's Kubernetes auth at "${authMountPath}" reviews ESO's token with that token) could not be asked of the Kubernetes API (${answer.detail})`);
+    return false;
+  }
+  args.collector.add(tokenReviewNotPermittedFinding(finding));
+  return true;
 }
