@@ -102,7 +102,7 @@ test('client-JWT, /validate: a ServiceAccount without the binding is TokenReview
     assert.match(store.message, /\[TokenReviewNotPermitted\] spec\.provider\.vault\.auth\.kubernetes\.serviceAccountRef: Vault's Kubernetes auth at "kubernetes" has no token_reviewer_jwt and disable_local_ca_jwt = true/);
     assert.match(store.message, /ServiceAccount apps\/eso is expected to be allowed to create tokenreviews\.authentication\.k8s\.io \(ClusterRole system:auth-delegator\), found the API server denies it/);
     assert.ok(store.message.includes('Code: 403. Errors: * permission denied'), store.message);
-    assert.ok(store.message.includes('cannot create resource \\"tokenreviews\\" in API group \\"authentication.k8s.io\\" at the cluster scope'), store.message);
+    assert.ok(store.message.includes('Kubernetes answers Vault\'s TokenReview: tokenreviews.authentication.k8s.io is forbidden: User "system:serviceaccount:apps:eso" cannot create resource "tokenreviews" in API group "authentication.k8s.io" at the cluster scope'), store.message);
     assert.ok(store.message.endsWith(`Fix: ${FIX}`), store.message);
 
     const ref = await w.validate(es);

@@ -36,7 +36,7 @@ function mode(args: TokenReviewArgs): string {
 export function tokenReviewFailureWords(args: Pick<TokenReviewArgs, 'authMountPath' | 'serviceAccount'>): string {
   const user = `system:serviceaccount:${args.serviceAccount.namespace}:${args.serviceAccount.name}`;
   return `ESO: "unable to log in with Kubernetes auth: Error making API request. URL: PUT …/v1/auth/${args.authMountPath}/login Code: 403. Errors: * permission denied"; ` +
-    `Kubernetes, to Vault: "tokenreviews.authentication.k8s.io is forbidden: User \\"${user}\\" cannot create resource \\"tokenreviews\\" in API group \\"authentication.k8s.io\\" at the cluster scope"`;
+    `Kubernetes answers Vault's TokenReview: tokenreviews.authentication.k8s.io is forbidden: User "${user}" cannot create resource "tokenreviews" in API group "authentication.k8s.io" at the cluster scope`;
 }
 
 /** The API server says the ServiceAccount may not create tokenreviews: every login of ESO fails. */
