@@ -103,6 +103,18 @@ const k = (title: string, method: string, path: string, extra: Partial<ContractS
 const NS = '${ns}';
 const micro = '2026-01-01T00:00:00.000000Z';
 
+/** The SubjectAccessReview the webhook sends (src/kube/token-review-access.ts), for ServiceAccount `name` in the group's namespace. */
+function sarBody(name: string): Record<string, unknown> {
+  return {
+    apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',
+    spec: {
+      user: `system:serviceaccount:${NS}:${name}`,
+      groups: ['system:serviceaccounts', `system:serviceaccounts:${NS}`, 'system:authenticated'],
+      resourceAttributes: { verb: 'create', group: 'authentication.k8s.io', version: 'v1', resource: 'tokenreviews' },
+    },
+  };
+}
+
 export const KUBE_GROUPS: Group[] = [
   { file: 'lease', steps: [
     k('Lease create (MicroTime with 6 fraction digits)', 'POST', `/apis/coordination.k8s.io/v1/namespaces/${NS}/leases`, { body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'audit' }, spec: { holderIdentity: 'pod-a', leaseDurationSeconds: 15, acquireTime: micro, renewTime: micro, leaseTransitions: 0 } }, capture: { rv: 'metadata.resourceVersion' } }),
@@ -159,6 +171,17 @@ export const KUBE_GROUPS: Group[] = [
     k('TokenRequest with an audience', 'POST', `/api/v1/namespaces/${NS}/serviceaccounts/eso/token`, { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: ['vault'], expirationSeconds: 600 } }, capture: { jwt: 'status.token' } }),
     k('TokenReview of that token for its audience', 'POST', '/apis/authentication.k8s.io/v1/tokenreviews', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: '${jwt}', audiences: ['vault'] } } }),
     k('TokenReview of that token for another audience (authenticated false)', 'POST', '/apis/authentication.k8s.io/v1/tokenreviews', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: '${jwt}', audiences: ['https://kubernetes.default.svc.cluster.local'] } } }),
+  ] },
+  // The webhook's question for Kubernetes auth in client-JWT mode (src/kube/token-review-access.ts):
+  // may a ServiceAccount create tokenreviews? Denied without a binding, allowed once bound to
+  // system:auth-delegator; and how the API server refuses a malformed review.
+  { file: 'subject-access-review', steps: [
+    k('setup: system:auth-delegator bound to ServiceAccount bound', 'POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', { body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `${NS}-tokenreview-binding` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' }, subjects: [{ kind: 'ServiceAccount', name: 'bound', namespace: NS }] } }),
+    k('SubjectAccessReview: may a ServiceAccount without the binding create tokenreviews (allowed false)', 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { body: sarBody('unbound') }),
+    k('SubjectAccessReview without user or groups (422)', 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { resourceAttributes: { verb: 'create', group: 'authentication.k8s.io', resource: 'tokenreviews' } } } }),
+    k('SubjectAccessReview with neither resourceAttributes nor nonResourceAttributes (422)', 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: 'system:serviceaccount:x:y' } } }),
+    k('SubjectAccessReview sent as another kind (400)', 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { body: { ...sarBody('bound'), kind: 'TokenReview' } }),
+    k('SubjectAccessReview: may the bound ServiceAccount create tokenreviews (allowed true)', 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { body: sarBody('bound') }),
   ] },
 ];
 

@@ -266,7 +266,8 @@ async function seedExample(ctx: RunContext, example: string, state: Obj, docs: O
     }
   }
   if (clientJwtMode) {
-    const subjects = serviceAccountsFor(docs).map((sa) => ({ kind: 'ServiceAccount', name: sa.metadata.name, namespace: sa.metadata.namespace }));
+    // A scenario's store may ask for its ServiceAccount to stay unbound (ESO's login must then fail).
+    const subjects = serviceAccountsFor(docs.filter((d) => d.metadata?.annotations?.[WITHOUT_AUTH_DELEGATOR] !== 'true')).map((sa) => ({ kind: 'ServiceAccount', name: sa.metadata.name, namespace: sa.metadata.namespace }));
     await applyList(ctx.kubectl, [{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `e2e-client-jwt-${example}` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' }, subjects }]);
   }
   const stateFile = join(exDir, 'vault-state.seed.json');
@@ -278,11 +279,28 @@ async function seedExample(ctx: RunContext, example: string, state: Obj, docs: O
   return out.stdout.trim().split('\n');
 }
 
+/** On a scenario's store: its ServiceAccount is left out of the client-JWT auth-delegator binding. */
+const WITHOUT_AUTH_DELEGATOR = 'e2e.eso-vault-guard.io/without-auth-delegator';
+
+/** A scenario's Vault additions (test/e2e/scenarios/<example>.vault-state.json): roles per auth mount, policies. */
+function withScenarioState(state: Obj, file: string): Obj {
+  if (!existsSync(file)) return state;
+  const extra = JSON.parse(readFileSync(file, 'utf8')) as Obj;
+  const out = structuredClone(state);
+  for (const [mount, auth] of Object.entries((extra.auth ?? {}) as Record<string, Obj>)) {
+    const target = out.auth?.[mount];
+    if (!target) throw new Error(`${file}: auth mount ${mount} is not in the example's vault-state.json`);
+    target.roles = { ...(target.roles ?? {}), ...(auth.roles ?? {}) };
+  }
+  out.policies = { ...(out.policies ?? {}), ...(extra.policies ?? {}) };
+  return out;
+}
+
 async function runExample(ctx: RunContext, example: string, folder = join(EXAMPLES_DIR, example)): Promise<{ seed: string[]; objects: ObjectResult[] }> {
   const exDir = join(ctx.dir, example);
   mkdirSync(exDir, { recursive: true });
   const setup = SCENARIO_SETUPS[example] && folder !== join(EXAMPLES_DIR, example) ? await SCENARIO_SETUPS[example](exDir) : undefined;
-  const state = JSON.parse(readFileSync(join(folder, 'vault-state.json'), 'utf8')) as Obj;
+  const state = withScenarioState(JSON.parse(readFileSync(join(folder, 'vault-state.json'), 'utf8')) as Obj, join(SCENARIOS_DIR, `${example}.vault-state.json`));
   const expected = JSON.parse(readFileSync(join(folder, 'expected.json'), 'utf8')) as Obj[];
   const docs = parseAllDocuments(readFileSync(join(folder, 'manifests.yaml'), 'utf8')).map((d) => fillPlaceholders(d.toJS() as Obj, setup?.values ?? {})).filter(Boolean);
   // The suite's own scenarios for this example (test/e2e/scenarios/<example>.yaml): objects that put
