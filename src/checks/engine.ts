@@ -10,7 +10,8 @@ import { checkReferences, STOP_RESERVE_MS, summariseSkipped } from './reference-
 import type { CheckedResource, CheckResult } from './result.js';
 import { checkPushSecret } from './push-secret-check.js';
 import { checkClusterExternalSecret } from './cluster-external-secret-check.js';
-import { templateKeyFindings } from './rules/template-keys.js';
+import { templateFindings } from './rules/template-keys.js';
+import type { TemplateSourceLookup } from './template-sources.js';
 import { isEsoApiVersion, notCheckedFinding, notCheckedReason } from './rules/not-checked.js';
 import type { StoreAccess } from './store-access.js';
 import { checkStore, type StoreCheckEnv } from './store-check.js';
@@ -35,6 +36,8 @@ export interface CheckContext {
   remedies?: UnavailableRemedies;
   /** Where caProvider ConfigMaps/Secrets are read (absent: caProvider contents are not checked). */
   caSources?: CaSourceLookup;
+  /** Where target.template.templateFrom ConfigMaps are read (absent: not read, nothing said). */
+  templateSources?: TemplateSourceLookup;
   /** Clock for certificate validity and CA expiry (epoch ms); Date.now when absent. */
   now?: () => number;
 }
@@ -95,7 +98,6 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     collector.add(
       ...parsed.problems.map((p) => ({ code: p.code, severity: p.code === 'StoreOutOfScope' ? ('info' as const) : ('error' as const), field: p.field, message: p.message, ...(p.hint ? { hint: p.hint } : {}) })),
     );
-    collector.add(...templateKeyFindings(parsed.model));
     const plans = planExternalSecret(parsed.model, ctx.lookup);
     const trustEnv = { facts: ctx.facts, opts, ...(ctx.caSources ? { caSources: ctx.caSources } : {}), ...(ctx.now ? { now: ctx.now } : {}) };
     const trustCache = new Map<string, Promise<Finding[]>>();
@@ -111,7 +113,11 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
       targetName: targetName(parsed.model.raw, parsed.model.name),
       accessCache: new Map<string, Promise<StoreAccess>>(),
     };
-    const notStarted = await checkReferences(plans, env, budget, deadlineAtMs);
+    const [notStarted, templates] = await Promise.all([
+      checkReferences(plans, env, budget, deadlineAtMs),
+      templateFindings(parsed.model, { deadlineAtMs, ...(ctx.templateSources ? { sources: ctx.templateSources } : {}) }),
+    ]);
+    collector.add(...templates);
     summariseSkipped(collector, plans, notStarted, budget);
     sortByField(collector);
   } else if (parsed.kind === 'SecretStore' || parsed.kind === 'ClusterSecretStore') {

@@ -17,6 +17,7 @@ import { ConfigError } from '../config/load.js';
 import type { GuardConfig } from '../config/types.js';
 import { formatAjvErrors } from '../config/ajv-errors.js';
 import { createKubeCaSources } from '../kube/ca-source.js';
+import { createKubeTemplateSources } from '../kube/template-source.js';
 import { createClusterStoreLookup, createDetachedStoreLookup, kubeConfigSchema, type ClusterStoreLookup, loadKubeConfig, startKube, withKubeDefaults, type KubeRuntime } from '../kube/index.js';
 import { createRequestAuthorizer } from '../kube/request-auth.js';
 import { createLogger } from '../log/logger.js';
@@ -145,7 +146,10 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
       prefetchStores: (obj, deadlineAtMs) => lookup.prefetchStores(obj, deadlineAtMs),
       ...(kube ? { onResult: warnModeEvents(kube) } : {}),
       ...(opts.kubeConfig
-        ? { caSources: createKubeCaSources(opts.kubeConfig, { configMaps: kubeSettings.caProviderConfigMaps, secrets: kubeSettings.caProviderSecrets }) }
+        ? {
+            caSources: createKubeCaSources(opts.kubeConfig, { configMaps: kubeSettings.caProviderConfigMaps, secrets: kubeSettings.caProviderSecrets }),
+            templateSources: createKubeTemplateSources(opts.kubeConfig, { enabled: kubeSettings.templateConfigMaps }),
+          }
         : {}),
     });
     if (kube && opts.kubeConfig && auditSettings.enabled) {

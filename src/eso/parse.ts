@@ -180,10 +180,25 @@ function parseSourceRef(r: FieldReader, v: unknown, field: string): { storeRef?:
 
 function parseRewrite(r: FieldReader, list: unknown[], field: string): RewriteModel[] {
   return list.map((item, i): RewriteModel => {
-    const o = r.obj(item, `${field}[${i}]`) ?? {};
-    const re = r.obj(o['regexp'], `${field}[${i}].regexp`);
-    if (re) return { kind: 'regexp', source: r.str(re['source'], `${field}[${i}].regexp.source`) ?? '', target: r.str(re['target'], `${field}[${i}].regexp.target`) ?? '' };
-    return { kind: 'unmodelled', what: o['transform'] != null ? 'transform' : o['merge'] != null ? 'merge' : 'rewrite without regexp' };
+    const f = `${field}[${i}]`;
+    const o = r.obj(item, f) ?? {};
+    // esutils handleRewriteOperation: merge, then regexp, then transform; none passes keys through.
+    const merge = r.obj(o['merge'], `${f}.merge`);
+    if (merge) {
+      return {
+        kind: 'merge',
+        into: r.str(merge['into'], `${f}.merge.into`) ?? '',
+        priority: r.strArray(merge['priority'], `${f}.merge.priority`) ?? [],
+        priorityPolicy: r.str(merge['priorityPolicy'], `${f}.merge.priorityPolicy`) ?? 'Strict',
+        conflictPolicy: r.str(merge['conflictPolicy'], `${f}.merge.conflictPolicy`) ?? 'Error',
+        strategy: r.str(merge['strategy'], `${f}.merge.strategy`) ?? 'Extract',
+      };
+    }
+    const re = r.obj(o['regexp'], `${f}.regexp`);
+    if (re) return { kind: 'regexp', source: r.str(re['source'], `${f}.regexp.source`) ?? '', target: r.str(re['target'], `${f}.regexp.target`) ?? '' };
+    const transform = r.obj(o['transform'], `${f}.transform`);
+    if (transform) return { kind: 'transform', template: r.str(transform['template'], `${f}.transform.template`) ?? '' };
+    return { kind: 'none' };
   });
 }
 

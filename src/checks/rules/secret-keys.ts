@@ -8,7 +8,16 @@ import type { ReferencePlan } from '../../eso/model.js';
 import type { Finding } from '../finding.js';
 
 export function secretKeyFindings(plan: ReferencePlan, result: KeyPipelineResult, target: string): Finding[] {
-  if (result.status === 'ok' || result.status === 'unknown') return [];
+  if (result.status === 'ok') return [];
+  if (result.status === 'unknown') {
+    if (result.index === undefined) return [];
+    return [{
+      code: 'NotVerifiable',
+      severity: 'info',
+      field: `${plan.field}.rewrite[${result.index}]`,
+      message: `The Secret keys this entry produces are not checked past this rewrite: ${result.reason}.`,
+    }];
+  }
   const source = plan.kind === 'find' ? 'find' : 'extract';
   const field = plan.rewrite && plan.rewrite.length > 0 ? `${plan.field}.rewrite` : `${plan.field}.${source}`;
   if (result.status === 'eso-error') {
@@ -36,6 +45,6 @@ export function extractKeyFindings(plan: ReferencePlan, shape: ValueShape, targe
   const property = plan.remoteRef?.property ?? '';
   const r = evaluateProperty(shape, property);
   if (r.status !== 'found' || !r.shape || r.shape.type !== 'object') return [];
-  const result = deriveSecretKeys(Object.keys(r.shape.keys), plan.rewrite ?? [], plan.remoteRef?.conversionStrategy);
+  const result = deriveSecretKeys(Object.keys(r.shape.keys), plan.rewrite ?? [], plan.remoteRef?.conversionStrategy, r.shape.keys);
   return secretKeyFindings(plan, result, target);
 }

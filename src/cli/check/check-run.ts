@@ -15,6 +15,7 @@ import type { CheckOptions } from './options.js';
 import { createProgress } from './progress.js';
 import { checkAll, isCheckedObject, skipReason, withNamespace } from './run.js';
 import { createManifestCaSources } from '../../checks/ca-sources.js';
+import { createManifestTemplateSources } from '../../checks/template-sources.js';
 import { layeredLookup, lookupOver, parseControllerSa, storeServers } from './stores.js';
 import { prepareVaultConfig, parseVaultMap } from './vault-setup.js';
 import { describeReachProblem, reachProblems, withoutDeadServers } from './vault-reach.js';
@@ -128,6 +129,8 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
       trust: opts.trust,
       // caProvider ConfigMaps/Secrets are read from the given files only.
       caSources: createManifestCaSources(docs.map((d) => d.object), 'the checked files'),
+      // templateFrom ConfigMaps likewise: from the files, else not verifiable.
+      templateSources: createManifestTemplateSources(docs.map((d) => d.object), 'the checked files'),
       timeoutMs: opts.timeoutMs,
       concurrency: opts.concurrency,
       onProgress: (done, total) => progress.update(done, total),
