@@ -37,6 +37,8 @@ export function createManifestTemplateSources(objects: readonly Obj[], where: st
     configMap(namespace, name, keys) {
       const o = byKey.get(`${namespace}/${name}`);
       if (!o) return Promise.resolve({ status: 'not_verifiable', reason: `ConfigMap ${namespace}/${name} is not among ${where}` });
+      // `check` keeps only ConfigMaps whose data holds a template ({{); the others arrive without data.
+      if (!('data' in o)) return Promise.resolve({ status: 'not_verifiable', reason: `ConfigMap ${namespace}/${name} among ${where} has no data with a template ({{) in it, so it was not read` });
       return Promise.resolve({ status: 'ok', values: pick(o['data'], keys), source: where });
     },
   };

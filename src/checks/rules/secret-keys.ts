@@ -26,9 +26,11 @@ export function secretKeyFindings(plan: ReferencePlan, result: KeyPipelineResult
       severity: 'error',
       field,
       message: `The keys this entry produces fail ESO's key handling (rewrite, then conversionStrategy without rewrite, then key validation); ESO fails with "error processing ${plan.field}.${source}, err: ${result.message}".`,
-      hint: result.message.includes('collision')
-        ? 'Add a rewrite that keeps the keys distinct, or use conversionStrategy: Unicode.'
-        : 'Add or fix a rewrite so every key holds only letters, digits, "-", "." and "_" (a "/" left by a rewrite is not converted).',
+      hint: result.message.startsWith('error applying rewrite')
+        ? 'Fix the rewrite named in the message (merge needs JSON objects without conflicting keys unless conflictPolicy: Ignore, and priority keys that exist unless priorityPolicy: IgnoreNotFound).'
+        : result.message.includes('collision')
+          ? 'Add a rewrite that keeps the keys distinct, or use conversionStrategy: Unicode.'
+          : 'Add or fix a rewrite so every key holds only letters, digits, "-", "." and "_" (a "/" left by a rewrite is not converted).',
     }];
   }
   return [{

@@ -49,6 +49,14 @@ function holdsCertificate(obj: Obj): boolean {
   return Object.values(data).some((v) => typeof v === 'string' && (v.includes('-----BEGIN') || v.includes('LS0tLS1CRUdJT')));
 }
 
+/** A ConfigMap with a Go template in its data (a templateFrom source); others are kept as stubs without data. */
+function holdsTemplate(obj: Obj): boolean {
+  if (obj['kind'] !== 'ConfigMap') return false;
+  const data = obj['data'];
+  if (data === null || typeof data !== 'object') return false;
+  return Object.values(data).some((v) => typeof v === 'string' && v.includes('{{'));
+}
+
 /** Store and Namespace objects of the files (cluster objects come in separately). */
 function isLookupObject(obj: Obj): boolean {
   return STORE_KINDS.includes(String(obj['kind'])) || obj['kind'] === 'Namespace';
@@ -80,8 +88,9 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
     const vaultMap = parseVaultMap(opts.vaultMap);
 
     // Only what the run uses stays in memory whole: the checked kinds, Namespaces (their labels), and
-    // ConfigMaps/Secrets that hold a certificate (a caProvider's CA; one without any would fail ESO too).
-    const inputs = await readInputs(paths, (obj) => isCheckedObject(obj) || obj['kind'] === 'Namespace' || holdsCertificate(obj));
+    // ConfigMaps/Secrets that hold a certificate (a caProvider's CA; one without any would fail ESO too),
+    // and ConfigMaps that hold a template (templateFrom; one without is not verifiable, see template-sources.ts).
+    const inputs = await readInputs(paths, (obj) => isCheckedObject(obj) || obj['kind'] === 'Namespace' || holdsCertificate(obj) || holdsTemplate(obj));
     const docs: { doc: InputDocument; object: Obj }[] = inputs.map((doc) => ({ doc, object: withNamespace(doc.object, opts.namespace) }));
     const fileLookupObjects = opts.storesFrom === 'cluster' ? [] : docs.map((d) => d.object).filter(isLookupObject);
     const fromCluster = await clusterObjects(opts);
