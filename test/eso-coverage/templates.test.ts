@@ -41,8 +41,12 @@ test('templateFrom ConfigMap: a missing ConfigMap or item key and a template rea
   const keysAndValues = templated('cm-kv', fromConfigMap('db-tpl', [{ key: 'kv', templateAs: 'KeysAndValues' }], { target: 'Labels' }));
   const good = templated('cm-good', fromConfigMap('db-tpl', [{ key: 'good' }]));
   const secretSource = templated('secret-source', { templateFrom: [{ secret: { name: 'db-tpl-secret', items: [{ key: 'config' }] } }] });
+  // Attacks: another namespace's ConfigMap, and a name that would become another URL.
+  const otherNamespace = templated('cm-other-namespace', fromConfigMap('shared-tpl', [{ key: 'config' }]));
+  const traversal = templated('cm-traversal', fromConfigMap('../../secrets/db', [{ key: 'config' }]));
   const objects = [clusterStore('vault'), tplConfigMap, typo, missing, missingKey, keysAndValues, good, secretSource];
-  const s = await scenario(objects, state(), { kubeObjects: [tplConfigMap, { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db-tpl-secret', namespace: 'apps' }, data: { config: 'e3sgLnggfX0=' } }] });
+  const kubeObjects = [tplConfigMap, configMap('shared-tpl', { config: '{{ .password }}' }, 'other'), { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db-tpl-secret', namespace: 'apps' }, data: { config: 'e3sgLnggfX0=' } }];
+  const s = await scenario(objects, state(), { kubeObjects });
   try {
     const t = await s.validate(typo);
     assert.equal(t.allowed, false);
@@ -58,11 +62,17 @@ test('templateFrom ConfigMap: a missing ConfigMap or item key and a template rea
     assert.equal((await s.validate(good)).allowed, true);
     const sec = await s.validate(secretSource);
     assert.equal(sec.allowed, true, sec.message);
+    // ESO reads the ConfigMap in the ExternalSecret's namespace only; so does the webhook.
+    assert.match((await s.validate(otherNamespace)).message, /\[TemplateSourceNotFound\] .*configmaps \\"shared-tpl\\" not found/);
+    const tr = await s.validate(traversal);
+    assert.equal(tr.allowed, true, tr.message);
+    assert.ok(tr.warnings.length === 0 || !tr.warnings.some((w) => w.includes('TemplateSourceNotFound')));
     // The webhook asked for the named ConfigMaps in the ExternalSecret's namespace, and for no Secret.
     const paths = new Set(s.kube?.requests.map((r) => `${r.method} ${r.path} ${r.status}`));
     assert.ok(paths.has('GET /api/v1/namespaces/apps/configmaps/db-tpl 200'), [...paths].join('\n'));
     assert.ok(paths.has('GET /api/v1/namespaces/apps/configmaps/db-tlp 404'), [...paths].join('\n'));
     assert.ok(!s.kube?.requests.some((r) => r.path.includes('/secrets')), 'no Secret was read');
+    assert.ok(!s.kube?.requests.some((r) => r.path.includes('/namespaces/other/') || r.path.includes('..')), [...paths].join('\n'));
 
     const run = await s.check();
     assert.deepEqual(errorsOf(run.report, 'cm-typo'), ['TemplateKeyNotFound spec.target.template.templateFrom[0].configMap.items[0].key']);
