@@ -60,6 +60,10 @@ const LIVE_TLS_CODES: readonly string[] = [
   'VaultCertificateNotTrusted', 'VaultCertificateHostMismatch', 'InvalidCABundle', 'InvalidCAProvider', 'CAProviderNotFound', 'CAExpiring',
 ];
 
+// These need a templateFrom ConfigMap read from the cluster (an example's webhook reads none):
+// test/eso-coverage/templates.test.ts produces each against a Kubernetes double.
+const CLUSTER_CONFIGMAP_CODES: readonly string[] = ['TemplateSourceNotFound'];
+
 test('every finding code is produced by some example object', () => {
-  assert.deepEqual(FINDING_CODES.filter((c) => !producedCodes.has(c) && !LIVE_TLS_CODES.includes(c)), []);
+  assert.deepEqual(FINDING_CODES.filter((c) => !producedCodes.has(c) && !LIVE_TLS_CODES.includes(c) && !CLUSTER_CONFIGMAP_CODES.includes(c)), []);
 });
