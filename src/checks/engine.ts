@@ -1,6 +1,7 @@
 // The check of one admitted object: parse → plan → gather facts (through VaultFacts, which caches
 // and coalesces) → pure rules → findings. Never decides; see decide.ts.
 import { parseEsoObject, planExternalSecret, type StoreLookup } from '../eso/index.js';
+import type { ExternalSecretModel } from '../eso/model.js';
 import type { VaultFacts } from '../vault/facts.js';
 import { Collector } from './collector.js';
 import type { UnavailableRemedies } from './rules/vault-unavailable.js';
@@ -112,12 +113,15 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
       missingIsSkipped: missingIsSkipped(parsed.model.raw),
       targetName: targetName(parsed.model.raw, parsed.model.name),
       accessCache: new Map<string, Promise<StoreAccess>>(),
+      producedKeys: new Map<string, string[]>(),
     };
-    const [notStarted, templates] = await Promise.all([
-      checkReferences(plans, env, budget, deadlineAtMs),
-      templateFindings(parsed.model, { deadlineAtMs, ...(ctx.templateSources ? { sources: ctx.templateSources } : {}) }),
-    ]);
-    collector.add(...templates);
+    const notStarted = await checkReferences(plans, env, budget, deadlineAtMs);
+    // Templates read the keys the references produce: known for dataFrom only once Vault was read.
+    collector.add(...(await templateFindings(parsed.model, {
+      deadlineAtMs,
+      produced: producedKeys(parsed.model, env.producedKeys),
+      ...(ctx.templateSources ? { sources: ctx.templateSources } : {}),
+    })));
     summariseSkipped(collector, plans, notStarted, budget);
     sortByField(collector);
   } else if (parsed.kind === 'SecretStore' || parsed.kind === 'ClusterSecretStore') {
@@ -142,6 +146,18 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     }
   }
   return { findings: collector.findings, couldNotCheck: collector.couldNotCheck, resource, annotations: meta.annotations };
+}
+
+/** Every key of the Secret's data map (dataFrom entries, then spec.data), or undefined when one entry's keys are not known. */
+function producedKeys(es: ExternalSecretModel, fromDataFrom: ReadonlyMap<string, string[]> | undefined): string[] | undefined {
+  const keys = new Set<string>();
+  for (const entry of es.dataFrom) {
+    const k = fromDataFrom?.get(entry.field);
+    if (!k) return undefined;
+    k.forEach((x) => keys.add(x));
+  }
+  es.data.forEach((d) => keys.add(d.secretKey));
+  return [...keys];
 }
 
 /** Concurrent references finish in any order; findings are reported in field order for stable output. */

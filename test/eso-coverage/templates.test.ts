@@ -14,6 +14,7 @@ function state() {
   const s = baseState() as unknown as { secrets: Record<string, unknown> };
   s.secrets['kv/app/nested'] = { versions: [{ data: { primary: { host: 'a', port: '1' }, replica: { host: 'b' }, extra: { user: 'u' } } }], custom_metadata: {} };
   s.secrets['kv/app/texts'] = { versions: [{ data: { one: '{"k":"v"}' } }], custom_metadata: {} };
+  s.secrets['kv/ops/db'] = { versions: [{ data: { password: 'x' } }], custom_metadata: {} };
   return s as never;
 }
 
@@ -95,7 +96,11 @@ test('inline templates: literal, data, labels and annotations as ESO renders the
   const index = templated('index-missing', { data: { url: '{{ index . "pasword" }}' } });
   const ifBody = templated('if-body', { data: { url: '{{ if .password }}{{ .pasword }}{{ end }}' } });
   const none = templated('creation-none', { data: { url: '{{ .pasword }}' } }, { creationPolicy: 'None' });
-  const s = await scenario([clusterStore('vault'), label, literal, index, ifBody, none], state());
+  // dataFrom keys come from Vault: known once the secret's keys were read (and only where the store may read them).
+  const fromExtract = externalSecret('extract-typo', { dataFrom: [{ extract: { key: 'app/db' } }], target: { name: 'extract-typo', template: { data: { url: '{{ .username }}:{{ .passwrd }}' } } } });
+  const fromExtractGood = externalSecret('extract-good', { dataFrom: [{ extract: { key: 'app/db' } }], target: { name: 'extract-good', template: { data: { url: '{{ .username }}:{{ .password }}' } } } });
+  const beyondPolicy = externalSecret('extract-denied', { dataFrom: [{ extract: { key: 'ops/db' } }], target: { name: 'extract-denied', template: { data: { url: '{{ .passwrd }}' } } } });
+  const s = await scenario([clusterStore('vault'), label, literal, index, ifBody, none, fromExtract, fromExtractGood, beyondPolicy], state());
   try {
     const l = await s.validate(label);
     assert.match(l.message, /\[TemplateKeyNotFound\] spec\.target\.template\.metadata\.labels\.owner: .*"could not apply template: could not execute template: could not execute template: unable to execute template at key owner: unable to execute template at key owner: template: owner:1:3: executing \\"owner\\" at <\.usrname>: map has no entry for key \\"usrname\\"".* Fix: Did you mean "username"\?/);
@@ -106,10 +111,16 @@ test('inline templates: literal, data, labels and annotations as ESO renders the
     assert.equal((await s.validate(ifBody)).allowed, true);
     // creationPolicy None: ESO writes no Secret and renders no template.
     assert.equal((await s.validate(none)).allowed, true);
+    assert.match((await s.validate(fromExtract)).message, /\[TemplateKeyNotFound\] spec\.target\.template\.data\.url: The template reads "passwrd", but this ExternalSecret produces only .*"password".* Fix: Did you mean "password"\?/);
+    assert.equal((await s.validate(fromExtractGood)).allowed, true);
+    const denied = await s.validate(beyondPolicy);
+    assert.match(denied.message, /\[PolicyDenied\]/);
+    assert.doesNotMatch(denied.message, /TemplateKeyNotFound/, 'keys the store may not read are not judged (nor revealed)');
     const run = await s.check();
     assert.deepEqual(errorsOf(run.report, 'label-typo'), ['TemplateKeyNotFound spec.target.template.metadata.labels.owner']);
     assert.deepEqual(errorsOf(run.report, 'literal-typo'), ['TemplateKeyNotFound spec.target.template.templateFrom[0].literal']);
-    for (const name of ['index-missing', 'if-body', 'creation-none']) assert.deepEqual(errorsOf(run.report, name), [], name);
+    for (const name of ['index-missing', 'if-body', 'creation-none', 'extract-good']) assert.deepEqual(errorsOf(run.report, name), [], name);
+    assert.deepEqual(errorsOf(run.report, 'extract-typo'), ['TemplateKeyNotFound spec.target.template.data.url']);
   } finally {
     await s.close();
   }

@@ -42,11 +42,15 @@ export function secretKeyFindings(plan: ReferencePlan, result: KeyPipelineResult
   }];
 }
 
-/** dataFrom.extract: the secret's keys (or those of the object `property` names), through ESO's pipeline. */
-export function extractKeyFindings(plan: ReferencePlan, shape: ValueShape, target: string): Finding[] {
+/** dataFrom.extract: the secret's keys (or those of the object `property` names) through ESO's pipeline; undefined when they are not an object. */
+export function extractKeyResult(plan: ReferencePlan, shape: ValueShape): KeyPipelineResult | undefined {
   const property = plan.remoteRef?.property ?? '';
   const r = evaluateProperty(shape, property);
-  if (r.status !== 'found' || !r.shape || r.shape.type !== 'object') return [];
-  const result = deriveSecretKeys(Object.keys(r.shape.keys), plan.rewrite ?? [], plan.remoteRef?.conversionStrategy, r.shape.keys);
-  return secretKeyFindings(plan, result, target);
+  if (r.status !== 'found' || !r.shape || r.shape.type !== 'object') return undefined;
+  return deriveSecretKeys(Object.keys(r.shape.keys), plan.rewrite ?? [], plan.remoteRef?.conversionStrategy, r.shape.keys);
+}
+
+export function extractKeyFindings(plan: ReferencePlan, shape: ValueShape, target: string): Finding[] {
+  const result = extractKeyResult(plan, shape);
+  return result ? secretKeyFindings(plan, result, target) : [];
 }

@@ -1,8 +1,9 @@
 // target.template (engine v2) as ESO renders it: every template (templateFrom ConfigMap items and
 // literals, data, metadata labels/annotations) executes with missingkey=error over the keys the
 // ExternalSecret produces, so `{{ .pasword }}` fails the sync; a templateFrom ConfigMap or item
-// key that does not exist fails it too. Keys are judged only when all of them are known (spec.data
-// only), references only where Go certainly evaluates them (go-template.ts). Secrets holding
+// key that does not exist fails it too. Keys are judged only when all of them are known (spec.data,
+// and dataFrom entries whose keys the reference checks derived), references only where Go
+// certainly evaluates them (go-template.ts). Secrets holding
 // templates are never read: "not verifiable".
 import type { ExternalSecretModel } from '../../eso/model.js';
 import { templateKeyRefs } from '../../eso/go-template.js';
@@ -17,6 +18,8 @@ export interface TemplateCheckEnv {
   /** Where templateFrom ConfigMaps are read; absent: not read, and nothing is said about them. */
   sources?: TemplateSourceLookup;
   deadlineAtMs: number;
+  /** Every key the ExternalSecret produces, where known (dataFrom keys come from Vault); absent: spec.data's, when there is no dataFrom. */
+  produced?: readonly string[] | undefined;
 }
 
 /** A template's text in ESO's message, shortened when ESO repeats a long or multi-line text as its name. */
@@ -91,8 +94,9 @@ async function sourceFindings(source: TemplateSourceRef, namespace: string, prod
 export async function templateFindings(es: ExternalSecretModel, env: TemplateCheckEnv): Promise<Finding[]> {
   const plan = planTemplates(es.raw);
   if (!plan) return [];
-  // Keys from dataFrom depend on Vault (and generators on nothing we read): judge keys only for spec.data.
-  const produced = es.dataFrom.length > 0 ? undefined : es.data.map((d) => d.secretKey);
+  // Keys from dataFrom depend on Vault (and generators on nothing we read): known only when the
+  // reference checks could derive every entry's keys.
+  const produced = env.produced ?? (es.dataFrom.length > 0 ? undefined : es.data.map((d) => d.secretKey));
   const out: Finding[] = [];
   const fromSources = await Promise.all(plan.sources.map((s) => sourceFindings(s, es.namespace, produced, env)));
   for (const f of fromSources) out.push(...f);
