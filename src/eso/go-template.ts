@@ -114,13 +114,17 @@ export interface TemplateKeyRef {
   key: string;
   /** The node as Go prints it in an error (`.pasword.x`, `$.pasword`). */
   node: string;
+  /** `.key.field`: on a produced key (a string) Go fails with "can't evaluate field", another error. */
+  chained: boolean;
   /** Go's "line:column" of the node (column counted as text/template's ErrorContext does). */
   line: number;
   column: number;
 }
 
-/** Actions whose data (dot) is not the template's data map, or that run other templates. */
-const NOT_JUDGED = new Set(['range', 'with', 'define', 'block', 'template']);
+/** Actions that define or run other templates: not judged. */
+const NOT_JUDGED = new Set(['define', 'block', 'template']);
+/** Blocks whose pipeline runs where they stand and whose body may not run (or runs with another dot). */
+const BLOCK_OPENERS = new Set(['if', 'with', 'range']);
 
 function firstWord(body: string): string {
   return /^\s*([A-Za-z_][A-Za-z0-9_]*)/.exec(body)?.[1] ?? '';
@@ -135,8 +139,8 @@ function position(text: string, pos: number): { line: number; column: number } {
 
 /**
  * Top-level keys a template certainly reads, in evaluation order; undefined when not judged.
- * Certainly read: fields outside `if` bodies, before any `and`/`or` (which stop early) in their
- * action. `index . "k"` is no read for missingkey=error: Go's index yields "" for a missing key.
+ * Certainly read: fields outside `if`/`with`/`range` bodies (which may not run, or run with another
+ * dot), before any `and`/`or` (which stop early) in their action. `index . "k"` is no read for missingkey=error: Go's index yields "" for a missing key.
  * Comments are not evaluated.
  */
 export function templateKeyRefs(text: string): TemplateKeyRef[] | undefined {
@@ -149,10 +153,11 @@ export function templateKeyRefs(text: string): TemplateKeyRef[] | undefined {
     const { body, bodyStart } = piece.action;
     const word = firstWord(body);
     if (NOT_JUDGED.has(word)) return undefined;
-    if (word === 'else' && /^\s*else\s+(with|range)\b/.test(body)) return undefined;
+    // An else or end without its if is Go's parse error: another failure, not judged here.
+    if ((word === 'else' || word === 'end') && depth === 0) return undefined;
     const certain = depth === 0 && word !== 'else';
-    if (word === 'if') depth += 1;
-    if (word === 'end') depth = Math.max(0, depth - 1);
+    if (BLOCK_OPENERS.has(word)) depth += 1;
+    if (word === 'end') depth -= 1;
     if (!certain) continue;
     const bare = blankLiterals(body);
     const stop = /(?:^|[\s(])(and|or)(?=[\s)]|$)/.exec(bare);
@@ -161,9 +166,12 @@ export function templateKeyRefs(text: string): TemplateKeyRef[] | undefined {
       if (m.index >= limit) break;
       const chain = m[2] as string;
       const dotAt = bodyStart + m.index + (m[1] as string).length;
-      refs.push({ key: chain.slice(1).split('.')[0] as string, node: `${m[1] as string}${chain}`, ...position(text, dotAt) });
+      const segments = chain.slice(1).split('.');
+      refs.push({ key: segments[0] as string, node: `${m[1] as string}${chain}`, chained: segments.length > 1, ...position(text, dotAt) });
     }
   }
+  // An if without its end: Go's parse error (unexpected EOF).
+  if (depth !== 0) return undefined;
   return refs;
 }
 

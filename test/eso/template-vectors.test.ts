@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REFERENCE_DIR } from '../support/paths.js';
 import { deriveSecretKeys, parseEsoObject, toValueShape } from '../../src/eso/index.js';
-import { templateKeyRefs } from '../../src/eso/go-template.js';
+import { evaluateKeyTemplate, templateKeyRefs } from '../../src/eso/go-template.js';
 import { missingKeyText } from '../../src/eso/templates.js';
 
 interface Vectors {
@@ -56,5 +56,37 @@ test('template-vectors.json templates: a key reported missing is ESO\'s render e
     assert.equal(missingKeyText({ field: '', where: '', name, text: v.text, prefix: '' }, missing), v.expected.error, v.name);
     agreed += 1;
   }
-  assert.equal(agreed, 7);
+  assert.equal(agreed, 8);
+});
+
+interface RandomVectors {
+  renders: { text: string; error?: string }[];
+  transforms: { template: string; key: string; out?: string; error?: string }[];
+}
+
+const random = JSON.parse(readFileSync(join(REFERENCE_DIR, 'eso', 'template-random-vectors.json'), 'utf8')) as RandomVectors;
+
+test('template-random-vectors.json renders: every missing key ESO reports is found, with its text; nothing else is reported', () => {
+  const produced = ['password', 'user'];
+  let agreed = 0;
+  for (const v of random.renders) {
+    const refs = templateKeyRefs(v.text) ?? [];
+    const first = refs.find((r) => !produced.includes(r.key) || r.chained);
+    const missing = first && !produced.includes(first.key) ? first : undefined;
+    if (missing) {
+      assert.equal(missingKeyText({ field: '', where: '', name: 'k', text: v.text, prefix: '' }, missing), v.error, v.text);
+      agreed += 1;
+    } else {
+      assert.ok(!v.error?.includes('map has no entry'), `missed: ${v.text}`);
+    }
+  }
+  assert.ok(agreed >= 250, String(agreed));
+});
+
+test('template-random-vectors.json transforms: the key ESO makes, for every template of the evaluated subset', () => {
+  for (const v of random.transforms) {
+    const r = evaluateKeyTemplate(v.template, v.key);
+    assert.equal(r.status, 'ok', v.template);
+    if (r.status === 'ok') assert.equal(r.value, v.out, `${v.template} on ${v.key}`);
+  }
 });

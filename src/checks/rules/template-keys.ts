@@ -29,9 +29,11 @@ function shortName(text: string): string {
 }
 
 function keyFinding(entry: TemplateEntry, produced: readonly string[]): Finding | undefined {
-  const refs = templateKeyRefs(entry.text);
-  const missing = refs?.find((r) => !produced.includes(r.key));
-  if (!missing) return undefined;
+  const refs = templateKeyRefs(entry.text) ?? [];
+  // In evaluation order; a field of a produced key (a string) fails differently first: stop there.
+  const first = refs.find((r) => !produced.includes(r.key) || r.chained);
+  if (!first || produced.includes(first.key)) return undefined;
+  const missing = first;
   const text = missingKeyText({ ...entry, name: shortName(entry.name) }, missing);
   const close = closestNames(missing.key, produced);
   const inWhere = entry.where === entry.field ? 'The template' : `The template in ${entry.where}`;
