@@ -100,7 +100,9 @@ test('inline templates: literal, data, labels and annotations as ESO renders the
   const fromExtract = externalSecret('extract-typo', { dataFrom: [{ extract: { key: 'app/db' } }], target: { name: 'extract-typo', template: { data: { url: '{{ .username }}:{{ .passwrd }}' } } } });
   const fromExtractGood = externalSecret('extract-good', { dataFrom: [{ extract: { key: 'app/db' } }], target: { name: 'extract-good', template: { data: { url: '{{ .username }}:{{ .password }}' } } } });
   const beyondPolicy = externalSecret('extract-denied', { dataFrom: [{ extract: { key: 'ops/db' } }], target: { name: 'extract-denied', template: { data: { url: '{{ .passwrd }}' } } } });
-  const s = await scenario([clusterStore('vault'), label, literal, index, ifBody, none, fromExtract, fromExtractGood, beyondPolicy], state());
+  // ESO's own template rules (its webhook, and ApplyTemplate again): a target that would write a privileged Secret field.
+  const privileged = templated('target-type', { templateFrom: [{ literal: 'x: y', target: 'immutable' }] });
+  const s = await scenario([clusterStore('vault'), label, literal, index, ifBody, none, fromExtract, fromExtractGood, beyondPolicy, privileged], state());
   try {
     const l = await s.validate(label);
     assert.match(l.message, /\[TemplateKeyNotFound\] spec\.target\.template\.metadata\.labels\.owner: .*"could not apply template: could not execute template: could not execute template: unable to execute template at key owner: unable to execute template at key owner: template: owner:1:3: executing \\"owner\\" at <\.usrname>: map has no entry for key \\"usrname\\"".* Fix: Did you mean "username"\?/);
@@ -113,6 +115,7 @@ test('inline templates: literal, data, labels and annotations as ESO renders the
     assert.equal((await s.validate(none)).allowed, true);
     assert.match((await s.validate(fromExtract)).message, /\[TemplateKeyNotFound\] spec\.target\.template\.data\.url: The template reads "passwrd", but this ExternalSecret produces only .*"password".* Fix: Did you mean "password"\?/);
     assert.equal((await s.validate(fromExtractGood)).allowed, true);
+    assert.match((await s.validate(privileged)).message, /\[MalformedReference\] spec\.target\.template\.templateFrom\[0\]\.target: templateFrom target="immutable" is not allowed when targeting a Secret, must be one of "Data", "Annotations" or "Labels"/);
     const denied = await s.validate(beyondPolicy);
     assert.match(denied.message, /\[PolicyDenied\]/);
     assert.doesNotMatch(denied.message, /TemplateKeyNotFound/, 'keys the store may not read are not judged (nor revealed)');
