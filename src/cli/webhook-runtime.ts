@@ -167,6 +167,7 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
         intervalMs: auditSettings.intervalMs,
         objectsPerSecond: auditSettings.objectsPerSecond,
         deadlineMsPerObject: auditSettings.deadlineMsPerObject,
+        templateSources: createKubeTemplateSources(opts.kubeConfig, { enabled: kubeSettings.templateConfigMaps }),
       });
       audit.start();
     }
