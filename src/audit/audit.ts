@@ -2,6 +2,7 @@
 // store, re-runs the admission checks on them at a bounded rate, and reports drift (Events, the
 // findings gauge, GET /report). A replica that is not the leader does nothing and reports nothing.
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { TokenReviewAccess } from '../checks/token-review-access.js';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Finding } from '../checks/finding.js';
@@ -32,6 +33,8 @@ export interface AuditOptions {
   logger: Logger;
   controllerServiceAccount: { name: string; namespace: string };
   defaultAudiences: string[];
+  /** Whether a ServiceAccount may create tokenreviews (client-JWT mode); shared with admission's answers. */
+  tokenReviews?: TokenReviewAccess;
   /** Pause between the end of one pass and the start of the next. */
   intervalMs: number;
   /** Rate limit: objects whose check starts per second (see pacer.ts for why objects, not requests). */
@@ -87,6 +90,7 @@ export function createAudit(opts: AuditOptions): Audit {
     const pacer = new Pacer(opts.objectsPerSecond);
     const deps = {
       facts: opts.facts, lookup, defaultAudiences: opts.defaultAudiences, deadlineMsPerObject: opts.deadlineMsPerObject,
+      ...(opts.tokenReviews ? { tokenReviews: opts.tokenReviews } : {}),
       ...(opts.templateSources ? { templateSources: opts.templateSources } : {}),
     };
     const audited: AuditedObject[] = [];

@@ -9,6 +9,7 @@ import type { InvolvedObject } from '../kube/events.js';
 import type { ClusterStoreLookup } from '../kube/store-lookup.js';
 import type { RawKubeObject } from '../kube/types.js';
 import type { VaultFacts } from '../vault/facts.js';
+import type { TokenReviewAccess } from '../checks/token-review-access.js';
 
 export interface AuditedObject {
   /** uid, or kind/namespace/name when the object has none. */
@@ -28,6 +29,8 @@ export interface CheckOneDeps {
   deadlineMsPerObject: number;
   /** Where templateFrom ConfigMaps are read (absent: not read). */
   templateSources?: TemplateSourceLookup;
+  /** Whether a ServiceAccount may create tokenreviews (client-JWT mode), as admission asks it. */
+  tokenReviews?: TokenReviewAccess;
 }
 
 type AuditedKind = 'ExternalSecret' | 'SecretStore' | 'ClusterSecretStore';
@@ -77,6 +80,7 @@ export async function checkOne(raw: RawKubeObject, kind: AuditedKind, deps: Chec
       audience: { defaultAudiences: deps.defaultAudiences },
       trust: 'store-identity',
       ...(deps.templateSources ? { templateSources: deps.templateSources } : {}),
+      ...(deps.tokenReviews ? { tokenReviews: deps.tokenReviews } : {}),
     });
     return { ...base, result, complete: result.couldNotCheck.length === 0 };
   } catch (err) {

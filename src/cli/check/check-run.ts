@@ -16,6 +16,7 @@ import { createProgress } from './progress.js';
 import { checkAll, isCheckedObject, skipReason, withNamespace, type CheckedObject } from './run.js';
 import { createManifestCaSources } from '../../checks/ca-sources.js';
 import { createManifestTemplateSources } from '../../checks/template-sources.js';
+import type { TokenReviewAccess } from '../../checks/token-review-access.js';
 import { layeredLookup, lookupOver, parseControllerSa, storeServers } from './stores.js';
 import { prepareVaultConfig, parseVaultMap } from './vault-setup.js';
 import { describeReachProblem, reachProblems, withoutDeadServers } from './vault-reach.js';
@@ -62,11 +63,12 @@ function isLookupObject(obj: Obj): boolean {
   return STORE_KINDS.includes(String(obj['kind'])) || obj['kind'] === 'Namespace';
 }
 
-async function clusterObjects(opts: CheckOptions): Promise<Obj[]> {
-  if (opts.storesFrom === 'files') return [];
+async function clusterObjects(opts: CheckOptions): Promise<{ objects: Obj[]; tokenReviews?: TokenReviewAccess }> {
+  if (opts.storesFrom === 'files') return { objects: [] };
   // Loaded only when asked: the Kubernetes client is large.
   const { readClusterStores } = await import('./cluster-stores.js');
-  return (await readClusterStores(opts.kubeconfig)).objects;
+  const read = await readClusterStores(opts.kubeconfig);
+  return { objects: read.objects, tokenReviews: read.tokenReviews };
 }
 
 function useColour(io: CheckIo, opts: CheckOptions): boolean {
@@ -107,7 +109,8 @@ export async function checkDocuments(inputs: readonly InputDocument[], opts: Che
     const vaultMap = parseVaultMap(opts.vaultMap);
     const docs: { doc: InputDocument; object: Obj }[] = inputs.map((doc) => ({ doc, object: withNamespace(doc.object, opts.namespace) }));
     const fileLookupObjects = opts.storesFrom === 'cluster' ? [] : docs.map((d) => d.object).filter(isLookupObject);
-    const fromCluster = await clusterObjects(opts);
+    const cluster = await clusterObjects(opts);
+    const fromCluster = cluster.objects;
 
     let facts: VaultFacts;
     if (opts.offline) {
@@ -154,6 +157,8 @@ export async function checkDocuments(inputs: readonly InputDocument[], opts: Che
       caSources: createManifestCaSources(docs.map((d) => d.object), 'the checked files'),
       // templateFrom ConfigMaps likewise: from the files, else not verifiable.
       templateSources: createManifestTemplateSources(docs.map((d) => d.object), 'the checked files'),
+      // With a cluster, its RBAC answers for client-JWT mode; without, that stays not verifiable.
+      ...(cluster.tokenReviews ? { tokenReviews: cluster.tokenReviews } : {}),
       timeoutMs: opts.timeoutMs,
       concurrency: opts.concurrency,
       onProgress: (done, total) => progress.update(done, total),

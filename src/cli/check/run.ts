@@ -5,6 +5,7 @@ import type { Trust } from '../../checks/disclosure.js';
 import { checkObject, type CheckContext, type CheckResult } from '../../checks/engine.js';
 import type { CaSourceLookup } from '../../checks/ca-sources.js';
 import type { TemplateSourceLookup } from '../../checks/template-sources.js';
+import type { TokenReviewAccess } from '../../checks/token-review-access.js';
 import type { VaultFacts } from '../../vault/facts.js';
 import type { InputDocument } from './inputs.js';
 import { mapWithLimit } from './pool.js';
@@ -23,6 +24,7 @@ export interface RunSettings {
   facts: VaultFacts;
   caSources?: CaSourceLookup;
   templateSources?: TemplateSourceLookup;
+  tokenReviews?: TokenReviewAccess;
   defaultAudiences: string[];
   trust: Trust;
   timeoutMs: number;
@@ -106,6 +108,7 @@ export async function checkAll(
         remedies: CHECK_REMEDIES,
         ...(settings.caSources ? { caSources: settings.caSources } : {}),
         ...(settings.templateSources ? { templateSources: settings.templateSources } : {}),
+        ...(settings.tokenReviews ? { tokenReviews: settings.tokenReviews } : {}),
       };
       return checkObject(object, ctx);
     })();
