@@ -28,12 +28,12 @@ export interface CheckIo {
 type Obj = Record<string, unknown>;
 const STORE_KINDS: readonly string[] = ['SecretStore', 'ClusterSecretStore'];
 
-function loadGuardConfig(opts: CheckOptions): GuardConfig {
+function loadGuardConfig(opts: CheckOptions, env: Record<string, string | undefined>): GuardConfig {
   const checks: Record<string, unknown> = {};
   if (opts.defaultAudiences) checks['defaultAudiences'] = opts.defaultAudiences;
   if (opts.controllerSa) checks['controllerServiceAccount'] = opts.controllerSa;
   try {
-    return loadConfig({ ...(opts.config ? { file: opts.config } : {}), overrides: { checks } });
+    return loadConfig({ ...(opts.config ? { file: opts.config } : {}), env, overrides: { checks } });
   } catch (err) {
     if (err instanceof ConfigError) throw new CheckConfigError(err.problems.map((p) => `config: ${p}`).join('; '));
     throw err;
@@ -73,7 +73,7 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
   let service: VaultFactsService | undefined;
   try {
     if (paths.length === 0) throw new CheckConfigError('give at least one FILE, DIR or - (stdin) to check');
-    const config = loadGuardConfig(opts);
+    const config = loadGuardConfig(opts, io.env);
     const controllerSa = parseControllerSa(config.checks.controllerServiceAccount);
     if (!controllerSa) throw new CheckConfigError(`--controller-sa expects namespace/name, got "${config.checks.controllerServiceAccount}"`);
     const vaultMap = parseVaultMap(opts.vaultMap);
