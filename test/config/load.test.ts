@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../../src/config/load.js';
 import { CONFIG_OPTIONS, configDefaults, configOptionsMarkdown, configOptionsTable } from '../../src/config/options.js';
-import { KUBE_CONFIG_DEFAULTS } from '../../src/kube/index.js';
+import { KUBE_CONFIG_DEFAULTS } from '../../src/kube/config.js';
 
 let dir: string;
 before(() => {
