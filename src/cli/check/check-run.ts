@@ -19,11 +19,8 @@ import { layeredLookup, lookupOver, parseControllerSa, storeServers } from './st
 import { prepareVaultConfig, parseVaultMap } from './vault-setup.js';
 import { describeReachProblem, reachProblems, withoutDeadServers } from './vault-reach.js';
 
-export interface CheckIo {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  env: Record<string, string | undefined>;
-}
+export type { CliIo as CheckIo } from '../io.js';
+import type { CliIo as CheckIo } from '../io.js';
 
 type Obj = Record<string, unknown>;
 const STORE_KINDS: readonly string[] = ['SecretStore', 'ClusterSecretStore'];
@@ -80,7 +77,7 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
 
     // Only what the run uses stays in memory whole: the checked kinds, Namespaces (their labels), and
     // ConfigMaps/Secrets that hold a certificate (a caProvider's CA; one without any would fail ESO too).
-    const inputs = await readInputs(paths, (obj) => isCheckedObject(obj) || obj['kind'] === 'Namespace' || holdsCertificate(obj));
+    const inputs = await readInputs(paths, io.stdin, (obj) => isCheckedObject(obj) || obj['kind'] === 'Namespace' || holdsCertificate(obj));
     const docs: { doc: InputDocument; object: Obj }[] = inputs.map((doc) => ({ doc, object: withNamespace(doc.object, opts.namespace) }));
     const fileLookupObjects = opts.storesFrom === 'cluster' ? [] : docs.map((d) => d.object).filter(isLookupObject);
     const fromCluster = await clusterObjects(opts);

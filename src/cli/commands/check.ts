@@ -4,10 +4,11 @@ import { Command, Option } from 'commander';
 import { runCheck } from '../check/check-run.js';
 import { checkOptions, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, FORMATS, STORES_FROM, TRUST_LEVELS, type RawCheckOptions } from '../check/options.js';
 import { CheckConfigError } from '../check/errors.js';
+import type { CliExit, CliIo } from '../io.js';
 
 const collect = (value: string, previous: string[] | undefined): string[] => [...(previous ?? []), value];
 
-export function registerCheck(program: Command): void {
+export function registerCheck(program: Command, io: CliIo, exit: CliExit): void {
   program
     .command('check')
     .description('Check ExternalSecrets and stores in YAML files against live Vault, as the admission webhook would (exit 0 no errors, 1 errors, 2 could not run/check)')
@@ -31,18 +32,16 @@ export function registerCheck(program: Command): void {
     .option('--fail-open', 'when an object cannot be checked (Vault unreachable, sealed or slow, no login for its server), print a warning on stderr and exit with the findings\' code (0 or 1) instead of 2')
     .option('-q, --quiet', 'print error findings only: no warnings, infos, skipped objects, summary or progress')
     .option('--no-color', 'no colour in text output (also when NO_COLOR is set, or stdout is not a terminal)')
-    // Usage errors are "could not run" (2), not "errors found" (commander's 1).
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (paths: string[], raw: RawCheckOptions) => {
       let code: number;
       try {
-        code = await runCheck(paths, checkOptions(raw), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+        code = await runCheck(paths, checkOptions(raw, io.env), io);
       } catch (err) {
         if (!(err instanceof CheckConfigError)) throw err;
-        process.stderr.write(`eso-vault-guard check: ${err.message}\n`);
+        io.stderr.write(`eso-vault-guard check: ${err.message}\n`);
         code = 2;
       }
       // Idle keep-alive sockets to Vault or the API server would keep the process alive.
-      process.exit(code);
+      Object.assign(exit, { code, now: true });
     });
 }
