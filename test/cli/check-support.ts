@@ -1,6 +1,6 @@
 // Runs `eso-vault-guard check` (in-process, or as the binary where the process matters) and seeds
 // the Vault double from an example folder.
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startVaultDouble, webhookVaultConfig, type VaultDouble } from '../support/vault-double.js';
@@ -18,17 +18,7 @@ export function runCliProcess(args: string[], opts: CliRunOptions & { cwd?: stri
   return runCommandProcess(['check', ...args], opts);
 }
 
-export interface ExpectedEntry {
-  kind: string;
-  namespace: string | null;
-  name: string;
-  decision: 'allow' | 'deny';
-  codes: string[];
-}
-
-export function loadExpected(dir: string): ExpectedEntry[] {
-  return JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as ExpectedEntry[];
-}
+export { loadExpected, type ExpectedEntry } from '../support/examples.js';
 
 export interface SeededVault {
   double: VaultDouble;
