@@ -4,7 +4,7 @@
 //   --unit: only the unit tests (UNIT_TESTS below), in one process, with no child process, worker
 //   or network connection allowed (scripts/unit-guard.mjs): the edit loop, `npm run test:unit`.
 import { readdirSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
@@ -58,6 +58,7 @@ const nodeArgs = unit
       '--import', new URL('./unit-guard.mjs', import.meta.url).pathname,
       '--test', '--test-isolation=none', ...files,
     ]
-  : ['--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`, ...files];
+  : // One file more than cores: many files wait on timers and sockets, so a core would idle at one per core.
+    ['--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? availableParallelism() + 1}`, ...files];
 const result = spawnSync(process.execPath, nodeArgs, { stdio: 'inherit' });
 process.exit(result.status ?? 1);
