@@ -5,8 +5,8 @@ import type { Readable } from 'node:stream';
 export interface CliIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  /** Read for the path `-`. */
-  stdin: Readable;
+  /** Read for the path `-` (the process's stdin when absent). */
+  stdin?: Readable;
   env: Record<string, string | undefined>;
 }
 

@@ -7,6 +7,7 @@ import { registerPolicyEval } from './commands/policy-eval.js';
 import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerFix } from './commands/fix.js';
 import type { CliExit, CliIo } from './io.js';
 import { PACKAGE_VERSION } from './version.js';
 
@@ -26,6 +27,7 @@ export function buildProgram(io: CliIo, exit: CliExit): Command {
   registerCheck(program, io, exit);
   registerDemo(program, io, exit);
   registerSandbox(program, io);
+  registerFix(program, io, exit);
   return program;
 }
 

@@ -135,12 +135,12 @@ export async function parseManifests(file: string, text: string): Promise<InputD
   return out;
 }
 
-function inputStream(file: string, stdin: Readable): Readable {
-  return file === STDIN_NAME ? stdin : createReadStream(file, { encoding: 'utf8' });
+function inputStream(file: string, stdin: Readable | undefined): Readable {
+  return file === STDIN_NAME ? (stdin ?? process.stdin) : createReadStream(file, { encoding: 'utf8' });
 }
 
 /** Every object of `paths`, read a line at a time; those `keep` does not want as a stub. None at all is an input error. */
-export async function readInputs(paths: readonly string[], stdin: Readable, keep: (obj: Record<string, unknown>) => boolean = () => true): Promise<InputDocument[]> {
+export async function readInputs(paths: readonly string[], stdin: Readable | undefined, keep: (obj: Record<string, unknown>) => boolean = () => true): Promise<InputDocument[]> {
   if (paths.length === 0) throw new InputError('give at least one FILE, DIR or - (stdin)');
   const files = await expandPaths(paths);
   const out: InputDocument[] = [];
