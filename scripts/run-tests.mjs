@@ -25,7 +25,7 @@ const UNIT_TESTS = [
   'checks/auth-mount', 'checks/decide', 'checks/glob', 'checks/kv-mount', 'checks/policy-coverage', 'checks/property',
   'checks/role-binding', 'checks/secret-state', 'checks/template-relevance',
   'cli/check-formats', 'config/', 'server/config', 'server/logging', 'vault/config', 'vault/request-budget', 'kube/store-lookup',
-  'fuzz/policy-parse-fuzz', 'fuzz/property-fuzz',
+  'fix/manifest-edits', 'fuzz/policy-parse-fuzz', 'fuzz/property-fuzz',
 ].map((name) => (name.endsWith('/') ? name : `${name}.test.js`));
 
 const root = process.env.TEST_DIST_DIR ?? 'dist/test';
