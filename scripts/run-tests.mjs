@@ -3,10 +3,11 @@
 // Usage: node scripts/run-tests.mjs [--unit] [substring filter ...]
 //   --unit: only the unit tests (UNIT_TESTS below), in one process, with no child process, worker
 //   or network connection allowed (scripts/unit-guard.mjs): the edit loop, `npm run test:unit`.
+//   Without it, the unit tests run that way beside the other files (one process each).
 import { readdirSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 // The dependencies' floor (undici 8: 22.19). Older Node fails deep inside @kubernetes/client-node.
 const [major, minor] = process.versions.node.split('.').map(Number);
@@ -43,22 +44,45 @@ function walk(dir) {
   return out;
 }
 
+const isUnit = (f) => UNIT_TESTS.some((u) => relative(root, f).startsWith(u));
 const files = walk(root)
-  .filter((f) => !unit || UNIT_TESTS.some((u) => relative(root, f).startsWith(u)))
+  .filter((f) => !unit || isUnit(f))
   .filter((f) => filters.length === 0 || filters.some((x) => relative(root, f).includes(x)))
   .sort();
 if (files.length === 0) {
   console.error(`no test files found under ${root}${filters.length ? ` matching ${filters.join(', ')}` : ''}`);
   process.exit(1);
 }
-const nodeArgs = unit
-  ? [
-      // One process for all (no start-up per file); Node's permission model refuses child processes and workers.
-      '--permission', '--allow-fs-read=*', `--allow-fs-write=${tmpdir()}/`,
-      '--import', new URL('./unit-guard.mjs', import.meta.url).pathname,
-      '--test', '--test-isolation=none', ...files,
-    ]
-  : // One file more than cores: many files wait on timers and sockets, so a core would idle at one per core.
-    ['--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? availableParallelism() + 1}`, ...files];
-const result = spawnSync(process.execPath, nodeArgs, { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+const unitFiles = files.filter(isUnit);
+const otherFiles = files.filter((f) => !isUnit(f));
+
+// The unit tests share one process (no start-up per file, about a third of a second each); Node's
+// permission model refuses child processes and workers, unit-guard.mjs sockets.
+const unitArgs = [
+  '--permission', '--allow-fs-read=*', `--allow-fs-write=${tmpdir()}/`,
+  '--import', new URL('./unit-guard.mjs', import.meta.url).pathname,
+  '--test', '--test-isolation=none', ...unitFiles,
+];
+// The others one process per file, one file more than cores at once: many wait on timers and
+// sockets, so a core would idle at one per core.
+const otherArgs = ['--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? availableParallelism() + 1}`, ...otherFiles];
+
+function run(nodeArgs, stdio) {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, nodeArgs, { stdio: ['ignore', stdio, stdio] });
+    let output = '';
+    if (stdio === 'pipe') {
+      child.stdout.on('data', (d) => (output += d));
+      child.stderr.on('data', (d) => (output += d));
+    }
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+if (unit || otherFiles.length === 0) {
+  process.exit((await run(unitArgs, 'inherit')).code);
+}
+// Both groups at once; the unit group's report (seconds long) is printed after the other's.
+const [units, others] = await Promise.all([unitFiles.length > 0 ? run(unitArgs, 'pipe') : { code: 0, output: '' }, run(otherArgs, 'inherit')]);
+if (unitFiles.length > 0) process.stdout.write(`\n# unit tests (${unitFiles.length} files in one process)\n${units.output}`);
+process.exit(Math.max(units.code, others.code));
