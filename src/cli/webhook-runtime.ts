@@ -14,6 +14,7 @@ import { errorLine } from '../checks/messages.js';
 import type { CheckResult } from '../checks/result.js';
 import type { GuardConfig } from '../config/types.js';
 import { createKubeCaSources } from '../kube/ca-source.js';
+import { createKubeTemplateSources } from '../kube/template-source.js';
 import { createKubeTokenReviewAccess } from '../kube/token-review-access.js';
 import { createClusterStoreLookup, createDetachedStoreLookup, type ClusterStoreLookup, loadKubeConfig, startKube, type KubeRuntime } from '../kube/index.js';
 import { createRequestAuthorizer } from '../kube/request-auth.js';
@@ -129,6 +130,7 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
       ...(opts.kubeConfig
         ? {
             caSources: createKubeCaSources(opts.kubeConfig, { configMaps: kubeSettings.caProviderConfigMaps, secrets: kubeSettings.caProviderSecrets }),
+            templateSources: createKubeTemplateSources(opts.kubeConfig, { enabled: kubeSettings.templateConfigMaps }),
             ...(tokenReviews ? { tokenReviews } : {}),
           }
         : {}),
@@ -149,6 +151,7 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
         intervalMs: auditSettings.intervalMs,
         objectsPerSecond: auditSettings.objectsPerSecond,
         deadlineMsPerObject: auditSettings.deadlineMsPerObject,
+        templateSources: createKubeTemplateSources(opts.kubeConfig, { enabled: kubeSettings.templateConfigMaps }),
       });
       audit.start();
     }

@@ -22,5 +22,10 @@ export const kubeSection = {
     leaseRenewMs: { ...ms, default: 5000, description: 'How often the audit Lease is renewed or tried.' },
     caProviderConfigMaps: { type: 'boolean', default: true, description: "Read caProvider ConfigMaps to check a store's CA (needs get on configmaps; docs/tls-trust.md)." },
     caProviderSecrets: { type: 'boolean', default: false, description: 'Read caProvider Secrets too (needs get on secrets; off unless the operator grants it).' },
+    templateConfigMaps: {
+      type: 'boolean',
+      default: true,
+      description: 'Read the target.template.templateFrom ConfigMap an ExternalSecret names, in its own namespace (needs get on configmaps; docs/templates.md).',
+    },
   },
 } as const;
