@@ -21,12 +21,12 @@ if (major < 22 || (major === 22 && minor < 19)) {
  * process. A test here that opens a connection or spawns a process fails under --unit.
  */
 const UNIT_TESTS = [
-  'eso/conditions', 'eso/identity', 'eso/mistakes', 'eso/parse', 'eso/path-quirks', 'eso/plan', 'eso/property', 'eso/vectors',
+  'eso/conditions', 'eso/identity', 'eso/mistakes', 'eso/parse', 'eso/path-quirks', 'eso/plan', 'eso/property', 'eso/template-vectors', 'eso/vectors',
   'acl/evaluation', 'acl/policy-parse', 'acl/vectors',
   'checks/auth-mount', 'checks/decide', 'checks/glob', 'checks/kv-mount', 'checks/policy-coverage', 'checks/property',
   'checks/role-binding', 'checks/secret-state', 'checks/template-relevance',
   'cli/check-formats', 'config/', 'server/config', 'server/logging', 'vault/config', 'vault/request-budget', 'kube/store-lookup',
-  'fix/manifest-edits', 'fuzz/policy-parse-fuzz', 'fuzz/property-fuzz',
+  'fix/manifest-edits', 'fuzz/go-template-fuzz', 'fuzz/policy-parse-fuzz', 'fuzz/property-fuzz',
 ].map((name) => (name.endsWith('/') ? name : `${name}.test.js`));
 
 const root = process.env.TEST_DIST_DIR ?? 'dist/test';
