@@ -79,6 +79,11 @@ export function createClusterStoreLookup(state: KubeState, opts: ClusterStoreLoo
     getStore,
     namespaceLabels: (namespace) => state.namespaceLabels(namespace),
     listNamespaces: () => state.namespaceNames(),
+    listStores: (kind, namespace) =>
+      state.listStores().flatMap((raw) => {
+        const model = modelOf(raw);
+        return model && model.kind === kind && (kind === 'ClusterSecretStore' || model.namespace === namespace) ? [model] : [];
+      }),
     controllerServiceAccount: opts.controllerServiceAccount,
     async prefetchStores(obj, deadlineAtMs) {
       const namespace = namespaceOf(obj);

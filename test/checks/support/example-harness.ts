@@ -82,6 +82,7 @@ export function manifestLookup(objects: Obj[]): StoreLookup {
     },
     controllerServiceAccount: CONTROLLER_SA,
     listNamespaces: () => (labels.size > 0 ? [...labels.keys()].sort() : undefined),
+    listStores: (kind: StoreKind, namespace: string) => [...stores.values()].filter((s) => s.kind === kind && (kind === 'ClusterSecretStore' || s.namespace === namespace)),
   };
 }
 
