@@ -80,7 +80,8 @@ export async function checkPerNamespace(
     const result = await checkChild(ns);
     for (const c of result.couldNotCheck) if (!collector.couldNotCheck.some((x) => x.reason === c.reason)) collector.couldNotCheck.push(c);
     for (const f of result.findings) {
-      const key = `${f.code}\u0000${f.field}\u0000${f.severity}`;
+      // Findings that differ only in the namespace's name are one finding; distinct ones at the same field stay apart.
+      const key = `${f.code}\u0000${f.field}\u0000${f.severity}\u0000${f.message.split(`"${ns}"`).join('"\u0001"')}`;
       const g = grouped.get(key);
       if (g) g.namespaces.push(ns);
       else grouped.set(key, { finding: f, namespaces: [ns] });

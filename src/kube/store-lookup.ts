@@ -3,6 +3,7 @@
 // Argo CD sync as its ExternalSecret) is read from the API before the checks run, so a slow watch
 // never turns into a false StoreNotFound.
 import { parseEsoObject, type StoreLookup } from '../eso/index.js';
+import { asStoreRef, parsePushSecret } from '../eso/push-secret.js';
 import type { StoreKind, StoreModel, StoreRefModel } from '../eso/model.js';
 import type { KubeState } from './state.js';
 import type { RawKubeObject } from './types.js';
@@ -26,6 +27,10 @@ const DEFAULT_FETCHED_TTL_MS = 60_000;
 
 function referencedStores(obj: unknown): StoreRefModel[] {
   const parsed = parseEsoObject(obj);
+  if (parsed.kind === 'Other' && parsed.kindName === 'PushSecret' && parsed.apiVersion === 'external-secrets.io/v1alpha1') {
+    // Stores named in secretStoreRefs (those chosen by labelSelector come from the informer's list).
+    return parsePushSecret(obj as Record<string, unknown>).storeRefs.filter((r) => !r.selector && r.name !== '').map((r) => asStoreRef(r));
+  }
   if (parsed.kind !== 'ExternalSecret') return [];
   const m = parsed.model;
   const refs = [m.secretStoreRef, ...m.data.map((d) => d.storeRef), ...m.dataFrom.map((d) => d.storeRef)];

@@ -171,7 +171,7 @@ test('base: RBAC is exactly the documented least privilege', { skip }, () => {
   const norm = (rules: Rule[]) => rules.map((r) => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs, ...(r.resourceNames ? { resourceNames: r.resourceNames } : {}) }));
   assert.deepEqual(norm(findOne(objects, 'ClusterRole', 'eso-vault-guard').rules as Rule[]), [
     { apiGroups: ['external-secrets.io'], resources: ['secretstores', 'clustersecretstores'], verbs: ['get', 'list', 'watch'] },
-    { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['external-secrets.io'], resources: ['externalsecrets', 'clusterexternalsecrets', 'pushsecrets', 'clusterpushsecrets'], verbs: ['get', 'list', 'watch'] },
     { apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] },
     { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
     { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['get', 'patch'], resourceNames: ['eso-vault-guard'] },
