@@ -4,6 +4,8 @@
 // never turns into a false StoreNotFound.
 import { parseEsoObject, type StoreLookup } from '../eso/index.js';
 import { asStoreRef, parsePushSecret } from '../eso/push-secret.js';
+import { externalSecretFor, parseClusterExternalSecret } from '../eso/cluster-external-secret.js';
+import { parseClusterPushSecret, pushSecretFor } from '../eso/cluster-push-secret.js';
 import type { StoreKind, StoreModel, StoreRefModel } from '../eso/model.js';
 import type { KubeState } from './state.js';
 import type { RawKubeObject } from './types.js';
@@ -27,6 +29,13 @@ const DEFAULT_FETCHED_TTL_MS = 60_000;
 
 function referencedStores(obj: unknown): StoreRefModel[] {
   const parsed = parseEsoObject(obj);
+  // Cluster-scoped: the ClusterSecretStores of the object ESO creates (its SecretStores differ per namespace).
+  if (parsed.kind === 'Other' && parsed.kindName === 'ClusterExternalSecret' && parsed.apiVersion === 'external-secrets.io/v1') {
+    return referencedStores(externalSecretFor(parseClusterExternalSecret(obj as Record<string, unknown>), 'default')).filter((r) => r.kind === 'ClusterSecretStore');
+  }
+  if (parsed.kind === 'Other' && parsed.kindName === 'ClusterPushSecret' && parsed.apiVersion === 'external-secrets.io/v1alpha1') {
+    return referencedStores(pushSecretFor(parseClusterPushSecret(obj as Record<string, unknown>), 'default')).filter((r) => r.kind === 'ClusterSecretStore');
+  }
   if (parsed.kind === 'Other' && parsed.kindName === 'PushSecret' && parsed.apiVersion === 'external-secrets.io/v1alpha1') {
     // Stores named in secretStoreRefs (those chosen by labelSelector come from the informer's list).
     return parsePushSecret(obj as Record<string, unknown>).storeRefs.filter((r) => !r.selector && r.name !== '').map((r) => asStoreRef(r));
