@@ -142,7 +142,7 @@ export async function runExample(dir: string, trust: Trust = 'store-identity'): 
   const outcomes: Outcome[] = [];
   for (const obj of objects) {
     const kind = obj['kind'];
-    if (!['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret'].includes(String(kind))) continue;
+    if (!['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret', 'ClusterPushSecret'].includes(String(kind))) continue;
     outcomes.push(await admit(obj, ctx));
   }
   return {
@@ -181,7 +181,7 @@ export async function runExampleOverHttps(dir: string): Promise<ExampleRun> {
     let n = 0;
     for (const obj of objects) {
       const kind = obj['kind'];
-      if (!['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret'].includes(String(kind))) continue;
+      if (!['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret', 'ClusterPushSecret'].includes(String(kind))) continue;
       n += 1;
       const mutated = await postAdmission(servers.webhookPort, '/mutate', admissionReview(obj, { uid: `m-${n}` }), servers.ca);
       const patchText = mutated.body.response.patch;
