@@ -35,6 +35,8 @@ import { resolveStoreAccess, storeLabel, type StoreAccess } from './store-access
 import type { StoreCheckEnv } from './store-check.js';
 
 const MANAGED_BY = 'external-secrets';
+/** Stores whose pushes are checked per PushSecret; the rest are counted. */
+export const MAX_CHECKED_STORES = 20;
 const SELECTOR_HINT = "Label keys and values: alphanumeric, '-', '_', '.', at most 63 characters; operators In, NotIn (with values), Exists, DoesNotExist (without).";
 
 type PushEnv = StoreCheckEnv & { lookup: StoreLookup };
@@ -129,9 +131,14 @@ export async function checkPushSecret(obj: Record<string, unknown>, env: PushEnv
       });
     });
   }
-  for (const { store, ref } of stores.values()) {
+  // A broad selector may pick many stores; each costs a login's facts, so the first ones by name are checked.
+  const all = [...stores.values()];
+  for (const { store, ref } of all.slice(0, MAX_CHECKED_STORES)) {
     if (store.provider.type !== 'vault') continue;
     await checkStorePushes(ps, store, store.provider.vault, ref.field, env);
+  }
+  if (all.length > MAX_CHECKED_STORES) {
+    collector.add({ code: 'NotVerifiable', severity: 'info', field: 'spec.secretStoreRefs', message: `ESO pushes through ${all.length} stores; the pushes through the first ${MAX_CHECKED_STORES} were checked.` });
   }
 }
 
