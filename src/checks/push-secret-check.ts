@@ -43,7 +43,7 @@ type PushEnv = StoreCheckEnv & { lookup: StoreLookup };
 type OkAccess = Extract<StoreAccess, { status: 'ok' }>;
 
 function malformed(p: PushProblem): Finding {
-  return { code: 'MalformedReference', severity: 'error', field: p.field, message: `${p.message} ESO fails the PushSecret with "${p.eso.replace(/"/g, '\\"')}".`, hint: p.hint };
+  return { code: p.code ?? 'MalformedReference', severity: 'error', field: p.field, message: `${p.message} ESO fails the PushSecret with "${p.eso.replace(/"/g, '\\"')}".`, hint: p.hint };
 }
 
 const storeKey = (kind: string, name: string): string => `${kind}/${name}`;

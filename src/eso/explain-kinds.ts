@@ -88,7 +88,7 @@ function explainPushSecret(ps: PushSecretModel, lookup: StoreLookup): ExplainEnt
   const resource = { kind: 'PushSecret', namespace: ps.namespace, name: ps.name };
   const out: ExplainEntry[] = [];
   const { stores, problems } = pushStores(ps, lookup);
-  const rest = [...dataToProblems(ps).map((p): EsoProblem => ({ code: 'MalformedReference', field: p.field, message: p.eso, hint: p.hint })), ...problems];
+  const rest = [...dataToProblems(ps).map((p): EsoProblem => ({ code: p.code ?? 'MalformedReference', field: p.field, message: p.eso, hint: p.hint })), ...problems];
   if (rest.length > 0 || stores.length === 0) out.push(emptyEntry(resource, 'spec', 'resource', rest));
   for (const { store } of stores) {
     const vault = store.provider.type === 'vault' ? store.provider.vault : undefined;

@@ -52,6 +52,8 @@ export interface PushSecretModel {
 
 /** ESO's failure for a manifest-level mistake, with the field it is about. */
 export interface PushProblem {
+  /** MalformedReference when absent. */
+  code?: 'InvalidSelector';
   field: string;
   /** ESO's own error text. */
   eso: string;
@@ -135,7 +137,7 @@ export function dataToProblems(ps: PushSecretModel): PushProblem[] {
       });
     } else if (ref.name === '' && ref.selector) {
       const err = labelSelectorError(ref.selector);
-      if (err !== undefined) out.push({ field: `${ref.field}.labelSelector`, eso: `failed to filter dataTo: dataTo[${i}]: invalid labelSelector: ${err}`, message: 'ESO cannot convert this selector.', hint: "Label keys and values: alphanumeric, '-', '_', '.', at most 63 characters; operators In, NotIn (with values), Exists, DoesNotExist (without)." });
+      if (err !== undefined) out.push({ code: 'InvalidSelector', field: `${ref.field}.labelSelector`, eso: `dataTo[${i}]: invalid labelSelector: ${err}`, message: 'ESO cannot convert this selector.', hint: "Label keys and values: alphanumeric, '-', '_', '.', at most 63 characters; operators In, NotIn (with values), Exists, DoesNotExist (without)." });
     }
     if (d.remoteKey !== undefined && d.hasRewrite) {
       out.push({ field: `${d.field}.rewrite`, eso: 'remoteKey and rewrite are mutually exclusive: rewrite is only supported in per-key mode (without remoteKey)', message: 'remoteKey bundles every matched key into one secret, so there is nothing to rewrite.', hint: `Remove ${d.field}.rewrite, or ${d.field}.remoteKey to push each key on its own.` });

@@ -67,6 +67,10 @@ test('PushSecret stores by labelSelector, dataTo and updatePolicy, as ESO resolv
       secretStoreRefs: [{ kind: 'ClusterSecretStore', name: 'vault-push' }],
       dataTo: [{ storeRef: { kind: 'ClusterSecretStore', name: 'vault-push' }, match: { regexp: '(DB_' } }],
     }),
+    'dataTo-bad-selector': push('dataTo-bad-selector', {
+      secretStoreRefs: [{ kind: 'ClusterSecretStore', name: 'vault-push' }],
+      dataTo: [{ storeRef: { kind: 'ClusterSecretStore', labelSelector: { matchExpressions: [{ key: 'tier', operator: 'Equals', values: ['write'] }] } }, remoteKey: 'pushed/bundle' }],
+    }),
     'duplicate-remote': push('duplicate-remote', { secretStoreRefs: [{ kind: 'ClusterSecretStore', name: 'vault-push' }], data: [toKey('pushed/a', 'user'), toKey('pushed/a', 'password')] }),
     'if-not-exists': push('if-not-exists', { secretStoreRefs: [{ kind: 'ClusterSecretStore', name: 'vault-push' }], updatePolicy: 'IfNotExists', data: [toKey('pushed/handmade')] }),
     'replace-handmade': push('replace-handmade', { secretStoreRefs: [{ kind: 'ClusterSecretStore', name: 'vault-push' }], data: [toKey('pushed/handmade')] }),
@@ -103,6 +107,9 @@ test('PushSecret stores by labelSelector, dataTo and updatePolicy, as ESO resolv
     assert.match(selectsNone.message, /\[MalformedReference\] spec\.dataTo\[0\]\.storeRef\.labelSelector: .*"dataTo\[0\]: labelSelector does not match any store in secretStoreRefs"/);
     const badRe = await v('dataTo-bad-regexp');
     assert.match(badRe.message, /\[MalformedReference\] spec\.dataTo\[0\]\.match\.regexp: .*failed to compile regexp pattern/);
+    const badSel = await v('dataTo-bad-selector');
+    assert.equal(badSel.allowed, false);
+    assert.match(badSel.message, /\[InvalidSelector\] spec\.dataTo\[0\]\.storeRef\.labelSelector: ESO cannot convert this selector\. ESO fails the PushSecret with "dataTo\[0\]: invalid labelSelector: \\"Equals\\" is not a valid label selector operator"/);
     const dup = await v('duplicate-remote');
     assert.match(dup.message, /\[MalformedReference\] spec\.data\[1\]\.match\.remoteRef\.remoteKey: .*duplicate remote key \\?"pushed\/a\\?": source keys \\?"user\\?" and \\?"password\\?" both map to the same destination/);
     // IfNotExists: ESO's SecretExists finds it and pushes nothing, so the unmanaged secret is no failure.
