@@ -203,7 +203,8 @@ export function entriesForStore(ps: PushSecretModel, store: StoreModel): { entri
     const eso = e.property !== undefined
       ? `failed to merge data entries: duplicate remote key "${e.remoteKey}" with property "${e.property}": source keys "${first.secretKey}" and "${e.secretKey}" both map to the same destination`
       : `failed to merge data entries: duplicate remote key "${e.remoteKey}": source keys "${first.secretKey}" and "${e.secretKey}" both map to the same destination`;
-    problems.push({ field: e.field, eso, message: `${first.field.replace(/\.match\.remoteRef\.remoteKey$|\.remoteKey$/, '')} pushes to the same place.`, hint: 'Push each source key to its own remoteKey (or property).' });
+    const where = e.property !== undefined ? `remote key "${e.remoteKey}", property "${e.property}"` : `remote key "${e.remoteKey}"`;
+    problems.push({ field: e.field, eso, message: `${first.field.replace(/\.match\.remoteRef\.remoteKey$|\.remoteKey$/, '')} already pushes to ${where}.`, hint: 'Push each source key to its own remoteKey (or property).' });
   }
   return { entries: entries.filter((e, i) => entries.findIndex((x) => x.remoteKey === e.remoteKey && x.property === e.property) === i), perKey: targeting.filter((d) => d.remoteKey === undefined), problems };
 }
