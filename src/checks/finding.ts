@@ -18,6 +18,7 @@ export const FINDING_CODES = [
   'AuthMountTypeMismatch',
   'RoleNotFound',
   'RoleBindingMismatch',
+  'TokenReviewNotPermitted',
   'InsecureVaultAddress',
   'VaultCertificateNotTrusted',
   'VaultCertificateHostMismatch',
@@ -77,6 +78,8 @@ export const FINDING_SUMMARIES: Record<FindingCode, string> = {
   AuthMountTypeMismatch: 'The auth mount is of another type than the store\'s auth method.',
   RoleNotFound: 'The Vault role was not found at the auth mount (or the store cannot see it), or its name is one no Vault role can have.',
   RoleBindingMismatch: 'The role rejects the identity ESO presents (ServiceAccount name/namespace, audience, JWT claims).',
+  TokenReviewNotPermitted:
+    "Kubernetes auth in client-JWT mode (no token_reviewer_jwt, disable_local_ca_jwt = true): the API server says the ServiceAccount ESO logs in as may not create tokenreviews (no system:auth-delegator), so Vault's TokenReview and ESO's login fail (403 permission denied).",
   InsecureVaultAddress: 'The Vault server is plain http://.',
   VaultCertificateNotTrusted:
     'ESO\'s CA set (caBundle, caProvider, or its image\'s system roots) does not verify the chain Vault presents ("x509: certificate signed by unknown authority"); the fix names the CA to trust by subject and SHA-256 fingerprint.',

@@ -155,6 +155,7 @@ async function checkStorePushes(ps: PushSecretModel, store: StoreModel, vault: V
   const identity = planIdentity(store, ps.namespace, env.lookup.controllerServiceAccount);
   const access = await resolveStoreAccess({
     store, vault, identity, reportField: refField, facts, lookup: env.lookup, opts, defaultAudiences: env.defaultAudiences, disclosure: env.disclosure, collector,
+    ...(env.tokenReviews ? { tokenReviews: env.tokenReviews } : {}),
   });
   if (access.status === 'unavailable' || access.status === 'blocked') return;
   if (access.status === 'unknown-identity') {
