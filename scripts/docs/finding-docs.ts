@@ -162,6 +162,11 @@ export const FINDING_DOCS: Record<FindingCode, FindingDoc> = {
     example: "`[TemplateKeyNotFound] spec.target.template.data.url: The template reads \"pasword\", but this ExternalSecret produces only \"username\", \"password\"; ESO renders with missingkey=error …` Fix: Did you mean \"password\"?",
     fix: "Use a key the ExternalSecret produces (the message lists them and suggests the closest), or add the `data` entry that produces it.",
   },
+  TemplateSourceNotFound: {
+    severity: "error",
+    example: "`[TemplateSourceNotFound] spec.target.template.templateFrom[0].configMap.name: Expected ConfigMap apps/db-tpl to exist (ESO reads templateFrom ConfigMaps from the ExternalSecret's namespace), found none; ESO fails with \"could not apply template: error fetching templateFrom data: configmaps \\\"db-tpl\\\" not found\".` Also an item key missing from the ConfigMap's `data` (`error in configmap db-tpl: missing key config`). The webhook reads only the named ConfigMap in the ExternalSecret's namespace (`kube.templateConfigMaps`); `check` reads ConfigMaps among its files. Secrets holding templates are never read (NotVerifiable).",
+    fix: "Create the ConfigMap (with the item keys in `data`, not `binaryData`) in the ExternalSecret's namespace, or fix the name or item key.",
+  },
   SecretNotManaged: {
     severity: "error",
     example: "`[SecretNotManaged] spec.data[0].match.remoteRef.remoteKey: kv/data/pushed/api-token exists without ESO's marker (custom_metadata managed-by=external-secrets); ESO refuses to overwrite it with \"secret not managed by external-secrets\".` Shown only when the store's role may read the metadata.",

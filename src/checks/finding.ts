@@ -34,6 +34,7 @@ export const FINDING_CODES = [
   'InvalidSelector',
   'SecretKeyInvalid',
   'TemplateKeyNotFound',
+  'TemplateSourceNotFound',
   'SecretNotManaged',
 ] as const;
 
@@ -95,6 +96,7 @@ export const FINDING_SUMMARIES: Record<FindingCode, string> = {
   InvalidSelector: 'A label selector ESO cannot convert (metav1.LabelSelectorAsSelector: label key/value syntax, operator, values); ESO\'s namespace check fails.',
   SecretKeyInvalid: 'A dataFrom entry produces Secret keys ESO refuses (collision after conversion, invalid character after rewrite) or the API server refuses (Unicode letters).',
   TemplateKeyNotFound: 'target.template reads a key the ExternalSecret does not produce (ESO renders with missingkey=error), with "did you mean".',
+  TemplateSourceNotFound: "A target.template.templateFrom ConfigMap, or an item key in its data, does not exist in the ExternalSecret's namespace.",
   SecretNotManaged: 'A PushSecret would overwrite an existing Vault secret without ESO\'s managed-by marker; ESO refuses ("secret not managed by external-secrets"). Shown only when the store may read the metadata.',
   NotChecked: 'An ESO object of a kind or API version the checks do not judge: counted and listed as skipped, never reported clean.',
 };

@@ -5,6 +5,7 @@ import type { AdmissionHandlers, AdmissionRequest } from '../server/admission-ty
 import type { AdmissionDecision } from '../server/decision.js';
 import type { VaultFacts } from '../vault/facts.js';
 import { decide, type FailureMode, type Mode } from './decide.js';
+import type { TemplateSourceLookup } from './template-sources.js';
 import type { CaSourceLookup } from './ca-sources.js';
 import type { TokenReviewAccess } from './token-review-access.js';
 import { hasSkipLabel, objectOverridesGranted, requestNamespace, type ObjectOverrides } from './overrides.js';
@@ -35,6 +36,8 @@ export interface HandlerDeps {
   reuseResultsMs?: number;
   /** Where caProvider ConfigMaps/Secrets are read (absent: their contents are not checked). */
   caSources?: CaSourceLookup;
+  /** Where templateFrom ConfigMaps are read (absent: not read). */
+  templateSources?: TemplateSourceLookup;
   /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster to ask. */
   tokenReviews?: TokenReviewAccess;
   /** Called with every check result (audit logs, /report, metrics). */
@@ -70,6 +73,7 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
     audience: { defaultAudiences: deps.defaultAudiences },
     trust: deps.trust ?? 'store-identity',
     ...(deps.caSources ? { caSources: deps.caSources } : {}),
+    ...(deps.templateSources ? { templateSources: deps.templateSources } : {}),
     ...(deps.tokenReviews ? { tokenReviews: deps.tokenReviews } : {}),
   });
   const reuse = createResultReuse(deps.reuseResultsMs ?? 0);

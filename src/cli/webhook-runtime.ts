@@ -17,6 +17,7 @@ import { ConfigError } from '../config/load.js';
 import type { GuardConfig } from '../config/types.js';
 import { formatAjvErrors } from '../config/ajv-errors.js';
 import { createKubeCaSources } from '../kube/ca-source.js';
+import { createKubeTemplateSources } from '../kube/template-source.js';
 import { createKubeTokenReviewAccess } from '../kube/token-review-access.js';
 import { createClusterStoreLookup, createDetachedStoreLookup, kubeConfigSchema, type ClusterStoreLookup, loadKubeConfig, startKube, withKubeDefaults, type KubeRuntime } from '../kube/index.js';
 import { createRequestAuthorizer } from '../kube/request-auth.js';
@@ -150,6 +151,7 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
       ...(opts.kubeConfig
         ? {
             caSources: createKubeCaSources(opts.kubeConfig, { configMaps: kubeSettings.caProviderConfigMaps, secrets: kubeSettings.caProviderSecrets }),
+            templateSources: createKubeTemplateSources(opts.kubeConfig, { enabled: kubeSettings.templateConfigMaps }),
             ...(tokenReviews ? { tokenReviews } : {}),
           }
         : {}),
@@ -170,6 +172,7 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
         intervalMs: auditSettings.intervalMs,
         objectsPerSecond: auditSettings.objectsPerSecond,
         deadlineMsPerObject: auditSettings.deadlineMsPerObject,
+        templateSources: createKubeTemplateSources(opts.kubeConfig, { enabled: kubeSettings.templateConfigMaps }),
       });
       audit.start();
     }
