@@ -9,7 +9,8 @@ import type { ExternalSecretModel, StoreKind, StoreModel, VaultProviderModel } f
 import { parseEsoObject } from './parse.js';
 import { toHttpPath } from './paths.js';
 import { planExternalSecret, resolveStore, type StoreLookup } from './plan.js';
-import { parsePushSecret, pushPaths } from './push-secret.js';
+import { asStoreRef, entriesForStore, parsePushSecret, perKeyPrefixes, pushPaths, storeLabels } from './push-secret.js';
+import { labelSelectorError, labelSelectorMatchesValid } from './label-selector.js';
 import { policyPathPrefix } from './vault-namespaces.js';
 
 export type NeededCapability = 'read' | 'list' | 'create' | 'update' | 'delete';
@@ -142,27 +143,53 @@ export function neededRequests(objects: readonly Record<string, unknown>[], look
     } else if (parsed.kind === 'Other' && parsed.kindName === 'PushSecret' && parsed.apiVersion === 'external-secrets.io/v1alpha1') {
       const ps = parsePushSecret(raw);
       const object = describe('PushSecret', ps.namespace, ps.name);
+      const pushStores = new Map<string, StoreModel>();
       for (const ref of ps.storeRefs) {
-        if (ref.labelSelector) continue;
-        const store = resolveStore(ref, ps.namespace, lookup).store;
-        if (!store || store.provider.type !== 'vault' || !matches(selector, store, ps.namespace, lookup)) continue;
+        if (ref.name !== '') {
+          const store = resolveStore(asStoreRef(ref), ps.namespace, lookup).store;
+          if (store) pushStores.set(`${store.kind}/${store.namespace ?? ''}/${store.name}`, store);
+        } else if (ref.selector && selector.by === 'store') {
+          // A labelSelector picks among all stores; the selected one is the only one that matters here.
+          const store = ref.kind === selector.kind ? lookup.getStore(selector.kind, selector.name, ps.namespace) : undefined;
+          if (store && labelSelectorError(ref.selector) === undefined && labelSelectorMatchesValid(ref.selector, storeLabels(store))) pushStores.set(`${store.kind}/${store.namespace ?? ''}/${store.name}`, store);
+        } else if (ref.selector) {
+          uncovered.push({ object, field: `${ref.field}.labelSelector`, reason: 'the stores a labelSelector picks are not listed by --role; use --store' });
+        }
+      }
+      for (const store of pushStores.values()) {
+        if (store.provider.type !== 'vault' || !matches(selector, store, ps.namespace, lookup)) continue;
         seen(store);
         const vault = store.provider.vault;
         const prefix = prefixOf(vault);
-        for (const entry of ps.data) {
-          const field = `${entry.field}.match.remoteRef.remoteKey`;
+        const { entries, perKey, problems } = entriesForStore(ps, store);
+        for (const p of problems) uncovered.push({ object, field: p.field, reason: `ESO fails the push with "${p.eso}"` });
+        if (problems.length > 0) continue;
+        const deletes = ps.deletionPolicy === 'Delete';
+        for (const entry of entries) {
           const paths = pushPaths(vault, entry.remoteKey);
           if ('error' in paths || prefix === null) {
-            uncovered.push({ object, field, reason: 'error' in paths ? `ESO fails the push with "${paths.error}"` : 'the store writes in a Vault namespace outside the one it logs in to' });
+            uncovered.push({ object, field: entry.field, reason: 'error' in paths ? `ESO fails the push with "${paths.error}"` : 'the store writes in a Vault namespace outside the one it logs in to' });
             continue;
           }
           // Whether the secret exists is not known without Vault: the first push creates, later ones update.
-          const deletes = ps.deletionPolicy === 'Delete' && entry.property === undefined;
-          const caps: NeededCapability[] = ['read', 'create', 'update', ...(deletes ? (['delete'] as const) : [])];
-          needs.push({ path: `${prefix}${paths.data}`, capabilities: caps, object, field, why: `pushes to {it}: reads, then creates or updates${deletes ? '; deletes it with deletionPolicy: Delete' : ''}` });
+          const deletesIt = deletes && entry.property === undefined;
+          const caps: NeededCapability[] = ['read', 'create', 'update', ...(deletesIt ? (['delete'] as const) : [])];
+          needs.push({ path: `${prefix}${paths.data}`, capabilities: caps, object, field: entry.field, why: `pushes to {it}: reads, then creates or updates${deletesIt ? '; deletes it with deletionPolicy: Delete' : ''}` });
           if (paths.metadata !== undefined) {
-            needs.push({ path: `${prefix}${paths.metadata}`, capabilities: caps, object, field, why: `reads and writes the managed-by marker at {it}${deletes ? '; deletes it with deletionPolicy: Delete' : ''}` });
+            needs.push({ path: `${prefix}${paths.metadata}`, capabilities: caps, object, field: entry.field, why: `reads and writes the managed-by marker at {it}${deletesIt ? '; deletes it with deletionPolicy: Delete' : ''}` });
           }
+        }
+        // Per-key dataTo: the remote keys are the source Secret's keys, unknown from the manifests.
+        for (const d of perKey) {
+          const prefixes = perKeyPrefixes(vault);
+          if (!prefixes || prefix === null) {
+            uncovered.push({ object, field: d.field, reason: 'the remote keys are the source Secret\'s keys, and the store has no path to put them under' });
+            continue;
+          }
+          const caps: NeededCapability[] = ['read', 'create', 'update', ...(deletes ? (['delete'] as const) : [])];
+          const clean = (p: string) => `${prefix}${p.replace(/^\/+/, '')}*`;
+          needs.push({ path: clean(prefixes.data), capabilities: caps, object, field: d.field, why: "pushes every key of the source Secret (dataTo), at {it}" });
+          if (prefixes.metadata !== undefined) needs.push({ path: clean(prefixes.metadata), capabilities: caps, object, field: d.field, why: 'reads and writes the managed-by marker of every pushed key, at {it}' });
         }
       }
     }

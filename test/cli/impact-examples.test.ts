@@ -12,7 +12,8 @@ import { OWN_EXAMPLES_DIR, REPO_ROOT } from '../support/paths.js';
 import type { VaultState } from '../support/vault-double.js';
 import { startKubeDouble, type KubeObject } from '../support/kube-double.js';
 import { parseAllDocuments } from 'yaml';
-import { runCli, runCommand, seededVault, type JsonFinding, type JsonReport, type SeededVault } from './check-support.js';
+import { runCli, seededVault, type JsonFinding, type JsonReport, type SeededVault } from './check-support.js';
+import { runCommand } from '../support/cli.js';
 
 const EXAMPLE = join(OWN_EXAMPLES_DIR, 'platform-team-templated');
 const MANIFESTS = join(EXAMPLE, 'manifests.yaml');
@@ -52,7 +53,7 @@ async function groundTruth(change: (state: VaultState) => void): Promise<string[
 }
 
 async function impact(args: string[]): Promise<{ code: number | null; report: JsonReport; stderr: string }> {
-  const run = await runCommand('impact', [MANIFESTS, '--config', original.configFile, '--allow-insecure-http', '--format', 'json', ...args]);
+  const run = await runCommand(['impact', MANIFESTS, '--config', original.configFile, '--allow-insecure-http', '--format', 'json', ...args]);
   return { code: run.code, report: JSON.parse(run.stdout || '{"findings":[],"summary":{}}') as JsonReport, stderr: run.stderr };
 }
 
@@ -152,13 +153,13 @@ test('impact --stores-from cluster with no MANIFESTS: the ESO objects running in
   const kube = await startKubeDouble({ objects });
   try {
     const kubeconfig = file('kubeconfig', kube.kubeconfigYaml);
-    const run = await runCommand('impact', ['--stores-from', 'cluster', '--kubeconfig', kubeconfig, '--config', original.configFile, '--allow-insecure-http', '--format', 'json', '--policy', `payments-pci=${file('empty3.hcl', '')}`]);
+    const run = await runCommand(['impact', '--stores-from', 'cluster', '--kubeconfig', kubeconfig, '--config', original.configFile, '--allow-insecure-http', '--format', 'json', '--policy', `payments-pci=${file('empty3.hcl', '')}`]);
     assert.equal(run.code, 1, run.stderr);
     const report = JSON.parse(run.stdout) as JsonReport;
     assert.deepEqual(report.findings.map((f) => `${objectOf(f)} ${f.code} ${f.file}`), ['ExternalSecret payments/tokenizer PolicyDenied cluster/ExternalSecret/payments/tokenizer']);
     assert.ok(kube.requests.some((q) => q.path.includes('/externalsecrets')), 'the ExternalSecrets were listed');
     // Without the cluster there is nothing to check.
-    const none = await runCommand('impact', ['--policy', `payments-pci=${file('empty4.hcl', '')}`]);
+    const none = await runCommand(['impact', '--policy', `payments-pci=${file('empty4.hcl', '')}`]);
     assert.equal(none.code, 2);
     assert.match(none.stderr, /give the MANIFESTS to check .*or --stores-from cluster/);
   } finally {
@@ -170,9 +171,9 @@ test('impact: text, sarif and github print the same breakage as check prints fin
   const policy = `payments-pci=${file('empty2.hcl', '')}`;
   const base = [MANIFESTS, '--config', original.configFile, '--allow-insecure-http', '--policy', policy];
   const [text, sarif, github] = await Promise.all([
-    runCommand('impact', [...base, '--no-color']),
-    runCommand('impact', [...base, '--format', 'sarif']),
-    runCommand('impact', [...base, '--format', 'github']),
+    runCommand(['impact', ...base, '--no-color']),
+    runCommand(['impact', ...base, '--format', 'sarif']),
+    runCommand(['impact', ...base, '--format', 'github']),
   ]);
   assert.equal(text.code, 1, text.stderr);
   assert.match(text.stdout, /^ExternalSecret payments\/tokenizer$/m);
@@ -184,21 +185,21 @@ test('impact: text, sarif and github print the same breakage as check prints fin
 });
 
 test('impact: no change, a policy Vault would refuse, or a malformed flag cannot run (exit 2)', async () => {
-  const none = await runCommand('impact', [MANIFESTS, '--config', original.configFile, '--allow-insecure-http']);
+  const none = await runCommand(['impact', MANIFESTS, '--config', original.configFile, '--allow-insecure-http']);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /^eso-vault-guard impact: no change given/m);
-  const bad = await runCommand('impact', [MANIFESTS, '--config', original.configFile, '--allow-insecure-http', '--policy', `x=${file('bad.hcl', 'path "a" {\n  capabilities = ["read"\n')}`]);
+  const bad = await runCommand(['impact', MANIFESTS, '--config', original.configFile, '--allow-insecure-http', '--policy', `x=${file('bad.hcl', 'path "a" {\n  capabilities = ["read"\n')}`]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /--policy x: .*bad\.hcl: Vault would refuse this policy/);
-  const role = await runCommand('impact', [MANIFESTS, '--role', 'team-a=x.json']);
+  const role = await runCommand(['impact', MANIFESTS, '--role', 'team-a=x.json']);
   assert.equal(role.code, 2);
   assert.match(role.stderr, /--role expects MOUNT\/NAME=FILE/);
-  const offline = await runCommand('impact', [MANIFESTS, '--offline', '--remove-secret', 'apps/x']);
+  const offline = await runCommand(['impact', MANIFESTS, '--offline', '--remove-secret', 'apps/x']);
   assert.equal(offline.code, 2, 'impact needs Vault: --offline is not an option');
 });
 
 test('impact --help names the change flags and the shared check flags', async () => {
-  const help = await runCommand('impact', ['--help']);
+  const help = await runCommand(['impact', '--help']);
   assert.equal(help.code, 0);
   for (const flag of ['--policy <NAME=FILE>', '--role <MOUNT/NAME=FILE>', '--remove-secret <PATH>', '--vault-namespace', '--vault-addr', '--stores-from', '--format']) assert.ok(help.stdout.includes(flag), flag);
 });

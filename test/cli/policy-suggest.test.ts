@@ -11,12 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { createOfflineLookup, parseEsoObject, planExternalSecret, toHttpPath, type StoreModel } from '../../src/eso/index.js';
-import { parsePushSecret, pushPaths } from '../../src/eso/push-secret.js';
+import { entriesForStore, parsePushSecret, perKeyPrefixes, pushPaths, storeLabels } from '../../src/eso/push-secret.js';
+import { labelSelectorMatchesValid } from '../../src/eso/label-selector.js';
 import { compileAcl, evaluateAcl, isOperationAllowed, type Operation } from '../../src/vault/acl/index.js';
 import { suggestPolicy } from '../../src/cli/policy-suggest/suggest-run.js';
 import { OWN_EXAMPLES_DIR, REPO_ROOT } from '../support/paths.js';
 import type { VaultState } from '../support/vault-double.js';
-import { runCli, runCommand, seededVault, type JsonReport } from './check-support.js';
+import { runCli, seededVault, type JsonReport } from './check-support.js';
+import { runCommand } from '../support/cli.js';
 
 type Obj = Record<string, unknown>;
 const CONTROLLER = { namespace: 'external-secrets', name: 'external-secrets' };
@@ -70,16 +72,22 @@ function plannedRequests(objects: Obj[], store: StoreModel): { requests: Request
       }
     } else if (parsed.kind === 'Other' && parsed.kindName === 'PushSecret') {
       const ps = parsePushSecret(o);
-      for (const ref of ps.storeRefs) {
-        const s = lookup.getStore(ref.kind, ref.name, ps.namespace);
-        if (!s || !same(s, store) || s.provider.type !== 'vault') continue;
-        for (const entry of ps.data) {
-          const paths = pushPaths(s.provider.vault, entry.remoteKey);
-          if ('error' in paths) continue;
-          for (const path of [paths.data, ...(paths.metadata ? [paths.metadata] : [])]) {
-            for (const op of ['read', 'create', 'update'] as const) requests.push({ path, op, what: `${ps.name} push` });
-          }
+      // Named in secretStoreRefs, or picked by a labelSelector there.
+      const targets = ps.storeRefs.some((r) => r.kind === store.kind && (r.name === store.name || (r.name === '' && r.selector !== undefined && labelSelectorMatchesValid(r.selector, storeLabels(store)))));
+      if (!targets || store.provider.type !== 'vault') continue;
+      const { entries, perKey } = entriesForStore(ps, store);
+      for (const entry of entries) {
+        const paths = pushPaths(store.provider.vault, entry.remoteKey);
+        if ('error' in paths) continue;
+        for (const path of [paths.data, ...(paths.metadata ? [paths.metadata] : [])]) {
+          for (const op of ['read', 'create', 'update'] as const) requests.push({ path, op, what: `${ps.name} push` });
         }
+      }
+      // Per-key dataTo pushes every key of the source Secret below the store's path.
+      const prefixes = perKey.length > 0 ? perKeyPrefixes(store.provider.vault) : undefined;
+      for (const prefix of prefixes ? [prefixes.data, ...(prefixes.metadata ? [prefixes.metadata] : [])] : []) {
+        walked.push(prefix);
+        for (const op of ['read', 'create', 'update'] as const) requests.push({ path: `${prefix}some-key`, op, what: `${ps.name} per-key push` });
       }
     }
   }
@@ -130,7 +138,7 @@ for (const folder of examples()) {
 }
 
 test('policy suggest: one stanza per path with the objects that need it; a find walks with a glob, exact paths elsewhere', async () => {
-  const run = await runCommand('policy', ['suggest', join(OWN_EXAMPLES_DIR, 'platform-team-templated', 'manifests.yaml'), '--store', 'SecretStore/team-a/vault']);
+  const run = await runCommand(['policy', 'suggest', join(OWN_EXAMPLES_DIR, 'platform-team-templated', 'manifests.yaml'), '--store', 'SecretStore/team-a/vault']);
   assert.equal(run.code, 0, run.stderr);
   assert.match(run.stdout, /^# ExternalSecret team-a\/api-everything: lists the folder and every folder below it, at apps\/metadata\/team-a\/\*, for find \(spec\.dataFrom\[0\]\.find\.path\)\npath "apps\/metadata\/team-a\/\*" \{\n {2}capabilities = \["list"\]\n\}$/m);
   assert.match(run.stdout, /^# ExternalSecret team-a\/reads-team-b-db: reads it \(spec\.data\[0\]\.remoteRef\.key\)\npath "apps\/data\/team-b\/db" \{$/m);
@@ -147,7 +155,9 @@ test('policy suggest: metadataPolicy Fetch needs read on the metadata path, and 
   const text = await suggestPolicy([join(OWN_EXAMPLES_DIR, 'jwt-service-account-token', 'manifests.yaml')], { store: storeArg(fetchStore), namespace: 'default', controllerSa: 'external-secrets/external-secrets' });
   assert.match(text, /for metadataPolicy: Fetch/);
   const push = await suggestPolicy([join(OWN_EXAMPLES_DIR, 'eso-semantics', 'manifests.yaml')], { store: 'ClusterSecretStore/vault-push', namespace: 'default', controllerSa: 'external-secrets/external-secrets' });
-  assert.match(push, /# PushSecret apps\/push-api-token: pushes to it: reads, then creates or updates/);
+  assert.match(push, /^# PushSecret apps\/push-api-token: pushes to kv\/data\/pushed\/api-token: reads, then creates or updates/m);
+  // A per-key dataTo pushes keys the manifests do not name: everything below the store's path.
+  assert.match(push, /^# PushSecret apps\/push-per-key: pushes every key of the source Secret \(dataTo\), at kv\/data\/\*/m);
   assert.match(push, /capabilities = \["create", "read", "update"\]/);
 });
 
@@ -155,10 +165,10 @@ test('policy suggest output round-trips through policy-eval', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'suggest-'));
   const file = join(dir, 'team-a.hcl');
   const manifests = join(OWN_EXAMPLES_DIR, 'platform-team-templated', 'manifests.yaml');
-  const suggest = await runCommand('policy', ['suggest', manifests, '--store', 'SecretStore/team-a/vault', '--output', file]);
+  const suggest = await runCommand(['policy', 'suggest', manifests, '--store', 'SecretStore/team-a/vault', '--output', file]);
   assert.equal(suggest.code, 0, suggest.stderr);
   assert.equal(suggest.stdout, '');
-  const evalPath = (path: string, op: string) => runCommand('policy-eval', ['--policy', `suggested=${file}`, '--no-default-policy', '--path', path, '--operation', op, '--format', 'json']);
+  const evalPath = (path: string, op: string) => runCommand(['policy-eval', '--policy', `suggested=${file}`, '--no-default-policy', '--path', path, '--operation', op, '--format', 'json']);
   const cases: [string, string, number][] = [
     ['apps/data/team-a/db', 'read', 0],
     ['apps/data/team-a/config', 'read', 0],
@@ -198,11 +208,11 @@ test('policy suggest: a role holding only the suggested policy passes check with
 test('policy suggest: usage errors exit 2; --help names --store and --role', async () => {
   const manifests = join(OWN_EXAMPLES_DIR, 'platform-team-templated', 'manifests.yaml');
   const [none, both, missing, bad, help] = await Promise.all([
-    runCommand('policy', ['suggest', manifests]),
-    runCommand('policy', ['suggest', manifests, '--store', 'SecretStore/team-a/vault', '--role', 'kubernetes/team-a']),
-    runCommand('policy', ['suggest', manifests, '--store', 'SecretStore/team-z/vault']),
-    runCommand('policy', ['suggest', manifests, '--store', 'vault']),
-    runCommand('policy', ['suggest', '--help']),
+    runCommand(['policy', 'suggest', manifests]),
+    runCommand(['policy', 'suggest', manifests, '--store', 'SecretStore/team-a/vault', '--role', 'kubernetes/team-a']),
+    runCommand(['policy', 'suggest', manifests, '--store', 'SecretStore/team-z/vault']),
+    runCommand(['policy', 'suggest', manifests, '--store', 'vault']),
+    runCommand(['policy', 'suggest', '--help']),
   ]);
   for (const r of [none, both, missing, bad]) assert.equal(r.code, 2, r.stderr);
   assert.match(none.stderr, /name exactly one of --store/);

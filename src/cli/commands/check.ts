@@ -5,24 +5,23 @@ import { runCheck } from '../check/check-run.js';
 import { checkOptions, type RawCheckOptions } from '../check/options.js';
 import { withCheckSourceFlags, withReportFlags } from '../check/flags.js';
 import { CheckConfigError } from '../check/errors.js';
+import type { CliExit, CliIo } from '../io.js';
 
-export function registerCheck(program: Command): void {
+export function registerCheck(program: Command, io: CliIo, exit: CliExit): void {
   withReportFlags(withCheckSourceFlags(program
     .command('check')
     .description('Check ExternalSecrets and stores in YAML files against live Vault, as the admission webhook would (exit 0 no errors, 1 errors, 2 could not run/check)')
     .argument('<paths...>', 'YAML or JSON files, directories (searched recursively for *.yaml, *.yml, *.json) or - for stdin; a kind: List is read item by item')))
-    // Usage errors are "could not run" (2), not "errors found" (commander's 1).
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (paths: string[], raw: RawCheckOptions) => {
       let code: number;
       try {
-        code = await runCheck(paths, checkOptions(raw), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+        code = await runCheck(paths, checkOptions(raw, io.env), io);
       } catch (err) {
         if (!(err instanceof CheckConfigError)) throw err;
-        process.stderr.write(`eso-vault-guard check: ${err.message}\n`);
+        io.stderr.write(`eso-vault-guard check: ${err.message}\n`);
         code = 2;
       }
       // Idle keep-alive sockets to Vault or the API server would keep the process alive.
-      process.exit(code);
+      Object.assign(exit, { code, now: true });
     });
 }

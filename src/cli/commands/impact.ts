@@ -7,8 +7,9 @@ import { collect, withCheckSourceFlags, withReportFlags } from '../check/flags.j
 import { checkOptions, type RawCheckOptions } from '../check/options.js';
 import { readVaultChange, type ChangeFlags } from '../impact/change-files.js';
 import { runImpact } from '../impact/impact-run.js';
+import type { CliExit, CliIo } from '../io.js';
 
-export function registerImpact(program: Command): void {
+export function registerImpact(program: Command, io: CliIo, exit: CliExit): void {
   const command = program
     .command('impact')
     .description('Report what a proposed Vault change (policy texts, role definitions, deleted secrets) would break among these ESO objects: findings absent today and present with the change (exit 0 nothing breaks, 1 something breaks, 2 could not run/check)')
@@ -18,18 +19,16 @@ export function registerImpact(program: Command): void {
     .option('--remove-secret <PATH>', 'a secret deleted with all its versions: MOUNT/PATH as `vault kv` takes it (repeatable)', collect)
     .option('--vault-namespace <ns>', 'the Vault Enterprise namespace the change is made in (default: the root namespace)');
   withReportFlags(withCheckSourceFlags(command, { offline: false }))
-    // Usage errors are "could not run" (2), not "something breaks" (commander's 1).
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (paths: string[] | undefined, raw: RawCheckOptions & ChangeFlags) => {
       let code: number;
       try {
-        code = await runImpact(paths ?? [], checkOptions(raw), readVaultChange(raw), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+        code = await runImpact(paths ?? [], checkOptions(raw, io.env), readVaultChange(raw), io);
       } catch (err) {
         if (!(err instanceof CheckConfigError)) throw err;
-        process.stderr.write(`eso-vault-guard impact: ${err.message}\n`);
+        io.stderr.write(`eso-vault-guard impact: ${err.message}\n`);
         code = 2;
       }
       // Idle keep-alive sockets to Vault or the API server would keep the process alive.
-      process.exit(code);
+      Object.assign(exit, { code, now: true });
     });
 }

@@ -3,13 +3,12 @@
 // ../policy-suggest/; this file only declares the flags. Other `policy` subcommands can join the
 // same parent command.
 import type { Command } from 'commander';
+import type { CliExit, CliIo } from '../io.js';
 import { runSuggest, type SuggestOptions } from '../policy-suggest/suggest-run.js';
 
-const exitCodes = (err: { exitCode: number }) => process.exit(err.exitCode === 0 ? 0 : 2);
-
-export function registerPolicySuggest(program: Command): void {
+export function registerPolicySuggest(program: Command, io: CliIo, exit: CliExit): void {
   const policy = program.commands.find((c) => c.name() === 'policy')
-    ?? program.command('policy').description('Vault policies for ESO objects (see policy-eval for evaluating one)').exitOverride(exitCodes);
+    ?? program.command('policy').description('Vault policies for ESO objects (see policy-eval for evaluating one)');
   policy
     .command('suggest')
     .description('Print the least Vault policy (HCL) that grants exactly the requests ESO will make for the ExternalSecrets, ClusterExternalSecrets and PushSecrets using one store or role, planned from the manifests alone (exit 0 printed, 2 could not run)')
@@ -19,8 +18,7 @@ export function registerPolicySuggest(program: Command): void {
     .option('--namespace <ns>', 'namespace of namespaced objects that name none (as kubectl apply -n)', 'default')
     .option('--controller-sa <namespace/name>', "ESO controller's ServiceAccount (ClusterSecretStores without serviceAccountRef.namespace)", 'external-secrets/external-secrets')
     .option('--output <file>', 'write the policy to a file instead of stdout')
-    .exitOverride(exitCodes)
     .action(async (paths: string[], opts: SuggestOptions) => {
-      process.exitCode = await runSuggest(paths, opts, { stdout: process.stdout, stderr: process.stderr });
+      exit.code = await runSuggest(paths, opts, io);
     });
 }

@@ -1,6 +1,7 @@
 // One `policy suggest` run: read the manifests, select the store (or the role), plan ESO's requests
 // through it and print the least policy that grants them. Vault is never asked.
 import { writeFile } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { neededRequests, type StoreSelector } from '../../eso/least-privilege.js';
 import { CheckConfigError } from '../check/errors.js';
 import { InputError, readInputs } from '../check/inputs.js';
@@ -37,11 +38,11 @@ function selected(selector: StoreSelector): string {
 }
 
 /** The policy text; CheckConfigError / InputError when the run cannot say. */
-export async function suggestPolicy(paths: readonly string[], opts: SuggestOptions): Promise<string> {
+export async function suggestPolicy(paths: readonly string[], opts: SuggestOptions, stdin?: Readable): Promise<string> {
   const selector = parseSelector(opts);
   const controllerSa = parseControllerSa(opts.controllerSa);
   if (!controllerSa) throw new CheckConfigError(`--controller-sa expects namespace/name, got "${opts.controllerSa}"`);
-  const objects = (await readInputs(paths)).map((d) => withNamespace(d.object, opts.namespace));
+  const objects = (await readInputs(paths, stdin)).map((d) => withNamespace(d.object, opts.namespace));
   const lookup = lookupOver(objects, controllerSa);
   if (selector.by === 'store' && !lookup.getStore(selector.kind, selector.name, selector.namespace ?? '')) {
     throw new CheckConfigError(`no ${selected(selector)} in ${paths.join(', ')}: give the file that defines it`);
@@ -56,9 +57,9 @@ export async function suggestPolicy(paths: readonly string[], opts: SuggestOptio
   return renderPolicy(header, needs, uncovered);
 }
 
-export async function runSuggest(paths: readonly string[], opts: SuggestOptions, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): Promise<number> {
+export async function runSuggest(paths: readonly string[], opts: SuggestOptions, io: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream; stdin?: Readable }): Promise<number> {
   try {
-    const text = await suggestPolicy(paths, opts);
+    const text = await suggestPolicy(paths, opts, io.stdin);
     if (opts.output) await writeFile(opts.output, text);
     else io.stdout.write(text);
     return 0;
