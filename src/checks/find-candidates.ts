@@ -8,7 +8,7 @@ import { buildDataPath, buildMetadataPath, goRegexMatches, toHttpPath } from '..
 import type { FindModel, VaultProviderModel } from '../eso/model.js';
 import { evaluateAcl, isOperationAllowed, suggestStanza, type CompiledAcl } from '../vault/acl/index.js';
 import type { FactOptions, KvMountFact, VaultFacts } from '../vault/facts.js';
-import { folderLocation, secretLocation } from './kv-location.js';
+import { folderLocation, secretLocation } from '../vault/kv-paths.js';
 import { metadataValueDigest } from '../vault/metadata-digest.js';
 import type { Collector } from './collector.js';
 import type { DeniedCandidateRequest } from './rules/find-coverage.js';

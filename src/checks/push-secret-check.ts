@@ -5,7 +5,7 @@
 // when it exists); with deletionPolicy Delete, delete data and metadata when the entry goes.
 // Store binding and login are checked as for an ExternalSecret; existence and the marker are read
 // only where the store's own identity may read them (no oracle).
-import { secretLocation } from './kv-location.js';
+import { secretLocation } from '../vault/kv-paths.js';
 import { planIdentity, resolveStore, type StoreLookup } from '../eso/index.js';
 import { DEFAULT_CONTROLLER_CLASS } from '../eso/plan.js';
 import { parsePushSecret, pushPaths } from '../eso/push-secret.js';
@@ -44,9 +44,7 @@ export async function checkPushSecret(obj: Record<string, unknown>, env: StoreCh
     const ns = secretNamespace(vault);
     const opts: FactOptions = { ...env.opts, ...(ns ? { namespace: ns } : {}) };
     const identity = planIdentity(store, ps.namespace, env.lookup.controllerServiceAccount);
-    const access = await resolveStoreAccess({
-      store, vault, identity, reportField: ref.field, facts, lookup: env.lookup, opts, defaultAudiences: env.defaultAudiences, disclosure: env.disclosure, collector,
-    });
+    const access = await resolveStoreAccess(env, store, identity, ref.field);
     if (access.status === 'unavailable' || access.status === 'blocked') continue;
     if (access.status === 'unknown-identity') {
       collector.add(notVerifiableIdentityFinding({ store: storeLabel(store), identity: access.reason ? { ...identity, notVerifiableReason: access.reason } : identity, field: ref.field, consequence: 'what the pushes may write cannot be checked' }));

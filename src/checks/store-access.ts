@@ -1,6 +1,7 @@
 // Login-side facts of one store for one identity: auth mount, role, binding, and the compiled ACL
-// of the role's policies. Shared by the ExternalSecret and the store checks, computed once per
-// store and identity within one admission.
+// of the role's policies. Shared by the ExternalSecret, PushSecret and store checks (one call
+// shape: the object's env, the store, the identity), computed once per store and identity within
+// one admission.
 import type { IdentityPlan, StoreModel, VaultProviderModel } from '../eso/model.js';
 import type { StoreLookup } from '../eso/index.js';
 import { loginNamespace, policyPathPrefix } from '../eso/vault-namespaces.js';
@@ -44,19 +45,19 @@ export type StoreAccess =
   /** Vault could not be asked (recorded as could-not-check). */
   | { status: 'unavailable' };
 
-export interface StoreAccessArgs {
-  store: StoreModel;
-  vault: VaultProviderModel;
-  identity: IdentityPlan;
-  /** Report every finding on this field (ExternalSecret checks); undefined for store checks. */
-  reportField?: string;
+/** What the checks of one object share: the facts, the stores, who may learn what, and its findings. */
+export interface StoreCheckEnv {
   facts: VaultFacts;
   lookup: StoreLookup;
-  opts: FactOptions;
+  /** The object's deadline and budget; each check adds the Vault namespace it asks in. */
+  opts: Omit<FactOptions, 'namespace'>;
   defaultAudiences: string[];
   disclosure: Disclosure;
   collector: Collector;
 }
+
+/** The store access of the ok case: the login works as far as can be known. */
+export type GrantedAccess = Extract<StoreAccess, { status: 'ok' }>;
 
 export function storeLabel(store: StoreModel): StoreLabel {
   return { kind: store.kind, name: store.name, ...(store.namespace ? { namespace: store.namespace } : {}) };
@@ -80,15 +81,40 @@ export function knownServiceAccountClaims(identity: IdentityPlan, defaultAudienc
   };
 }
 
-export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAccess> {
-  const { vault, identity, facts, collector } = args;
+/**
+ * Store access per store and identity, computed once per object: the references of one
+ * ExternalSecret through one store share it (and its findings are recorded once).
+ */
+export function sharedStoreAccess(
+  cache: Map<string, Promise<StoreAccess>>,
+  env: StoreCheckEnv,
+  store: StoreModel,
+  identity: IdentityPlan,
+  reportField?: string,
+): Promise<StoreAccess> {
+  const sa = identity.serviceAccount;
+  const key = `${store.kind}/${store.namespace ?? ''}/${store.name}|${sa?.namespace ?? ''}/${sa?.name ?? ''}`;
+  let access = cache.get(key);
+  if (!access) cache.set(key, (access = resolveStoreAccess(env, store, identity, reportField)));
+  return access;
+}
+
+/**
+ * The login side of `store` for `identity`: auth mount, role, binding and the role's policies.
+ * `reportField`: report every finding on this field (ExternalSecret and PushSecret checks); absent
+ * for the store's own check, whose findings sit on the store's fields.
+ */
+export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, identity: IdentityPlan, reportField?: string): Promise<StoreAccess> {
+  if (store.provider.type !== 'vault') return { status: 'unknown-identity' }; // callers check Vault stores only
+  const vault = store.provider.vault;
+  const { facts, collector } = env;
   // ESO logs in under auth.namespace when it is set (auth.go useAuthNamespace): the auth mount, the
   // role and the policies are looked up there; secrets are read under the store's namespace.
   const loginNs = loginNamespace(vault);
-  const opts: FactOptions = { deadlineAtMs: args.opts.deadlineAtMs, ...(loginNs ? { namespace: loginNs } : {}) };
-  const label = storeLabel(args.store);
+  const opts: FactOptions = { deadlineAtMs: env.opts.deadlineAtMs, ...(loginNs ? { namespace: loginNs } : {}) };
+  const label = storeLabel(store);
   const { mountField, roleField } = authFields(vault.auth);
-  const failField = args.reportField ?? 'spec.provider.vault.server';
+  const failField = reportField ?? 'spec.provider.vault.server';
   if (!facts.isConfigured(vault.server)) {
     collector.unavailable(failField, { status: 'not_configured', source: `store server ${vault.server}`, server: vault.server });
     return { status: 'unavailable' };
@@ -97,13 +123,13 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
   // same answer whether or not anything exists behind it, and no request is made with it.
   const namespaceProblem = opts.namespace !== undefined ? vaultNameProblem('namespace', opts.namespace) : undefined;
   if (namespaceProblem) {
-    collector.add(uncheckedNameFinding({ field: args.reportField ?? 'spec.provider.vault.namespace', problem: namespaceProblem, consequence: 'the store is not checked against Vault' }));
+    collector.add(uncheckedNameFinding({ field: reportField ?? 'spec.provider.vault.namespace', problem: namespaceProblem, consequence: 'the store is not checked against Vault' }));
     return { status: 'blocked' };
   }
   const authMountPath = identity.authMountPath === undefined ? undefined : esoMountPath(identity.authMountPath);
   const mountProblem = authMountPath !== undefined ? vaultNameProblem('authMount', authMountPath) : undefined;
   if (mountProblem) {
-    collector.add(uncheckedNameFinding({ field: args.reportField ?? mountField, problem: mountProblem, consequence: 'the login is not checked against Vault' }));
+    collector.add(uncheckedNameFinding({ field: reportField ?? mountField, problem: mountProblem, consequence: 'the login is not checked against Vault' }));
     return { status: 'blocked' };
   }
   // Roles are read at auth/<mount>/role/<name> for kubernetes and jwt only; other methods' roles
@@ -112,7 +138,7 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
   const roleReadable = identity.role !== undefined && identity.role !== '' && authMountPath !== undefined && (identity.method === 'kubernetes' || identity.method === 'jwt');
   const roleProblem = roleReadable ? vaultNameProblem('role', identity.role as string) : undefined;
   if (roleProblem) {
-    collector.add(invalidRoleFinding({ store: label, roleField, ...(args.reportField ? { reportField: args.reportField } : {}), problem: roleProblem }));
+    collector.add(invalidRoleFinding({ store: label, roleField, ...(reportField ? { reportField: reportField } : {}), problem: roleProblem }));
     return { status: 'blocked' };
   }
   // The role read does not depend on the auth mount list: both go out together (one round trip, not two).
@@ -125,12 +151,12 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
   let accessor: string | undefined;
   if (authMountPath !== undefined && authMountPath !== '') {
     const mounts = await facts.authMounts(vault.server, opts);
-    if (collector.failed(args.reportField ?? mountField, mounts)) return { status: 'unavailable' };
+    if (collector.failed(reportField ?? mountField, mounts)) return { status: 'unavailable' };
     if (mounts.status === 'ok') {
       const verdict = authMountFindings({
         store: label,
         mountField,
-        ...(args.reportField ? { reportField: args.reportField } : {}),
+        ...(reportField ? { reportField: reportField } : {}),
         method: identity.method,
         authMountPath,
         authMounts: mounts.value,
@@ -145,13 +171,13 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
   if (!roleReadable || !roleFactPromise) return { status: 'unknown-identity' };
   const roleName = identity.role as string;
   const roleFact = await roleFactPromise;
-  if (collector.failed(args.reportField ?? roleField, roleFact)) return { status: 'unavailable' };
+  if (collector.failed(reportField ?? roleField, roleFact)) return { status: 'unavailable' };
   if (roleFact.status === 'not_found') {
     collector.add(
       roleNotFoundFinding({
         store: label,
         roleField,
-        ...(args.reportField ? { reportField: args.reportField } : {}),
+        ...(reportField ? { reportField: reportField } : {}),
         roleName,
         authMountPath,
         method: identity.method,
@@ -176,7 +202,7 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
     const config = await configPromise;
     // The config is optional evidence: an unreadable one never stops the check.
     if (config.status === 'ok' && isClientJwtMode(config.value)) {
-      collector.add(tokenReviewFinding({ store: label, field: args.reportField ?? mountField, authMountPath, serviceAccount: identity.serviceAccount }));
+      collector.add(tokenReviewFinding({ store: label, field: reportField ?? mountField, authMountPath, serviceAccount: identity.serviceAccount }));
     }
   }
   const { names } = policiesFromRole(role);
@@ -189,7 +215,7 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
       sources.push({ name, text: '' });
       continue;
     }
-    if (collector.failed(args.reportField ?? roleField, fact)) return { status: 'unavailable' };
+    if (collector.failed(reportField ?? roleField, fact)) return { status: 'unavailable' };
     if (fact.status === 'ok') sources.push({ name, text: fact.value });
     else if (name === 'default') sources.push({ name, text: BUILTIN_DEFAULT_POLICY });
     // A policy name with no policy behind it grants nothing (Vault ignores it at login).
@@ -197,28 +223,28 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
   const sa = identity.serviceAccount;
   const aclIdentity: AclIdentity =
     identity.method === 'jwt'
-      ? jwtLoginIdentity({ mountAccessor: accessor ?? '', role, claims: knownServiceAccountClaims(identity, args.defaultAudiences), roleName })
+      ? jwtLoginIdentity({ mountAccessor: accessor ?? '', role, claims: knownServiceAccountClaims(identity, env.defaultAudiences), roleName })
       : kubernetesLoginIdentity({ mountAccessor: accessor ?? '', role, serviceAccount: { name: sa.name, namespace: sa.namespace } });
   let acl: CompiledAcl;
   try {
     acl = compileAcl(sources, aclIdentity, { flavour: facts.flavour?.(vault.server) ?? 'vault' });
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
-    collector.unavailable(args.reportField ?? roleField, { status: 'unavailable', source: `policies of role ${roleName}`, detail });
+    collector.unavailable(reportField ?? roleField, { status: 'unavailable', source: `policies of role ${roleName}`, detail });
     return { status: 'unavailable' };
   }
   const roleVisible = isOperationAllowed(evaluateAcl(acl, `auth/${authMountPath}/role/${roleName.toLowerCase()}`), 'read');
   const binding: Finding[] = roleBindingFindings({
     store: label,
     authField: vault.auth.field,
-    ...(args.reportField ? { reportField: args.reportField } : {}),
+    ...(reportField ? { reportField: reportField } : {}),
     identity,
     authMountPath,
     roleName,
     role,
-    ...(sa.namespace ? { serviceAccountNamespaceLabels: args.lookup.namespaceLabels(sa.namespace) } : {}),
-    defaultAudiences: args.defaultAudiences,
-    revealRoleDefinition: args.disclosure.roleDefinition || roleVisible,
+    ...(sa.namespace ? { serviceAccountNamespaceLabels: env.lookup.namespaceLabels(sa.namespace) } : {}),
+    defaultAudiences: env.defaultAudiences,
+    revealRoleDefinition: env.disclosure.roleDefinition || roleVisible,
   });
   collector.add(...binding);
   if (binding.some((f) => f.severity === 'error')) return { status: 'blocked' };

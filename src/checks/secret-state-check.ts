@@ -1,0 +1,106 @@
+// What a covered reference finds in Vault, by what ESO's request reads: the mount serving it, then
+// the folder a `find` lists, the metadata a `metadataPolicy: Fetch` reads, or the secret a data
+// reference reads (secret-data-check.ts). Reached only once policy coverage allows the requests, or
+// when the operator trusts the caller (disclosure.ts).
+import type { ReferencePlan, VaultProviderModel } from '../eso/model.js';
+import { listKeyPaths, resolvePropertyOnShape } from '../eso/index.js';
+import { toValueShape } from '../eso/value-shape.js';
+import { deriveSecretKeys } from '../eso/key-pipeline.js';
+import type { FactOptions, KvMountFact } from '../vault/facts.js';
+import { aclPathOf, folderLocation, secretLocation } from '../vault/kv-paths.js';
+import { walkFindCandidates } from './find-candidates.js';
+import { findCoverageFindings } from './rules/find-coverage.js';
+import { kvMountFindings } from './rules/kv-mount.js';
+import { propertyFindings } from './rules/property.js';
+import { secretKeyFindings } from './rules/secret-keys.js';
+import { listNotFoundFinding, metadataNotFoundFinding } from './rules/secret-state.js';
+import { storeLabel, type GrantedAccess } from './store-access.js';
+import type { ReferenceCheckEnv } from './reference-env.js';
+import { checkSecretData, manifestMistakes, sibling, type SecretStateInput } from './secret-data-check.js';
+
+/** Mount, then existence, version, deletion and property of what a covered reference reads. `access`: absent for an unknown identity. */
+export async function checkSecretState(plan: ReferencePlan, vault: VaultProviderModel, env: ReferenceCheckEnv, opts: FactOptions, access?: GrantedAccess): Promise<void> {
+  const { collector, facts } = env;
+  const store = plan.store;
+  const first = plan.requests[0];
+  if (!store || !first || first.purpose === 'tags-metadata') return;
+  const requestPath = aclPathOf(first);
+  const mistakes = manifestMistakes(plan, vault);
+  const mountFact = await facts.mountForPath(vault.server, requestPath, opts);
+  if (collector.failed(first.field, mountFact)) return;
+  const mount: KvMountFact | undefined = mountFact.status === 'ok' ? mountFact.value : undefined;
+  const mountVerdict = kvMountFindings({
+    store: storeLabel(store),
+    storeVersion: vault.version,
+    storePath: vault.path,
+    requestPath,
+    purpose: first.purpose,
+    field: first.field,
+    versionField: plan.storeRef?.field ?? 'spec.secretStoreRef',
+    mount,
+    hints: mistakes.pathHints,
+  });
+  if (mountVerdict.findings.length > 0) collector.add(...mountVerdict.findings);
+  if (!mountVerdict.proceed || !mount) return;
+  const input: SecretStateInput = { plan, vault, env, opts, mount, requestPath, field: first.field, ...mistakes, ...(access ? { access } : {}) };
+  if (first.purpose === 'list') await checkListedFolder(input);
+  else if (first.purpose === 'metadata') await checkMetadataRead(input);
+  else await checkSecretData(input);
+}
+
+/** dataFrom.find: the search folder's LIST, then the walk ESO makes below it and the keys it produces. */
+async function checkListedFolder({ plan, vault, env, opts, mount, requestPath, field: requestField, access }: SecretStateInput): Promise<void> {
+  const { collector, facts } = env;
+  const folder = folderLocation(mount, requestPath);
+  if (!folder) return;
+  const listed = await facts.listKeys(vault.server, folder, opts);
+  if (collector.failed(requestField, listed)) return;
+  if (listed.status === 'not_found') collector.add(listNotFoundFinding(requestField, requestPath, env.missingIsSkipped));
+  if (listed.status !== 'ok' || !access || !plan.find || !plan.store) return;
+  const field = plan.find.field ?? requestField;
+  const walk = await walkFindCandidates({ vault, find: plan.find, field, acl: access.acl, facts, opts, collector, mount, topKeys: listed.value });
+  collector.add(
+    ...findCoverageFindings({
+      field,
+      store: storeLabel(plan.store),
+      roleName: access.roleName,
+      authMountPath: access.authMountPath,
+      policyNames: access.policyNames,
+      denied: walk.denied,
+      totalRequests: walk.totalRequests,
+      stanza: walk.stanza,
+    }),
+  );
+  if (walk.complete && walk.denied.length === 0) {
+    collector.add(...secretKeyFindings(plan, deriveSecretKeys(walk.produced, plan.rewrite ?? [], plan.find.conversionStrategy), env.targetName ?? ''));
+  }
+}
+
+/** metadataPolicy: Fetch: the KV v2 metadata, and a property among its keys. */
+async function checkMetadataRead({ plan, vault, env, opts, mount, requestPath, field, pathHints, propertyHints }: SecretStateInput): Promise<void> {
+  const { collector, facts } = env;
+  const at = secretLocation(mount, requestPath, 'metadata');
+  if (!at) return;
+  const meta = await facts.kvMetadata(vault.server, at, opts);
+  if (collector.failed(field, meta)) return;
+  if (meta.status === 'not_found') {
+    collector.add(metadataNotFoundFinding(field, requestPath, pathHints));
+    return;
+  }
+  const property = plan.remoteRef?.property;
+  if (meta.status !== 'ok' || property === undefined || property === '') return;
+  // ESO's metadata map: three system keys, then custom metadata (names are all the webhook keeps).
+  const flat: Record<string, string> = { created_time: '', current_version: '', delete_version_after: '' };
+  for (const k of meta.value.customMetadataKeys) flat[k] = '';
+  const shape = toValueShape(flat);
+  collector.add(
+    ...propertyFindings({
+      field: sibling(field, 'property'),
+      property,
+      secretPath: requestPath,
+      resolution: resolvePropertyOnShape(shape, property),
+      keyPaths: listKeyPaths(shape),
+      hints: propertyHints,
+    }),
+  );
+}
