@@ -1,8 +1,9 @@
 // `npm run bench:profile`: a CPU profile of the webhook's warm, fully checked path (every fact
 // cached, checks.reuseResultsMs 0) under the bench's load, taken in the process that serves it, and
 // summarised as a table in bench/results/profile-warm.txt (self time by function, then inclusive
-// time by function). The raw profile (bench/results/profile-warm.cpuprofile, for Chrome DevTools or
-// speedscope) is written next to it but not committed.
+// time by function). `npm run bench:profile -- checks` profiles the admission handlers alone,
+// called in-process (profile-warm-checks.txt). The raw profiles (*.cpuprofile, for Chrome DevTools
+// or speedscope) are written next to them but not committed.
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
@@ -78,6 +79,7 @@ export function summarise(profile: CpuProfile, top = 45): string {
 
 async function main(): Promise<void> {
   const seconds = Number(process.env['PROFILE_SECONDS'] ?? 8);
+  const checksOnly = process.argv[2] === 'checks';
   const webhook = await startBenchWebhook({ state: benchState(4, 5), teams: 4, latencyMs: 1 });
   const session = new Session();
   session.connect();
@@ -89,19 +91,27 @@ async function main(): Promise<void> {
     await session.post('Profiler.enable');
     await session.post('Profiler.setSamplingInterval', { interval: 100 });
     await session.post('Profiler.start');
-    const load = await throughput(webhook.port, bodies, { connections: 20, durationSeconds: seconds, verifyUid: false });
+    // checks: the admission handlers alone, in-process (what "checks alone" measures); else the server under load.
+    let what: string;
+    if (checksOnly) {
+      const cost = await measureHandlerCost(webhook.handlers, bodies, 20_000);
+      what = `the admission handlers called in-process 20,000 times per kind (${JSON.stringify(cost.usPerAdmission)} µs per admission incl. profiler overhead)`;
+    } else {
+      const load = await throughput(webhook.port, bodies, { connections: 20, durationSeconds: seconds, verifyUid: false });
+      what = `${seconds} s of autocannon load (20 connections; ${Math.round(load.requestsPerSecond)} req/s, ${load.serverCpuUsPerRequest} µs CPU per request incl. profiler overhead)`;
+    }
     const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
     const dir = join(REPO_ROOT, 'bench', 'results');
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'profile-warm.cpuprofile'), JSON.stringify(profile));
+    const name = checksOnly ? 'profile-warm-checks' : 'profile-warm';
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
     const header = [
-      `CPU profile of the bench webhook process, warm and fully checked (checks.reuseResultsMs 0), ${seconds} s of autocannon load`,
-      `(20 connections; ${Math.round(load.requestsPerSecond)} req/s, ${load.serverCpuUsPerRequest} µs CPU per request incl. profiler overhead; Node ${process.version}).`,
-      `Written by \`npm run bench:profile\` on ${new Date().toISOString().slice(0, 10)}.`,
+      `CPU profile of the bench webhook process, warm and fully checked (checks.reuseResultsMs 0): ${what}; Node ${process.version}.`,
+      `Written by \`npm run bench:profile${checksOnly ? ' -- checks' : ''}\` on ${new Date().toISOString().slice(0, 10)}.`,
       '',
     ].join('\n');
-    writeFileSync(join(dir, 'profile-warm.txt'), header + summarise(profile));
-    process.stdout.write(`${header}written to bench/results/profile-warm.txt\n`);
+    writeFileSync(join(dir, `${name}.txt`), header + summarise(profile));
+    process.stdout.write(`${header}written to bench/results/${name}.txt\n`);
   } finally {
     session.disconnect();
     await webhook.close();

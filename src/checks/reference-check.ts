@@ -66,7 +66,8 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
   // sent to Vault by the webhook: only policy coverage (pure) is judged for it.
   let pathProblem: ReturnType<typeof kvRequestProblem>;
   for (let i = 0; i < plan.requests.length && !pathProblem; i++) pathProblem = kvRequestProblem(plan.requests[i]!, aclPaths[i]!);
-  if (first && first.purpose !== 'tags-metadata' && !pathProblem) void env.facts.mountForPath(vault.server, aclPaths[0]!, opts).catch(() => undefined);
+  const mountFact = first && first.purpose !== 'tags-metadata' && !pathProblem ? env.facts.mountForPath(vault.server, aclPaths[0]!, opts) : undefined;
+  void mountFact?.catch(() => undefined);
   const access = await sharedStoreAccess(env.accessCache, env, store, identity, reportField);
   if (access.status === 'unavailable' || access.status === 'blocked') return;
   if (access.status === 'unknown-identity') {
@@ -85,7 +86,7 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
       collector.add(uncheckedKvPathFinding(first?.field ?? reportField, pathProblem, false));
       return;
     }
-    await checkSecretState(plan, vault, env, opts, undefined);
+    await checkSecretState(plan, vault, env, opts, mountFact, undefined);
     return;
   }
   const covered = checkCoverage(plan, aclPaths, access, store);
@@ -96,7 +97,7 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
     collector.add(uncheckedKvPathFinding(first?.field ?? reportField, pathProblem, true));
     return;
   }
-  await checkSecretState(plan, vault, env, opts, access);
+  await checkSecretState(plan, vault, env, opts, mountFact, access);
 }
 
 /** Policy coverage of every request ESO will make for this reference (pure: the ACL is compiled). */

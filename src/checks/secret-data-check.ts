@@ -3,7 +3,7 @@
 // on the secret's key structure. Every extra request is one the store's identity may make itself.
 import type { ReferencePlan, VaultProviderModel } from '../eso/model.js';
 import { detectClassicMistakes, listKeyPaths, resolveExtractOnShape, resolvePropertyOnShape } from '../eso/index.js';
-import { hasUnknownLeaves } from '../eso/value-shape.js';
+import { hasUnknownLeaves, type ValueShape } from '../eso/value-shape.js';
 import { evaluateAcl, isOperationAllowed, type CompiledAcl } from '../vault/acl/index.js';
 import type { FactOptions, KvMetadataFact, KvMountFact, SecretLocation } from '../vault/facts.js';
 import { folderLocation, metadataAclPath, parentFolder, secretLocation, siblingFolder } from '../vault/kv-paths.js';
@@ -25,9 +25,8 @@ export interface SecretStateInput {
   requestPath: string;
   /** Its field (`spec.data[0].remoteRef.key`). */
   field: string;
-  /** Manifest-only hints: about the path, and about the property. */
-  pathHints: string[];
-  propertyHints: string[];
+  /** Manifest-only hints about the path and about the property (worded only when a finding needs them). */
+  hints: () => ManifestHints;
   /** Absent for an unknown identity (operator trust): extra requests then follow the disclosure. */
   access?: GrantedAccess;
 }
@@ -38,8 +37,13 @@ export function sibling(field: string, leaf: string): string {
   return dot >= 0 && /^[A-Za-z]+$/.test(field.slice(dot + 1)) ? `${field.slice(0, dot)}.${leaf}` : field;
 }
 
+export interface ManifestHints {
+  pathHints: string[];
+  propertyHints: string[];
+}
+
 /** Classic manifest mistakes of the reference, split into hints about its path and about its property. */
-export function manifestMistakes(plan: ReferencePlan, vault: VaultProviderModel): { pathHints: string[]; propertyHints: string[] } {
+export function manifestMistakes(plan: ReferencePlan, vault: VaultProviderModel): ManifestHints {
   const first = plan.requests[0];
   if (!plan.remoteRef || !first) return { pathHints: [], propertyHints: [] };
   const mistakes = detectClassicMistakes(vault, plan.remoteRef, first.field);
@@ -55,12 +59,12 @@ export function manifestMistakes(plan: ReferencePlan, vault: VaultProviderModel)
  * opted into value reads; a v1 store reading a v2 `data/` path gets the {data, metadata} envelope.
  */
 export async function checkSecretData(input: SecretStateInput): Promise<void> {
-  const { plan, vault, env, opts, mount, requestPath, field, pathHints } = input;
+  const { plan, vault, env, opts, mount, requestPath, field } = input;
   const { collector, facts } = env;
   const at = secretLocation(mount, requestPath, 'data');
   if (!at) return;
   const mountVersion: '1' | '2' = mount.kvVersion === '2' ? '2' : '1';
-  const missing = () => collector.add(...secretStateFindings({ field, requestPath, read: { state: 'missing' }, missingIsSkipped: env.missingIsSkipped, hints: pathHints }));
+  const missing = () => collector.add(...secretStateFindings({ field, requestPath, read: { state: 'missing' }, missingIsSkipped: env.missingIsSkipped, hints: input.hints().pathHints }));
   if (facts.metadataOnly || (mountVersion === '1' && !facts.readsValues(vault.server, mount.mountPath))) {
     // No structure read: existence from metadata (KV v2) or from the parent folder's key names
     // (KV v1); properties cannot be checked.
@@ -90,7 +94,7 @@ export async function checkSecretData(input: SecretStateInput): Promise<void> {
   // Tell a missing version from a missing secret with requests the store's identity may make.
   const evidence = state.state === 'missing' && version !== undefined && mountVersion === '2' ? await versionEvidence(input, at) : {};
   if (evidence === undefined) return;
-  const hints = [...pathHints];
+  const hints = [...input.hints().pathHints];
   if (state.state === 'missing' && evidence.metadata == null && !evidence.currentVersionExists) hints.push(...(await siblingHints(input)));
   collector.add(
     ...secretStateFindings({
@@ -111,22 +115,23 @@ function propertyUnverifiable({ env, field, plan, requestPath, mount }: SecretSt
 }
 
 /** The secret exists: the keys a dataFrom extract produces, and the property on its key structure. */
-function checkPresentSecret(input: SecretStateInput, shape: Parameters<typeof listKeyPaths>[0], envelopeShape: typeof shape, mountVersion: '1' | '2'): void {
-  const { plan, vault, env, requestPath, field, propertyHints } = input;
+function checkPresentSecret(input: SecretStateInput, shape: ValueShape, envelopeShape: ValueShape, mountVersion: '1' | '2'): void {
+  const { plan, vault, env, requestPath, field } = input;
   const { collector } = env;
   if (plan.kind === 'extract') collector.add(...extractKeyFindings(plan, shape, env.targetName ?? ''));
   const property = plan.remoteRef?.property;
   if (property === undefined || property === '') return;
   const seen = vault.version === 'v1' && mountVersion === '2' ? envelopeShape : shape;
-  const common = { field: sibling(field, 'property'), property, secretPath: requestPath, keyPaths: listKeyPaths(seen), hints: propertyHints };
+  // The key listing and the hints go into a PropertyNotFound only: not built for a property that resolves.
+  const common = () => ({ field: sibling(field, 'property'), property, secretPath: requestPath, keyPaths: listKeyPaths(seen), hints: input.hints().propertyHints });
   if (plan.kind === 'extract') {
     const resolution = resolveExtractOnShape(seen, property);
     if (resolution.status === 'unknown' && hasUnknownLeaves(seen)) propertyUnverifiable(input, 'the key structure (subkeys) does not tell whether its value is an object');
-    collector.add(...extractPropertyFindings({ ...common, resolution }));
+    if (resolution.status === 'not_found' || resolution.status === 'not_object') collector.add(...extractPropertyFindings({ ...common(), resolution }));
   } else {
     const resolution = resolvePropertyOnShape(seen, property);
     if (resolution.status === 'unknown' && hasUnknownLeaves(seen)) propertyUnverifiable(input, 'it indexes below a key whose value (an array, a JSON string or an empty map) the key structure (subkeys) does not show');
-    collector.add(...propertyFindings({ ...common, resolution }));
+    if (resolution.status === 'not_found') collector.add(...propertyFindings({ ...common(), resolution }));
   }
 }
 

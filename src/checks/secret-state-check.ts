@@ -6,7 +6,7 @@ import type { ReferencePlan, VaultProviderModel } from '../eso/model.js';
 import { listKeyPaths, resolvePropertyOnShape } from '../eso/index.js';
 import { toValueShape } from '../eso/value-shape.js';
 import { deriveSecretKeys } from '../eso/key-pipeline.js';
-import type { FactOptions, KvMountFact } from '../vault/facts.js';
+import type { Fact, FactOptions, KvMountFact } from '../vault/facts.js';
 import { aclPathOf, folderLocation, secretLocation } from '../vault/kv-paths.js';
 import { walkFindCandidates } from './find-candidates.js';
 import { findCoverageFindings } from './rules/find-coverage.js';
@@ -16,20 +16,32 @@ import { secretKeyFindings } from './rules/secret-keys.js';
 import { listNotFoundFinding, metadataNotFoundFinding } from './rules/secret-state.js';
 import { storeLabel, type GrantedAccess } from './store-access.js';
 import type { ReferenceCheckEnv } from './reference-env.js';
-import { checkSecretData, manifestMistakes, sibling, type SecretStateInput } from './secret-data-check.js';
+import { checkSecretData, manifestMistakes, sibling, type ManifestHints, type SecretStateInput } from './secret-data-check.js';
 
-/** Mount, then existence, version, deletion and property of what a covered reference reads. `access`: absent for an unknown identity. */
-export async function checkSecretState(plan: ReferencePlan, vault: VaultProviderModel, env: ReferenceCheckEnv, opts: FactOptions, access?: GrantedAccess): Promise<void> {
+/**
+ * Mount, then existence, version, deletion and property of what a covered reference reads.
+ * `mountLookup`: the mount lookup already started for the first request's path (reference-check.ts
+ * asks it alongside the login checks); `access`: absent for an unknown identity.
+ */
+export async function checkSecretState(
+  plan: ReferencePlan,
+  vault: VaultProviderModel,
+  env: ReferenceCheckEnv,
+  opts: FactOptions,
+  mountLookup: Promise<Fact<KvMountFact>> | undefined,
+  access?: GrantedAccess,
+): Promise<void> {
   const { collector, facts } = env;
   const store = plan.store;
   const first = plan.requests[0];
   if (!store || !first || first.purpose === 'tags-metadata') return;
   const requestPath = aclPathOf(first);
-  const mistakes = manifestMistakes(plan, vault);
-  const mountFact = await facts.mountForPath(vault.server, requestPath, opts);
+  let mistakes: ManifestHints | undefined;
+  const hints = (): ManifestHints => (mistakes ??= manifestMistakes(plan, vault));
+  const mountFact = await (mountLookup ?? facts.mountForPath(vault.server, requestPath, opts));
   if (collector.failed(first.field, mountFact)) return;
   const mount: KvMountFact | undefined = mountFact.status === 'ok' ? mountFact.value : undefined;
-  const mountVerdict = kvMountFindings({
+  const mountInput = {
     store: storeLabel(store),
     storeVersion: vault.version,
     storePath: vault.path,
@@ -38,11 +50,15 @@ export async function checkSecretState(plan: ReferencePlan, vault: VaultProvider
     field: first.field,
     versionField: plan.storeRef?.field ?? 'spec.secretStoreRef',
     mount,
-    hints: mistakes.pathHints,
-  });
-  if (mountVerdict.findings.length > 0) collector.add(...mountVerdict.findings);
+  };
+  // The hints only go into findings' text: judged without them, worded with them when there is one.
+  let mountVerdict = kvMountFindings(mountInput);
+  if (mountVerdict.findings.length > 0) {
+    mountVerdict = kvMountFindings({ ...mountInput, hints: hints().pathHints });
+    collector.add(...mountVerdict.findings);
+  }
   if (!mountVerdict.proceed || !mount) return;
-  const input: SecretStateInput = { plan, vault, env, opts, mount, requestPath, field: first.field, ...mistakes, ...(access ? { access } : {}) };
+  const input: SecretStateInput = { plan, vault, env, opts, mount, requestPath, field: first.field, hints, ...(access ? { access } : {}) };
   if (first.purpose === 'list') await checkListedFolder(input);
   else if (first.purpose === 'metadata') await checkMetadataRead(input);
   else await checkSecretData(input);
@@ -77,14 +93,14 @@ async function checkListedFolder({ plan, vault, env, opts, mount, requestPath, f
 }
 
 /** metadataPolicy: Fetch: the KV v2 metadata, and a property among its keys. */
-async function checkMetadataRead({ plan, vault, env, opts, mount, requestPath, field, pathHints, propertyHints }: SecretStateInput): Promise<void> {
+async function checkMetadataRead({ plan, vault, env, opts, mount, requestPath, field, hints }: SecretStateInput): Promise<void> {
   const { collector, facts } = env;
   const at = secretLocation(mount, requestPath, 'metadata');
   if (!at) return;
   const meta = await facts.kvMetadata(vault.server, at, opts);
   if (collector.failed(field, meta)) return;
   if (meta.status === 'not_found') {
-    collector.add(metadataNotFoundFinding(field, requestPath, pathHints));
+    collector.add(metadataNotFoundFinding(field, requestPath, hints().pathHints));
     return;
   }
   const property = plan.remoteRef?.property;
@@ -100,7 +116,7 @@ async function checkMetadataRead({ plan, vault, env, opts, mount, requestPath, f
       secretPath: requestPath,
       resolution: resolvePropertyOnShape(shape, property),
       keyPaths: listKeyPaths(shape),
-      hints: propertyHints,
+      hints: hints().propertyHints,
     }),
   );
 }

@@ -221,13 +221,26 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
     // A policy name with no policy behind it grants nothing (Vault ignores it at login).
   }
   const sa = identity.serviceAccount;
+  const namespaceLabels = sa.namespace ? env.lookup.namespaceLabels(sa.namespace) : undefined;
+  const flavour = facts.flavour?.(vault.server) ?? 'vault';
+  // What follows is a pure function of the facts gathered above: an admission whose facts are the
+  // cached ones (the same objects) gets the ACL and binding findings computed for an earlier one.
+  const inputs: unknown[] = [
+    JSON.stringify(identity), reportField, label.kind, label.name, label.namespace, vault.auth.field, prefix, authMountPath, roleName, accessor, flavour,
+    env.defaultAudiences, env.disclosure.roleDefinition, ...sources.flatMap((p) => [p.name, p.text]),
+  ];
+  const memo = derivedFor(role, inputs, namespaceLabels);
+  if (memo) {
+    collector.add(...memo.binding);
+    return memo.access;
+  }
   const aclIdentity: AclIdentity =
     identity.method === 'jwt'
       ? jwtLoginIdentity({ mountAccessor: accessor ?? '', role, claims: knownServiceAccountClaims(identity, env.defaultAudiences), roleName })
       : kubernetesLoginIdentity({ mountAccessor: accessor ?? '', role, serviceAccount: { name: sa.name, namespace: sa.namespace } });
   let acl: CompiledAcl;
   try {
-    acl = compileAcl(sources, aclIdentity, { flavour: facts.flavour?.(vault.server) ?? 'vault' });
+    acl = compileAcl(sources, aclIdentity, { flavour });
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
     collector.unavailable(reportField ?? roleField, { status: 'unavailable', source: `policies of role ${roleName}`, detail });
@@ -242,11 +255,48 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
     authMountPath,
     roleName,
     role,
-    ...(sa.namespace ? { serviceAccountNamespaceLabels: env.lookup.namespaceLabels(sa.namespace) } : {}),
+    ...(namespaceLabels ? { serviceAccountNamespaceLabels: namespaceLabels } : {}),
     defaultAudiences: env.defaultAudiences,
     revealRoleDefinition: env.disclosure.roleDefinition || roleVisible,
   });
   collector.add(...binding);
-  if (binding.some((f) => f.severity === 'error')) return { status: 'blocked' };
-  return { status: 'ok', acl: aclInChildNamespace(acl, prefix), loginAcl: acl, policyNames: names, sources, roleName, authMountPath, role };
+  const access: StoreAccess = binding.some((f) => f.severity === 'error')
+    ? { status: 'blocked' }
+    : { status: 'ok', acl: aclInChildNamespace(acl, prefix), loginAcl: acl, policyNames: names, sources, roleName, authMountPath, role };
+  remember(role, inputs, namespaceLabels, { access, binding });
+  return access;
+}
+
+/** The ACL and binding verdict derived from one role's facts, for the inputs it was derived from. */
+interface DerivedAccess {
+  access: StoreAccess;
+  binding: Finding[];
+}
+
+// Keyed by the cached role object: a role fact that is looked up again (a new object) starts afresh,
+// and so does any other input that differs (policy texts, identity, flavour, labels, ...).
+const derivedByRole = new WeakMap<object, { inputs: unknown[]; labels: Record<string, string> | undefined; derived: DerivedAccess }[]>();
+const DERIVED_PER_ROLE = 64;
+
+function derivedFor(role: object, inputs: unknown[], labels: Record<string, string> | undefined): DerivedAccess | undefined {
+  for (const entry of derivedByRole.get(role) ?? []) {
+    if (entry.inputs.length === inputs.length && entry.inputs.every((v, i) => v === inputs[i]) && sameLabels(entry.labels, labels)) return entry.derived;
+  }
+  return undefined;
+}
+
+function remember(role: object, inputs: unknown[], labels: Record<string, string> | undefined, derived: DerivedAccess): void {
+  let entries = derivedByRole.get(role);
+  if (!entries) derivedByRole.set(role, (entries = []));
+  if (entries.length >= DERIVED_PER_ROLE) entries.shift();
+  entries.push({ inputs, labels: labels ? { ...labels } : undefined, derived });
+}
+
+function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (a[k] !== b[k]) return false;
+  return true;
 }

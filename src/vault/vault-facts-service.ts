@@ -57,24 +57,36 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
   const cache = new FactCache(config.cache, metrics);
   const scheduler = new RequestScheduler({ ...DEFAULT_BUDGET, ...config.budget });
   const sessions = new Map<string, VaultServerSession>();
+  const sessionIds = new Map<VaultServerSession, string>();
   for (const server of config.servers) {
-    sessions.set(normaliseServerUrl(server.url), new VaultServerSession(server, config, metrics, logger));
+    const session = new VaultServerSession(server, config, metrics, logger);
+    sessions.set(normaliseServerUrl(server.url), session);
+    sessionIds.set(session, `s${sessionIds.size}`);
   }
 
-  /** Runs one fact lookup: server resolution, cache and coalescing, then the Vault request(s). */
+  /**
+   * Runs one fact lookup: server resolution, cache and coalescing, then the Vault request(s).
+   * `key` names the fact by its inputs; `describe` (the request as a fact's source) is built only on
+   * a miss, so a cached fact costs a key and a Map lookup.
+   */
   function lookup<T>(
     kind: FactKind,
     server: string,
     key: string,
     opts: FactOptions,
-    describe: string,
+    describe: () => string,
     run: (session: VaultServerSession, namespace: string | undefined, source: string) => Promise<Fact<T>>,
   ): Promise<Fact<T>> {
-    const session = sessions.get(normaliseServerUrl(server));
-    if (!session) return Promise.resolve({ status: 'not_configured', source: describe, server });
+    const url = normaliseServerUrl(server);
+    const session = sessions.get(url);
+    if (!session) return Promise.resolve({ status: 'not_configured', source: describe(), server });
     const namespace = opts.namespace || session.server.namespace || undefined;
-    const source = namespace ? `${describe} [namespace ${namespace}]` : describe;
-    const cacheKey = `${normaliseServerUrl(server)}|${namespace ?? ''}|${key}`;
+    // The server by its short id: a shorter key is hashed faster on every lookup.
+    const cacheKey = `${sessionIds.get(session)}|${namespace ?? ''}|${key}`;
+    const hit = cache.peek<T>(kind, cacheKey, opts.deadlineAtMs);
+    if (hit) return hit;
+    const described = describe();
+    const source = namespace ? `${described} [namespace ${namespace}]` : described;
     return cache.get(kind, cacheKey, opts.deadlineAtMs, async () => {
       const fact = await run(session, namespace, source);
       logger.debug({ vaultServer: session.server.url, fact: kind, status: fact.status, source: fact.source }, 'Vault fact looked up');
@@ -107,7 +119,7 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
     mountForPath(server, path, opts) {
       const clean = trimSlashes(path);
       const target: VaultEndpoint = { family: 'sys.internal.ui.mounts', secretPath: clean };
-      return lookup<KvMountFact>('mount', server, `path:${clean}`, opts, describe('GET', target), async (session, ns, source) => {
+      return lookup<KvMountFact>('mount', server, `path:${clean}`, opts, () => describe('GET', target), async (session, ns, source) => {
         const preflight = await get(session, target, ns, opts.deadlineAtMs);
         const first = classify<KvMountFact>(preflight, source, (body) => {
           const data = dataOf(body);
@@ -120,7 +132,7 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
         const fallbackSource = `GET sys/mounts (sys/internal/ui/mounts/${clean} gave ${first.status})${ns ? ` [namespace ${ns}]` : ''}`;
         // Runs inside this lookup's slot of the object's budget: not charged or queued again (no self-deadlock).
         const { budget: _held, ...inSlot } = opts;
-        const table = await lookup<Record<string, KvMountFact>>('mount', server, 'table', inSlot, 'GET sys/mounts', async (s, n, src) =>
+        const table = await lookup<Record<string, KvMountFact>>('mount', server, 'table', inSlot, () => 'GET sys/mounts', async (s, n, src) =>
           classify(await get(s, { family: 'sys.mounts' }, n, opts.deadlineAtMs), src, (body) => mountTable(body, src)));
         if (table.status !== 'ok') {
           if (table.status === 'forbidden' && first.status === 'forbidden') {
@@ -134,14 +146,13 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
     },
 
     authMounts(server, opts) {
-      return lookup<Record<string, AuthMountFact>>('auth_mounts', server, 'sys/auth', opts, 'GET sys/auth', async (session, ns, source) =>
+      return lookup<Record<string, AuthMountFact>>('auth_mounts', server, 'sys/auth', opts, () => 'GET sys/auth', async (session, ns, source) =>
         classify(await get(session, { family: 'sys.auth' }, ns, opts.deadlineAtMs), source, (body) => authMountTable(body, source)));
     },
 
     authRole(server, mountPath, role, opts) {
       const target: VaultEndpoint = { family: 'auth.role', mount: trimSlashes(mountPath), role };
-      const source = describe('GET', target);
-      return lookup<Record<string, unknown>>('auth_role', server, source, opts, source, async (session, ns, src) =>
+      return lookup<Record<string, unknown>>('auth_role', server, `role:${target.mount}\u0000${role}`, opts, () => describe('GET', target), async (session, ns, src) =>
         classify<Record<string, unknown>>(await get(session, target, ns, opts.deadlineAtMs), src, (body) => {
           const data = dataOf(body);
           return data ? { status: 'ok', value: data, source: src } : notVaultAnswer(src, 'no data');
@@ -150,8 +161,7 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
 
     authConfig(server, mountPath, opts) {
       const target: VaultEndpoint = { family: 'auth.config', mount: trimSlashes(mountPath) };
-      const source = describe('GET', target);
-      return lookup<Record<string, unknown>>('auth_config', server, source, opts, source, async (session, ns, src) =>
+      return lookup<Record<string, unknown>>('auth_config', server, `config:${target.mount}`, opts, () => describe('GET', target), async (session, ns, src) =>
         classify<Record<string, unknown>>(await get(session, target, ns, opts.deadlineAtMs), src, (body) => {
           const data = dataOf(body);
           return data ? { status: 'ok', value: withoutCredentials(data), source: src } : notVaultAnswer(src, 'no data');
@@ -160,8 +170,7 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
 
     policyText(server, name, opts) {
       const target: VaultEndpoint = { family: 'sys.policies.acl', name };
-      const source = describe('GET', target);
-      return lookup<string>('policy', server, source, opts, source, async (session, ns, src) =>
+      return lookup<string>('policy', server, `policy:${name}`, opts, () => describe('GET', target), async (session, ns, src) =>
         classify<string>(await get(session, target, ns, opts.deadlineAtMs), src, (body) => {
           const policy = dataOf(body)?.policy;
           return typeof policy === 'string' ? { status: 'ok', value: policy, source: src } : notVaultAnswer(src, 'no data.policy');
@@ -170,8 +179,7 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
 
     kvMetadata(server, at, opts) {
       const target: VaultEndpoint = { family: 'kv2.metadata', mount: at.mount, secretPath: at.secretPath };
-      const source = describe('GET', target);
-      return lookup<KvMetadataFact>('kv_metadata', server, source, opts, source, async (session, ns, src) =>
+      return lookup<KvMetadataFact>('kv_metadata', server, `meta:${at.mount}\u0000${at.secretPath}`, opts, () => describe('GET', target), async (session, ns, src) =>
         classify<KvMetadataFact>(await get(session, target, ns, opts.deadlineAtMs), src, (body) => {
           const data = dataOf(body);
           return data ? { status: 'ok', value: toKvMetadata(data), source: src } : notVaultAnswer(src, 'no data');
@@ -183,12 +191,13 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
       const target: VaultEndpoint = opts.kvVersion === '1'
         ? { family: 'kv1.data', mount: at.mount, secretPath: at.secretPath }
         : { family: values ? 'kv2.data' : 'kv2.subkeys', mount: at.mount, secretPath: at.secretPath, ...(version !== undefined ? { version } : {}) };
-      const source = describe('GET', target);
       if (config.metadataOnly || (opts.kvVersion === '1' && !values)) {
+        const source = describe('GET', target);
         if (!service.isConfigured(server)) return Promise.resolve({ status: 'not_configured', source, server });
         return Promise.resolve({ status: 'unavailable', source: `${source} (not sent)`, detail: config.metadataOnly ? METADATA_ONLY_DETAIL : VALUES_NOT_READ_DETAIL });
       }
-      return lookup<SecretReadFact>('secret_shape', server, source, opts, source, async (session, ns, src) =>
+      const key = `${target.family}:${at.mount}\u0000${at.secretPath}\u0000${version ?? ''}`;
+      return lookup<SecretReadFact>('secret_shape', server, key, opts, () => describe('GET', target), async (session, ns, src) =>
         classify(
           await get(session, target, ns, opts.deadlineAtMs),
           src,
@@ -199,8 +208,7 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
 
     listKeys(server, at, opts) {
       const target: VaultEndpoint = { family: 'kv.list', kvVersion: at.kvVersion, mount: at.mount, folder: at.folder };
-      const source = describe('LIST', target);
-      return lookup<string[]>('list_keys', server, source, opts, source, async (session, ns, src) =>
+      return lookup<string[]>('list_keys', server, `list:${at.kvVersion}:${at.mount}\u0000${at.folder}`, opts, () => describe('LIST', target), async (session, ns, src) =>
         classify<string[]>(await get(session, target, ns, opts.deadlineAtMs), src, (body) => {
           const keys = dataOf(body)?.keys;
           return Array.isArray(keys)
