@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { normaliseServerUrl, type VaultClientConfig } from './config.js';
-import { FactCache, type FactKind } from './fact-cache.js';
+import { FactCache, raceDeadline, type FactKind } from './fact-cache.js';
 import {
   absentSecret, authMountTable, classify, dataOf, longestMount, mountTable, notVaultAnswer, presentSecret, presentSubkeys, toKvMetadata, toMountFact,
   withoutCredentials,
@@ -75,20 +75,28 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
     key: string,
     opts: FactOptions,
     describe: () => string,
-    run: (session: VaultServerSession, namespace: string | undefined, source: string) => Promise<Fact<T>>,
+    run: (session: VaultServerSession, namespace: string | undefined, source: string, keyPrefix: string) => Promise<Fact<T>>,
+    /** A fact that follows from other cached facts (stored under `key` for no longer than they live). */
+    derive?: (keyPrefix: string) => { fact: Fact<T>; remainingMs: number } | undefined,
   ): Promise<Fact<T>> {
     const url = normaliseServerUrl(server);
     const session = sessions.get(url);
     if (!session) return Promise.resolve({ status: 'not_configured', source: describe(), server });
     const namespace = opts.namespace || session.server.namespace || undefined;
     // The server by its short id: a shorter key is hashed faster on every lookup.
-    const cacheKey = `${sessionIds.get(session)}|${namespace ?? ''}|${key}`;
+    const keyPrefix = `${sessionIds.get(session)}|${namespace ?? ''}|`;
+    const cacheKey = `${keyPrefix}${key}`;
     const hit = cache.peek<T>(kind, cacheKey, opts.deadlineAtMs);
     if (hit) return hit;
+    const derived = derive?.(keyPrefix);
+    if (derived) {
+      cache.put(kind, cacheKey, derived.fact, derived.remainingMs);
+      return Promise.resolve(derived.fact);
+    }
     const described = describe();
     const source = namespace ? `${described} [namespace ${namespace}]` : described;
     return cache.get(kind, cacheKey, opts.deadlineAtMs, async () => {
-      const fact = await run(session, namespace, source);
+      const fact = await run(session, namespace, source, keyPrefix);
       logger.debug({ vaultServer: session.server.url, fact: kind, status: fact.status, source: fact.source }, 'Vault fact looked up');
       return fact;
     }, opts.budget ? { scheduler, budget: opts.budget, source } : undefined);
@@ -100,6 +108,20 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
   const describe = (method: string, target: VaultEndpoint): string => {
     const built = sessionRequest(target, undefined);
     return built.ok ? `${method} ${decodePath(built.request.encodedPath)}${built.request.query?.version ? `?version=${built.request.query.version}` : ''}` : `${method} ${target.family} (${built.detail})`;
+  };
+  /** Mount lookups being asked, by server, namespace and first path segment. */
+  const mountsInFlight = new Map<string, Promise<Fact<KvMountFact>>>();
+  /** The mount serving `path` when a mount at one of its prefixes is cached (`kv/dev/` for `kv/dev/data/x`). */
+  const knownMount = (keyPrefix: string, path: string): { fact: Fact<KvMountFact>; remainingMs: number } | undefined => {
+    const wanted = `${path}/`;
+    for (let end = wanted.indexOf('/'); end >= 0; end = wanted.indexOf('/', end + 1)) {
+      const found = cache.entry<KvMountFact>('mount', `${keyPrefix}mount:${wanted.slice(0, end + 1)}`);
+      if (found?.fact.status === 'ok') {
+        const source = `${found.fact.source.replace(/ \(cache\)$/, '')}, whose mount ${found.fact.value.mountPath} serves ${path} (cache)`;
+        return { fact: { ...found.fact, source }, remainingMs: found.remainingMs };
+      }
+    }
+    return undefined;
   };
   const valueMounts = new Map<string, Set<string>>();
   for (const server of config.servers) {
@@ -119,7 +141,33 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
     mountForPath(server, path, opts) {
       const clean = trimSlashes(path);
       const target: VaultEndpoint = { family: 'sys.internal.ui.mounts', secretPath: clean };
-      return lookup<KvMountFact>('mount', server, `path:${clean}`, opts, () => describe('GET', target), async (session, ns, source) => {
+      // Vault forbids nested mounts, so a path below a mount already looked up is served by that
+      // mount, and Vault would answer the webhook exactly that for it: one lookup per mount, not per
+      // path. Only what the webhook's own identity learnt is reused (mount facts never depend on
+      // a store's identity); whether a store may learn it is still decided per reference.
+      const known = (keyPrefix: string) => knownMount(keyPrefix, clean);
+      return lookup<KvMountFact>('mount', server, `path:${clean}`, opts, () => describe('GET', target), async (session, ns, source, keyPrefix) => {
+        // A lookup of a path with the same first segment in flight is probably the same mount: wait for it.
+        const group = `${keyPrefix}${clean.split('/')[0] ?? ''}`;
+        const running = mountsInFlight.get(group);
+        if (running) {
+          await raceDeadline(running, opts.deadlineAtMs, source);
+          const meanwhile = known(keyPrefix);
+          if (meanwhile) return meanwhile.fact;
+          if (Date.now() >= opts.deadlineAtMs) return { status: 'timeout', source };
+        }
+        const asked = askMount(session, ns, source);
+        mountsInFlight.set(group, asked);
+        try {
+          const fact = await asked;
+          if (fact.status === 'ok') cache.put('mount', `${keyPrefix}mount:${fact.value.mountPath}`, fact);
+          return fact;
+        } finally {
+          if (mountsInFlight.get(group) === asked) mountsInFlight.delete(group);
+        }
+      }, known);
+
+      async function askMount(session: VaultServerSession, ns: string | undefined, source: string): Promise<Fact<KvMountFact>> {
         const preflight = await get(session, target, ns, opts.deadlineAtMs);
         const first = classify<KvMountFact>(preflight, source, (body) => {
           const data = dataOf(body);
@@ -142,7 +190,7 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
         }
         const mount = longestMount(table.value, clean);
         return mount ? { status: 'ok', value: mount, source: fallbackSource } : { status: 'not_found', source: fallbackSource };
-      });
+      }
     },
 
     authMounts(server, opts) {
