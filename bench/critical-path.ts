@@ -5,6 +5,7 @@
 // number of round trips. (Comparing timestamps instead counts a request that was merely issued late,
 // under CPU load, as one more round trip.)
 import diagnostics from 'node:diagnostics_channel';
+import http from 'node:http';
 import type { DoubleRequest, VaultDouble } from '../test/support/vault-double.js';
 
 export interface CausalRounds {
@@ -59,8 +60,20 @@ interface ClientWire {
 
 const answered = (double: VaultDouble): number => double.requests.filter((r) => r.endedAtMs !== undefined).length;
 
-/** Counts the process's HTTP client requests to `host` (Node's diagnostics channels). */
+/**
+ * Counts the process's HTTP client requests to `host` when they are created (http.Agent's
+ * addRequest runs in the request's constructor, before any connection exists; the
+ * `http.client.request.start` channel fires only once the request is written, which for a new
+ * connection is a connect later), and the answers from it it has received (diagnostics channel).
+ */
 function watchClientRequests(host: string, double: VaultDouble): ClientWire {
+  const [hostname, port] = host.split(':');
+  const proto = http.Agent.prototype as unknown as { addRequest(req: unknown, options: { host?: string; port?: number | string }): void };
+  const addRequest = proto.addRequest;
+  proto.addRequest = function (this: unknown, req: unknown, options: { host?: string; port?: number | string }) {
+    if (options.host === hostname && String(options.port) === port) wire.started += 1;
+    return addRequest.call(this, req, options);
+  };
   const toDouble = (message: unknown): boolean => {
     const request = (message as { request?: { getHeader?(name: string): unknown } }).request;
     return String(request?.getHeader?.('host') ?? '') === host;
@@ -71,13 +84,11 @@ function watchClientRequests(host: string, double: VaultDouble): ClientWire {
     receivedBefore: double.requests.length,
     answeredBefore: answered(double),
     close: () => {
-      diagnostics.unsubscribe('http.client.request.start', onStart);
+      proto.addRequest = addRequest;
       diagnostics.unsubscribe('http.client.response.finish', onFinish);
     },
   };
-  const onStart = (message: unknown) => { if (toDouble(message)) wire.started += 1; };
   const onFinish = (message: unknown) => { if (toDouble(message)) wire.finished += 1; };
-  diagnostics.subscribe('http.client.request.start', onStart);
   diagnostics.subscribe('http.client.response.finish', onFinish);
   return wire;
 }

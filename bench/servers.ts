@@ -15,7 +15,7 @@ import { selfSignedTlsSource } from '../src/server/tls/self-signed.js';
 import { secureContextOptions, type TlsSource } from '../src/server/tls/source.js';
 import { createVaultFacts, type VaultFactsService } from '../src/vault/index.js';
 import { startVaultDouble, webhookVaultConfig, type VaultDouble, type VaultState } from '../test/support/vault-double.js';
-import { DEFAULT_AUDIENCES, namespaceObject, secretStore } from './fixtures.js';
+import { DEFAULT_AUDIENCES, SERVER, namespaceObject, secretStore } from './fixtures.js';
 
 export interface BenchWebhook {
   port: number;
@@ -45,7 +45,10 @@ export async function startBenchWebhook(args: { state: VaultState; teams: number
   const double = await startVaultDouble({ state: args.state, latencyMs: args.latencyMs });
   const logger = benchLogger();
   const registry = createMetricsRegistry({ defaultMetrics: false });
-  const vaultConfig = webhookVaultConfig(double, { cache: LONG_CACHE, requestTimeoutMs: 2_000 });
+  // One server, as a deployment has: the double's config also names its own URL (a second session,
+  // with its own health check and token lookup, that no store here uses).
+  const doubleConfig = webhookVaultConfig(double, { cache: LONG_CACHE, requestTimeoutMs: 2_000 });
+  const vaultConfig = { ...doubleConfig, servers: doubleConfig.servers.filter((s) => s.url === SERVER) };
   let facts = createVaultFacts(vaultConfig, { logger, registry });
   await facts.start();
   const objects = [];

@@ -104,21 +104,15 @@ export class FactCache {
     }
   }
 
-  /** A cached fact with the time it has left, or undefined. Counts nothing (for facts derived from it). */
-  entry<T>(kind: FactKind, key: string): { fact: Fact<T>; remainingMs: number } | undefined {
-    const fullKey = `${kind}|${key}`;
-    const fact = this.entries.get(fullKey, { updateAgeOnGet: false });
-    if (!fact) return undefined;
-    return { fact: fact as Fact<T>, remainingMs: this.entries.getRemainingTTL(fullKey) };
+  /** A cached fact, or undefined; counts nothing (for facts derived from it). */
+  entry<T>(kind: FactKind, key: string): Fact<T> | undefined {
+    return this.entries.get(`${kind}|${key}`, { updateAgeOnGet: false }) as Fact<T> | undefined;
   }
 
-  /**
-   * Stores a fact under `key` as a lookup would (its kind's lifetime), or for at most `maxTtlMs`
-   * (a fact derived from another lives no longer than the one it came from).
-   */
-  put<T>(kind: FactKind, key: string, fact: Fact<T>, maxTtlMs = Infinity): void {
-    const ttl = Math.min(this.ttlFor(kind, fact as AnyFact), maxTtlMs);
-    if (ttl > 0 && Number.isFinite(ttl)) this.entries.set(`${kind}|${key}`, fact as AnyFact, { ttl });
+  /** Stores a fact under `key` for its kind's lifetime, as a lookup would. */
+  put<T>(kind: FactKind, key: string, fact: Fact<T>): void {
+    const ttl = this.ttlFor(kind, fact as AnyFact);
+    if (ttl > 0) this.entries.set(`${kind}|${key}`, fact as AnyFact, { ttl });
   }
 
   clear(): void {

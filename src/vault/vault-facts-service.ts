@@ -48,6 +48,9 @@ function caFileCertificates(file: string | undefined): string[] {
   }
 }
 
+/** Answers derived from a known mount kept for reuse (they hold no more than a path and the mount fact). */
+const DERIVED_MOUNTS_MAX = 20_000;
+
 const trimSlashes = (p: string) => p.replace(/^\/+|\/+$/g, '');
 const decodePath = (encoded: string): string => encoded.split('/').map(decodeURIComponent).join('/');
 
@@ -76,8 +79,8 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
     opts: FactOptions,
     describe: () => string,
     run: (session: VaultServerSession, namespace: string | undefined, source: string, keyPrefix: string) => Promise<Fact<T>>,
-    /** A fact that follows from other cached facts (stored under `key` for no longer than they live). */
-    derive?: (keyPrefix: string) => { fact: Fact<T>; remainingMs: number } | undefined,
+    /** A fact that follows from other cached facts, asked on a miss before Vault is. */
+    derive?: (keyPrefix: string) => Fact<T> | undefined,
   ): Promise<Fact<T>> {
     const url = normaliseServerUrl(server);
     const session = sessions.get(url);
@@ -88,11 +91,10 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
     const cacheKey = `${keyPrefix}${key}`;
     const hit = cache.peek<T>(kind, cacheKey, opts.deadlineAtMs);
     if (hit) return hit;
+    // Not stored under this key: it lives exactly as long as the facts it follows from, and one
+    // cached mount does not become an entry per path (10,000 paths would crowd out the secrets).
     const derived = derive?.(keyPrefix);
-    if (derived) {
-      cache.put(kind, cacheKey, derived.fact, derived.remainingMs);
-      return Promise.resolve(derived.fact);
-    }
+    if (derived) return Promise.resolve(derived);
     const described = describe();
     const source = namespace ? `${described} [namespace ${namespace}]` : described;
     return cache.get(kind, cacheKey, opts.deadlineAtMs, async () => {
@@ -112,17 +114,24 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
   /** Mount lookups being asked, by server, namespace and first path segment. */
   const mountsInFlight = new Map<string, Promise<Fact<KvMountFact>>>();
   /** The mount serving `path` when a mount at one of its prefixes is cached (`kv/dev/` for `kv/dev/data/x`). */
-  const knownMount = (keyPrefix: string, path: string): { fact: Fact<KvMountFact>; remainingMs: number } | undefined => {
+  const knownMount = (keyPrefix: string, path: string): Fact<KvMountFact> | undefined => {
     const wanted = `${path}/`;
     for (let end = wanted.indexOf('/'); end >= 0; end = wanted.indexOf('/', end + 1)) {
       const found = cache.entry<KvMountFact>('mount', `${keyPrefix}mount:${wanted.slice(0, end + 1)}`);
-      if (found?.fact.status === 'ok') {
-        const source = `${found.fact.source.replace(/ \(cache\)$/, '')}, whose mount ${found.fact.value.mountPath} serves ${path} (cache)`;
-        return { fact: { ...found.fact, source }, remainingMs: found.remainingMs };
-      }
+      if (found?.status !== 'ok') continue;
+      // One answer object per path and mount fact, not one per admission.
+      const key = `${keyPrefix}${path}`;
+      const seen = derivedMounts.get(key);
+      if (seen?.from === found) return seen.fact;
+      const source = `${found.source.replace(/ \(cache\)$/, '')}, whose mount ${found.value.mountPath} serves ${path} (cache)`;
+      const fact: Fact<KvMountFact> = { ...found, source };
+      if (derivedMounts.size >= DERIVED_MOUNTS_MAX) derivedMounts.clear();
+      derivedMounts.set(key, { from: found, fact });
+      return fact;
     }
     return undefined;
   };
+  const derivedMounts = new Map<string, { from: Fact<KvMountFact>; fact: Fact<KvMountFact> }>();
   const valueMounts = new Map<string, Set<string>>();
   for (const server of config.servers) {
     valueMounts.set(normaliseServerUrl(server.url), new Set((server.valueReadMounts ?? []).map((m) => `${trimSlashes(m)}/`)));
@@ -153,7 +162,7 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
         if (running) {
           await raceDeadline(running, opts.deadlineAtMs, source);
           const meanwhile = known(keyPrefix);
-          if (meanwhile) return meanwhile.fact;
+          if (meanwhile) return meanwhile;
           if (Date.now() >= opts.deadlineAtMs) return { status: 'timeout', source };
         }
         const asked = askMount(session, ns, source);
