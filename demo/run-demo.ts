@@ -21,9 +21,11 @@ import type { DemoOutput } from '../src/cli/commands/demo.js';
 import { runServe } from '../src/cli/commands/serve.js';
 import { startVaultDouble, webhookVaultConfig, type VaultDouble } from '../test/support/vault-double.js';
 import { admissionReview } from '../test/support/admission-fixtures.js';
+import { exampleTokenReviews } from '../test/support/example-cluster-rbac.js';
 import { postReview } from './admission-client.js';
 import { applyJsonPatch } from './json-patch.js';
 import { createdLine, kubectlLines } from './kubectl-output.js';
+import { fixSection, FIX_DEMO_FOLDER } from './fix-demo.js';
 
 /** The repository root, from dist/demo/ (any dist folder). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -110,7 +112,8 @@ export async function replayFolder(folder: string, out: DemoOutput): Promise<Dem
     logger,
     registry,
     tls,
-    handlers: createAdmissionHandlers({ facts, lookup, mode: config.admission.mode, failureMode: config.admission.failureMode, defaultAudiences: DEFAULT_AUDIENCES }),
+    // The example's cluster RBAC (client-JWT mode asks it): its stores' ServiceAccounts hold system:auth-delegator.
+    handlers: createAdmissionHandlers({ facts, lookup, mode: config.admission.mode, failureMode: config.admission.failureMode, defaultAudiences: DEFAULT_AUDIENCES, tokenReviews: exampleTokenReviews(objects, CONTROLLER_SERVICE_ACCOUNT) }),
   });
   const ca = tls.current().ca ?? tls.current().cert;
   const port = servers.webhookPort;
@@ -164,6 +167,11 @@ export async function runDemo(folders: string[], out: DemoOutput): Promise<DemoO
     out.line('');
     out.line(`# ${folder}: ${purposeOf(folder)}`, 'heading');
     all.push(...(await replayFolder(folder, out)));
+  }
+  if (folders.includes(FIX_DEMO_FOLDER)) {
+    out.line('');
+    out.line(`# fix: the certain fixes of ${FIX_DEMO_FOLDER}, as a diff (docs/fix.md); the rest stay findings`, 'heading');
+    await fixSection(REPO_ROOT, EXAMPLES_DIR, out);
   }
   const count = (o: DemoOutcome['outcome']) => all.filter((x) => x.outcome === o).length;
   out.line('');

@@ -82,6 +82,11 @@ export const FINDING_DOCS: Record<FindingCode, FindingDoc> = {
     example: "`[RoleBindingMismatch] spec.provider.vault.auth.jwt.kubernetesServiceAccountToken.audiences: Vault role \"eso-prod\" at auth mount \"jwt-k8s\" will reject the login of ClusterSecretStore \"vault-jwt-vault-audience\": the token ESO requests carries audiences \"vault\", none of which the role accepts …`",
     fix: "Make the identity ESO presents match the role: the ServiceAccount name and namespace (`bound_service_account_names`/`_namespaces`), the token audiences (`serviceAccountRef.audiences` or the role's `audience`/`bound_audiences`), or the JWT claims the role binds. The message says which binding rejects the login.",
   },
+  TokenReviewNotPermitted: {
+    severity: "error",
+    example: "`[TokenReviewNotPermitted] spec.provider.vault.auth.kubernetes.serviceAccountRef: Vault's Kubernetes auth at \"dev-kubernetes\" has no token_reviewer_jwt and disable_local_ca_jwt = true, so Vault sends the TokenReview with the token ClusterSecretStore \"vault-backend\" presents: ServiceAccount external-secrets/external-secrets is expected to be allowed to create tokenreviews.authentication.k8s.io (ClusterRole system:auth-delegator), found the API server denies it (SubjectAccessReview); ESO's login fails (ESO: \"unable to log in with Kubernetes auth: … Code: 403. Errors: * permission denied\" …). Fix: kubectl create clusterrolebinding external-secrets-external-secrets-tokenreview-binding --clusterrole=system:auth-delegator --serviceaccount=external-secrets:external-secrets`",
+    fix: "Bind the ClusterRole `system:auth-delegator` to the ServiceAccount ESO logs in as (the command in the message), or give Vault a reviewer: `token_reviewer_jwt` of a ServiceAccount that holds it, or Vault in the cluster with `disable_local_ca_jwt = false`. Only asked in client-JWT mode, of the API server by SubjectAccessReview (the webhook and `check --stores-from cluster`; the webhook needs `create subjectaccessreviews`, which the shipped RBAC grants). A SubjectAccessReview that fails is could-not-check, never this finding; `check` without a cluster says NotVerifiable once per store.",
+  },
   InsecureVaultAddress: {
     severity: "warning",
     example: "`[InsecureVaultAddress] spec.provider.vault.server: Vault server \"http://vault-dr.example.internal:8200\" is plain HTTP: login tokens and secret values cross this connection unencrypted.`",
@@ -156,6 +161,11 @@ export const FINDING_DOCS: Record<FindingCode, FindingDoc> = {
     severity: "error",
     example: "`[TemplateKeyNotFound] spec.target.template.data.url: The template reads \"pasword\", but this ExternalSecret produces only \"username\", \"password\"; ESO renders with missingkey=error …` Fix: Did you mean \"password\"?",
     fix: "Use a key the ExternalSecret produces (the message lists them and suggests the closest), or add the `data` entry that produces it.",
+  },
+  TemplateSourceNotFound: {
+    severity: "error",
+    example: "`[TemplateSourceNotFound] spec.target.template.templateFrom[0].configMap.name: Expected ConfigMap apps/db-tpl to exist (ESO reads templateFrom ConfigMaps from the ExternalSecret's namespace), found none; ESO fails with \"could not apply template: error fetching templateFrom data: configmaps \\\"db-tpl\\\" not found\".` Also an item key missing from the ConfigMap's `data` (`error in configmap db-tpl: missing key config`). The webhook reads only the named ConfigMap in the ExternalSecret's namespace (`kube.templateConfigMaps`); `check` reads ConfigMaps among its files. Secrets holding templates are never read (NotVerifiable).",
+    fix: "Create the ConfigMap (with the item keys in `data`, not `binaryData`) in the ExternalSecret's namespace, or fix the name or item key.",
   },
   SecretNotManaged: {
     severity: "error",

@@ -2,6 +2,7 @@
 // store, re-runs the admission checks on them at a bounded rate, and reports drift (Events, the
 // findings gauge, GET /report). A replica that is not the leader does nothing and reports nothing.
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { TokenReviewAccess } from '../checks/token-review-access.js';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Finding } from '../checks/finding.js';
@@ -13,6 +14,7 @@ import { createClusterStoreLookup } from '../kube/store-lookup.js';
 import type { RawKubeObject } from '../kube/types.js';
 import { buildReport, type Report } from '../report/report.js';
 import type { VaultFacts } from '../vault/facts.js';
+import type { TemplateSourceLookup } from '../checks/template-sources.js';
 import { checkOne, isAudited, type AuditedObject } from './check-one.js';
 import { EventLedger } from './event-ledger.js';
 import { listAuditedObjects } from './list.js';
@@ -31,11 +33,15 @@ export interface AuditOptions {
   logger: Logger;
   controllerServiceAccount: { name: string; namespace: string };
   defaultAudiences: string[];
+  /** Whether a ServiceAccount may create tokenreviews (client-JWT mode); shared with admission's answers. */
+  tokenReviews?: TokenReviewAccess;
   /** Pause between the end of one pass and the start of the next. */
   intervalMs: number;
   /** Rate limit: objects whose check starts per second (see pacer.ts for why objects, not requests). */
   objectsPerSecond: number;
   deadlineMsPerObject: number;
+  /** Where templateFrom ConfigMaps are read (absent: not read). */
+  templateSources?: TemplateSourceLookup;
   /** A finding still present is announced again by an Event after this long; default 1 hour. */
   eventReemitMs?: number;
   /** Retry delay while the informers have not listed stores yet; default min(intervalMs, 5 s). */
@@ -82,7 +88,11 @@ export function createAudit(opts: AuditOptions): Audit {
 
   async function checkAll(objects: RawKubeObject[], signal: AbortSignal): Promise<AuditedObject[]> {
     const pacer = new Pacer(opts.objectsPerSecond);
-    const deps = { facts: opts.facts, lookup, defaultAudiences: opts.defaultAudiences, deadlineMsPerObject: opts.deadlineMsPerObject };
+    const deps = {
+      facts: opts.facts, lookup, defaultAudiences: opts.defaultAudiences, deadlineMsPerObject: opts.deadlineMsPerObject,
+      ...(opts.tokenReviews ? { tokenReviews: opts.tokenReviews } : {}),
+      ...(opts.templateSources ? { templateSources: opts.templateSources } : {}),
+    };
     const audited: AuditedObject[] = [];
     try {
       for (const raw of objects) {

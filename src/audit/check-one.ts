@@ -1,6 +1,7 @@
 // One audited object through the admission checks: the same engine, the same trust setting
 // ('store-identity', so an Event tells its readers no more than the store's identity could learn
 // from Vault — issue 10), a deadline of its own.
+import type { TemplateSourceLookup } from '../checks/template-sources.js';
 import { checkObject } from '../checks/engine.js';
 import type { CheckResult } from '../checks/result.js';
 import type { ParsedEsoObject } from '../eso/index.js';
@@ -8,6 +9,7 @@ import type { InvolvedObject } from '../kube/events.js';
 import type { ClusterStoreLookup } from '../kube/store-lookup.js';
 import type { RawKubeObject } from '../kube/types.js';
 import type { VaultFacts } from '../vault/facts.js';
+import type { TokenReviewAccess } from '../checks/token-review-access.js';
 
 export interface AuditedObject {
   /** uid, or kind/namespace/name when the object has none. */
@@ -25,6 +27,10 @@ export interface CheckOneDeps {
   lookup: ClusterStoreLookup;
   defaultAudiences: string[];
   deadlineMsPerObject: number;
+  /** Where templateFrom ConfigMaps are read (absent: not read). */
+  templateSources?: TemplateSourceLookup;
+  /** Whether a ServiceAccount may create tokenreviews (client-JWT mode), as admission asks it. */
+  tokenReviews?: TokenReviewAccess;
 }
 
 type AuditedKind = 'ExternalSecret' | 'SecretStore' | 'ClusterSecretStore';
@@ -73,6 +79,8 @@ export async function checkOne(raw: RawKubeObject, kind: AuditedKind, deps: Chec
       deadlineAtMs,
       audience: { defaultAudiences: deps.defaultAudiences },
       trust: 'store-identity',
+      ...(deps.templateSources ? { templateSources: deps.templateSources } : {}),
+      ...(deps.tokenReviews ? { tokenReviews: deps.tokenReviews } : {}),
     });
     return { ...base, result, complete: result.couldNotCheck.length === 0 };
   } catch (err) {

@@ -18,6 +18,7 @@ export const FINDING_CODES = [
   'AuthMountTypeMismatch',
   'RoleNotFound',
   'RoleBindingMismatch',
+  'TokenReviewNotPermitted',
   'InsecureVaultAddress',
   'VaultCertificateNotTrusted',
   'VaultCertificateHostMismatch',
@@ -33,6 +34,7 @@ export const FINDING_CODES = [
   'InvalidSelector',
   'SecretKeyInvalid',
   'TemplateKeyNotFound',
+  'TemplateSourceNotFound',
   'SecretNotManaged',
 ] as const;
 
@@ -47,6 +49,18 @@ export interface Finding {
   message: string;
   /** How to fix it (may be empty). */
   hint?: string;
+  /** The one certain edit that fixes it, applied by `eso-vault-guard fix`; set only when the hint already names it. */
+  fix?: FieldFix;
+}
+
+/**
+ * A value to set in the checked object itself: never a guess among several candidates, and never
+ * more than the finding's own text reveals (the hint names the same value).
+ */
+export interface FieldFix {
+  /** Field path in the object, in the finding's notation (`spec.secretStoreRef.kind`); created when absent. */
+  field: string;
+  value: string;
 }
 
 /** One line per code, for docs/finding-codes.md and the SARIF rules. */
@@ -65,6 +79,8 @@ export const FINDING_SUMMARIES: Record<FindingCode, string> = {
   AuthMountTypeMismatch: 'The auth mount is of another type than the store\'s auth method.',
   RoleNotFound: 'The Vault role was not found at the auth mount (or the store cannot see it), or its name is one no Vault role can have.',
   RoleBindingMismatch: 'The role rejects the identity ESO presents (ServiceAccount name/namespace, audience, JWT claims).',
+  TokenReviewNotPermitted:
+    "Kubernetes auth in client-JWT mode (no token_reviewer_jwt, disable_local_ca_jwt = true): the API server says the ServiceAccount ESO logs in as may not create tokenreviews (no system:auth-delegator), so Vault's TokenReview and ESO's login fail (403 permission denied).",
   InsecureVaultAddress: 'The Vault server is plain http://.',
   VaultCertificateNotTrusted:
     'ESO\'s CA set (caBundle, caProvider, or its image\'s system roots) does not verify the chain Vault presents ("x509: certificate signed by unknown authority"); the fix names the CA to trust by subject and SHA-256 fingerprint.',
@@ -80,6 +96,7 @@ export const FINDING_SUMMARIES: Record<FindingCode, string> = {
   InvalidSelector: 'A label selector ESO cannot convert (metav1.LabelSelectorAsSelector: label key/value syntax, operator, values); ESO\'s namespace check fails.',
   SecretKeyInvalid: 'A dataFrom entry produces Secret keys ESO refuses (collision after conversion, invalid character after rewrite) or the API server refuses (Unicode letters).',
   TemplateKeyNotFound: 'target.template reads a key the ExternalSecret does not produce (ESO renders with missingkey=error), with "did you mean".',
+  TemplateSourceNotFound: "A target.template.templateFrom ConfigMap, or an item key in its data, does not exist in the ExternalSecret's namespace.",
   SecretNotManaged: 'A PushSecret would overwrite an existing Vault secret without ESO\'s managed-by marker; ESO refuses ("secret not managed by external-secrets"). Shown only when the store may read the metadata.',
   NotChecked: 'An ESO object of a kind or API version the checks do not judge: counted and listed as skipped, never reported clean.',
 };

@@ -5,7 +5,9 @@ import type { AdmissionHandlers, AdmissionRequest } from '../server/admission-ty
 import type { AdmissionDecision } from '../server/decision.js';
 import type { VaultFacts } from '../vault/facts.js';
 import { decide, type FailureMode, type Mode } from './decide.js';
+import type { TemplateSourceLookup } from './template-sources.js';
 import type { CaSourceLookup } from './ca-sources.js';
+import type { TokenReviewAccess } from './token-review-access.js';
 import { hasSkipLabel, objectOverridesGranted, requestNamespace, type ObjectOverrides } from './overrides.js';
 import type { Trust } from './disclosure.js';
 import { checkObject, couldNotCheckResult, type CheckContext } from './engine.js';
@@ -34,6 +36,10 @@ export interface HandlerDeps {
   reuseResultsMs?: number;
   /** Where caProvider ConfigMaps/Secrets are read (absent: their contents are not checked). */
   caSources?: CaSourceLookup;
+  /** Where templateFrom ConfigMaps are read (absent: not read). */
+  templateSources?: TemplateSourceLookup;
+  /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster to ask. */
+  tokenReviews?: TokenReviewAccess;
   /** Called with every check result (audit logs, /report, metrics). */
   onResult?: (result: CheckResult, request: AdmissionRequest, decision: AdmissionDecision) => void;
   /** Who may loosen one object's checks with its own label/annotations; default namespaceGranted. */
@@ -67,6 +73,8 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
     audience: { defaultAudiences: deps.defaultAudiences },
     trust: deps.trust ?? 'store-identity',
     ...(deps.caSources ? { caSources: deps.caSources } : {}),
+    ...(deps.templateSources ? { templateSources: deps.templateSources } : {}),
+    ...(deps.tokenReviews ? { tokenReviews: deps.tokenReviews } : {}),
   });
   const reuse = createResultReuse(deps.reuseResultsMs ?? 0);
   /** Undefined when the stores are known; else a result that says the check could not run. */

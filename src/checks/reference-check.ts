@@ -28,7 +28,7 @@ function withKindHint(problem: EsoProblem, plan: ReferencePlan, lookup: StoreLoo
   if (problem.code !== 'StoreNotFound' || !ref || !ref.kindDefaulted) return problem;
   if (!lookup.getStore('ClusterSecretStore', ref.name, '')) return problem;
   const hint = `A ClusterSecretStore "${ref.name}" exists: set ${ref.field}.kind: ClusterSecretStore (an omitted kind means SecretStore).`;
-  return { ...problem, hint };
+  return { ...problem, hint, fix: { field: `${ref.field}.kind`, value: 'ClusterSecretStore' } };
 }
 
 export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv): Promise<void> {

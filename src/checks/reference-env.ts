@@ -13,5 +13,7 @@ export interface ReferenceCheckEnv extends StoreCheckEnv {
   targetName?: string;
   /** The store's TLS-trust findings (tls-check.ts), shared per store; absent: not checked here. */
   storeTrust?: (store: StoreModel) => Promise<Finding[]>;
+  /** dataFrom entry field → the Secret keys ESO makes of it, where they are known (templates read them). */
+  producedKeys?: Map<string, string[]>;
 }
 

@@ -8,9 +8,10 @@ import { evaluateAcl, isOperationAllowed, type CompiledAcl } from '../vault/acl/
 import type { FactOptions, KvMetadataFact, KvMountFact, SecretLocation } from '../vault/facts.js';
 import { folderLocation, metadataAclPath, parentFolder, secretLocation, siblingFolder } from '../vault/kv-paths.js';
 import { extractPropertyFindings, propertyFindings, propertyNotVerifiableFinding } from './rules/property.js';
-import { extractKeyFindings } from './rules/secret-keys.js';
+import { extractKeyResult, secretKeyFindings } from './rules/secret-keys.js';
 import { secretStateFindings } from './rules/secret-state.js';
 import type { GrantedAccess } from './store-access.js';
+import type { FieldFix } from './finding.js';
 import type { ReferenceCheckEnv } from './reference-env.js';
 import { closestNames } from './suggest.js';
 
@@ -40,6 +41,8 @@ export function sibling(field: string, leaf: string): string {
 export interface ManifestHints {
   pathHints: string[];
   propertyHints: string[];
+  /** The one certain key fix a classic mistake names (none when several do). */
+  keyFix?: FieldFix;
 }
 
 /** Classic manifest mistakes of the reference, split into hints about its path and about its property. */
@@ -48,9 +51,11 @@ export function manifestMistakes(plan: ReferencePlan, vault: VaultProviderModel)
   if (!plan.remoteRef || !first) return { pathHints: [], propertyHints: [] };
   const mistakes = detectClassicMistakes(vault, plan.remoteRef, first.field);
   if (mistakes.length === 0) return { pathHints: [], propertyHints: [] };
+  const pathFixes = mistakes.flatMap((m) => (m.kind !== 'data-prefix-property' && m.fix ? [m.fix] : []));
   return {
     pathHints: mistakes.filter((m) => m.kind !== 'data-prefix-property').map((m) => m.hint),
     propertyHints: mistakes.filter((m) => m.kind === 'data-prefix-property').map((m) => m.hint),
+    ...(pathFixes.length === 1 && pathFixes[0] ? { keyFix: pathFixes[0] } : {}),
   };
 }
 
@@ -64,7 +69,10 @@ export async function checkSecretData(input: SecretStateInput): Promise<void> {
   const at = secretLocation(mount, requestPath, 'data');
   if (!at) return;
   const mountVersion: '1' | '2' = mount.kvVersion === '2' ? '2' : '1';
-  const missing = () => collector.add(...secretStateFindings({ field, requestPath, read: { state: 'missing' }, missingIsSkipped: env.missingIsSkipped, hints: input.hints().pathHints }));
+  const missing = () => {
+    const { pathHints, keyFix } = input.hints();
+    collector.add(...secretStateFindings({ field, requestPath, read: { state: 'missing' }, missingIsSkipped: env.missingIsSkipped, hints: pathHints, ...(keyFix ? { keyFix } : {}) }));
+  };
   if (facts.metadataOnly || (mountVersion === '1' && !facts.readsValues(vault.server, mount.mountPath))) {
     // No structure read: existence from metadata (KV v2) or from the parent folder's key names
     // (KV v1); properties cannot be checked.
@@ -94,8 +102,15 @@ export async function checkSecretData(input: SecretStateInput): Promise<void> {
   // Tell a missing version from a missing secret with requests the store's identity may make.
   const evidence = state.state === 'missing' && version !== undefined && mountVersion === '2' ? await versionEvidence(input, at) : {};
   if (evidence === undefined) return;
-  const hints = [...input.hints().pathHints];
-  if (state.state === 'missing' && evidence.metadata == null && !evidence.currentVersionExists) hints.push(...(await siblingHints(input)));
+  const { pathHints, keyFix } = input.hints();
+  const hints = [...pathHints];
+  let stateFix = keyFix;
+  if (state.state === 'missing' && evidence.metadata == null && !evidence.currentVersionExists) {
+    const siblings = await siblingHints(input);
+    hints.push(...siblings.hints);
+    // A sibling is the certain fix only alone, and only where no classic mistake names another key.
+    if (siblings.fix) stateFix = keyFix === undefined || keyFix.value === siblings.fix.value ? { field, value: siblings.fix.value } : undefined;
+  }
   collector.add(
     ...secretStateFindings({
       field,
@@ -106,6 +121,7 @@ export async function checkSecretData(input: SecretStateInput): Promise<void> {
       ...evidence,
       missingIsSkipped: env.missingIsSkipped,
       hints,
+      ...(stateFix ? { keyFix: stateFix } : {}),
     }),
   );
 }
@@ -118,7 +134,11 @@ function propertyUnverifiable({ env, field, plan, requestPath, mount }: SecretSt
 function checkPresentSecret(input: SecretStateInput, shape: ValueShape, envelopeShape: ValueShape, mountVersion: '1' | '2'): void {
   const { plan, vault, env, requestPath, field } = input;
   const { collector } = env;
-  if (plan.kind === 'extract') collector.add(...extractKeyFindings(plan, shape, env.targetName ?? ''));
+  const keys = plan.kind === 'extract' ? extractKeyResult(plan, shape) : undefined;
+  if (keys) {
+    collector.add(...secretKeyFindings(plan, keys, env.targetName ?? ''));
+    if (keys.status === 'ok') env.producedKeys?.set(plan.field, keys.keys);
+  }
   const property = plan.remoteRef?.property;
   if (property === undefined || property === '') return;
   const seen = vault.version === 'v1' && mountVersion === '2' ? envelopeShape : shape;
@@ -169,20 +189,26 @@ async function kvV1Missing(server: string, at: SecretLocation, env: ReferenceChe
 }
 
 /** "Did you mean" sibling paths, only when the store's identity may list the parent (or operator trust). */
-async function siblingHints({ vault, env, opts, mount, requestPath, plan, access }: SecretStateInput): Promise<string[]> {
+async function siblingHints({ vault, env, opts, mount, requestPath, plan, access }: SecretStateInput): Promise<{ hints: string[]; fix?: { value: string } }> {
+  const none = { hints: [] };
   const near = siblingFolder(mount, requestPath);
-  if (!near) return [];
-  const mayList = access ? isOperationAllowed(evaluateAcl(access.acl, near.listPath), 'list') : env.disclosure.secretStateForUnknownIdentity;
-  if (!mayList) return [];
+  if (!near) return none;
+  const acl = access?.acl;
+  const mayList = acl ? isOperationAllowed(evaluateAcl(acl, near.listPath), 'list') : env.disclosure.secretStateForUnknownIdentity;
+  if (!mayList) return none;
   const folder = folderLocation(mount, near.listPath);
-  if (!folder) return [];
+  if (!folder) return none;
   const listed = await env.facts.listKeys(vault.server, folder, opts);
-  if (listed.status !== 'ok') return []; // a sibling hint is optional: no could-not-check for it
+  if (listed.status !== 'ok') return none; // a sibling hint is optional: no could-not-check for it
   const names = listed.value.filter((n) => !n.endsWith('/'));
   const close = closestNames(near.leaf, names);
-  if (close.length === 0) return [];
+  if (close.length === 0) return none;
   // Suggest the key as the author wrote it, with only the last segment replaced.
   const key = plan.remoteRef?.key;
   const written = (n: string): string => (key !== undefined && key.endsWith(near.leaf) ? `${key.slice(0, key.length - near.leaf.length)}${n}` : `${near.parent}${n}`);
-  return [`Did you mean ${close.map((n) => `"${written(n)}"`).join(' or ')}?`];
+  const hints = [`Did you mean ${close.map((n) => `"${written(n)}"`).join(' or ')}?`];
+  // The single candidate is a certain fix only when the store's identity may read it (known identity).
+  const only = close.length === 1 ? close[0] : undefined;
+  if (only === undefined || key === undefined || !key.endsWith(near.leaf) || !acl || !isOperationAllowed(evaluateAcl(acl, `${near.dataBase}${near.parent}${only}`), 'read')) return { hints };
+  return { hints, fix: { value: written(only) } };
 }

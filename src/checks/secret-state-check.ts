@@ -88,7 +88,9 @@ async function checkListedFolder({ plan, vault, env, opts, mount, requestPath, f
     }),
   );
   if (walk.complete && walk.denied.length === 0) {
-    collector.add(...secretKeyFindings(plan, deriveSecretKeys(walk.produced, plan.rewrite ?? [], plan.find.conversionStrategy), env.targetName ?? ''));
+    const keys = deriveSecretKeys(walk.produced, plan.rewrite ?? [], plan.find.conversionStrategy);
+    collector.add(...secretKeyFindings(plan, keys, env.targetName ?? ''));
+    if (keys.status === 'ok') env.producedKeys?.set(plan.field, keys.keys);
   }
 }
 
@@ -100,7 +102,7 @@ async function checkMetadataRead({ plan, vault, env, opts, mount, requestPath, f
   const meta = await facts.kvMetadata(vault.server, at, opts);
   if (collector.failed(field, meta)) return;
   if (meta.status === 'not_found') {
-    collector.add(metadataNotFoundFinding(field, requestPath, hints().pathHints));
+    collector.add(metadataNotFoundFinding(field, requestPath, hints().pathHints, hints().keyFix));
     return;
   }
   const property = plan.remoteRef?.property;

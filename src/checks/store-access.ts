@@ -27,7 +27,8 @@ import type { StoreLabel } from './rules/describe.js';
 import { roleBindingFindings } from './rules/role-binding.js';
 import { esoMountPath, invalidRoleFinding, uncheckedNameFinding } from './rules/vault-names.js';
 import { vaultNameProblem } from '../vault/request-path.js';
-import { isClientJwtMode, tokenReviewFinding } from './rules/token-review.js';
+import { isClientJwtMode, tokenReviewNotPermittedFinding, tokenReviewNotVerifiableFinding } from './rules/token-review.js';
+import type { TokenReviewAccess, TokenReviewPermission } from './token-review-access.js';
 
 export type StoreAccess =
   /** The login would work as far as can be known; `acl` holds the role's policies. */
@@ -54,6 +55,8 @@ export interface StoreCheckEnv {
   defaultAudiences: string[];
   disclosure: Disclosure;
   collector: Collector;
+  /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster to ask. */
+  tokenReviews?: TokenReviewAccess;
 }
 
 /** The store access of the ok case: the login works as far as can be known. */
@@ -198,13 +201,10 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
     };
   }
 
-  if (configPromise) {
-    const config = await configPromise;
-    // The config is optional evidence: an unreadable one never stops the check.
-    if (config.status === 'ok' && isClientJwtMode(config.value)) {
-      collector.add(tokenReviewFinding({ store: label, field: reportField ?? mountField, authMountPath, serviceAccount: identity.serviceAccount }));
-    }
-  }
+  // Client-JWT mode: the API server's answer is asked now, beside the policy reads (one round trip less).
+  const sa = identity.serviceAccount;
+  const review = configPromise ? tokenReviewAnswer(env, configPromise, sa) : undefined;
+  void review?.catch(() => undefined);
   const { names } = policiesFromRole(role);
   const sources: PolicySource[] = [];
   const texts = await Promise.all(names.map((name) => (name === 'root' ? null : facts.policyText(vault.server, name, opts))));
@@ -220,7 +220,6 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
     else if (name === 'default') sources.push({ name, text: BUILTIN_DEFAULT_POLICY });
     // A policy name with no policy behind it grants nothing (Vault ignores it at login).
   }
-  const sa = identity.serviceAccount;
   const namespaceLabels = sa.namespace ? env.lookup.namespaceLabels(sa.namespace) : undefined;
   const flavour = facts.flavour?.(vault.server) ?? 'vault';
   // What follows is a pure function of the facts gathered above: an admission whose facts are the
@@ -229,10 +228,17 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
     JSON.stringify(identity), reportField, label.kind, label.name, label.namespace, vault.auth.field, prefix, authMountPath, roleName, accessor, flavour,
     env.defaultAudiences, env.disclosure.roleDefinition, ...sources.flatMap((p) => [p.name, p.text]),
   ];
+  // Vault reviews the token only once the role accepts it (path_login.go), so this comes after the
+  // binding; the API server's answer is never part of what is derived and kept.
+  const afterBinding = async (access: StoreAccess): Promise<StoreAccess> => {
+    if (access.status !== 'ok') return access;
+    if (review && tokenReviewBlocks(env, store, reportField, await review, authMountPath, sa)) return { status: 'blocked' };
+    return access;
+  };
   const memo = derivedFor(role, inputs, namespaceLabels);
   if (memo) {
     collector.add(...memo.binding);
-    return memo.access;
+    return afterBinding(memo.access);
   }
   const aclIdentity: AclIdentity =
     identity.method === 'jwt'
@@ -264,7 +270,7 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
     ? { status: 'blocked' }
     : { status: 'ok', acl: aclInChildNamespace(acl, prefix), loginAcl: acl, policyNames: names, sources, roleName, authMountPath, role };
   remember(role, inputs, namespaceLabels, { access, binding });
-  return access;
+  return afterBinding(access);
 }
 
 /** The ACL and binding verdict derived from one role's facts, for the inputs it was derived from. */
@@ -298,5 +304,46 @@ function sameLabels(a: Record<string, string> | undefined, b: Record<string, str
   const keys = Object.keys(a);
   if (keys.length !== Object.keys(b).length) return false;
   for (const k of keys) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/** Client-JWT mode only: the API server's answer for the ServiceAccount, or 'no-cluster'; undefined in any other mode. */
+async function tokenReviewAnswer(
+  env: StoreCheckEnv,
+  configPromise: ReturnType<VaultFacts['authConfig']>,
+  sa: { name: string; namespace: string },
+): Promise<TokenReviewPermission | 'no-cluster' | undefined> {
+  const config = await configPromise;
+  // The config is optional evidence: an unreadable one never stops the check.
+  if (config.status !== 'ok' || !isClientJwtMode(config.value)) return undefined;
+  if (!env.tokenReviews) return 'no-cluster';
+  return env.tokenReviews.canCreateTokenReviews({ name: sa.name, namespace: sa.namespace }, env.opts.deadlineAtMs);
+}
+
+/**
+ * Reports the answer; true when the API server says no (ESO's login fails). Without a cluster it is
+ * said once, on the store only; a review that failed is could-not-check.
+ */
+function tokenReviewBlocks(
+  env: StoreCheckEnv,
+  store: StoreModel,
+  reportField: string | undefined,
+  answer: TokenReviewPermission | 'no-cluster' | undefined,
+  authMountPath: string,
+  sa: { name: string; namespace: string; source: string },
+): boolean {
+  if (answer === undefined || (typeof answer === 'object' && answer.status === 'allowed')) return false;
+  const auth = store.provider.type === 'vault' ? store.provider.vault.auth.field : 'spec.provider.vault.auth';
+  const field = reportField ?? (sa.source === 'serviceAccountRef' ? `${auth}.serviceAccountRef` : auth);
+  const finding = { store: storeLabel(store), field, authMountPath, serviceAccount: { name: sa.name, namespace: sa.namespace } };
+  if (answer === 'no-cluster') {
+    if (reportField === undefined) env.collector.add(tokenReviewNotVerifiableFinding(finding));
+    return false;
+  }
+  if (answer.status === 'unavailable') {
+    env.collector.notChecked(`whether ServiceAccount ${sa.namespace}/${sa.name} may create tokenreviews (Vault's Kubernetes auth at "${authMountPath}" reviews ESO's token with that token) could not be asked of the Kubernetes API (${answer.detail})`);
+    return false;
+  }
+  env.collector.add(tokenReviewNotPermittedFinding(finding));
   return true;
 }

@@ -17,6 +17,8 @@ import { ConfigError } from '../config/load.js';
 import type { GuardConfig } from '../config/types.js';
 import { formatAjvErrors } from '../config/ajv-errors.js';
 import { createKubeCaSources } from '../kube/ca-source.js';
+import { createKubeTemplateSources } from '../kube/template-source.js';
+import { createKubeTokenReviewAccess } from '../kube/token-review-access.js';
 import { createClusterStoreLookup, createDetachedStoreLookup, kubeConfigSchema, type ClusterStoreLookup, loadKubeConfig, startKube, withKubeDefaults, type KubeRuntime } from '../kube/index.js';
 import { createRequestAuthorizer } from '../kube/request-auth.js';
 import { createLogger } from '../log/logger.js';
@@ -134,6 +136,8 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
       logger.warn('no Kubernetes API configured (not in a pod, no --kubeconfig, KUBECONFIG or ~/.kube/config): ExternalSecrets cannot be checked and follow the failure mode');
       lookup = createDetachedStoreLookup({ controllerServiceAccount });
     }
+    // One answer cache for admission and the audit: a ServiceAccount's RBAC is asked once per TTL.
+    const tokenReviews = opts.kubeConfig ? createKubeTokenReviewAccess(opts.kubeConfig) : undefined;
     const handlers = createAdmissionHandlers({
       facts,
       lookup,
@@ -145,7 +149,11 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
       prefetchStores: (obj, deadlineAtMs) => lookup.prefetchStores(obj, deadlineAtMs),
       ...(kube ? { onResult: warnModeEvents(kube) } : {}),
       ...(opts.kubeConfig
-        ? { caSources: createKubeCaSources(opts.kubeConfig, { configMaps: kubeSettings.caProviderConfigMaps, secrets: kubeSettings.caProviderSecrets }) }
+        ? {
+            caSources: createKubeCaSources(opts.kubeConfig, { configMaps: kubeSettings.caProviderConfigMaps, secrets: kubeSettings.caProviderSecrets }),
+            templateSources: createKubeTemplateSources(opts.kubeConfig, { enabled: kubeSettings.templateConfigMaps }),
+            ...(tokenReviews ? { tokenReviews } : {}),
+          }
         : {}),
     });
     if (kube && opts.kubeConfig && auditSettings.enabled) {
@@ -160,9 +168,11 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
         logger: logger.child({ component: 'audit' }),
         controllerServiceAccount,
         defaultAudiences: config.checks.defaultAudiences,
+        ...(tokenReviews ? { tokenReviews } : {}),
         intervalMs: auditSettings.intervalMs,
         objectsPerSecond: auditSettings.objectsPerSecond,
         deadlineMsPerObject: auditSettings.deadlineMsPerObject,
+        templateSources: createKubeTemplateSources(opts.kubeConfig, { enabled: kubeSettings.templateConfigMaps }),
       });
       audit.start();
     }

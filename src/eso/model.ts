@@ -131,7 +131,7 @@ export interface DataFromEntryModel {
   generatorRef?: Record<string, unknown>;
   /** True when `rewrite` has items (ESO then skips conversionStrategy). */
   hasRewrite?: boolean;
-  /** `rewrite` operations in order (regexp modelled; transform/merge named only). */
+  /** `rewrite` operations in order (merge, regexp and transform as ESO applies them). */
   rewrite?: RewriteModel[];
 }
 
@@ -154,6 +154,8 @@ export interface EsoProblem {
   field: string;
   message: string;
   hint?: string;
+  /** The certain edit (see checks/finding.ts FieldFix). */
+  fix?: { field: string; value: string };
 }
 
 /** One Vault HTTP request ESO will make for a secret reference. */

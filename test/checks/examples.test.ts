@@ -60,6 +60,15 @@ const LIVE_TLS_CODES: readonly string[] = [
   'VaultCertificateNotTrusted', 'VaultCertificateHostMismatch', 'InvalidCABundle', 'InvalidCAProvider', 'CAProviderNotFound', 'CAExpiring',
 ];
 
+// These need a templateFrom ConfigMap read from the cluster (an example's webhook reads none):
+// test/eso-coverage/templates.test.ts produces each against a Kubernetes double.
+const CLUSTER_CONFIGMAP_CODES: readonly string[] = ['TemplateSourceNotFound'];
+
+// The examples' clusters bind system:auth-delegator to every ServiceAccount their stores name (their
+// READMEs): a denial needs a cluster without it, which test/eso-coverage/client-jwt.test.ts and the
+// e2e scenario test/e2e/scenarios/kv-dev-kubernetes-auth.yaml produce.
+const CLUSTER_RBAC_CODES: readonly string[] = ['TokenReviewNotPermitted'];
+
 test('every finding code is produced by some example object', () => {
-  assert.deepEqual(FINDING_CODES.filter((c) => !producedCodes.has(c) && !LIVE_TLS_CODES.includes(c)), []);
+  assert.deepEqual(FINDING_CODES.filter((c) => !producedCodes.has(c) && !LIVE_TLS_CODES.includes(c) && !CLUSTER_RBAC_CODES.includes(c) && !CLUSTER_CONFIGMAP_CODES.includes(c)), []);
 });

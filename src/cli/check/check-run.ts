@@ -10,11 +10,13 @@ import { CheckConfigError } from './errors.js';
 import { EXIT_CANNOT_RUN, exitDecision } from './exit-code.js';
 import { renderReport } from './format.js';
 import { InputError, readInputs, type InputDocument } from './inputs.js';
-import { buildCheckReport, skippedObject } from './located.js';
+import { buildCheckReport, skippedObject, type SkippedObject } from './located.js';
 import type { CheckOptions } from './options.js';
 import { createProgress } from './progress.js';
-import { checkAll, isCheckedObject, skipReason, withNamespace } from './run.js';
+import { checkAll, isCheckedObject, skipReason, withNamespace, type CheckedObject } from './run.js';
 import { createManifestCaSources } from '../../checks/ca-sources.js';
+import { createManifestTemplateSources } from '../../checks/template-sources.js';
+import type { TokenReviewAccess } from '../../checks/token-review-access.js';
 import { layeredLookup, lookupOver, parseControllerSa, storeServers } from './stores.js';
 import { prepareVaultConfig, parseVaultMap } from './vault-setup.js';
 import { describeReachProblem, reachProblems, withoutDeadServers } from './vault-reach.js';
@@ -48,16 +50,25 @@ function holdsCertificate(obj: Obj): boolean {
   return Object.values(data).some((v) => typeof v === 'string' && (v.includes('-----BEGIN') || v.includes('LS0tLS1CRUdJT')));
 }
 
+/** A ConfigMap with a Go template in its data (a templateFrom source); others are kept as stubs without data. */
+function holdsTemplate(obj: Obj): boolean {
+  if (obj['kind'] !== 'ConfigMap') return false;
+  const data = obj['data'];
+  if (data === null || typeof data !== 'object') return false;
+  return Object.values(data).some((v) => typeof v === 'string' && v.includes('{{'));
+}
+
 /** Store and Namespace objects of the files (cluster objects come in separately). */
 function isLookupObject(obj: Obj): boolean {
   return STORE_KINDS.includes(String(obj['kind'])) || obj['kind'] === 'Namespace';
 }
 
-async function clusterObjects(opts: CheckOptions): Promise<Obj[]> {
-  if (opts.storesFrom === 'files') return [];
+async function clusterObjects(opts: CheckOptions): Promise<{ objects: Obj[]; tokenReviews?: TokenReviewAccess }> {
+  if (opts.storesFrom === 'files') return { objects: [] };
   // Loaded only when asked: the Kubernetes client is large.
   const { readClusterStores } = await import('./cluster-stores.js');
-  return (await readClusterStores(opts.kubeconfig)).objects;
+  const read = await readClusterStores(opts.kubeconfig);
+  return { objects: read.objects, tokenReviews: read.tokenReviews };
 }
 
 function useColour(io: CheckIo, opts: CheckOptions): boolean {
@@ -69,21 +80,37 @@ function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((resolve) => stream.write(text, () => resolve()));
 }
 
-export async function runCheck(paths: readonly string[], opts: CheckOptions, io: CheckIo): Promise<number> {
+/**
+ * The objects `check` keeps whole: the checked kinds, Namespaces (their labels), ConfigMaps/Secrets
+ * holding a certificate (caProvider), ConfigMaps holding a template (templateFrom; one without is
+ * not verifiable, see template-sources.ts).
+ */
+export function keptForCheck(obj: Obj): boolean {
+  return isCheckedObject(obj) || obj['kind'] === 'Namespace' || holdsCertificate(obj) || holdsTemplate(obj);
+}
+
+/** What checking the input gave: every object's result and the objects not checked. */
+export interface CheckedInput {
+  checked: CheckedObject[];
+  skipped: SkippedObject[];
+}
+
+/**
+ * Checks read input documents as admission would: finds the stores, logs in to Vault (or not,
+ * offline), checks every ESO object. A number is the exit code of a run that cannot go on (a Vault
+ * server unreachable without --fail-open), its reason already on stderr.
+ */
+export async function checkDocuments(inputs: readonly InputDocument[], opts: CheckOptions, io: CheckIo): Promise<CheckedInput | number> {
   let service: VaultFactsService | undefined;
   try {
-    if (paths.length === 0) throw new CheckConfigError('give at least one FILE, DIR or - (stdin) to check');
     const config = loadGuardConfig(opts);
     const controllerSa = parseControllerSa(config.checks.controllerServiceAccount);
     if (!controllerSa) throw new CheckConfigError(`--controller-sa expects namespace/name, got "${config.checks.controllerServiceAccount}"`);
     const vaultMap = parseVaultMap(opts.vaultMap);
-
-    // Only what the run uses stays in memory whole: the checked kinds, Namespaces (their labels), and
-    // ConfigMaps/Secrets that hold a certificate (a caProvider's CA; one without any would fail ESO too).
-    const inputs = await readInputs(paths, (obj) => isCheckedObject(obj) || obj['kind'] === 'Namespace' || holdsCertificate(obj));
     const docs: { doc: InputDocument; object: Obj }[] = inputs.map((doc) => ({ doc, object: withNamespace(doc.object, opts.namespace) }));
     const fileLookupObjects = opts.storesFrom === 'cluster' ? [] : docs.map((d) => d.object).filter(isLookupObject);
-    const fromCluster = await clusterObjects(opts);
+    const cluster = await clusterObjects(opts);
+    const fromCluster = cluster.objects;
 
     let facts: VaultFacts;
     if (opts.offline) {
@@ -128,13 +155,29 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
       trust: opts.trust,
       // caProvider ConfigMaps/Secrets are read from the given files only.
       caSources: createManifestCaSources(docs.map((d) => d.object), 'the checked files'),
+      // templateFrom ConfigMaps likewise: from the files, else not verifiable.
+      templateSources: createManifestTemplateSources(docs.map((d) => d.object), 'the checked files'),
+      // With a cluster, its RBAC answers for client-JWT mode; without, that stays not verifiable.
+      ...(cluster.tokenReviews ? { tokenReviews: cluster.tokenReviews } : {}),
       timeoutMs: opts.timeoutMs,
       concurrency: opts.concurrency,
       onProgress: (done, total) => progress.update(done, total),
     });
     progress.finish();
+    return { checked, skipped };
+  } finally {
+    await service?.close();
+  }
+}
 
-    const report = { ...buildCheckReport(checked, skipped), ...(opts.offline ? { offline: true } : {}) };
+export async function runCheck(paths: readonly string[], opts: CheckOptions, io: CheckIo): Promise<number> {
+  try {
+    if (paths.length === 0) throw new CheckConfigError('give at least one FILE, DIR or - (stdin) to check');
+    // Only what the run uses stays in memory whole.
+    const inputs = await readInputs(paths, keptForCheck);
+    const result = await checkDocuments(inputs, opts, io);
+    if (typeof result === 'number') return result;
+    const report = { ...buildCheckReport(result.checked, result.skipped), ...(opts.offline ? { offline: true } : {}) };
     const text = renderReport(report, opts.format, { colour: useColour(io, opts), quiet: opts.quiet });
     if (opts.output) await writeFile(opts.output, text);
     else await write(io.stdout, text);
@@ -147,7 +190,5 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
       return EXIT_CANNOT_RUN;
     }
     throw err;
-  } finally {
-    await service?.close();
   }
 }
