@@ -87,19 +87,11 @@ export function capabilitiesOf(acl: CompiledAcl, path: string): string[] {
 
 const ALL_OPERATIONS: Operation[] = ['read', 'list', 'create', 'update', 'delete', 'patch', 'sudo', 'recover'];
 
-// Evaluations are pure functions of (ACL, path) and immutable (frozen): an admission re-checking a
+// Evaluations are pure functions of (ACL, path) and shared (frozen at the top): an admission re-checking a
 // path its store's ACL was already asked about costs one Map lookup. Bounded per ACL; compiled ACLs
 // are themselves LRU-cached (compile.ts), so an evicted ACL takes its evaluations with it.
 const EVALUATIONS_PER_ACL = 1_024;
 const evaluations = new WeakMap<CompiledAcl, Map<string, AclEvaluation>>();
-
-function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value)) deepFreeze(v);
-  }
-  return value;
-}
 
 /**
  * What `vault token capabilities` answers for `path`, with the rule that decided and per-operation
@@ -110,7 +102,7 @@ export function evaluateAcl(acl: CompiledAcl, path: string): AclEvaluation {
   if (!byPath) evaluations.set(acl, (byPath = new Map()));
   let evaluation = byPath.get(path);
   if (evaluation) return evaluation;
-  evaluation = deepFreeze(computeEvaluation(acl, path));
+  evaluation = Object.freeze(computeEvaluation(acl, path));
   if (byPath.size >= EVALUATIONS_PER_ACL) byPath.clear();
   byPath.set(path, evaluation);
   return evaluation;
