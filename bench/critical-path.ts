@@ -94,6 +94,14 @@ function watchClientRequests(host: string, double: VaultDouble): ClientWire {
 }
 
 /**
+ * Work handed to the operating system or the thread pool that may still make a request: a DNS
+ * lookup, a connect, a file read (a request's options, a token file). Under CPU load these complete
+ * late, and the request they lead to would be counted a round later.
+ */
+const PENDING_IO = new Set(['GetAddrInfoReqWrap', 'TCPConnectWrap', 'FSReqCallback', 'FileHandleCloseReq', 'FSReqPromise']);
+const pendingIo = (): boolean => process.getActiveResourcesInfo().some((r) => PENDING_IO.has(r));
+
+/**
  * Waits until every request the webhook started has reached the double, every answer the double
  * sent has been read by the webhook, and then nothing changes for 20 event-loop turns and at least
  * 10 ms: the webhook has sent every request it can send without a further answer. Loopback delivery
@@ -105,7 +113,7 @@ async function quiet(double: VaultDouble, wire: ClientWire): Promise<void> {
   const settled = () => wire.started === double.requests.length - wire.receivedBefore && wire.finished === answered(double) - wire.answeredBefore;
   let seen = state();
   let still = 0;
-  while (still < 20 || performance.now() - started < 10 || !settled()) {
+  while (still < 20 || performance.now() - started < 20 || !settled() || pendingIo()) {
     await turn();
     const now = state();
     if (now === seen) still += 1;

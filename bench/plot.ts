@@ -84,10 +84,11 @@ export function scalingSvg(scaling: ScalingResult, caption: string): string {
 
 /** Redraws the plot from a results file written by `npm run bench`. */
 export function writeScalingPlot(resultsFile: string): boolean {
-  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as { date?: string; machine?: { node?: string; cpus?: number }; details?: { scaling?: ScalingResult } };
+  const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as { date?: string; machine?: { node?: string; cpus?: number; loadAverageBefore?: number[] }; details?: { scaling?: ScalingResult } };
   const scaling = results.details?.scaling;
   if (!scaling || scaling.points.length === 0) return false;
-  const caption = `npm run bench, ${results.date?.slice(0, 10) ?? ''}, Node ${results.machine?.node ?? ''}, ${results.machine?.cpus ?? ''} cores; every admission fully checked, facts cached.`;
+  const load = results.machine?.loadAverageBefore?.[0];
+  const caption = `npm run bench, ${results.date?.slice(0, 10) ?? ''}, Node ${results.machine?.node ?? ''}, ${results.machine?.cpus ?? ''} cores${load !== undefined ? `, load average ${load} at the start` : ''}; every admission fully checked, facts cached.`;
   writeFileSync(PLOT_FILE, scalingSvg(scaling, caption));
   return true;
 }

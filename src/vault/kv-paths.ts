@@ -46,9 +46,10 @@ export function parentFolder(at: SecretLocation): { folder: string; leaf: string
 /**
  * The folder to LIST for names beside the secret a data path reads (`kv/data/team/db` on KV v2 →
  * `kv/metadata/team/`), with the part of the key below the mount that holds the folder and the
- * secret's own name; undefined when the path is not a secret of the mount.
+ * secret's own name, and where the mount's data paths start (`kv/data/`); undefined when the path is
+ * not a secret of the mount.
  */
-export function siblingFolder(mount: KvMountFact, dataPath: string): { listPath: string; parent: string; leaf: string } | undefined {
+export function siblingFolder(mount: KvMountFact, dataPath: string): { listPath: string; parent: string; leaf: string; dataBase: string } | undefined {
   const v2 = mount.kvVersion === '2';
   const base = v2 ? `${mount.mountPath}data/` : mount.mountPath;
   if (!dataPath.startsWith(base)) return undefined;
@@ -57,7 +58,7 @@ export function siblingFolder(mount: KvMountFact, dataPath: string): { listPath:
   const parent = slash >= 0 ? rel.slice(0, slash + 1) : '';
   const leaf = slash >= 0 ? rel.slice(slash + 1) : rel;
   if (leaf === '') return undefined;
-  return { listPath: `${v2 ? `${mount.mountPath}metadata/` : mount.mountPath}${parent}`, parent, leaf };
+  return { listPath: `${v2 ? `${mount.mountPath}metadata/` : mount.mountPath}${parent}`, parent, leaf, dataBase: base };
 }
 
 /** The path whose mount serves a store's `path` (the KV mount itself, or its v2 `data/` folder). */
