@@ -54,7 +54,11 @@ const DERIVED_MOUNTS_MAX = 20_000;
 const trimSlashes = (p: string) => p.replace(/^\/+|\/+$/g, '');
 const decodePath = (encoded: string): string => encoded.split('/').map(decodeURIComponent).join('/');
 
-export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logger; registry: Registry }): VaultFactsService {
+export function createVaultFacts(
+  config: VaultClientConfig,
+  /** `now`: the clock of the circuit breakers (epoch ms; tests inject one). */
+  deps: { logger: Logger; registry: Registry; now?: () => number },
+): VaultFactsService {
   const logger = deps.logger.child({ component: 'vault' });
   const metrics = createVaultMetrics(deps.registry);
   const cache = new FactCache(config.cache, metrics);
@@ -62,7 +66,7 @@ export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logg
   const sessions = new Map<string, VaultServerSession>();
   const sessionIds = new Map<VaultServerSession, string>();
   for (const server of config.servers) {
-    const session = new VaultServerSession(server, config, metrics, logger);
+    const session = new VaultServerSession(server, config, metrics, logger, deps.now);
     sessions.set(normaliseServerUrl(server.url), session);
     sessionIds.set(session, `s${sessionIds.size}`);
   }
