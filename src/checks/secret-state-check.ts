@@ -8,7 +8,7 @@ import { toValueShape } from '../eso/value-shape.js';
 import { deriveSecretKeys } from '../eso/key-pipeline.js';
 import type { Fact, FactOptions, KvMountFact } from '../vault/facts.js';
 import { aclPathOf, folderLocation, secretLocation } from '../vault/kv-paths.js';
-import { walkFindCandidates } from './find-candidates.js';
+import { liveCandidates, walkFindCandidates } from './find-candidates.js';
 import { findCoverageFindings } from './rules/find-coverage.js';
 import { kvMountFindings } from './rules/kv-mount.js';
 import { propertyFindings } from './rules/property.js';
@@ -88,8 +88,18 @@ async function checkListedFolder({ plan, vault, env, opts, mount, requestPath, f
     }),
   );
   if (walk.complete && walk.denied.length === 0) {
-    const keys = deriveSecretKeys(walk.produced, plan.rewrite ?? [], plan.find.conversionStrategy);
-    collector.add(...secretKeyFindings(plan, keys, env.targetName ?? ''));
+    const derive = (names: readonly string[]) => deriveSecretKeys(names, plan.rewrite ?? [], plan.find?.conversionStrategy);
+    let keys = derive(walk.produced);
+    let findings = secretKeyFindings(plan, keys, env.targetName ?? '');
+    // A name walk does not see deletions: before a key problem is reported, the candidates whose
+    // current version is deleted (which ESO skips) are left out. Tag walks already read metadata.
+    if (findings.some((f) => f.severity === 'error') && plan.find.nameRegexp !== undefined && mount.kvVersion === '2') {
+      const live = await liveCandidates({ vault, mount, names: walk.produced, facts, opts, collector, field });
+      if (live === undefined) return;
+      keys = derive(live);
+      findings = secretKeyFindings(plan, keys, env.targetName ?? '');
+    }
+    collector.add(...findings);
     if (keys.status === 'ok') env.producedKeys?.set(plan.field, keys.keys);
   }
 }
