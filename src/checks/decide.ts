@@ -2,6 +2,7 @@
 // skipped codes, and failOpen/failClosed when a check could not run.
 import type { AdmissionDecision } from '../server/decision.js';
 import type { Finding, Severity } from './finding.js';
+import { aboutManifest, shownToAuthor } from './finding-codes.js';
 import { denialMessage, describeResource, errorLine, warningLine } from './messages.js';
 import type { CheckResult } from './result.js';
 
@@ -10,7 +11,6 @@ export type FailureMode = 'failOpen' | 'failClosed';
 
 export const MODE_KEY = 'eso-vault-guard.io/mode';
 export const SKIP_CODES_ANNOTATION = 'eso-vault-guard.io/skip-codes';
-const SILENT_CODES = new Set<string>(['StoreOutOfScope']);
 
 export interface DecideOptions {
   /** Global default. */
@@ -78,8 +78,8 @@ function decideWithoutSeverities(
   codes: string[],
 ): AdmissionDecision {
   const errors = findings.filter((f) => f.severity === 'error');
-  // StoreOutOfScope (a non-Vault store) is counted and logged but not shown: such references pass untouched.
-  const others = findings.filter((f) => f.severity !== 'error' && !SILENT_CODES.has(f.code));
+  // Operator-only codes (StoreOutOfScope: a non-Vault store) are counted and logged but not shown.
+  const others = findings.filter((f) => f.severity !== 'error' && shownToAuthor(f.code));
   if (mode === 'audit') return { allowed: true, warnings: [], codes, ...(errors.length > 0 ? { wouldDeny: true } : {}) };
 
   const couldNotCheck = result.couldNotCheck.map((c) => c.reason);
@@ -110,8 +110,8 @@ function decideWithoutSeverities(
     warnings.push(...errors.map(errorLine));
   }
   warnings.push(...orderWarnings(others).map(warningLine));
-  // The VaultUnavailable warnings already say what was not checked; add the line only without them.
-  if (couldNotCheck.length > 0 && !others.some((f) => f.code === 'VaultUnavailable')) {
+  // Warnings that Vault could not be asked (VaultUnavailable) already say what was not checked; add the line only without them.
+  if (couldNotCheck.length > 0 && !others.some((f) => !aboutManifest(f.code))) {
     warnings.push(`Not checked against Vault (allowed, failOpen): ${[...new Set(couldNotCheck)].join('; ')}`);
   }
   return { allowed: true, warnings, codes, ...(errors.length > 0 ? { wouldDeny: true } : {}), ...(couldNotCheck.length > 0 ? { couldNotCheck: true } : {}) };

@@ -11,6 +11,7 @@ import type { CheckedResource, CheckResult } from './result.js';
 import { checkPushSecret } from './push-secret-check.js';
 import { checkClusterExternalSecret } from './cluster-external-secret-check.js';
 import { templateKeyFindings } from './rules/template-keys.js';
+import { storeResolutionFindings } from './rules/store-resolution.js';
 import { isEsoApiVersion, notCheckedFinding, notCheckedReason } from './rules/not-checked.js';
 import type { StoreAccess } from './store-access.js';
 import { checkStore, type StoreCheckEnv } from './store-check.js';
@@ -92,9 +93,7 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
   const parsed = parseEsoObject(obj);
   const common: StoreCheckEnv = { facts: ctx.facts, lookup: ctx.lookup, opts, defaultAudiences: ctx.audience.defaultAudiences, disclosure, collector };
   if (parsed.kind === 'ExternalSecret') {
-    collector.add(
-      ...parsed.problems.map((p) => ({ code: p.code, severity: p.code === 'StoreOutOfScope' ? ('info' as const) : ('error' as const), field: p.field, message: p.message, ...(p.hint ? { hint: p.hint } : {}) })),
-    );
+    collector.add(...storeResolutionFindings(parsed.problems));
     collector.add(...templateKeyFindings(parsed.model));
     const plans = planExternalSecret(parsed.model, ctx.lookup);
     const trustEnv = { facts: ctx.facts, opts, ...(ctx.caSources ? { caSources: ctx.caSources } : {}), ...(ctx.now ? { now: ctx.now } : {}) };

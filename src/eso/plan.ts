@@ -36,6 +36,8 @@ export function resolveStore(
   ref: StoreRefModel,
   esNamespace: string,
   lookup: StoreLookup,
+  /** An ExternalSecret's reference: say that an omitted kind means SecretStore when only a ClusterSecretStore has the name. */
+  omittedKindHint = false,
 ): { store?: StoreModel; problems: EsoProblem[] } {
   const store = lookup.getStore(ref.kind, ref.name, esNamespace);
   if (!store) {
@@ -44,7 +46,9 @@ export function resolveStore(
     const where = ref.kind === 'SecretStore' ? ` in namespace "${esNamespace}"` : '';
     const hint = ref.name === ''
       ? `Set ${ref.field}.name to the store's name.`
-      : otherExists
+      : otherExists && omittedKindHint && ref.kindDefaulted && other === 'ClusterSecretStore'
+        ? `A ClusterSecretStore "${ref.name}" exists: set ${ref.field}.kind: ClusterSecretStore (an omitted kind means SecretStore).`
+        : otherExists
         ? `A ${other} named "${ref.name}" exists: set ${ref.field}.kind: ${other}.`
         : `Create the ${ref.kind} "${ref.name}"${where}, or fix ${ref.field}.name${ref.kindDefaulted ? ` (kind was omitted, which means SecretStore)` : ''}.`;
     return {
@@ -183,7 +187,7 @@ export function planExternalSecret(es: ExternalSecretModel, lookup: StoreLookup)
   const defaultRef: StoreRefModel = es.secretStoreRef ?? { kind: 'SecretStore', name: '', field: 'spec.secretStoreRef', kindDefaulted: true };
 
   const withStore = (base: ReferencePlan, ref: StoreRefModel, planRequests: (vault: VaultProviderModel) => Pick<ReferencePlan, 'requests' | 'problems' | 'perCandidate'>): ReferencePlan => {
-    const resolved = resolveStore(ref, es.namespace, lookup);
+    const resolved = resolveStore(ref, es.namespace, lookup, true);
     const plan: ReferencePlan = { ...base, storeRef: ref, ...(resolved.store ? { store: resolved.store } : {}), problems: [...resolved.problems] };
     const store = resolved.store;
     if (!store) return plan;

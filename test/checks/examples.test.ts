@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { OWN_EXAMPLES_DIR } from '../support/paths.js';
-import { FINDING_CODES } from '../../src/checks/finding.js';
+import { FINDING_CODES } from '../../src/checks/finding-codes.js';
 import { loadExpected, runExampleOverHttps } from './support/example-harness.js';
 
 function folders(root: string): string[] {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configOptionsMarkdown } from '../../src/config/options.js';
-import { FINDING_CODES } from '../../src/checks/finding.js';
+import { FINDING_CODES } from '../../src/checks/finding-codes.js';
 import { parse as parseYaml } from 'yaml';
 import { renderFindingCodes, withConfigBlock } from '../../scripts/docs/render.js';
 import { AUDIT_CONFIG_DEFAULTS } from '../../src/audit/config.js';
