@@ -1,20 +1,18 @@
 // From findings to an admission decision: modes (global, namespace label, object annotation),
 // skipped codes, and failOpen/failClosed when a check could not run.
+import type { AdmissionMode, FailureMode } from '../config/types.js';
 import type { AdmissionDecision } from '../server/decision.js';
 import type { Finding, Severity } from './finding.js';
 import { aboutManifest, shownToAuthor } from './finding-codes.js';
 import { denialMessage, describeResource, errorLine, warningLine } from './messages.js';
 import type { CheckResult } from './result.js';
 
-export type Mode = 'enforce' | 'warn' | 'audit';
-export type FailureMode = 'failOpen' | 'failClosed';
-
 export const MODE_KEY = 'eso-vault-guard.io/mode';
 export const SKIP_CODES_ANNOTATION = 'eso-vault-guard.io/skip-codes';
 
 export interface DecideOptions {
   /** Global default. */
-  mode: Mode;
+  mode: AdmissionMode;
   failureMode: FailureMode;
   /** Labels of the object's namespace (label `eso-vault-guard.io/mode` overrides the global mode). */
   namespaceLabels?: Record<string, string>;
@@ -25,18 +23,18 @@ export interface DecideOptions {
   objectOverrides?: boolean;
 }
 
-function asMode(value: string | undefined): Mode | undefined {
+function asMode(value: string | undefined): AdmissionMode | undefined {
   const v = value?.trim().toLowerCase();
   return v === 'enforce' || v === 'warn' || v === 'audit' ? v : undefined;
 }
 
-const STRICTNESS: Record<Mode, number> = { audit: 0, warn: 1, enforce: 2 };
+const STRICTNESS: Record<AdmissionMode, number> = { audit: 0, warn: 1, enforce: 2 };
 
 /**
  * The most specific valid setting wins: object annotation, then namespace label, then global
  * default. Without object overrides the annotation may only make the mode stricter.
  */
-export function resolveMode(globalMode: Mode, namespaceLabels: Record<string, string> | undefined, annotations: Record<string, string>, objectOverrides = true): Mode {
+export function resolveMode(globalMode: AdmissionMode, namespaceLabels: Record<string, string> | undefined, annotations: Record<string, string>, objectOverrides = true): AdmissionMode {
   const base = asMode(namespaceLabels?.[MODE_KEY]) ?? globalMode;
   const own = asMode(annotations[MODE_KEY]);
   if (own === undefined) return base;
