@@ -2,7 +2,7 @@
 export type { RawKubeObject, StoreKind } from './types.js';
 export { createKubeState, type KubeState, type KubeStateOptions } from './state.js';
 export { detectEsoVersion, ESO_GROUP, ESO_VERSIONS, type EsoVersion } from './eso-version.js';
-export type { BackoffOptions } from './backoff.js';
+export type { BackoffOptions } from '../retry/backoff.js';
 export {
   bootstrapSharedCertificate, watchSharedCertificate, sharedCertificateTlsSource, startCaBundleInjector, webhookDnsNames,
   type SharedCertificate, type SharedCertificateOptions, type SharedCertificateWatcher, type CaBundleInjector, type CaBundleInjectorOptions,
