@@ -1,11 +1,11 @@
 // The registry of finding codes (src/checks/finding-codes.ts) is the one place a code is declared:
-// every code the product can emit has an entry with docs text, and the tables written by hand
-// (examples/README.md, every expected.json) name only registered codes.
+// every code the product can emit has an entry with docs text, every expected.json names only
+// registered codes, and where the registry says a code is produced, it is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { FINDING_CODES, FINDING_REGISTRY, findingSpec, isFindingCode, severityText } from '../../src/checks/finding-codes.js';
+import { FINDING_CODES, findingSpec, isFindingCode, severityText } from '../../src/checks/finding-codes.js';
 import { REPO_ROOT } from '../support/paths.js';
 
 function sources(dir: string): string[] {
@@ -45,14 +45,23 @@ test('every code an example expects is a registry code', () => {
   }
 });
 
-test("examples/README.md names every registry code: a table row with its usual severity, or the TLS-trust note", () => {
-  const page = readFileSync(join(REPO_ROOT, 'examples', 'README.md'), 'utf8');
-  const section = page.slice(page.indexOf('## Finding codes and where each is produced'));
-  const rows = [...section.matchAll(/^\| `([A-Za-z]+)` \| ([a-z]+)/gm)].map((m) => ({ code: m[1]!, severity: m[2]! }));
-  const note = section.split('\n').find((l) => l.startsWith('The TLS-trust codes')) ?? '';
-  const noted = [...note.matchAll(/`([A-Z][A-Za-z]+)`/g)].map((m) => m[1]!);
-  assert.deepEqual([...rows.map((r) => r.code), ...noted].sort(), [...FINDING_CODES].sort());
-  for (const row of rows) assert.equal(row.severity, FINDING_REGISTRY[row.code as keyof typeof FINDING_REGISTRY].severity, row.code);
+test('every object the registry says produces a code lists that code in its folder\'s expected.json; a producing test names the code', () => {
+  for (const code of FINDING_CODES) {
+    const produced = findingSpec(code).producedBy;
+    if ('test' in produced) {
+      assert.ok(existsSync(join(REPO_ROOT, produced.test)), `${code}: ${produced.test}`);
+      assert.ok(readFileSync(join(REPO_ROOT, produced.test), 'utf8').includes(code), `${code}: ${produced.test} does not mention it`);
+      continue;
+    }
+    for (const [folder, objects] of Object.entries(produced.examples)) {
+      const expected = JSON.parse(readFileSync(join(REPO_ROOT, 'examples', folder, 'expected.json'), 'utf8')) as { namespace?: string | null; name: string; codes: string[] }[];
+      for (const object of objects) {
+        const [namespace, name] = object.includes('/') ? object.split('/') : [null, object];
+        const entry = expected.find((e) => e.name === name && (e.namespace ?? null) === namespace);
+        assert.ok(entry?.codes.includes(code), `${code}: examples/${folder} ${object} does not expect it`);
+      }
+    }
+  }
 });
 
 test('the docs severity names the usual severity first, and operator-only codes say they are not shown', () => {
