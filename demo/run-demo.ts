@@ -24,6 +24,7 @@ import { admissionReview } from '../test/support/admission-fixtures.js';
 import { postReview } from './admission-client.js';
 import { applyJsonPatch } from './json-patch.js';
 import { createdLine, kubectlLines } from './kubectl-output.js';
+import { fixSection, FIX_DEMO_FOLDER } from './fix-demo.js';
 
 /** The repository root, from dist/demo/ (any dist folder). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -165,6 +166,11 @@ export async function runDemo(folders: string[], out: DemoOutput): Promise<DemoO
     out.line('');
     out.line(`# ${folder}: ${purposeOf(folder)}`, 'heading');
     all.push(...(await replayFolder(folder, out)));
+  }
+  if (folders.includes(FIX_DEMO_FOLDER)) {
+    out.line('');
+    out.line(`# fix: the certain fixes of ${FIX_DEMO_FOLDER}, as a diff (docs/fix.md); the rest stay findings`, 'heading');
+    await fixSection(REPO_ROOT, EXAMPLES_DIR, out);
   }
   const count = (o: DemoOutcome['outcome']) => all.filter((x) => x.outcome === o).length;
   out.line('');

@@ -1,6 +1,6 @@
 // Accumulates findings and "could not check" entries of one object, without duplicates
 // (several references through one store share the store's binding findings).
-import { safeText } from './display-text.js';
+import { displayText, safeText } from './display-text.js';
 import type { Finding } from './finding.js';
 import type { CouldNotCheck } from './result.js';
 import { isUnavailable, unavailableReason, vaultUnavailableFinding, WEBHOOK_REMEDIES, type UnavailableFact, type UnavailableRemedies } from './rules/vault-unavailable.js';
@@ -19,12 +19,17 @@ export class Collector {
 
   /** Records findings with their text made safe to show (display-text.ts): every output shows these. */
   add(...added: Finding[]): void {
-    const findings = added.map((f): Finding => ({
-      ...f,
-      field: safeText(f.field),
-      message: safeText(f.message),
-      ...(f.hint !== undefined ? { hint: safeText(f.hint) } : {}),
-    }));
+    const findings = added.map((f): Finding => {
+      const { fix, ...rest } = f;
+      return {
+        ...rest,
+        field: safeText(f.field),
+        message: safeText(f.message),
+        ...(f.hint !== undefined ? { hint: safeText(f.hint) } : {}),
+        // A fix is written into a manifest as is: one whose value the display would alter is no certain fix.
+        ...(fix !== undefined && displayText(fix.value) === fix.value && fix.value !== '' ? { fix } : {}),
+      };
+    });
     for (const f of findings) {
       const key = `${f.code}\u0000${f.field}\u0000${f.message}`;
       if (this.seen.has(key)) continue;

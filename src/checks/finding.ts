@@ -13,4 +13,16 @@ export interface Finding {
   message: string;
   /** How to fix it (may be empty). */
   hint?: string;
+  /** The one certain edit that fixes it, applied by `eso-vault-guard fix`; set only when the hint already names it. */
+  fix?: FieldFix;
+}
+
+/**
+ * A value to set in the checked object itself: never a guess among several candidates, and never
+ * more than the finding's own text reveals (the hint names the same value).
+ */
+export interface FieldFix {
+  /** Field path in the object, in the finding's notation (`spec.secretStoreRef.kind`); created when absent. */
+  field: string;
+  value: string;
 }

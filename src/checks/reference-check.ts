@@ -177,6 +177,9 @@ async function checkSecretState(
   const mistakes = remoteRef ? detectClassicMistakes(vault, remoteRef, first.field) : [];
   const pathHints = mistakes.filter((m) => m.kind !== 'data-prefix-property').map((m) => m.hint);
   const propertyHints = mistakes.filter((m) => m.kind === 'data-prefix-property').map((m) => m.hint);
+  const pathFixes = mistakes.flatMap((m) => (m.kind !== 'data-prefix-property' && m.fix ? [m.fix] : []));
+  const keyFix = pathFixes.length === 1 ? pathFixes[0] : undefined;
+  const withKeyFix = keyFix ? { keyFix } : {};
 
   const mountFact = await facts.mountForPath(vault.server, requestPath, opts);
   if (collector.failed(first.field, mountFact)) return;
@@ -231,7 +234,7 @@ async function checkSecretState(
     const meta = await facts.kvMetadata(vault.server, at, opts);
     if (collector.failed(first.field, meta)) return;
     if (meta.status === 'not_found') {
-      collector.add(metadataNotFoundFinding(first.field, requestPath, pathHints));
+      collector.add(metadataNotFoundFinding(first.field, requestPath, pathHints, keyFix));
       return;
     }
     if (meta.status !== 'ok' || property === undefined || property === '') return;
@@ -266,14 +269,14 @@ async function checkSecretState(
     if (!facts.metadataOnly && property !== undefined && property !== '') propertyUnverifiable('KV v1 has no subkeys endpoint and secret values are not read');
     if (!metadataAt) {
       if (!facts.metadataOnly && (await kvV1Missing(vault.server, at, env, opts, acl))) {
-        collector.add(...secretStateFindings({ field: first.field, requestPath, read: { state: 'missing' }, missingIsSkipped: env.missingIsSkipped, hints: pathHints }));
+        collector.add(...secretStateFindings({ field: first.field, requestPath, read: { state: 'missing' }, missingIsSkipped: env.missingIsSkipped, hints: pathHints, ...withKeyFix }));
       }
       return;
     }
     const meta = await facts.kvMetadata(vault.server, metadataAt, opts);
     if (collector.failed(first.field, meta)) return;
     if (meta.status === 'not_found') {
-      collector.add(...secretStateFindings({ field: first.field, requestPath, read: { state: 'missing' }, missingIsSkipped: env.missingIsSkipped, hints: pathHints }));
+      collector.add(...secretStateFindings({ field: first.field, requestPath, read: { state: 'missing' }, missingIsSkipped: env.missingIsSkipped, hints: pathHints, ...withKeyFix }));
     }
     return;
   }
@@ -282,7 +285,7 @@ async function checkSecretState(
   if (collector.failed(first.field, read)) return;
   if (read.status !== 'ok') {
     if (read.status === 'not_found') {
-      collector.add(...secretStateFindings({ field: first.field, requestPath, read: { state: 'missing' }, missingIsSkipped: env.missingIsSkipped, hints: pathHints }));
+      collector.add(...secretStateFindings({ field: first.field, requestPath, read: { state: 'missing' }, missingIsSkipped: env.missingIsSkipped, hints: pathHints, ...withKeyFix }));
     }
     return;
   }
@@ -321,7 +324,13 @@ async function checkSecretState(
     }
   }
   const hints = [...pathHints];
-  if (state.state === 'missing' && metadata == null && !currentExists) hints.push(...(await siblingHints(vault.server, requestPath, remoteRef?.key, mount, env, opts, acl)));
+  let stateFix = keyFix;
+  if (state.state === 'missing' && metadata == null && !currentExists) {
+    const siblings = await siblingHints(vault.server, requestPath, remoteRef?.key, mount, env, opts, acl);
+    hints.push(...siblings.hints);
+    // A sibling is the certain fix only alone, and only where no classic mistake names another key.
+    if (siblings.fix) stateFix = keyFix === undefined || keyFix.value === siblings.fix.value ? { field: first.field, value: siblings.fix.value } : undefined;
+  }
   collector.add(
     ...secretStateFindings({
       field: first.field,
@@ -333,6 +342,7 @@ async function checkSecretState(
       ...(currentExists ? { currentVersionExists: true } : {}),
       missingIsSkipped: env.missingIsSkipped,
       hints,
+      ...(stateFix ? { keyFix: stateFix } : {}),
     }),
   );
 }
@@ -362,26 +372,31 @@ async function siblingHints(
   env: ReferenceCheckEnv,
   opts: FactOptions,
   acl: CompiledAcl | undefined,
-): Promise<string[]> {
+): Promise<{ hints: string[]; fix?: { value: string } }> {
+  const none = { hints: [] };
   const v2 = mount.kvVersion === '2';
   const base = v2 ? `${mount.mountPath}data/` : mount.mountPath;
-  if (!requestPath.startsWith(base)) return [];
+  if (!requestPath.startsWith(base)) return none;
   const rel = requestPath.slice(base.length);
   const slash = rel.lastIndexOf('/');
   const parent = slash >= 0 ? rel.slice(0, slash + 1) : '';
   const leaf = slash >= 0 ? rel.slice(slash + 1) : rel;
-  if (leaf === '') return [];
+  if (leaf === '') return none;
   const listPath = `${v2 ? `${mount.mountPath}metadata/` : mount.mountPath}${parent}`;
   const mayList = acl ? isOperationAllowed(evaluateAcl(acl, listPath), 'list') : env.disclosure.secretStateForUnknownIdentity;
-  if (!mayList) return [];
+  if (!mayList) return none;
   const folder = folderLocation(mount, listPath);
-  if (!folder) return [];
+  if (!folder) return none;
   const listed = await env.facts.listKeys(server, folder, opts);
-  if (listed.status !== 'ok') return []; // a sibling hint is optional: no could-not-check for it
+  if (listed.status !== 'ok') return none; // a sibling hint is optional: no could-not-check for it
   const names = listed.value.filter((n) => !n.endsWith('/'));
   const close = closestNames(leaf, names);
-  if (close.length === 0) return [];
+  if (close.length === 0) return none;
   // Suggest the key as the author wrote it, with only the last segment replaced.
   const written = (n: string): string => (key !== undefined && key.endsWith(leaf) ? `${key.slice(0, key.length - leaf.length)}${n}` : `${parent}${n}`);
-  return [`Did you mean ${close.map((n) => `"${written(n)}"`).join(' or ')}?`];
+  const hints = [`Did you mean ${close.map((n) => `"${written(n)}"`).join(' or ')}?`];
+  // The single candidate is a certain fix only when the store's identity may read it (known identity).
+  const only = close.length === 1 ? close[0] : undefined;
+  if (only === undefined || key === undefined || !key.endsWith(leaf) || !acl || !isOperationAllowed(evaluateAcl(acl, `${base}${parent}${only}`), 'read')) return { hints };
+  return { hints, fix: { value: written(only) } };
 }

@@ -1,6 +1,6 @@
 // Checks of a SecretStore / ClusterSecretStore object: address, login (auth mount, role, binding),
 // and the KV mount, revealed only as far as the role's own policies could see it (issue "no oracle").
-import { secretNamespace } from '../eso/vault-namespaces.js';
+import { loginNamespace, secretNamespace } from '../eso/vault-namespaces.js';
 import { DEFAULT_CONTROLLER_CLASS } from '../eso/plan.js';
 import { planIdentity, type StoreLookup } from '../eso/index.js';
 import type { EsoProblem, StoreModel, VaultProviderModel } from '../eso/model.js';
@@ -33,7 +33,7 @@ export async function checkStore(store: StoreModel, problems: readonly EsoProble
     return;
   }
   const vault = store.provider.vault;
-  collector.add(...storeResolutionFindings(problems));
+  collector.add(...storeResolutionFindings(await withMountPathFix(problems, vault, env)));
   collector.add(...insecureAddressFindings(vault.server, 'spec.provider.vault.server'));
   collector.add(...storeConditionFindings(store));
   // Every problem that does not depend on another is reported (issue 15 item 11): a broken auth
@@ -99,6 +99,23 @@ export async function checkStore(store: StoreModel, problems: readonly EsoProble
   }
   if (mountBlocked) return;
   await checkStoreMount(store, vault, env, opts);
+}
+
+/**
+ * A file path in kubernetes auth's mountPath has one certain fix when Vault has exactly one
+ * kubernetes auth mount (in the login namespace): the same list AuthMountNotFound's hint shows.
+ */
+async function withMountPathFix(problems: readonly EsoProblem[], vault: VaultProviderModel, env: StoreCheckEnv): Promise<readonly EsoProblem[]> {
+  const bad = problems.find((p) => p.code === 'InvalidMountPath');
+  if (!bad || vault.auth.method !== 'kubernetes' || !env.facts.isConfigured(vault.server)) return problems;
+  const loginNs = loginNamespace(vault);
+  if (loginNs !== undefined && vaultNameProblem('namespace', loginNs)) return problems;
+  const mounts = await env.facts.authMounts(vault.server, { ...env.opts, ...(loginNs ? { namespace: loginNs } : {}) });
+  if (mounts.status !== 'ok') return problems; // the fix is optional: no could-not-check for it
+  const kubernetes = Object.values(mounts.value).filter((m) => m.type === 'kubernetes');
+  const only = kubernetes.length === 1 ? kubernetes[0]?.path.replace(/\/+$/, '') : undefined;
+  if (only === undefined || only === '') return problems;
+  return problems.map((p) => (p === bad ? { ...p, fix: { field: p.field, value: only } } : p));
 }
 
 /** The KV mount serving the store's path, and its version. */

@@ -7,6 +7,7 @@ import { registerPolicyEval } from './commands/policy-eval.js';
 import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
 import { registerSandbox } from './commands/sandbox.js';
+import { registerFix } from './commands/fix.js';
 import { PACKAGE_VERSION } from './version.js';
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerCheck(program);
   registerDemo(program);
   registerSandbox(program);
+  registerFix(program);
   return program;
 }
 

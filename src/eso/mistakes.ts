@@ -8,6 +8,8 @@ export interface ClassicMistake {
   field: string;
   message: string;
   hint: string;
+  /** The key the hint names, when it is one certain value. */
+  fix?: { field: string; value: string };
 }
 
 const STORE_PATH_FIELD = 'spec.provider.vault.path';
@@ -57,18 +59,21 @@ export function detectClassicMistakes(vault: VaultProviderModel, remoteRef: Remo
       const strippedData = version === 'v2' && rest.startsWith('data/');
       const metaBroken = remoteRef.metadataPolicy === 'Fetch';
       const metaPath = metaBroken ? safeMetadataPath(vault, key) : undefined;
+      const relative = strippedData ? rest.slice('data/'.length) : rest;
       out.push({
         kind: 'mount-in-key',
         field: keyField,
+        fix: { field: keyField, value: relative },
         message: metaBroken
           ? `${keyField} "${key}" repeats the store path "${path}"; ESO strips it for the data read (${dataPath}) but not for metadataPolicy: Fetch, which reads "${metaPath ?? '?'}".`
           : `${keyField} "${key}" repeats the store path "${path}"${strippedData ? ' and "data/"' : ''}; ESO strips ${strippedData ? 'them' : 'it'} and reads "${dataPath}", which works but breaks if the store path changes.`,
-        hint: `Use key: "${strippedData ? rest.slice('data/'.length) : rest}" (relative to the store path).`,
+        hint: `Use key: "${relative}" (relative to the store path).`,
       });
     } else if (version === 'v2' && key.startsWith('data/')) {
       out.push({
         kind: 'data-in-key',
         field: keyField,
+        fix: { field: keyField, value: key.slice('data/'.length) },
         message: `${keyField} "${key}" starts with "data/"; ESO adds "/data" itself for version v2, so it reads "${dataPath}".`,
         hint: `Use key: "${key.slice('data/'.length)}".`,
       });

@@ -154,6 +154,8 @@ export interface EsoProblem {
   field: string;
   message: string;
   hint?: string;
+  /** The certain edit (see checks/finding.ts FieldFix). */
+  fix?: { field: string; value: string };
 }
 
 /** One Vault HTTP request ESO will make for a secret reference. */

@@ -44,9 +44,11 @@ export function resolveStore(
     const other: StoreKind = ref.kind === 'SecretStore' ? 'ClusterSecretStore' : 'SecretStore';
     const otherExists = ref.name !== '' && lookup.getStore(other, ref.name, esNamespace) !== undefined;
     const where = ref.kind === 'SecretStore' ? ` in namespace "${esNamespace}"` : '';
+    // An omitted kind with a ClusterSecretStore of that name: the hint names exactly one edit, the kind.
+    const kindOmitted = otherExists && omittedKindHint && ref.kindDefaulted && other === 'ClusterSecretStore';
     const hint = ref.name === ''
       ? `Set ${ref.field}.name to the store's name.`
-      : otherExists && omittedKindHint && ref.kindDefaulted && other === 'ClusterSecretStore'
+      : kindOmitted
         ? `A ClusterSecretStore "${ref.name}" exists: set ${ref.field}.kind: ClusterSecretStore (an omitted kind means SecretStore).`
         : otherExists
         ? `A ${other} named "${ref.name}" exists: set ${ref.field}.kind: ${other}.`
@@ -57,6 +59,7 @@ export function resolveStore(
         field: ref.field,
         message: `${ref.kind} "${ref.name}" does not exist${where}; ESO would fail with "could not get ${ref.kind} \\"${ref.name}\\", ${RESOURCE[ref.kind]}.external-secrets.io \\"${ref.name}\\" not found".`,
         hint,
+        ...(kindOmitted ? { fix: { field: `${ref.field}.kind`, value: 'ClusterSecretStore' } } : {}),
       }],
     };
   }

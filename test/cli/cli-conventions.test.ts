@@ -126,10 +126,21 @@ test('usage errors exit 2 everywhere: unknown command, unknown flag, missing arg
     ['check', '--format', 'xml', 'x.yaml'],
     ['policy-eval', '--policy', 'a=b.hcl'],
     ['demo', '--bogus'],
+    ['fix'],
+    ['fix', '--bogus', 'x.yaml'],
+    ['fix', 'no-such-file.yaml'],
     [],
   ];
   for (const args of cases) assert.equal(cli(args).status, 2, `eso-vault-guard ${args.join(' ')}`);
-  for (const args of [['--help'], ['check', '--help'], ['explain', '--help'], ['--version']]) assert.equal(cli(args).status, 0, args.join(' '));
+  for (const args of [['--help'], ['check', '--help'], ['explain', '--help'], ['fix', '--help'], ['--version']]) assert.equal(cli(args).status, 0, args.join(' '));
+});
+
+test('fix --help says what it changes and shares check\'s Vault flags', () => {
+  const help = cli(['fix', '--help']).stdout.replace(/\s+/g, ' ');
+  assert.match(help, /Apply the certain fixes of check's findings/);
+  assert.match(help, /--write change the files in place/);
+  assert.match(help, /--vault-addr <url>/);
+  assert.match(help, /--offline/);
 });
 
 test('check --help says what --fail-open, --quiet, --no-color and -o do', () => {

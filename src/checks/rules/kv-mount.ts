@@ -29,6 +29,8 @@ export interface MountVerdict {
   proceed: boolean;
 }
 
+const STORE_VERSION_FIELD = 'spec.provider.vault.version';
+
 function withHints(base: string, hints: string[] | undefined): string {
   return [base, ...(hints ?? [])].filter((h) => h !== '').join(' ');
 }
@@ -84,6 +86,8 @@ export function kvMountFindings(input: MountInput): MountVerdict {
           field: input.versionField,
           message: `"${mountName}" is a KV version 1 mount, but ${storeText} has version: v2 (the CRD default when omitted), so ESO requests ${input.requestPath}, a path KV v1 does not serve this way.`,
           hint: withHints('Set spec.provider.vault.version: v1 on the store.', input.hints),
+          // Certain on the store itself (a v2 store reads nothing from a v1 mount); a reference's field is not the store.
+          ...(input.versionField === STORE_VERSION_FIELD ? { fix: { field: STORE_VERSION_FIELD, value: 'v1' } } : {}),
         },
       ],
     };

@@ -36,6 +36,8 @@ export function propertyFindings(input: PropertyInput): Finding[] {
       field: input.field,
       message: `${input.secretPath} has no property "${input.property}" (ESO: cannot find secret data for key: ${JSON.stringify(input.property)}).`,
       ...(parts.length > 0 ? { hint: parts.join(' ') } : {}),
+      // One candidate in a secret the store's identity may read: the certain fix (`fix` applies it).
+      ...(candidates.length === 1 && candidates[0] !== undefined ? { fix: { field: input.field, value: candidates[0] } } : {}),
     },
   ];
 }

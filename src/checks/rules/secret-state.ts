@@ -1,7 +1,7 @@
 // Existence, version and deletion state of the secret ESO reads. Only run once policy coverage
 // allowed the request (issue "no oracle").
 import type { KvMetadataFact, SecretReadFact } from '../../vault/facts.js';
-import type { Finding, Severity } from '../finding.js';
+import type { FieldFix, Finding, Severity } from '../finding.js';
 
 export interface SecretStateInput {
   /** `spec.data[0].remoteRef.key`. */
@@ -19,6 +19,8 @@ export interface SecretStateInput {
   missingIsSkipped: boolean;
   /** Classic-mistake hints and sibling-path suggestions. */
   hints: string[];
+  /** The key one of the hints names as the certain fix. */
+  keyFix?: FieldFix;
 }
 
 function join(hints: string[]): string | undefined {
@@ -69,6 +71,7 @@ export function secretStateFindings(input: SecretStateInput): Finding[] {
           field: input.field,
           message: `Vault has no secret at ${input.requestPath}${input.version !== undefined ? ` (version ${input.version})` : ''}; ESO would fail with "Secret does not exist".${skipped}`,
           ...(hint ? { hint } : {}),
+          ...(hint && input.keyFix ? { fix: input.keyFix } : {}),
         },
       ];
     }
@@ -104,6 +107,7 @@ export function secretStateFindings(input: SecretStateInput): Finding[] {
           field: input.field,
           message: `Vault answers ${input.requestPath} with "${read.warning}"; ESO would fail with "failed to find data field".`,
           ...(hint ? { hint } : {}),
+          ...(hint && input.keyFix ? { fix: input.keyFix } : {}),
         },
       ];
     }
@@ -111,7 +115,7 @@ export function secretStateFindings(input: SecretStateInput): Finding[] {
 }
 
 /** metadataPolicy: Fetch with no metadata: a hard error whatever the deletionPolicy ("secret not found"). */
-export function metadataNotFoundFinding(field: string, metadataPath: string, hints: string[]): Finding {
+export function metadataNotFoundFinding(field: string, metadataPath: string, hints: string[], keyFix?: FieldFix): Finding {
   const hint = join(hints.length > 0 ? hints : ['Check remoteRef.key, or create the secret.']);
   return {
     code: 'SecretNotFound',
@@ -119,6 +123,7 @@ export function metadataNotFoundFinding(field: string, metadataPath: string, hin
     field,
     message: `Vault has no metadata at ${metadataPath}; with metadataPolicy: Fetch ESO would fail with "secret not found".`,
     ...(hint ? { hint } : {}),
+    ...(hints.length > 0 && keyFix ? { fix: keyFix } : {}),
   };
 }
 

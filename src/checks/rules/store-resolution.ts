@@ -14,6 +14,7 @@ export function storeResolutionFindings(problems: readonly EsoProblem[]): Findin
     field: p.field,
     message: p.message,
     ...(p.hint ? { hint: p.hint } : {}),
+    ...(p.fix ? { fix: p.fix } : {}),
   }));
 }
 

@@ -10,10 +10,10 @@ import { CheckConfigError } from './errors.js';
 import { EXIT_CANNOT_RUN, exitDecision } from './exit-code.js';
 import { renderReport } from './format.js';
 import { InputError, readInputs, type InputDocument } from './inputs.js';
-import { buildCheckReport, skippedObject } from './located.js';
+import { buildCheckReport, skippedObject, type SkippedObject } from './located.js';
 import type { CheckOptions } from './options.js';
 import { createProgress } from './progress.js';
-import { checkAll, isCheckedObject, skipReason, withNamespace } from './run.js';
+import { checkAll, isCheckedObject, skipReason, withNamespace, type CheckedObject } from './run.js';
 import { createManifestCaSources } from '../../checks/ca-sources.js';
 import { layeredLookup, lookupOver, parseControllerSa, storeServers } from './stores.js';
 import { prepareVaultConfig, parseVaultMap } from './vault-setup.js';
@@ -69,18 +69,29 @@ function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((resolve) => stream.write(text, () => resolve()));
 }
 
-export async function runCheck(paths: readonly string[], opts: CheckOptions, io: CheckIo): Promise<number> {
+/** The objects `check` keeps whole: the checked kinds, Namespaces (their labels), ConfigMaps/Secrets holding a certificate. */
+export function keptForCheck(obj: Obj): boolean {
+  return isCheckedObject(obj) || obj['kind'] === 'Namespace' || holdsCertificate(obj);
+}
+
+/** What checking the input gave: every object's result and the objects not checked. */
+export interface CheckedInput {
+  checked: CheckedObject[];
+  skipped: SkippedObject[];
+}
+
+/**
+ * Checks read input documents as admission would: finds the stores, logs in to Vault (or not,
+ * offline), checks every ESO object. A number is the exit code of a run that cannot go on (a Vault
+ * server unreachable without --fail-open), its reason already on stderr.
+ */
+export async function checkDocuments(inputs: readonly InputDocument[], opts: CheckOptions, io: CheckIo): Promise<CheckedInput | number> {
   let service: VaultFactsService | undefined;
   try {
-    if (paths.length === 0) throw new CheckConfigError('give at least one FILE, DIR or - (stdin) to check');
     const config = loadGuardConfig(opts);
     const controllerSa = parseControllerSa(config.checks.controllerServiceAccount);
     if (!controllerSa) throw new CheckConfigError(`--controller-sa expects namespace/name, got "${config.checks.controllerServiceAccount}"`);
     const vaultMap = parseVaultMap(opts.vaultMap);
-
-    // Only what the run uses stays in memory whole: the checked kinds, Namespaces (their labels), and
-    // ConfigMaps/Secrets that hold a certificate (a caProvider's CA; one without any would fail ESO too).
-    const inputs = await readInputs(paths, (obj) => isCheckedObject(obj) || obj['kind'] === 'Namespace' || holdsCertificate(obj));
     const docs: { doc: InputDocument; object: Obj }[] = inputs.map((doc) => ({ doc, object: withNamespace(doc.object, opts.namespace) }));
     const fileLookupObjects = opts.storesFrom === 'cluster' ? [] : docs.map((d) => d.object).filter(isLookupObject);
     const fromCluster = await clusterObjects(opts);
@@ -133,8 +144,20 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
       onProgress: (done, total) => progress.update(done, total),
     });
     progress.finish();
+    return { checked, skipped };
+  } finally {
+    await service?.close();
+  }
+}
 
-    const report = { ...buildCheckReport(checked, skipped), ...(opts.offline ? { offline: true } : {}) };
+export async function runCheck(paths: readonly string[], opts: CheckOptions, io: CheckIo): Promise<number> {
+  try {
+    if (paths.length === 0) throw new CheckConfigError('give at least one FILE, DIR or - (stdin) to check');
+    // Only what the run uses stays in memory whole.
+    const inputs = await readInputs(paths, keptForCheck);
+    const result = await checkDocuments(inputs, opts, io);
+    if (typeof result === 'number') return result;
+    const report = { ...buildCheckReport(result.checked, result.skipped), ...(opts.offline ? { offline: true } : {}) };
     const text = renderReport(report, opts.format, { colour: useColour(io, opts), quiet: opts.quiet });
     if (opts.output) await writeFile(opts.output, text);
     else await write(io.stdout, text);
@@ -147,7 +170,5 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
       return EXIT_CANNOT_RUN;
     }
     throw err;
-  } finally {
-    await service?.close();
   }
 }
