@@ -21,6 +21,7 @@ import type { DemoOutput } from '../src/cli/commands/demo.js';
 import { startServers } from '../src/server/start.js';
 import { startVaultDouble, webhookVaultConfig, type VaultDouble } from '../test/support/vault-double.js';
 import { admissionReview } from '../test/support/admission-fixtures.js';
+import { exampleTokenReviews } from '../test/support/example-cluster-rbac.js';
 import { postReview } from './admission-client.js';
 import { applyJsonPatch } from './json-patch.js';
 import { createdLine, kubectlLines } from './kubectl-output.js';
@@ -112,7 +113,8 @@ export async function replayFolder(folder: string, out: DemoOutput): Promise<Dem
     logger,
     registry,
     tls,
-    handlers: createAdmissionHandlers({ facts, lookup, mode: config.admission.mode, failureMode: config.admission.failureMode, defaultAudiences: DEFAULT_AUDIENCES }),
+    // The example's cluster RBAC (client-JWT mode asks it): its stores' ServiceAccounts hold system:auth-delegator.
+    handlers: createAdmissionHandlers({ facts, lookup, mode: config.admission.mode, failureMode: config.admission.failureMode, defaultAudiences: DEFAULT_AUDIENCES, tokenReviews: exampleTokenReviews(objects, CONTROLLER_SERVICE_ACCOUNT) }),
   });
   const ca = tls.current().ca ?? tls.current().cert;
   const port = servers.webhookPort;

@@ -13,6 +13,7 @@ import { selfSignedTlsSource } from '../src/server/tls/self-signed.js';
 import type { DemoOutput } from '../src/cli/commands/demo.js';
 import { startServers, type RunningServers } from '../src/server/start.js';
 import { admissionReview } from '../test/support/admission-fixtures.js';
+import { exampleTokenReviews } from '../test/support/example-cluster-rbac.js';
 import { CONTROLLER_SERVICE_ACCOUNT, DEFAULT_AUDIENCES, EXAMPLES_DIR, exampleWorld, REPO_ROOT } from './run-demo.js';
 
 export const DEFAULT_SANDBOX_EXAMPLE = 'kv-dev-kubernetes-auth';
@@ -67,7 +68,7 @@ export async function startSandbox(example: string, port: number): Promise<Sandb
       logger,
       registry,
       tls,
-      handlers: createAdmissionHandlers({ facts, lookup, mode: config.admission.mode, failureMode: config.admission.failureMode, defaultAudiences: DEFAULT_AUDIENCES }),
+      handlers: createAdmissionHandlers({ facts, lookup, mode: config.admission.mode, failureMode: config.admission.failureMode, defaultAudiences: DEFAULT_AUDIENCES, tokenReviews: exampleTokenReviews(objects, CONTROLLER_SERVICE_ACCOUNT) }),
     });
     const caFile = join(work, 'ca.pem');
     writeFileSync(caFile, tls.current().ca ?? tls.current().cert);

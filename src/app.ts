@@ -12,6 +12,7 @@ import { ConfigError } from './config/load.js';
 import type { GuardConfig } from './config/types.js';
 import { formatAjvErrors } from './config/ajv-errors.js';
 import { createKubeCaSources } from './kube/ca-source.js';
+import { createKubeTokenReviewAccess } from './kube/token-review-access.js';
 import { createClusterStoreLookup, createDetachedStoreLookup, kubeConfigSchema, startKube, withKubeDefaults, type KubeRuntime } from './kube/index.js';
 import { createRequestAuthorizer } from './kube/request-auth.js';
 import { createLogger } from './log/logger.js';
@@ -106,6 +107,8 @@ export async function startApp(config: GuardConfig, opts: AppOptions): Promise<A
       logger.warn('no Kubernetes API configured (not in a pod, no --kubeconfig, KUBECONFIG or ~/.kube/config): ExternalSecrets cannot be checked and follow the failure mode');
       lookup = createDetachedStoreLookup({ controllerServiceAccount });
     }
+    // One answer cache for admission and the audit: a ServiceAccount's RBAC is asked once per TTL.
+    const tokenReviews = opts.kubeConfig ? createKubeTokenReviewAccess(opts.kubeConfig) : undefined;
     const handlers = createAdmissionHandlers({
       facts,
       lookup,
@@ -116,7 +119,10 @@ export async function startApp(config: GuardConfig, opts: AppOptions): Promise<A
       objectOverrides: config.admission.objectOverrides,
       ...(kube ? { events: kube.events } : {}),
       ...(opts.kubeConfig
-        ? { caSources: createKubeCaSources(opts.kubeConfig, { configMaps: kubeSettings.caProviderConfigMaps, secrets: kubeSettings.caProviderSecrets }) }
+        ? {
+            caSources: createKubeCaSources(opts.kubeConfig, { configMaps: kubeSettings.caProviderConfigMaps, secrets: kubeSettings.caProviderSecrets }),
+            ...(tokenReviews ? { tokenReviews } : {}),
+          }
         : {}),
     });
     if (kube && opts.kubeConfig && auditSettings.enabled) {
@@ -131,6 +137,7 @@ export async function startApp(config: GuardConfig, opts: AppOptions): Promise<A
         logger: logger.child({ component: 'audit' }),
         controllerServiceAccount,
         defaultAudiences: config.checks.defaultAudiences,
+        ...(tokenReviews ? { tokenReviews } : {}),
         intervalMs: auditSettings.intervalMs,
         objectsPerSecond: auditSettings.objectsPerSecond,
         deadlineMsPerObject: auditSettings.deadlineMsPerObject,

@@ -2,6 +2,7 @@
 // store, re-runs the admission checks on them at a bounded rate, and reports drift (Events, the
 // findings gauge, GET /report). A replica that is not the leader does nothing and reports nothing.
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { TokenReviewAccess } from '../checks/token-review-access.js';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { Finding } from '../checks/finding.js';
@@ -31,6 +32,8 @@ export interface AuditOptions {
   logger: Logger;
   controllerServiceAccount: { name: string; namespace: string };
   defaultAudiences: string[];
+  /** Whether a ServiceAccount may create tokenreviews (client-JWT mode); shared with admission's answers. */
+  tokenReviews?: TokenReviewAccess;
   /** Pause between the end of one pass and the start of the next. */
   intervalMs: number;
   /** Rate limit: objects whose check starts per second (see pacer.ts for why objects, not requests). */
@@ -82,7 +85,7 @@ export function createAudit(opts: AuditOptions): Audit {
 
   async function checkAll(objects: RawKubeObject[], signal: AbortSignal): Promise<AuditedObject[]> {
     const pacer = new Pacer(opts.objectsPerSecond);
-    const deps = { facts: opts.facts, lookup, defaultAudiences: opts.defaultAudiences, deadlineMsPerObject: opts.deadlineMsPerObject };
+    const deps = { facts: opts.facts, lookup, defaultAudiences: opts.defaultAudiences, deadlineMsPerObject: opts.deadlineMsPerObject, ...(opts.tokenReviews ? { tokenReviews: opts.tokenReviews } : {}) };
     const audited: AuditedObject[] = [];
     try {
       for (const raw of objects) {

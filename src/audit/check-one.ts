@@ -8,6 +8,7 @@ import type { InvolvedObject } from '../kube/events.js';
 import type { ClusterStoreLookup } from '../kube/store-lookup.js';
 import type { RawKubeObject } from '../kube/types.js';
 import type { VaultFacts } from '../vault/facts.js';
+import type { TokenReviewAccess } from '../checks/token-review-access.js';
 
 export interface AuditedObject {
   /** uid, or kind/namespace/name when the object has none. */
@@ -25,6 +26,8 @@ export interface CheckOneDeps {
   lookup: ClusterStoreLookup;
   defaultAudiences: string[];
   deadlineMsPerObject: number;
+  /** Whether a ServiceAccount may create tokenreviews (client-JWT mode), as admission asks it. */
+  tokenReviews?: TokenReviewAccess;
 }
 
 type AuditedKind = 'ExternalSecret' | 'SecretStore' | 'ClusterSecretStore';
@@ -73,6 +76,7 @@ export async function checkOne(raw: RawKubeObject, kind: AuditedKind, deps: Chec
       deadlineAtMs,
       audience: { defaultAudiences: deps.defaultAudiences },
       trust: 'store-identity',
+      ...(deps.tokenReviews ? { tokenReviews: deps.tokenReviews } : {}),
     });
     return { ...base, result, complete: result.couldNotCheck.length === 0 };
   } catch (err) {

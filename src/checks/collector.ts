@@ -53,6 +53,14 @@ export class Collector {
     this.add(vaultUnavailableFinding(field, fact, this.remedies));
   }
 
+  /** A lookup outside Vault (the Kubernetes API) that could not be made: could-not-check, never a finding. */
+  notChecked(reason: string): void {
+    const safe = safeText(reason);
+    if (this.seenReasons.has(safe)) return;
+    this.seenReasons.add(safe);
+    this.couldNotCheck.push({ reason: safe });
+  }
+
   /** Records an unavailable fact and returns true; returns false for ok / not_found. */
   failed<T>(field: string, fact: Fact<T>): boolean {
     if (!isUnavailable(fact)) return false;

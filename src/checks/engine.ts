@@ -18,6 +18,7 @@ import { checkStore, type StoreCheckEnv } from './store-check.js';
 import type { CaSourceLookup } from './ca-sources.js';
 import { checkStoreTrust } from './tls-check.js';
 import type { Finding } from './finding.js';
+import type { TokenReviewAccess } from './token-review-access.js';
 
 export type { CheckResult, CheckedResource, CouldNotCheck } from './result.js';
 
@@ -36,6 +37,8 @@ export interface CheckContext {
   remedies?: UnavailableRemedies;
   /** Where caProvider ConfigMaps/Secrets are read (absent: caProvider contents are not checked). */
   caSources?: CaSourceLookup;
+  /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster to ask. */
+  tokenReviews?: TokenReviewAccess;
   /** Clock for certificate validity and CA expiry (epoch ms); Date.now when absent. */
   now?: () => number;
 }
@@ -91,7 +94,7 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
   const budget = ctx.facts.openBudget?.(deadlineAtMs);
   const opts = { deadlineAtMs, ...(budget ? { budget } : {}) };
   const parsed = parseEsoObject(obj);
-  const common: StoreCheckEnv = { facts: ctx.facts, lookup: ctx.lookup, opts, defaultAudiences: ctx.audience.defaultAudiences, disclosure, collector };
+  const common: StoreCheckEnv = { facts: ctx.facts, lookup: ctx.lookup, opts, defaultAudiences: ctx.audience.defaultAudiences, disclosure, collector, ...(ctx.tokenReviews ? { tokenReviews: ctx.tokenReviews } : {}) };
   if (parsed.kind === 'ExternalSecret') {
     collector.add(...storeResolutionFindings(parsed.problems));
     collector.add(...templateKeyFindings(parsed.model));

@@ -145,6 +145,13 @@ export const FINDING_REGISTRY = {
     fix: 'Make the identity ESO presents match the role: the ServiceAccount name and namespace (`bound_service_account_names`/`_namespaces`), the token audiences (`serviceAccountRef.audiences` or the role\'s `audience`/`bound_audiences`), or the JWT claims the role binds. The message says which binding rejects the login.',
     producedBy: { examples: { 'classic-mistakes': ['vault-wrong-sa', 'vault-wrong-audience'], 'jwt-service-account-token': ['vault-jwt-oidc-role'] } },
   },
+  TokenReviewNotPermitted: {
+    severity: 'error',
+    summary: 'Kubernetes auth in client-JWT mode (no token_reviewer_jwt, disable_local_ca_jwt = true): the API server says the ServiceAccount ESO logs in as may not create tokenreviews (no system:auth-delegator), so Vault\'s TokenReview and ESO\'s login fail (403 permission denied).',
+    example: '`[TokenReviewNotPermitted] spec.provider.vault.auth.kubernetes.serviceAccountRef: Vault\'s Kubernetes auth at "dev-kubernetes" has no token_reviewer_jwt and disable_local_ca_jwt = true, so Vault sends the TokenReview with the token ClusterSecretStore "vault-backend" presents: ServiceAccount external-secrets/external-secrets is expected to be allowed to create tokenreviews.authentication.k8s.io (ClusterRole system:auth-delegator), found the API server denies it (SubjectAccessReview); ESO\'s login fails (ESO: "unable to log in with Kubernetes auth: … Code: 403. Errors: * permission denied" …). Fix: kubectl create clusterrolebinding external-secrets-external-secrets-tokenreview-binding --clusterrole=system:auth-delegator --serviceaccount=external-secrets:external-secrets`',
+    fix: 'Bind the ClusterRole `system:auth-delegator` to the ServiceAccount ESO logs in as (the command in the message), or give Vault a reviewer: `token_reviewer_jwt` of a ServiceAccount that holds it, or Vault in the cluster with `disable_local_ca_jwt = false`. Only asked in client-JWT mode, of the API server by SubjectAccessReview (the webhook and `check --stores-from cluster`; the webhook needs `create subjectaccessreviews`, which the shipped RBAC grants). A SubjectAccessReview that fails is could-not-check, never this finding; `check` without a cluster says NotVerifiable once per store.',
+    producedBy: { test: 'test/eso-coverage/client-jwt.test.ts', note: "the examples' clusters bind system:auth-delegator to every ServiceAccount their stores name; a denial needs a cluster without it (also the e2e scenario beside kv-dev-kubernetes-auth)" },
+  },
   InsecureVaultAddress: {
     severity: 'warning',
     summary: 'The Vault server is plain http://.',

@@ -8,6 +8,7 @@ import type { AdmissionDecision } from '../server/decision.js';
 import type { VaultFacts } from '../vault/facts.js';
 import { decide } from './decide.js';
 import type { CaSourceLookup } from './ca-sources.js';
+import type { TokenReviewAccess } from './token-review-access.js';
 import { hasSkipLabel, objectOverridesGranted, requestNamespace } from './overrides.js';
 import type { Trust } from './disclosure.js';
 import { checkObject, couldNotCheckResult, type CheckContext } from './engine.js';
@@ -41,6 +42,8 @@ export interface HandlerDeps {
   reuseResultsMs?: number;
   /** Where caProvider ConfigMaps/Secrets are read (absent: their contents are not checked). */
   caSources?: CaSourceLookup;
+  /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster to ask. */
+  tokenReviews?: TokenReviewAccess;
   /** Where errors that warn mode admitted are also said as Events (absent without a cluster). */
   events?: EventRecorder;
   /** Observes every check result with its decision (tests). */
@@ -79,6 +82,7 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
     audience: { defaultAudiences: deps.defaultAudiences },
     trust: deps.trust ?? 'store-identity',
     ...(deps.caSources ? { caSources: deps.caSources } : {}),
+    ...(deps.tokenReviews ? { tokenReviews: deps.tokenReviews } : {}),
   });
   const reuse = createResultReuse(deps.reuseResultsMs ?? 0);
   /** Undefined when the stores are known; else a result that says the check could not run. */

@@ -46,6 +46,7 @@ export async function checkPushSecret(obj: Record<string, unknown>, env: StoreCh
     const identity = planIdentity(store, ps.namespace, env.lookup.controllerServiceAccount);
     const access = await resolveStoreAccess({
       store, vault, identity, reportField: ref.field, facts, lookup: env.lookup, opts, defaultAudiences: env.defaultAudiences, disclosure: env.disclosure, collector,
+      ...(env.tokenReviews ? { tokenReviews: env.tokenReviews } : {}),
     });
     if (access.status === 'unavailable' || access.status === 'blocked') continue;
     if (access.status === 'unknown-identity') {

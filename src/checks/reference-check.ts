@@ -97,6 +97,7 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
       defaultAudiences: env.defaultAudiences,
       disclosure: env.disclosure,
       collector,
+      ...(env.tokenReviews ? { tokenReviews: env.tokenReviews } : {}),
     });
     env.accessCache.set(key, accessPromise);
   }

@@ -27,7 +27,8 @@ import type { StoreLabel } from './rules/describe.js';
 import { roleBindingFindings } from './rules/role-binding.js';
 import { esoMountPath, invalidRoleFinding, uncheckedNameFinding } from './rules/vault-names.js';
 import { vaultNameProblem } from '../vault/request-path.js';
-import { isClientJwtMode, tokenReviewFinding } from './rules/token-review.js';
+import { isClientJwtMode, tokenReviewNotPermittedFinding, tokenReviewNotVerifiableFinding } from './rules/token-review.js';
+import type { TokenReviewAccess, TokenReviewPermission } from './token-review-access.js';
 
 export type StoreAccess =
   /** The login would work as far as can be known; `acl` holds the role's policies. */
@@ -57,6 +58,8 @@ export interface StoreAccessArgs {
   defaultAudiences: string[];
   disclosure: Disclosure;
   collector: Collector;
+  /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster to ask. */
+  tokenReviews?: TokenReviewAccess;
 }
 
 export function storeLabel(store: StoreModel): StoreLabel {
@@ -162,13 +165,10 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
     };
   }
 
-  if (configPromise) {
-    const config = await configPromise;
-    // The config is optional evidence: an unreadable one never stops the check.
-    if (config.status === 'ok' && isClientJwtMode(config.value)) {
-      collector.add(tokenReviewFinding({ store: label, field: args.reportField ?? mountField, authMountPath, serviceAccount: identity.serviceAccount }));
-    }
-  }
+  // Client-JWT mode: the API server's answer is asked now, beside the policy reads (one round trip less).
+  const sa = identity.serviceAccount;
+  const review = configPromise ? tokenReviewAnswer(args, configPromise, sa) : undefined;
+  void review?.catch(() => undefined);
   const { names } = policiesFromRole(role);
   const sources: PolicySource[] = [];
   const texts = await Promise.all(names.map((name) => (name === 'root' ? null : facts.policyText(vault.server, name, opts))));
@@ -184,7 +184,6 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
     else if (name === 'default') sources.push({ name, text: BUILTIN_DEFAULT_POLICY });
     // A policy name with no policy behind it grants nothing (Vault ignores it at login).
   }
-  const sa = identity.serviceAccount;
   const aclIdentity: AclIdentity =
     identity.method === 'jwt'
       ? jwtLoginIdentity({ mountAccessor: accessor ?? '', role, claims: { ...serviceAccountTokenClaims(identity, args.defaultAudiences) }, roleName })
@@ -212,5 +211,46 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
   });
   collector.add(...binding);
   if (binding.some((f) => f.severity === 'error')) return { status: 'blocked' };
+  // Vault reviews the token only once the role accepts it (path_login.go), so this comes after the binding.
+  if (review && tokenReviewBlocks(args, await review, authMountPath, sa)) return { status: 'blocked' };
   return { status: 'ok', acl: aclInChildNamespace(acl, prefix), loginAcl: acl, policyNames: names, sources, roleName, authMountPath, role };
+}
+
+/** Client-JWT mode only: the API server's answer for the ServiceAccount, or 'no-cluster'; undefined in any other mode. */
+async function tokenReviewAnswer(
+  args: StoreAccessArgs,
+  configPromise: ReturnType<VaultFacts['authConfig']>,
+  sa: { name: string; namespace: string },
+): Promise<TokenReviewPermission | 'no-cluster' | undefined> {
+  const config = await configPromise;
+  // The config is optional evidence: an unreadable one never stops the check.
+  if (config.status !== 'ok' || !isClientJwtMode(config.value)) return undefined;
+  if (!args.tokenReviews) return 'no-cluster';
+  return args.tokenReviews.canCreateTokenReviews({ name: sa.name, namespace: sa.namespace }, args.opts.deadlineAtMs);
+}
+
+/**
+ * Reports the answer; true when the API server says no (ESO's login fails). Without a cluster it is
+ * said once, on the store only; a review that failed is could-not-check.
+ */
+function tokenReviewBlocks(
+  args: StoreAccessArgs,
+  answer: TokenReviewPermission | 'no-cluster' | undefined,
+  authMountPath: string,
+  sa: { name: string; namespace: string; source: string },
+): boolean {
+  if (answer === undefined || (typeof answer === 'object' && answer.status === 'allowed')) return false;
+  const auth = args.vault.auth.field;
+  const field = args.reportField ?? (sa.source === 'serviceAccountRef' ? `${auth}.serviceAccountRef` : auth);
+  const finding = { store: storeLabel(args.store), field, authMountPath, serviceAccount: { name: sa.name, namespace: sa.namespace } };
+  if (answer === 'no-cluster') {
+    if (args.reportField === undefined) args.collector.add(tokenReviewNotVerifiableFinding(finding));
+    return false;
+  }
+  if (answer.status === 'unavailable') {
+    args.collector.notChecked(`whether ServiceAccount ${sa.namespace}/${sa.name} may create tokenreviews (Vault's Kubernetes auth at "${authMountPath}" reviews ESO's token with that token) could not be asked of the Kubernetes API (${answer.detail})`);
+    return false;
+  }
+  args.collector.add(tokenReviewNotPermittedFinding(finding));
+  return true;
 }

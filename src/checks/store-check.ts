@@ -15,6 +15,7 @@ import { storeConditionFindings } from './rules/store-conditions.js';
 import { resolveStoreAccess, storeLabel } from './store-access.js';
 import { esoMountPath, uncheckedNameFinding } from './rules/vault-names.js';
 import { vaultNameProblem } from '../vault/request-path.js';
+import type { TokenReviewAccess } from './token-review-access.js';
 
 export interface StoreCheckEnv {
   facts: VaultFacts;
@@ -23,6 +24,8 @@ export interface StoreCheckEnv {
   defaultAudiences: string[];
   disclosure: Disclosure;
   collector: Collector;
+  /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster. */
+  tokenReviews?: TokenReviewAccess;
 }
 
 export async function checkStore(store: StoreModel, problems: readonly EsoProblem[], env: StoreCheckEnv): Promise<void> {
@@ -62,6 +65,7 @@ export async function checkStore(store: StoreModel, problems: readonly EsoProble
     defaultAudiences: env.defaultAudiences,
     disclosure: env.disclosure,
     collector,
+    ...(env.tokenReviews ? { tokenReviews: env.tokenReviews } : {}),
   });
   if (access.status === 'unavailable') return;
   if (access.status === 'blocked') {

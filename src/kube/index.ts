@@ -13,3 +13,4 @@ export { KUBE_CONFIG_DEFAULTS, kubeConfigSchema, withKubeDefaults, type KubeSect
 export { startKube, loadKubeConfig, kubeConfigFor, type StartKubeOptions, type KubeRuntime } from './runtime.js';
 export { createClusterStoreLookup, createDetachedStoreLookup, type ClusterStoreLookup, type ClusterStoreLookupOptions } from './store-lookup.js';
 export { createKubeCaSources, type KubeCaSourceOptions } from './ca-source.js';
+export { createKubeTokenReviewAccess, tokenReviewAccessReview, DEFAULT_TOKEN_REVIEW_ACCESS_TTL_MS, type KubeTokenReviewAccessOptions } from './token-review-access.js';

@@ -30,7 +30,13 @@ test('--stores-from cluster resolves the files\' ExternalSecrets against the clu
     copy.spec.provider.vault.path = 'kv/nowhere';
     return copy;
   });
-  const kube = await startKubeDouble({ objects: [...brokenInCluster, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'myapp' } }] });
+  // The example's Kubernetes auth runs in client-JWT mode: ESO's ServiceAccount holds system:auth-delegator there (its README).
+  const authDelegator: KubeObject = {
+    apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'external-secrets-tokenreview-binding' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+    subjects: [{ kind: 'ServiceAccount', name: 'external-secrets', namespace: 'external-secrets' }],
+  };
+  const kube = await startKubeDouble({ objects: [...brokenInCluster, authDelegator, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'myapp' } }] });
   const vault = await seededVault(KV_DEV);
   try {
     const dir = mkdtempSync(join(tmpdir(), 'check-cluster-'));
@@ -50,6 +56,7 @@ test('--stores-from cluster resolves the files\' ExternalSecrets against the clu
     assert.equal(fromCluster.code, 1, fromCluster.stderr);
     assert.ok(errorsOf(fromCluster).length > 0 && !errorsOf(fromCluster).some((e) => e.endsWith(':StoreNotFound')), errorsOf(fromCluster).join());
     assert.ok(kube.requests.some((q) => q.path.includes('clustersecretstores')), 'the API was asked');
+    assert.ok(kube.requests.some((q) => q.path === '/apis/authorization.k8s.io/v1/subjectaccessreviews'), 'the cluster was asked about tokenreviews (client-JWT mode)');
 
     const both = await runCli([esOnly, storeFile, ...base, '--stores-from', 'both']);
     assert.equal(both.code, 1, both.stderr);

@@ -100,7 +100,7 @@ test('stdin (-), other kinds ignored, --output writes the report to a file', asy
     assert.equal(r.stdout, '');
     const log = JSON.parse(readFileSync(out, 'utf8')) as { runs: { results: { ruleId: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number } } }[] }[] }[] };
     const results = log.runs[0]!.results;
-    // The example's Kubernetes auth runs in client-JWT mode: its tokenreviews requirement is an info (NotVerifiable).
+    // The example's Kubernetes auth runs in client-JWT mode: without a cluster its tokenreviews requirement is one info on the store (NotVerifiable).
     assert.deepEqual(results.map((x) => x.ruleId).filter((c) => c !== 'NotVerifiable').sort(), ['PropertyNotFound', 'SecretNotFound']);
     // The line is the field's own line, counted in the stdin text.
     const lines = input.split('\n');

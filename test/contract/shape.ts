@@ -8,8 +8,14 @@ export type Shape = unknown;
 export interface ContractStep {
   /** What this step shows, e.g. "KV v2 read of a soft-deleted version". */
   title: string;
-  /** `seal` seals the Vault server (bao operator seal / double.seal()). */
-  action?: 'seal';
+  /**
+   * `seal` seals the Vault server (bao operator seal / double.seal()). `install-crd` installs ESO's
+   * CRD `crd` into the real API server and waits until its watch cache serves (the replay skips it:
+   * the Kubernetes double serves ESO's kinds from its start).
+   */
+  action?: 'seal' | 'install-crd';
+  /** For `install-crd`: the file name in ESO's config/crds/bases. */
+  crd?: string;
   method?: string;
   /** Path with `${name}` placeholders filled from earlier captures. */
   path?: string;
@@ -22,6 +28,12 @@ export interface ContractStep {
   contentType?: string;
   /** Read a watch stream until this many lines, then close it. */
   watchLines?: number;
+  /**
+   * A request sent `duringAfterMs` (default 1000) after this one started, while its watch streams
+   * (a change the open watch sees live). Its response is recorded and replayed too.
+   */
+  during?: ContractStep;
+  duringAfterMs?: number;
   /** Values to remember from the response: name → dotted path into the body. */
   capture?: Record<string, string>;
   response?: { status: number; contentType?: string; body: Shape };

@@ -173,6 +173,7 @@ test('base: RBAC is exactly the documented least privilege', { skip }, () => {
     { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['get', 'patch'], resourceNames: ['eso-vault-guard'] },
     { apiGroups: [''], resources: ['events'], verbs: ['create'] },
     { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+    // GET /report, and the client-JWT question whether ESO's ServiceAccount may create tokenreviews (TokenReviewNotPermitted).
     { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
   ]);
   // Reading the report is granted by binding this role; nothing is bound by default.

@@ -70,3 +70,37 @@ export async function sourceTag(dir: string): Promise<string | undefined> {
   const out = await run('git', ['-C', dir, 'describe', '--tags', '--always'], { timeoutMs: 10_000 }).catch(() => undefined);
   return out && out.code === 0 ? out.stdout.trim() : undefined;
 }
+
+/** A version string a build without release stamping reports (OpenBao's 2.0.0-HEAD default, Kubernetes' v0.0.0-master+$Format:%H$). */
+const UNSTAMPED = /^v?0\.0\.0\b|-HEAD\b|\$Format|\(devel\)/;
+
+export interface ComponentVersion {
+  name: string;
+  /** The version: what the binary says, unless that is an unstamped placeholder; then its Go module version, then its source checkout's tag. */
+  version: string;
+  /** Where `version` came from. */
+  versionFrom: 'binary' | 'go module' | 'source checkout' | 'unknown';
+  /** The binary's own first line of version output, verbatim. */
+  reported: string;
+  detail: string;
+}
+
+/**
+ * One component's version as the binary reports it (`args`), falling back, when the binary was
+ * built without release stamping or has no version command, to the Go module version compiled in
+ * (`go version -m`) and then to the tag of the source checkout it was built from.
+ */
+export async function componentVersion(name: string, bin: string, args: string[], opts: { module?: string; sourceDir?: string; extra?: string } = {}): Promise<ComponentVersion> {
+  const out = await run(bin, args, { timeoutMs: 20_000 }).catch(() => ({ code: 1, stdout: '', stderr: '' }));
+  const reported = out.code === 0 ? (`${out.stdout}${out.stderr}`.split('\n').find((l) => l.trim() !== '')?.trim() ?? '') : '';
+  const token = /v?\d+\.\d+\.\d+\S*/.exec(reported)?.[0]?.replace(/[,)]$/, '');
+  const module = opts.module ? await goModuleVersion(bin, opts.module) : undefined;
+  const source = opts.sourceDir ? await sourceTag(opts.sourceDir) : undefined;
+  const said = reported ? `\`${[bin.split('/').pop(), ...args].join(' ')}\`: ${reported}` : `\`${[bin.split('/').pop(), ...args].join(' ')}\`: no version output`;
+  const parts = [said, ...(opts.module ? [`go module ${opts.module} ${module ?? '(devel)'}`] : []), ...(source ? [`source checkout ${source}`] : []), ...(opts.extra ? [opts.extra] : [])];
+  const pick = (version: string, versionFrom: ComponentVersion['versionFrom']): ComponentVersion => ({ name, version, versionFrom, reported, detail: parts.join('; ') });
+  if (token && !UNSTAMPED.test(token)) return pick(token, 'binary');
+  if (module) return pick(module, 'go module');
+  if (source) return pick(source, 'source checkout');
+  return pick(token ?? 'unknown', token ? 'binary' : 'unknown');
+}

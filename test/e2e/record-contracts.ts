@@ -4,7 +4,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../support/paths.js';
 import { seedVault, type SeedState } from '../../src/sandbox/seed.js';
 import { findBinaries, goModuleVersion } from './binaries.js';
@@ -103,6 +103,18 @@ const k = (title: string, method: string, path: string, extra: Partial<ContractS
 const NS = '${ns}';
 const micro = '2026-01-01T00:00:00.000000Z';
 
+/** The SubjectAccessReview the webhook sends (src/kube/token-review-access.ts), for ServiceAccount `name` in the group's namespace. */
+function sarBody(name: string): Record<string, unknown> {
+  return {
+    apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',
+    spec: {
+      user: `system:serviceaccount:${NS}:${name}`,
+      groups: ['system:serviceaccounts', `system:serviceaccounts:${NS}`, 'system:authenticated'],
+      resourceAttributes: { verb: 'create', group: 'authentication.k8s.io', version: 'v1', resource: 'tokenreviews' },
+    },
+  };
+}
+
 export const KUBE_GROUPS: Group[] = [
   { file: 'lease', steps: [
     k('Lease create (MicroTime with 6 fraction digits)', 'POST', `/apis/coordination.k8s.io/v1/namespaces/${NS}/leases`, { body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'audit' }, spec: { holderIdentity: 'pod-a', leaseDurationSeconds: 15, acquireTime: micro, renewTime: micro, leaseTransitions: 0 } }, capture: { rv: 'metadata.resourceVersion' } }),
@@ -132,16 +144,44 @@ export const KUBE_GROUPS: Group[] = [
   { file: 'watch', steps: [
     k('LIST for a resourceVersion', 'GET', `/api/v1/namespaces/${NS}/secrets`, { capture: { listRv: 'metadata.resourceVersion' } }),
     k('setup: a change after the LIST', 'POST', `/api/v1/namespaces/${NS}/secrets`, { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'later' }, type: 'Opaque' } }),
-    k('WATCH from the LIST\'s resourceVersion with bookmarks: the change arrives as ADDED', 'GET', `/api/v1/namespaces/${NS}/secrets`, { query: { watch: 'true', resourceVersion: '${listRv}', allowWatchBookmarks: 'true', timeoutSeconds: '2' }, watchLines: 0 }),
-    // An etcd compaction does not turn this into 410 Gone: kube-apiserver's watch cache still serves
-    // the events (tried with /v3/kv/compaction); 410 comes only once the cache no longer holds them.
-    k('WATCH from resourceVersion 1: the watch cache serves the history as ADDED lines', 'GET', `/api/v1/namespaces/${NS}/secrets`, { query: { watch: 'true', resourceVersion: '1', allowWatchBookmarks: 'true', timeoutSeconds: '2' }, watchLines: 1 }),
+    // The watch cache sends a BOOKMARK 2 s before the watch's deadline, and only when the resource
+    // has moved past the point the watch started from (here: the change made while it is open).
+    k('WATCH from the LIST\'s resourceVersion with bookmarks: the change after the LIST and the one made while it is open arrive as ADDED, then a BOOKMARK 2 s before its timeout', 'GET', `/api/v1/namespaces/${NS}/secrets`, {
+      // 6 s: the BOOKMARK is due at 4 s, the change goes out at 1 s (room for a loaded machine).
+      query: { watch: 'true', resourceVersion: '${listRv}', allowWatchBookmarks: 'true', timeoutSeconds: '6' }, watchLines: 0,
+      during: k('a change while the watch is open', 'POST', `/api/v1/namespaces/${NS}/secrets`, { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'during' }, type: 'Opaque' } }),
+    }),
+    k('WATCH without allowWatchBookmarks: the same changes, no BOOKMARK', 'GET', `/api/v1/namespaces/${NS}/secrets`, {
+      query: { watch: 'true', resourceVersion: '${listRv}', timeoutSeconds: '4' }, watchLines: 0,
+      during: k('another change while the watch is open', 'POST', `/api/v1/namespaces/${NS}/secrets`, { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'during-2' }, type: 'Opaque' } }),
+    }),
+  ] },
+  { file: 'watch-expired', steps: [
+    // A resource's watch cache starts at the resourceVersion current when it is created (here: the
+    // CRD installed now); a watch from an older resourceVersion is answered 200 with one ERROR event
+    // (410 Expired), never an HTTP 410. (An etcd compaction alone does not do it for a resource
+    // whose cache holds the history: see kube-apiserver-watch.json's history.)
+    { title: 'setup: ESO\'s ExternalSecret CRD installed (its watch cache starts at the current resourceVersion)', action: 'install-crd', crd: 'external-secrets.io_externalsecrets.yaml' },
+    k('LIST of ExternalSecrets', 'GET', `/apis/external-secrets.io/v1/namespaces/${NS}/externalsecrets`, { capture: { listRv: 'metadata.resourceVersion' } }),
+    k('WATCH from resourceVersion 1, older than the watch cache: 200 with an ERROR event, Status 410 Expired', 'GET', `/apis/external-secrets.io/v1/namespaces/${NS}/externalsecrets`, { query: { watch: 'true', resourceVersion: '1', allowWatchBookmarks: 'true', timeoutSeconds: '2' }, watchLines: 0 }),
+    k('WATCH from the LIST\'s resourceVersion: no error, no event', 'GET', `/apis/external-secrets.io/v1/namespaces/${NS}/externalsecrets`, { query: { watch: 'true', resourceVersion: '${listRv}', allowWatchBookmarks: 'true', timeoutSeconds: '2' }, watchLines: 0 }),
   ] },
   { file: 'token-request-review', steps: [
     k('setup: a ServiceAccount', 'POST', `/api/v1/namespaces/${NS}/serviceaccounts`, { body: { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'eso' } } }),
     k('TokenRequest with an audience', 'POST', `/api/v1/namespaces/${NS}/serviceaccounts/eso/token`, { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { audiences: ['vault'], expirationSeconds: 600 } }, capture: { jwt: 'status.token' } }),
     k('TokenReview of that token for its audience', 'POST', '/apis/authentication.k8s.io/v1/tokenreviews', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: '${jwt}', audiences: ['vault'] } } }),
     k('TokenReview of that token for another audience (authenticated false)', 'POST', '/apis/authentication.k8s.io/v1/tokenreviews', { body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenReview', spec: { token: '${jwt}', audiences: ['https://kubernetes.default.svc.cluster.local'] } } }),
+  ] },
+  // The webhook's question for Kubernetes auth in client-JWT mode (src/kube/token-review-access.ts):
+  // may a ServiceAccount create tokenreviews? Denied without a binding, allowed once bound to
+  // system:auth-delegator; and how the API server refuses a malformed review.
+  { file: 'subject-access-review', steps: [
+    k('setup: system:auth-delegator bound to ServiceAccount bound', 'POST', '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', { body: { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `${NS}-tokenreview-binding` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' }, subjects: [{ kind: 'ServiceAccount', name: 'bound', namespace: NS }] } }),
+    k('SubjectAccessReview: may a ServiceAccount without the binding create tokenreviews (allowed false)', 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { body: sarBody('unbound') }),
+    k('SubjectAccessReview without user or groups (422)', 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { resourceAttributes: { verb: 'create', group: 'authentication.k8s.io', resource: 'tokenreviews' } } } }),
+    k('SubjectAccessReview with neither resourceAttributes nor nonResourceAttributes (422)', 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview', spec: { user: 'system:serviceaccount:x:y' } } }),
+    k('SubjectAccessReview sent as another kind (400)', 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { body: { ...sarBody('bound'), kind: 'TokenReview' } }),
+    k('SubjectAccessReview: may the bound ServiceAccount create tokenreviews (allowed true)', 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { body: sarBody('bound') }),
   ] },
 ];
 
@@ -166,7 +206,7 @@ function kubeRequest(cluster: Cluster, step: ContractStep): Promise<{ status: nu
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        const body = step.watchLines !== undefined ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown) : text ? (JSON.parse(text) as unknown) : null;
+        const body = step.watchLines !== undefined && res.statusCode === 200 ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown) : text ? (JSON.parse(text) as unknown) : null;
         resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type']?.split(';')[0], body });
       });
     });
@@ -176,7 +216,40 @@ function kubeRequest(cluster: Cluster, step: ContractStep): Promise<{ status: nu
   });
 }
 
+/** A step, and its `during` request sent while the first one streams. */
+async function kubeStep(cluster: Cluster, step: ContractStep): Promise<{ main: Awaited<ReturnType<typeof kubeRequest>>; during?: Awaited<ReturnType<typeof kubeRequest>> }> {
+  if (!step.during) return { main: await kubeRequest(cluster, step) };
+  const during = step.during;
+  const [main, second] = await Promise.all([
+    kubeRequest(cluster, step),
+    new Promise<Awaited<ReturnType<typeof kubeRequest>>>((resolve, reject) => { setTimeout(() => kubeRequest(cluster, during).then(resolve, reject), step.duringAfterMs ?? 1000); }),
+  ]);
+  return { main, during: second };
+}
+
+/** ESO's CRD into the real API server, until its watch cache answers (no 429 "storage is (re)initializing"). */
+async function installCrd(bins: { kubectl: string; esoCrds: string[] }, cluster: Cluster, name: string): Promise<void> {
+  const file = bins.esoCrds.find((f) => f.endsWith(`/${name}`));
+  if (!file) throw new Error(`no CRD ${name} among ${bins.esoCrds.join(', ')}`);
+  const env = { PATH: process.env.PATH ?? '', HOME: dirname(cluster.kubeconfig) };
+  for (const args of [['apply', '--server-side', '-f', file], ['wait', '--for', 'condition=established', '--timeout=60s', '-f', file]]) {
+    const out = await run(bins.kubectl, ['--kubeconfig', cluster.kubeconfig, ...args], { env });
+    if (out.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${out.stderr}`);
+  }
+  const plural = name.replace(/^external-secrets\.io_|\.yaml$/g, '');
+  for (let i = 0; i < 60; i++) {
+    const r = await kubeRequest(cluster, { title: '', method: 'GET', path: `/apis/external-secrets.io/v1/${plural}`, query: { watch: 'true', timeoutSeconds: '1' }, watchLines: 0 });
+    if (r.status === 200) return;
+    await new Promise((res) => setTimeout(res, 500));
+  }
+  throw new Error(`the watch cache of ${plural} never became ready`);
+}
+
 async function main(): Promise<number> {
+  // `-- --only watch,watch-expired`: record only these groups (the other files stay as they are).
+  const onlyArg = process.argv.indexOf('--only');
+  const only = onlyArg >= 0 ? new Set((process.argv[onlyArg + 1] ?? '').split(',').filter(Boolean)) : undefined;
+  const wanted = (g: Group) => !only || only.has(g.file);
   const found = findBinaries();
   if (!found.ok) {
     process.stdout.write(`contracts: skipped — missing: ${found.missing.join('; ')}\n`);
@@ -197,7 +270,7 @@ async function main(): Promise<number> {
     const vaultVersion = String(vault.health.version ?? '');
     const kubeVersion = (await goModuleVersion(bins.kubeApiserver, 'k8s.io/kubernetes')) ?? 'unknown';
     const written: string[] = [];
-    for (const group of VAULT_GROUPS) {
+    for (const group of VAULT_GROUPS.filter(wanted)) {
       const steps: ContractStep[] = [];
       for (const step of group.steps) {
         if (step.action === 'seal') {
@@ -214,19 +287,25 @@ async function main(): Promise<number> {
       writeFileSync(join(CONTRACT_DIR, name), `${JSON.stringify(file, null, 2)}\n`);
       written.push(name);
     }
-    for (const group of KUBE_GROUPS) {
+    for (const group of KUBE_GROUPS.filter(wanted)) {
       // Each group in its own namespace: replayed alone against a fresh double, it must see the same objects.
       const vars: Record<string, string> = { ns: `c-${group.file}` };
       await kubeRequest(cluster, { title: '', method: 'POST', path: '/api/v1/namespaces', body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: vars.ns } } });
       const steps: ContractStep[] = [];
       for (const raw of group.steps) {
+        if (raw.action === 'install-crd') {
+          await installCrd(bins, cluster, String(raw.crd));
+          steps.push(raw);
+          continue;
+        }
         const step = fill(raw, vars);
-        const r = await kubeRequest(cluster, step);
+        const { main: r, during } = await kubeStep(cluster, step);
         for (const [name, path] of Object.entries(raw.capture ?? {})) {
           const value = dig(r.body, path);
           if (value !== undefined) vars[name] = value;
         }
-        steps.push({ ...raw, response: { status: r.status, ...(r.contentType ? { contentType: r.contentType } : {}), body: shapeOf(r.body) } });
+        const recorded = (x: typeof r) => ({ status: x.status, ...(x.contentType ? { contentType: x.contentType } : {}), body: shapeOf(x.body) });
+        steps.push({ ...raw, ...(raw.during && during ? { during: { ...raw.during, response: recorded(during) } } : {}), response: recorded(r) });
       }
       const file: ContractFile = { server: { kind: 'kubernetes', name: 'kube-apiserver', version: kubeVersion }, recordedWith: 'npm run contracts:record', steps };
       const name = `kube-apiserver-${group.file}.json`;

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
 import { REPO_ROOT } from '../support/paths.js';
 import { dirname } from 'node:path';
-import { findBinaries, firstLine, goModuleVersion, sourceTag, type Binaries } from './binaries.js';
+import { componentVersion, findBinaries, type Binaries, type ComponentVersion } from './binaries.js';
 import { API_AUDIENCES, startCluster, type Cluster } from './cluster.js';
 import { GUARD_NAMESPACE, GUARD_SA, renderDeploy, startGuard, type GuardProcess, type Rendered } from './deploy.js';
 import { canUnshare, startEso } from './eso.js';
@@ -18,6 +18,7 @@ import { freePort, run, until, type Proc } from './processes.js';
 import { startVaultProxy, type VaultProxy } from './vault-proxy.js';
 import { startVaultServer, type VaultServer } from './vault-server.js';
 import { renderFidelity } from './fidelity-doc.js';
+import { fillPlaceholders, setupTlsScenario, type ScenarioSetup } from './tls-scenario.js';
 import { agreementOf, codesIn, summarise, verdictOf, type Agreement, type EsoOutcome, type Verdict } from './verdict.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -60,7 +61,7 @@ export interface ObjectResult {
 export interface E2eReport {
   skipped: boolean;
   missing?: string[];
-  components: { name: string; version: string; detail?: string }[];
+  components: ComponentVersion[];
   flavour?: Record<string, unknown>;
   examples: { name: string; seed: string[]; objects: ObjectResult[] }[];
   agreement: ReturnType<typeof summarise>;
@@ -71,6 +72,19 @@ export interface E2eReport {
 
 function writeReport(file: string | undefined, report: E2eReport): void {
   if (file) writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+}
+
+/**
+ * The suite's own example-like scenarios: test/e2e/scenarios/<name>/ with vault-state.json,
+ * manifests.yaml and expected.json, and a setup (below) for what a plain example cannot hold.
+ */
+const SCENARIO_SETUPS: Record<string, (dir: string) => Promise<ScenarioSetup>> = { 'tls-trust': setupTlsScenario };
+
+function scenarioFolders(only: string[]): string[] {
+  return Object.keys(SCENARIO_SETUPS)
+    .filter((n) => existsSync(join(SCENARIOS_DIR, n, 'vault-state.json')))
+    .filter((n) => only.length === 0 || only.includes(n))
+    .sort();
 }
 
 function exampleFolders(only: string[]): string[] {
@@ -98,24 +112,20 @@ class Kubectl {
   }
 }
 
-async function components(bins: Binaries, cluster: Cluster, kubectl: Kubectl, vaultHealth: Record<string, unknown>): Promise<E2eReport['components']> {
+async function components(bins: Binaries, kubectl: Kubectl, vaultHealth: Record<string, unknown>): Promise<E2eReport['components']> {
   const apiVersion = JSON.parse(await kubectl.ok(['get', '--raw', '/version'])) as { gitVersion?: string };
-  const kubeModule = await goModuleVersion(bins.kubeApiserver, 'k8s.io/kubernetes');
-  const kubectlModule = await goModuleVersion(bins.kubectl, 'k8s.io/kubernetes');
-  const etcdModule = await goModuleVersion(bins.etcd, 'go.etcd.io/etcd/server/v3');
-  const esoModule = await goModuleVersion(bins.externalSecrets, 'github.com/external-secrets/external-secrets');
-  const vaultVersion = await firstLine(bins.vault, ['version']);
-  // A binary built without version stamping reports a placeholder; the source it came from may know.
-  const esoSource = await sourceTag(dirname(bins.esoCrds[0] ?? '.'));
-  const vaultSource = process.env.E2E_VAULT_SRC ? await sourceTag(process.env.E2E_VAULT_SRC) : await sourceTag(join(bins.dir, '..', 'src', bins.vaultFlavour === 'bao' ? 'openbao' : 'vault'));
-  void cluster;
-  return [
-    { name: bins.vaultFlavour === 'bao' ? 'OpenBao' : 'Vault', version: String(vaultHealth.version ?? ''), detail: `${vaultVersion}; sys/health version ${String(vaultHealth.version ?? '')}${vaultSource ? `; built from source ${vaultSource}` : ''}` },
-    { name: 'etcd', version: etcdModule ?? (await firstLine(bins.etcd, ['--version'])), detail: await firstLine(bins.etcd, ['--version']) },
-    { name: 'kube-apiserver', version: kubeModule ?? apiVersion.gitVersion ?? '', detail: `/version gitVersion ${apiVersion.gitVersion ?? ''}; module k8s.io/kubernetes ${kubeModule ?? 'unknown'}` },
-    { name: 'kubectl', version: kubectlModule ?? '', detail: (await firstLine(bins.kubectl, ['version', '--client'])) },
-    { name: 'external-secrets', version: esoModule ?? esoSource ?? 'unknown', detail: esoModule ? 'module version in the binary' : `no module version in the binary; source checkout of its CRDs: ${esoSource ?? 'unknown'}` },
-  ];
+  const vaultSource = process.env.E2E_VAULT_SRC ?? join(bins.dir, '..', 'src', bins.vaultFlavour === 'bao' ? 'openbao' : 'vault');
+  return Promise.all([
+    componentVersion(bins.vaultFlavour === 'bao' ? 'OpenBao' : 'Vault', bins.vault, ['version'], {
+      module: bins.vaultFlavour === 'bao' ? 'github.com/openbao/openbao' : 'github.com/hashicorp/vault', sourceDir: vaultSource,
+      extra: `sys/health version ${String(vaultHealth.version ?? '')}`,
+    }),
+    componentVersion('etcd', bins.etcd, ['--version'], { module: 'go.etcd.io/etcd/server/v3' }),
+    componentVersion('kube-apiserver', bins.kubeApiserver, ['--version'], { module: 'k8s.io/kubernetes', extra: `/version gitVersion ${apiVersion.gitVersion ?? ''}` }),
+    componentVersion('kubectl', bins.kubectl, ['version', '--client'], { module: 'k8s.io/kubernetes' }),
+    // ESO's controller has no version command; its CRDs' source checkout tells the tag.
+    componentVersion('external-secrets', bins.externalSecrets, ['version'], { module: 'github.com/external-secrets/external-secrets', sourceDir: process.env.E2E_ESO_SRC ?? dirname(bins.esoCrds[0] ?? '.') }),
+  ]);
 }
 
 /** ServiceAccounts the stores name (and their namespaces): no controller-manager creates them here. */
@@ -256,7 +266,8 @@ async function seedExample(ctx: RunContext, example: string, state: Obj, docs: O
     }
   }
   if (clientJwtMode) {
-    const subjects = serviceAccountsFor(docs).map((sa) => ({ kind: 'ServiceAccount', name: sa.metadata.name, namespace: sa.metadata.namespace }));
+    // A scenario's store may ask for its ServiceAccount to stay unbound (ESO's login must then fail).
+    const subjects = serviceAccountsFor(docs.filter((d) => d.metadata?.annotations?.[WITHOUT_AUTH_DELEGATOR] !== 'true')).map((sa) => ({ kind: 'ServiceAccount', name: sa.metadata.name, namespace: sa.metadata.namespace }));
     await applyList(ctx.kubectl, [{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `e2e-client-jwt-${example}` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' }, subjects }]);
   }
   const stateFile = join(exDir, 'vault-state.seed.json');
@@ -268,12 +279,30 @@ async function seedExample(ctx: RunContext, example: string, state: Obj, docs: O
   return out.stdout.trim().split('\n');
 }
 
-async function runExample(ctx: RunContext, example: string): Promise<{ seed: string[]; objects: ObjectResult[] }> {
+/** On a scenario's store: its ServiceAccount is left out of the client-JWT auth-delegator binding. */
+const WITHOUT_AUTH_DELEGATOR = 'e2e.eso-vault-guard.io/without-auth-delegator';
+
+/** A scenario's Vault additions (test/e2e/scenarios/<example>.vault-state.json): roles per auth mount, policies. */
+function withScenarioState(state: Obj, file: string): Obj {
+  if (!existsSync(file)) return state;
+  const extra = JSON.parse(readFileSync(file, 'utf8')) as Obj;
+  const out = structuredClone(state);
+  for (const [mount, auth] of Object.entries((extra.auth ?? {}) as Record<string, Obj>)) {
+    const target = out.auth?.[mount];
+    if (!target) throw new Error(`${file}: auth mount ${mount} is not in the example's vault-state.json`);
+    target.roles = { ...(target.roles ?? {}), ...(auth.roles ?? {}) };
+  }
+  out.policies = { ...(out.policies ?? {}), ...(extra.policies ?? {}) };
+  return out;
+}
+
+async function runExample(ctx: RunContext, example: string, folder = join(EXAMPLES_DIR, example)): Promise<{ seed: string[]; objects: ObjectResult[] }> {
   const exDir = join(ctx.dir, example);
   mkdirSync(exDir, { recursive: true });
-  const state = JSON.parse(readFileSync(join(EXAMPLES_DIR, example, 'vault-state.json'), 'utf8')) as Obj;
-  const expected = JSON.parse(readFileSync(join(EXAMPLES_DIR, example, 'expected.json'), 'utf8')) as Obj[];
-  const docs = parseAllDocuments(readFileSync(join(EXAMPLES_DIR, example, 'manifests.yaml'), 'utf8')).map((d) => d.toJS() as Obj).filter(Boolean);
+  const setup = SCENARIO_SETUPS[example] && folder !== join(EXAMPLES_DIR, example) ? await SCENARIO_SETUPS[example](exDir) : undefined;
+  const state = withScenarioState(JSON.parse(readFileSync(join(folder, 'vault-state.json'), 'utf8')) as Obj, join(SCENARIOS_DIR, `${example}.vault-state.json`));
+  const expected = JSON.parse(readFileSync(join(folder, 'expected.json'), 'utf8')) as Obj[];
+  const docs = parseAllDocuments(readFileSync(join(folder, 'manifests.yaml'), 'utf8')).map((d) => fillPlaceholders(d.toJS() as Obj, setup?.values ?? {})).filter(Boolean);
   // The suite's own scenarios for this example (test/e2e/scenarios/<example>.yaml): objects that put
   // a finding code in front of ESO that the example alone does not (e.g. an ExternalSecret through a
   // store whose problem ESO only reports when reading).
@@ -282,7 +311,7 @@ async function runExample(ctx: RunContext, example: string): Promise<{ seed: str
     docs.push(...parseAllDocuments(readFileSync(extraFile, 'utf8')).map((d) => d.toJS() as Obj).filter(Boolean));
     expected.push(...(JSON.parse(readFileSync(join(SCENARIOS_DIR, `${example}.expected.json`), 'utf8')) as Obj[]));
   }
-  const vault = await startVaultServer(ctx.bins.vault, exDir, 'vault');
+  const vault = await startVaultServer(ctx.bins.vault, exDir, 'vault', setup?.vaultArgs);
   let guard: GuardProcess | undefined;
   const serverHost = new URL(String(state.server)).host;
   try {
@@ -293,8 +322,10 @@ async function runExample(ctx: RunContext, example: string): Promise<{ seed: str
     const created = await vaultCall(vault, 'POST', 'auth/token/create', { policies: ['eso-vault-guard'], ttl: '2h', no_default_policy: false });
     const guardVaultToken = join(exDir, 'guard-vault-token');
     writeFileSync(guardVaultToken, String(created.auth.client_token), { mode: 0o600 });
-    const vaultServers = [{ url: String(state.server), address: vault.address, login: { method: 'token', tokenFile: guardVaultToken } }];
-    ctx.proxy.route(serverHost.includes(':') ? serverHost : `${serverHost}:443`, Number(new URL(vault.address).port));
+    const guardLogin = { method: 'token', tokenFile: guardVaultToken };
+    const vaultServers = setup ? setup.servers(guardLogin) : [{ url: String(state.server), address: vault.address, login: guardLogin }];
+    if (setup) for (const r of setup.passthrough) ctx.proxy.route(r.hostPort, r.port, { passthrough: true });
+    else ctx.proxy.route(serverHost.includes(':') ? serverHost : `${serverHost}:443`, Number(new URL(vault.address).port));
 
     // Pass 1, enforce: what kubectl prints, and the decisions against expected.json.
     guard = await startGuard(exDir, `${example}-enforce`, ctx.cluster, ctx.guardToken, ctx.rendered, { mode: 'enforce', vaultServers, auditIntervalMs: 600_000 });
@@ -311,8 +342,9 @@ async function runExample(ctx: RunContext, example: string): Promise<{ seed: str
     // every store of the file present, so a denied store is then created with the deployed opt-out
     // label (eso-vault-guard.io/skip) before the ExternalSecrets are applied.
     const isStore = (d: Obj) => d.kind === 'SecretStore' || d.kind === 'ClusterSecretStore';
-    // Plain Secrets (a PushSecret's source) come with the namespaces: the cluster already has them.
-    const isSetup = (d: Obj) => d.kind === 'Namespace' || (d.apiVersion === 'v1' && d.kind === 'Secret');
+    // Plain Secrets (a PushSecret's source) and ConfigMaps (a caProvider's CA) come with the
+    // namespaces: the cluster already has them.
+    const isSetup = (d: Obj) => d.kind === 'Namespace' || (d.apiVersion === 'v1' && (d.kind === 'Secret' || d.kind === 'ConfigMap'));
     const ordered = [...docs.filter(isSetup), ...docs.filter(isStore), ...docs.filter((d) => !isSetup(d) && !isStore(d))];
     let saApplied = false;
     let storesBackfilled = false;
@@ -445,6 +477,7 @@ async function runExample(ctx: RunContext, example: string): Promise<{ seed: str
     return { seed, objects };
   } finally {
     ctx.proxy.route(serverHost.includes(':') ? serverHost : `${serverHost}:443`, undefined);
+    for (const r of setup?.passthrough ?? []) ctx.proxy.route(r.hostPort, undefined);
     await guard?.stop();
     await vault.stop();
   }
@@ -536,6 +569,10 @@ async function main(): Promise<number> {
       const result = await runExample(ctx, ex);
       examples.push({ name: ex, ...result });
     }
+    for (const sc of scenarioFolders(args.examples)) {
+      const result = await runExample(ctx, sc, join(SCENARIOS_DIR, sc));
+      examples.push({ name: sc, ...result });
+    }
     {
       const v = await startVaultServer(bins.vault, dir, 'vault-version');
       vaultHealth = v.health;
@@ -553,7 +590,7 @@ async function main(): Promise<number> {
     checks.push({ name: 'every finding code put in front of ESO', ok: args.examples.length > 0 || unexercised.length === 0, detail: `${unexercised.length === 0 ? `all ${FINDING_CODES.length - Object.keys(unreachable).length} reachable codes` : `not exercised: ${unexercised.join(', ')}`}; cannot reach ESO: ${Object.entries(unreachable).map(([c, why]) => `${c} (${why})`).join(', ')}` });
     const report: E2eReport = {
       skipped: false,
-      components: await components(bins, cluster, kubectl, vaultHealth),
+      components: await components(bins, kubectl, vaultHealth),
       examples,
       agreement: summarise(all.map((o) => o.agreement)),
       expectedMismatches: all.filter((o) => !o.matchesExpected).length,

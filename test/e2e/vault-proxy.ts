@@ -1,8 +1,9 @@
 // Lets ESO reach the examples' Vault names (https://vault.example.internal:8200) unchanged: ESO
 // runs with HTTPS_PROXY pointing here; a CONNECT for a known name is answered by terminating TLS
 // with a certificate for that name (signed by the run's CA, given to ESO as SSL_CERT_FILE) and
-// forwarding the plain bytes to the loopback Vault server of the current example. Unknown names
-// get 502, as an unreachable host would fail.
+// forwarding the plain bytes to the loopback Vault server of the current example. A passthrough
+// route instead pipes the raw bytes to a Vault server's own TLS listener, so ESO meets that
+// server's certificate (the TLS scenario). Unknown names get 502, as an unreachable host would fail.
 import { createServer, type Server } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { TLSSocket, createSecureContext } from 'node:tls';
@@ -11,8 +12,11 @@ import { generate } from 'selfsigned';
 export interface VaultProxy {
   url: string;
   caPem: string;
-  /** `host:port` → loopback port of the Vault server answering for it now. */
-  route(hostPort: string, targetPort: number | undefined): void;
+  /**
+   * `host:port` → loopback port of the Vault server answering for it now; `passthrough`: the port
+   * is a TLS listener and the proxy only relays bytes (no TLS of its own).
+   */
+  route(hostPort: string, targetPort: number | undefined, opts?: { passthrough?: boolean }): void;
   close(): Promise<void>;
 }
 
@@ -39,7 +43,7 @@ async function certificateFor(names: string[]): Promise<{ ca: string; cert: stri
 export async function startVaultProxy(hostNames: string[]): Promise<VaultProxy> {
   const tls = await certificateFor(hostNames);
   const secureContext = createSecureContext({ cert: tls.cert, key: tls.key });
-  const routes = new Map<string, number>();
+  const routes = new Map<string, { port: number; passthrough: boolean }>();
   const sockets = new Set<Socket>();
   const server: Server = createServer((_req, res) => res.writeHead(405).end());
   server.on('connect', (req, client: Socket, head: Buffer) => {
@@ -53,8 +57,18 @@ export async function startVaultProxy(hostNames: string[]): Promise<VaultProxy> 
     }
     client.write('HTTP/1.1 200 Connection Established\r\n\r\n');
     if (head.length > 0) client.unshift(head);
+    if (target.passthrough) {
+      const raw = connect(target.port, '127.0.0.1');
+      sockets.add(raw);
+      raw.on('close', () => { sockets.delete(raw); client.destroy(); });
+      raw.on('error', () => client.destroy());
+      client.on('close', () => raw.destroy());
+      client.pipe(raw);
+      raw.pipe(client);
+      return;
+    }
     const secure = new TLSSocket(client, { isServer: true, secureContext });
-    const upstream = connect(target, '127.0.0.1');
+    const upstream = connect(target.port, '127.0.0.1');
     sockets.add(upstream);
     upstream.on('close', () => { sockets.delete(upstream); secure.destroy(); });
     upstream.on('error', () => secure.destroy());
@@ -68,9 +82,9 @@ export async function startVaultProxy(hostNames: string[]): Promise<VaultProxy> 
   return {
     url: `http://127.0.0.1:${port}`,
     caPem: tls.ca,
-    route(hostPort, targetPort) {
+    route(hostPort, targetPort, opts) {
       if (targetPort === undefined) routes.delete(hostPort);
-      else routes.set(hostPort, targetPort);
+      else routes.set(hostPort, { port: targetPort, passthrough: opts?.passthrough === true });
     },
     close: () => new Promise<void>((resolve) => {
       for (const s of sockets) s.destroy();

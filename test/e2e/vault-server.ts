@@ -14,12 +14,13 @@ export interface VaultServer {
   stop(): Promise<void>;
 }
 
-export async function startVaultServer(bin: string, dir: string, name: string): Promise<VaultServer> {
+/** `extraArgs`: e.g. `-config=<file>` adding listeners to the dev server's own (the TLS scenario). */
+export async function startVaultServer(bin: string, dir: string, name: string, extraArgs: string[] = []): Promise<VaultServer> {
   const port = await freePort();
   const rootToken = `root-${randomBytes(12).toString('hex')}`;
   const home = join(dir, `${name}-home`);
   mkdirSync(home, { recursive: true });
-  const proc = startProcess(name, bin, ['server', '-dev', `-dev-root-token-id=${rootToken}`, `-dev-listen-address=127.0.0.1:${port}`], {
+  const proc = startProcess(name, bin, ['server', '-dev', `-dev-root-token-id=${rootToken}`, `-dev-listen-address=127.0.0.1:${port}`, ...extraArgs], {
     dir,
     env: { PATH: process.env.PATH ?? '', HOME: home },
   });

@@ -63,7 +63,7 @@ test('docs/fidelity.md is rendered from a report: versions, the agreement line, 
   const { renderFidelity } = await import('./fidelity-doc.js');
   const md = renderFidelity({
     skipped: false,
-    components: [{ name: 'OpenBao', version: '2.6.2', detail: 'sys/health version 2.6.2' }],
+    components: [{ name: 'OpenBao', version: '2.6.2', versionFrom: 'binary', reported: 'OpenBao v2.6.2', detail: 'sys/health version 2.6.2' }],
     examples: [{ name: 'ex', seed: [], objects: [{
       example: 'ex', kind: 'ExternalSecret', namespace: 'apps', name: 'db', expected: { decision: 'deny', codes: ['PolicyDenied'] },
       webhook: { decision: 'deny', codes: ['PolicyDenied'], kubectl: [] }, matchesExpected: true, verdict: 'deny',

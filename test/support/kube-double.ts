@@ -1,5 +1,6 @@
 // A small Kubernetes API server double: real HTTPS on 127.0.0.1 (its own CA in the kubeconfig), bearer-token auth, the subset of
-// the API eso-vault-guard calls (discovery, list, watch, get, create, replace, patch, delete), so
+// the API eso-vault-guard calls (discovery, list, watch, get, create, replace, patch, delete; TokenReview,
+// SubjectAccessReview with RBAC from ClusterRoleBindings), so
 // @kubernetes/client-node is exercised for real. No product logic lives here.
 import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -34,6 +35,8 @@ function resourceTypes(esoVersions: string[]): ResourceType[] {
     { group: '', versions: ['v1'], plural: 'events', kind: 'Event', namespaced: true },
     { group: '', versions: ['v1'], plural: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
     { group: 'coordination.k8s.io', versions: ['v1'], plural: 'leases', kind: 'Lease', namespaced: true },
+    { group: 'rbac.authorization.k8s.io', versions: ['v1'], plural: 'clusterroles', kind: 'ClusterRole', namespaced: false },
+    { group: 'rbac.authorization.k8s.io', versions: ['v1'], plural: 'clusterrolebindings', kind: 'ClusterRoleBinding', namespaced: false },
     { group: 'admissionregistration.k8s.io', versions: ['v1'], plural: 'validatingwebhookconfigurations', kind: 'ValidatingWebhookConfiguration', namespaced: false },
     { group: 'admissionregistration.k8s.io', versions: ['v1'], plural: 'mutatingwebhookconfigurations', kind: 'MutatingWebhookConfiguration', namespaced: false },
     { group: ESO_GROUP, versions: esoVersions, plural: 'secretstores', kind: 'SecretStore', namespaced: true },
@@ -115,7 +118,22 @@ interface OpenWatch {
   typeKey: string;
   namespace?: string;
   res: ServerResponse;
+  /** The resourceVersion the watch started at (its own or the newest then, like the watch cache's). */
+  startRv: number;
+  /** Newest resourceVersion of its resource (any namespace) since it started: a BOOKMARK carries it. */
+  latestRv: number;
 }
+
+/**
+ * ClusterRoles the API server creates at start that tests bind (kubernetes
+ * plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go); a stored ClusterRole of the same name wins.
+ */
+const BOOTSTRAP_CLUSTER_ROLES: Record<string, Record<string, unknown>[]> = {
+  'system:auth-delegator': [
+    { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+    { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
+  ],
+};
 
 /** The API server's audiences (a token reviewed without spec.audiences is checked against them). */
 export const KUBE_DOUBLE_API_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
@@ -194,6 +212,7 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
     history.push(event);
     for (const w of watches) {
       if (w.typeKey !== event.typeKey) continue;
+      w.latestRv = Math.max(w.latestRv, event.rv);
       if (w.namespace !== undefined && w.namespace !== obj.metadata.namespace) continue;
       writeEvent(w.res, event, t);
     }
@@ -244,6 +263,9 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
   }
 
   for (const o of opts.objects ?? []) put(typeByKind(o.apiVersion ?? 'v1', o.kind ?? ''), o);
+  // Like the API server's watch cache, which starts from a LIST at the then current
+  // resourceVersion: a watch from an older one is answered with an ERROR event, 410 Expired.
+  compactedBelow = rv;
 
   function discovery(pathname: string): unknown | undefined {
     if (pathname === '/api') return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] };
@@ -297,23 +319,58 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
     return { object: { spec, status: { audiences, authenticated: true, user: { ...user } } } };
   }
 
+  /**
+   * RBAC for resource requests as the API server's authorizer decides it, for ClusterRoleBindings
+   * only (stored objects; roles named by roleRef from the stored ClusterRoles or the bootstrap ones).
+   */
+  function resourceAllowed(user: string, groups: string[], attrs: Record<string, unknown>): string | undefined {
+    const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+    const [verb, group, resource, name] = [str(attrs['verb']), str(attrs['group']), str(attrs['resource']), str(attrs['name'])];
+    const has = (list: unknown, value: string): boolean => Array.isArray(list) && (list.includes(value) || list.includes('*'));
+    for (const binding of listOf(types.find((t) => t.kind === 'ClusterRoleBinding')!)) {
+      const roleRef = (binding['roleRef'] ?? {}) as Record<string, unknown>;
+      if (roleRef['kind'] !== 'ClusterRole') continue;
+      const subjects = Array.isArray(binding['subjects']) ? (binding['subjects'] as Record<string, unknown>[]) : [];
+      const subject = subjects.find((x) =>
+        (x['kind'] === 'ServiceAccount' && user === `system:serviceaccount:${str(x['namespace'])}:${str(x['name'])}`)
+        || (x['kind'] === 'User' && x['name'] === user)
+        || (x['kind'] === 'Group' && groups.includes(str(x['name']))));
+      if (!subject) continue;
+      const stored = store.get(objKey('rbac.authorization.k8s.io/clusterroles', undefined, str(roleRef['name'])));
+      const rules = (stored?.['rules'] ?? BOOTSTRAP_CLUSTER_ROLES[str(roleRef['name'])] ?? []) as Record<string, unknown>[];
+      const grants = rules.some((r) => has(r['verbs'], verb) && has(r['apiGroups'], group) && has(r['resources'], resource)
+        && (!Array.isArray(r['resourceNames']) || r['resourceNames'].length === 0 || r['resourceNames'].includes(name)));
+      if (grants) {
+        const who = subject['kind'] === 'ServiceAccount' ? `ServiceAccount "${str(subject['name'])}/${str(subject['namespace'])}"` : `${str(subject['kind'])} "${str(subject['name'])}"`;
+        return `RBAC: allowed by ClusterRoleBinding "${str(binding.metadata.name)}" of ClusterRole "${str(roleRef['name'])}" to ${who}`;
+      }
+    }
+    return undefined;
+  }
+
   // pkg/apis/authorization/validation: exactly one of resourceAttributes / nonResourceAttributes,
-  // and a user or a group (422 otherwise). Only non-resource grants are modelled.
+  // and a user or a group (422 otherwise). Non-resource grants come from the options, resource
+  // grants from ClusterRoleBindings (resourceAllowed).
   function subjectAccessReview(body: Record<string, unknown>): ReviewAnswer {
     const spec = isObject(body['spec']) ? body['spec'] : {};
-    const problems: string[] = [];
+    const causes: { field: string; message: string; reason: string }[] = [];
     const hasResource = spec['resourceAttributes'] !== undefined && spec['resourceAttributes'] !== null;
     const nonResource = isObject(spec['nonResourceAttributes']) ? spec['nonResourceAttributes'] : undefined;
-    if (hasResource === (nonResource !== undefined)) problems.push('spec.resourceAttributes: Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified');
+    if (hasResource === (nonResource !== undefined)) causes.push({ field: 'spec.resourceAttributes', reason: 'FieldValueInvalid', message: 'Invalid value: "null": exactly one of nonResourceAttributes or resourceAttributes must be specified' });
     const user = typeof spec['user'] === 'string' ? spec['user'] : '';
     const groups = Array.isArray(spec['groups']) ? (spec['groups'] as unknown[]).filter((g): g is string => typeof g === 'string') : [];
-    if (user === '' && groups.length === 0) problems.push('spec.user: Invalid value: "": at least one of user or group must be specified');
-    if (problems.length > 0) {
-      return { error: { ...status(422, 'Invalid', `SubjectAccessReview.authorization.k8s.io "" is invalid: ${problems.join(', ')}`), details: { kind: 'SubjectAccessReview', group: 'authorization.k8s.io' } } };
+    if (user === '' && groups.length === 0) causes.push({ field: 'spec.user', reason: 'FieldValueInvalid', message: 'Invalid value: "": at least one of user or group must be specified' });
+    if (causes.length > 0) {
+      const message = `SubjectAccessReview.authorization.k8s.io "" is invalid: ${causes.map((c) => `${c.field}: ${c.message}`).join(', ')}`;
+      return { error: { ...status(422, 'Invalid', message), details: { group: 'authorization.k8s.io', causes } } };
     }
     const path = typeof nonResource?.['path'] === 'string' ? nonResource['path'] : '';
     const verb = typeof nonResource?.['verb'] === 'string' ? nonResource['verb'] : '';
-    const allowed = !hasResource && grants.some((g) => g.path === path && g.verb === verb && ((g.user !== undefined && g.user === user) || (g.group !== undefined && groups.includes(g.group))));
+    if (hasResource) {
+      const reason = resourceAllowed(user, groups, isObject(spec['resourceAttributes']) ? spec['resourceAttributes'] : {});
+      return { object: { spec, status: reason ? { allowed: true, reason } : { allowed: false } } };
+    }
+    const allowed = grants.some((g) => g.path === path && g.verb === verb && ((g.user !== undefined && g.user === user) || (g.group !== undefined && groups.includes(g.group))));
     return { object: { spec, status: allowed ? { allowed: true, reason: 'RBAC: allowed by ClusterRoleBinding' } : { allowed: false } } };
   }
 
@@ -377,13 +434,32 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
         }
       }
     }
-    const w: OpenWatch = { typeKey, namespace: target.namespace, res };
+    const startRv = Math.max(fromRv ?? 0, rv);
+    const w: OpenWatch = { typeKey, namespace: target.namespace, res, startRv, latestRv: startRv };
     watches.add(w);
     let timer: NodeJS.Timeout | undefined;
     if (timeoutSeconds > 0) timer = setTimeout(() => res.end(), timeoutSeconds * 1000);
+    // The watch cache's bookmarks (allowWatchBookmarks): 2 s before the deadline, else every
+    // minute; each only when the resource moved past the point the watch started from.
+    let bookmarkTimer: NodeJS.Timeout | undefined;
+    const bookmarks = query.get('allowWatchBookmarks') === 'true';
+    const scheduleBookmark = (afterMs: number) => {
+      if (!bookmarks || afterMs < 0) return;
+      bookmarkTimer = setTimeout(() => {
+        if (res.writableEnded) return;
+        if (w.latestRv > w.startRv) {
+          const v = target.version && target.t.versions.includes(target.version) ? target.version : target.t.versions[0];
+          res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: target.t.kind, apiVersion: target.t.group ? `${target.t.group}/${v}` : v, metadata: { resourceVersion: String(w.latestRv) } } })}\n`);
+          w.startRv = w.latestRv;
+        }
+        if (timeoutSeconds === 0) scheduleBookmark(60_000);
+      }, afterMs);
+    };
+    scheduleBookmark(timeoutSeconds > 0 ? Math.min(60_000, timeoutSeconds * 1000 - 2000) : 60_000);
     res.on('close', () => {
       watches.delete(w);
       if (timer) clearTimeout(timer);
+      if (bookmarkTimer) clearTimeout(bookmarkTimer);
     });
   }
 
@@ -472,7 +548,11 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
       const offset = Number(Buffer.from(url.searchParams.get('continue') ?? '', 'base64').toString('utf8') || '0');
       const items = limit > 0 ? all.slice(offset, offset + limit) : all.slice(offset);
       const more = limit > 0 && offset + limit < all.length;
-      const metadata = { resourceVersion: String(rv), ...(more ? { continue: Buffer.from(String(offset + limit)).toString('base64'), remainingItemCount: all.length - offset - limit } : {}) };
+      // Custom resources (served as unstructured) carry `continue: ""` on the last page; built-in types omit it.
+      const metadata = {
+        resourceVersion: String(rv),
+        ...(more ? { continue: Buffer.from(String(offset + limit)).toString('base64'), remainingItemCount: all.length - offset - limit } : t.group === ESO_GROUP ? { continue: '' } : {}),
+      };
       return send(200, { apiVersion: t.group ? `${t.group}/${version}` : version, kind: `${t.kind}List`, metadata, items });
     }
     if (method === 'GET') {

@@ -15,6 +15,7 @@ import type { CheckOptions } from './options.js';
 import { createProgress } from './progress.js';
 import { checkAll, isCheckedObject, skipReason, withNamespace, type CheckedObject } from './run.js';
 import { createManifestCaSources } from '../../checks/ca-sources.js';
+import type { TokenReviewAccess } from '../../checks/token-review-access.js';
 import { layeredLookup, lookupOver, parseControllerSa, storeServers } from './stores.js';
 import { prepareVaultConfig, parseVaultMap } from './vault-setup.js';
 import { describeReachProblem, reachProblems, withoutDeadServers } from './vault-reach.js';
@@ -53,11 +54,12 @@ function isLookupObject(obj: Obj): boolean {
   return STORE_KINDS.includes(String(obj['kind'])) || obj['kind'] === 'Namespace';
 }
 
-async function clusterObjects(opts: CheckOptions): Promise<Obj[]> {
-  if (opts.storesFrom === 'files') return [];
+async function clusterObjects(opts: CheckOptions): Promise<{ objects: Obj[]; tokenReviews?: TokenReviewAccess }> {
+  if (opts.storesFrom === 'files') return { objects: [] };
   // Loaded only when asked: the Kubernetes client is large.
   const { readClusterStores } = await import('./cluster-stores.js');
-  return (await readClusterStores(opts.kubeconfig)).objects;
+  const read = await readClusterStores(opts.kubeconfig);
+  return { objects: read.objects, tokenReviews: read.tokenReviews };
 }
 
 function useColour(io: CheckIo, opts: CheckOptions): boolean {
@@ -94,7 +96,8 @@ export async function checkDocuments(inputs: readonly InputDocument[], opts: Che
     const vaultMap = parseVaultMap(opts.vaultMap);
     const docs: { doc: InputDocument; object: Obj }[] = inputs.map((doc) => ({ doc, object: withNamespace(doc.object, opts.namespace) }));
     const fileLookupObjects = opts.storesFrom === 'cluster' ? [] : docs.map((d) => d.object).filter(isLookupObject);
-    const fromCluster = await clusterObjects(opts);
+    const cluster = await clusterObjects(opts);
+    const fromCluster = cluster.objects;
 
     let facts: VaultFacts;
     if (opts.offline) {
@@ -139,6 +142,8 @@ export async function checkDocuments(inputs: readonly InputDocument[], opts: Che
       trust: opts.trust,
       // caProvider ConfigMaps/Secrets are read from the given files only.
       caSources: createManifestCaSources(docs.map((d) => d.object), 'the checked files'),
+      // With a cluster, its RBAC answers for client-JWT mode; without, that stays not verifiable.
+      ...(cluster.tokenReviews ? { tokenReviews: cluster.tokenReviews } : {}),
       timeoutMs: opts.timeoutMs,
       concurrency: opts.concurrency,
       onProgress: (done, total) => progress.update(done, total),

@@ -3,12 +3,16 @@
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { detectEsoVersion, ESO_GROUP, loadKubeConfig } from '../../kube/index.js';
 import { CheckConfigError } from './errors.js';
+import { createKubeTokenReviewAccess } from '../../kube/token-review-access.js';
+import type { TokenReviewAccess } from '../../checks/token-review-access.js';
 
 export interface ClusterObjects {
   /** Raw objects with `apiVersion` and `kind` set (list items carry neither). */
   objects: Record<string, unknown>[];
   /** Where they came from, for messages. */
   context: string;
+  /** The same cluster's answer to "may this ServiceAccount create tokenreviews?" (client-JWT mode). */
+  tokenReviews: TokenReviewAccess;
 }
 
 function withKind(items: unknown, apiVersion: string, kind: string): Record<string, unknown>[] {
@@ -40,6 +44,7 @@ export async function readClusterStores(kubeconfigPath: string | undefined): Pro
         ...withKind(nsItems, 'v1', 'Namespace'),
       ],
       context,
+      tokenReviews: createKubeTokenReviewAccess(kc),
     };
   } catch (err) {
     const detail = err instanceof Error ? err.message.split('\n')[0] : String(err);

@@ -4,6 +4,7 @@ import type { StoreLookup } from '../../eso/index.js';
 import type { Trust } from '../../checks/disclosure.js';
 import { checkObject, type CheckContext, type CheckResult } from '../../checks/engine.js';
 import type { CaSourceLookup } from '../../checks/ca-sources.js';
+import type { TokenReviewAccess } from '../../checks/token-review-access.js';
 import type { VaultFacts } from '../../vault/facts.js';
 import type { InputDocument } from './inputs.js';
 import { mapWithLimit } from './pool.js';
@@ -21,6 +22,7 @@ export interface CheckedObject {
 export interface RunSettings {
   facts: VaultFacts;
   caSources?: CaSourceLookup;
+  tokenReviews?: TokenReviewAccess;
   defaultAudiences: string[];
   trust: Trust;
   timeoutMs: number;
@@ -103,6 +105,7 @@ export async function checkAll(
         trust: settings.trust,
         remedies: CHECK_REMEDIES,
         ...(settings.caSources ? { caSources: settings.caSources } : {}),
+        ...(settings.tokenReviews ? { tokenReviews: settings.tokenReviews } : {}),
       };
       return checkObject(object, ctx);
     })();

@@ -18,6 +18,7 @@ import { postAdmission } from '../../support/https-client.js';
 import { admissionReview } from '../../support/admission-fixtures.js';
 import { startTestServers } from '../../server/harness.js';
 import { createAdmissionHandlers } from '../../../src/checks/handlers.js';
+import { exampleTokenReviews } from '../../support/example-cluster-rbac.js';
 
 export type Obj = Record<string, unknown>;
 
@@ -137,7 +138,7 @@ export async function runExample(dir: string, trust: Trust = 'store-identity'): 
   const objects = loadManifests(dir);
   const base = { facts, deadlineAtMs: Date.now() + 10_000, audience: { defaultAudiences: DEFAULT_AUDIENCES }, trust };
   const lookup = manifestLookup(objects);
-  const ctx: CheckContext = { ...base, lookup };
+  const ctx: CheckContext = { ...base, lookup, tokenReviews: exampleTokenReviews(objects, CONTROLLER_SA) };
   const outcomes: Outcome[] = [];
   for (const obj of objects) {
     const kind = obj['kind'];
@@ -172,6 +173,7 @@ export async function runExampleOverHttps(dir: string): Promise<ExampleRun> {
     mode: 'enforce',
     failureMode: 'failOpen',
     defaultAudiences: DEFAULT_AUDIENCES,
+    tokenReviews: exampleTokenReviews(objects, CONTROLLER_SA),
     onResult: (result, request, decision) => results.set(request.uid, { result, codes: decision.codes }),
   });
   const servers = await startTestServers({ handlers });
