@@ -12,6 +12,7 @@ import { ConfigError } from './config/load.js';
 import type { GuardConfig } from './config/types.js';
 import { formatAjvErrors } from './config/ajv-errors.js';
 import { createKubeCaSources } from './kube/ca-source.js';
+import { createKubeTemplateSources } from './kube/template-source.js';
 import { createKubeTokenReviewAccess } from './kube/token-review-access.js';
 import { createClusterStoreLookup, createDetachedStoreLookup, kubeConfigSchema, startKube, withKubeDefaults, type KubeRuntime } from './kube/index.js';
 import { createRequestAuthorizer } from './kube/request-auth.js';
@@ -121,6 +122,7 @@ export async function startApp(config: GuardConfig, opts: AppOptions): Promise<A
       ...(opts.kubeConfig
         ? {
             caSources: createKubeCaSources(opts.kubeConfig, { configMaps: kubeSettings.caProviderConfigMaps, secrets: kubeSettings.caProviderSecrets }),
+            templateSources: createKubeTemplateSources(opts.kubeConfig, { enabled: kubeSettings.templateConfigMaps }),
             ...(tokenReviews ? { tokenReviews } : {}),
           }
         : {}),
@@ -141,6 +143,7 @@ export async function startApp(config: GuardConfig, opts: AppOptions): Promise<A
         intervalMs: auditSettings.intervalMs,
         objectsPerSecond: auditSettings.objectsPerSecond,
         deadlineMsPerObject: auditSettings.deadlineMsPerObject,
+        templateSources: createKubeTemplateSources(opts.kubeConfig, { enabled: kubeSettings.templateConfigMaps }),
       });
       audit.start();
     }

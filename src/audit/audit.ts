@@ -14,6 +14,7 @@ import { createClusterStoreLookup } from '../kube/store-lookup.js';
 import type { RawKubeObject } from '../kube/types.js';
 import { buildReport, type Report } from '../report/report.js';
 import type { VaultFacts } from '../vault/facts.js';
+import type { TemplateSourceLookup } from '../checks/template-sources.js';
 import { checkOne, isAudited, type AuditedObject } from './check-one.js';
 import { EventLedger } from './event-ledger.js';
 import { listAuditedObjects } from './list.js';
@@ -39,6 +40,8 @@ export interface AuditOptions {
   /** Rate limit: objects whose check starts per second (see pacer.ts for why objects, not requests). */
   objectsPerSecond: number;
   deadlineMsPerObject: number;
+  /** Where templateFrom ConfigMaps are read (absent: not read). */
+  templateSources?: TemplateSourceLookup;
   /** A finding still present is announced again by an Event after this long; default 1 hour. */
   eventReemitMs?: number;
   /** Retry delay while the informers have not listed stores yet; default min(intervalMs, 5 s). */
@@ -85,7 +88,11 @@ export function createAudit(opts: AuditOptions): Audit {
 
   async function checkAll(objects: RawKubeObject[], signal: AbortSignal): Promise<AuditedObject[]> {
     const pacer = new Pacer(opts.objectsPerSecond);
-    const deps = { facts: opts.facts, lookup, defaultAudiences: opts.defaultAudiences, deadlineMsPerObject: opts.deadlineMsPerObject, ...(opts.tokenReviews ? { tokenReviews: opts.tokenReviews } : {}) };
+    const deps = {
+      facts: opts.facts, lookup, defaultAudiences: opts.defaultAudiences, deadlineMsPerObject: opts.deadlineMsPerObject,
+      ...(opts.tokenReviews ? { tokenReviews: opts.tokenReviews } : {}),
+      ...(opts.templateSources ? { templateSources: opts.templateSources } : {}),
+    };
     const audited: AuditedObject[] = [];
     try {
       for (const raw of objects) {

@@ -1,6 +1,7 @@
 // One audited object through the admission checks: the same engine, the same trust setting
 // ('store-identity', so an Event tells its readers no more than the store's identity could learn
 // from Vault — issue 10), a deadline of its own.
+import type { TemplateSourceLookup } from '../checks/template-sources.js';
 import { checkObject } from '../checks/engine.js';
 import type { CheckResult } from '../checks/result.js';
 import type { ParsedEsoObject } from '../eso/index.js';
@@ -26,6 +27,8 @@ export interface CheckOneDeps {
   lookup: ClusterStoreLookup;
   defaultAudiences: string[];
   deadlineMsPerObject: number;
+  /** Where templateFrom ConfigMaps are read (absent: not read). */
+  templateSources?: TemplateSourceLookup;
   /** Whether a ServiceAccount may create tokenreviews (client-JWT mode), as admission asks it. */
   tokenReviews?: TokenReviewAccess;
 }
@@ -76,6 +79,7 @@ export async function checkOne(raw: RawKubeObject, kind: AuditedKind, deps: Chec
       deadlineAtMs,
       audience: { defaultAudiences: deps.defaultAudiences },
       trust: 'store-identity',
+      ...(deps.templateSources ? { templateSources: deps.templateSources } : {}),
       ...(deps.tokenReviews ? { tokenReviews: deps.tokenReviews } : {}),
     });
     return { ...base, result, complete: result.couldNotCheck.length === 0 };

@@ -1,6 +1,7 @@
 // The check of one admitted object: parse → plan → gather facts (through VaultFacts, which caches
 // and coalesces) → pure rules → findings. Never decides; see decide.ts.
 import { parseEsoObject, planExternalSecret, type StoreLookup } from '../eso/index.js';
+import type { ExternalSecretModel } from '../eso/model.js';
 import type { VaultFacts } from '../vault/facts.js';
 import { Collector } from './collector.js';
 import type { UnavailableRemedies } from './rules/vault-unavailable.js';
@@ -10,7 +11,8 @@ import { checkReferences, STOP_RESERVE_MS, summariseSkipped } from './reference-
 import type { CheckedResource, CheckResult } from './result.js';
 import { checkPushSecret } from './push-secret-check.js';
 import { checkClusterExternalSecret } from './cluster-external-secret-check.js';
-import { templateKeyFindings } from './rules/template-keys.js';
+import { templateFindings } from './rules/template-keys.js';
+import type { TemplateSourceLookup } from './template-sources.js';
 import { storeResolutionFindings } from './rules/store-resolution.js';
 import { isEsoApiVersion, notCheckedFinding, notCheckedReason } from './rules/not-checked.js';
 import type { StoreAccess } from './store-access.js';
@@ -37,6 +39,8 @@ export interface CheckContext {
   remedies?: UnavailableRemedies;
   /** Where caProvider ConfigMaps/Secrets are read (absent: caProvider contents are not checked). */
   caSources?: CaSourceLookup;
+  /** Where target.template.templateFrom ConfigMaps are read (absent: not read, nothing said). */
+  templateSources?: TemplateSourceLookup;
   /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster to ask. */
   tokenReviews?: TokenReviewAccess;
   /** Clock for certificate validity and CA expiry (epoch ms); Date.now when absent. */
@@ -97,7 +101,6 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
   const common: StoreCheckEnv = { facts: ctx.facts, lookup: ctx.lookup, opts, defaultAudiences: ctx.audience.defaultAudiences, disclosure, collector, ...(ctx.tokenReviews ? { tokenReviews: ctx.tokenReviews } : {}) };
   if (parsed.kind === 'ExternalSecret') {
     collector.add(...storeResolutionFindings(parsed.problems));
-    collector.add(...templateKeyFindings(parsed.model));
     const plans = planExternalSecret(parsed.model, ctx.lookup);
     const trustEnv = { facts: ctx.facts, opts, ...(ctx.caSources ? { caSources: ctx.caSources } : {}), ...(ctx.now ? { now: ctx.now } : {}) };
     const trustCache = new Map<string, Promise<Finding[]>>();
@@ -112,8 +115,15 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
       missingIsSkipped: missingIsSkipped(parsed.model.raw),
       targetName: targetName(parsed.model.raw, parsed.model.name),
       accessCache: new Map<string, Promise<StoreAccess>>(),
+      producedKeys: new Map<string, string[]>(),
     };
     const notStarted = await checkReferences(plans, env, budget, deadlineAtMs);
+    // Templates read the keys the references produce: known for dataFrom only once Vault was read.
+    collector.add(...(await templateFindings(parsed.model, {
+      deadlineAtMs,
+      produced: producedKeys(parsed.model, env.producedKeys),
+      ...(ctx.templateSources ? { sources: ctx.templateSources } : {}),
+    })));
     summariseSkipped(collector, plans, notStarted, budget);
     sortByField(collector);
   } else if (parsed.kind === 'SecretStore' || parsed.kind === 'ClusterSecretStore') {
@@ -138,6 +148,18 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     }
   }
   return { findings: collector.findings, couldNotCheck: collector.couldNotCheck, resource, annotations: meta.annotations };
+}
+
+/** Every key of the Secret's data map (dataFrom entries, then spec.data), or undefined when one entry's keys are not known. */
+function producedKeys(es: ExternalSecretModel, fromDataFrom: ReadonlyMap<string, string[]> | undefined): string[] | undefined {
+  const keys = new Set<string>();
+  for (const entry of es.dataFrom) {
+    const k = fromDataFrom?.get(entry.field);
+    if (!k) return undefined;
+    k.forEach((x) => keys.add(x));
+  }
+  es.data.forEach((d) => keys.add(d.secretKey));
+  return [...keys];
 }
 
 /** Concurrent references finish in any order; findings are reported in field order for stable output. */

@@ -260,6 +260,13 @@ export const FINDING_REGISTRY = {
     fix: 'Use a key the ExternalSecret produces (the message lists them and suggests the closest), or add the `data` entry that produces it.',
     producedBy: { examples: { 'eso-semantics': ['apps/db-url-typo'] } },
   },
+  TemplateSourceNotFound: {
+    severity: 'error',
+    summary: 'A target.template.templateFrom ConfigMap, or an item key in its data, does not exist in the ExternalSecret\'s namespace.',
+    example: '`[TemplateSourceNotFound] spec.target.template.templateFrom[0].configMap.name: Expected ConfigMap apps/db-tpl to exist (ESO reads templateFrom ConfigMaps from the ExternalSecret\'s namespace), found none; ESO fails with "could not apply template: error fetching templateFrom data: configmaps \\"db-tpl\\" not found".` Also an item key missing from the ConfigMap\'s `data` (`error in configmap db-tpl: missing key config`). The webhook reads only the named ConfigMap in the ExternalSecret\'s namespace (`kube.templateConfigMaps`); `check` reads ConfigMaps among its files. Secrets holding templates are never read (NotVerifiable).',
+    fix: 'Create the ConfigMap (with the item keys in `data`, not `binaryData`) in the ExternalSecret\'s namespace, or fix the name or item key.',
+    producedBy: { test: 'test/eso-coverage/templates.test.ts', note: 'needs a templateFrom ConfigMap read from the cluster; the examples\' webhook reads none' },
+  },
   SecretNotManaged: {
     severity: 'error',
     summary: 'A PushSecret would overwrite an existing Vault secret without ESO\'s managed-by marker; ESO refuses ("secret not managed by external-secrets"). Shown only when the store may read the metadata.',

@@ -7,6 +7,7 @@ import type { AdmissionHandlers, AdmissionRequest } from '../server/admission-ty
 import type { AdmissionDecision } from '../server/decision.js';
 import type { VaultFacts } from '../vault/facts.js';
 import { decide } from './decide.js';
+import type { TemplateSourceLookup } from './template-sources.js';
 import type { CaSourceLookup } from './ca-sources.js';
 import type { TokenReviewAccess } from './token-review-access.js';
 import { hasSkipLabel, objectOverridesGranted, requestNamespace } from './overrides.js';
@@ -42,6 +43,8 @@ export interface HandlerDeps {
   reuseResultsMs?: number;
   /** Where caProvider ConfigMaps/Secrets are read (absent: their contents are not checked). */
   caSources?: CaSourceLookup;
+  /** Where templateFrom ConfigMaps are read (absent: not read). */
+  templateSources?: TemplateSourceLookup;
   /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster to ask. */
   tokenReviews?: TokenReviewAccess;
   /** Where errors that warn mode admitted are also said as Events (absent without a cluster). */
@@ -82,6 +85,7 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
     audience: { defaultAudiences: deps.defaultAudiences },
     trust: deps.trust ?? 'store-identity',
     ...(deps.caSources ? { caSources: deps.caSources } : {}),
+    ...(deps.templateSources ? { templateSources: deps.templateSources } : {}),
     ...(deps.tokenReviews ? { tokenReviews: deps.tokenReviews } : {}),
   });
   const reuse = createResultReuse(deps.reuseResultsMs ?? 0);

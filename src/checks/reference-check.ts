@@ -17,7 +17,7 @@ import { findCoverageFindings } from './rules/find-coverage.js';
 import { kvMountFindings } from './rules/kv-mount.js';
 import { policyCoverage } from './rules/policy-coverage.js';
 import { extractPropertyFindings, propertyFindings, propertyNotVerifiableFinding } from './rules/property.js';
-import { extractKeyFindings, secretKeyFindings } from './rules/secret-keys.js';
+import { extractKeyResult, secretKeyFindings } from './rules/secret-keys.js';
 import { deriveSecretKeys } from '../eso/key-pipeline.js';
 import { listNotFoundFinding, metadataNotFoundFinding, secretStateFindings } from './rules/secret-state.js';
 import { notVerifiableIdentityFinding } from './rules/store-config.js';
@@ -37,6 +37,8 @@ export interface ReferenceCheckEnv extends StoreCheckEnv {
   targetName?: string;
   /** The store's TLS-trust findings (tls-check.ts), shared per store; absent: not checked here. */
   storeTrust?: (store: StoreModel) => Promise<Finding[]>;
+  /** dataFrom entry field → the Secret keys ESO makes of it, where they are known (templates read them). */
+  producedKeys?: Map<string, string[]>;
 }
 
 /** The path Vault's ACL sees for a request: the HTTP path without `/v1/`; LIST paths end in `/`. */
@@ -221,7 +223,9 @@ async function checkSecretState(
         }),
       );
       if (walk.complete && walk.denied.length === 0) {
-        collector.add(...secretKeyFindings(plan, deriveSecretKeys(walk.produced, plan.rewrite ?? [], plan.find.conversionStrategy), env.targetName ?? ''));
+        const keys = deriveSecretKeys(walk.produced, plan.rewrite ?? [], plan.find.conversionStrategy);
+        collector.add(...secretKeyFindings(plan, keys, env.targetName ?? ''));
+        if (keys.status === 'ok') env.producedKeys?.set(plan.field, keys.keys);
       }
     }
     return;
@@ -292,7 +296,11 @@ async function checkSecretState(
   }
   const state = read.value;
   if (state.state === 'present') {
-    if (plan.kind === 'extract') collector.add(...extractKeyFindings(plan, state.shape, env.targetName ?? ''));
+    const keys = plan.kind === 'extract' ? extractKeyResult(plan, state.shape) : undefined;
+    if (keys) {
+      collector.add(...secretKeyFindings(plan, keys, env.targetName ?? ''));
+      if (keys.status === 'ok') env.producedKeys?.set(plan.field, keys.keys);
+    }
     if (property === undefined || property === '') return;
     const shape = vault.version === 'v1' && mountVersion === '2' ? state.envelopeShape : state.shape;
     const common = { field: propertyField, property, secretPath: requestPath, keyPaths: listKeyPaths(shape), hints: propertyHints };

@@ -131,7 +131,7 @@ export interface DataFromEntryModel {
   generatorRef?: Record<string, unknown>;
   /** True when `rewrite` has items (ESO then skips conversionStrategy). */
   hasRewrite?: boolean;
-  /** `rewrite` operations in order (regexp modelled; transform/merge named only). */
+  /** `rewrite` operations in order (merge, regexp and transform as ESO applies them). */
   rewrite?: RewriteModel[];
 }
 

@@ -180,10 +180,25 @@ function parseSourceRef(r: FieldReader, v: unknown, field: string): { storeRef?:
 
 function parseRewrite(r: FieldReader, list: unknown[], field: string): RewriteModel[] {
   return list.map((item, i): RewriteModel => {
-    const o = r.obj(item, `${field}[${i}]`) ?? {};
-    const re = r.obj(o['regexp'], `${field}[${i}].regexp`);
-    if (re) return { kind: 'regexp', source: r.str(re['source'], `${field}[${i}].regexp.source`) ?? '', target: r.str(re['target'], `${field}[${i}].regexp.target`) ?? '' };
-    return { kind: 'unmodelled', what: o['transform'] != null ? 'transform' : o['merge'] != null ? 'merge' : 'rewrite without regexp' };
+    const f = `${field}[${i}]`;
+    const o = r.obj(item, f) ?? {};
+    // esutils handleRewriteOperation: merge, then regexp, then transform; none passes keys through.
+    const merge = r.obj(o['merge'], `${f}.merge`);
+    if (merge) {
+      return {
+        kind: 'merge',
+        into: r.str(merge['into'], `${f}.merge.into`) ?? '',
+        priority: r.strArray(merge['priority'], `${f}.merge.priority`) ?? [],
+        priorityPolicy: r.str(merge['priorityPolicy'], `${f}.merge.priorityPolicy`) ?? 'Strict',
+        conflictPolicy: r.str(merge['conflictPolicy'], `${f}.merge.conflictPolicy`) ?? 'Error',
+        strategy: r.str(merge['strategy'], `${f}.merge.strategy`) ?? 'Extract',
+      };
+    }
+    const re = r.obj(o['regexp'], `${f}.regexp`);
+    if (re) return { kind: 'regexp', source: r.str(re['source'], `${f}.regexp.source`) ?? '', target: r.str(re['target'], `${f}.regexp.target`) ?? '' };
+    const transform = r.obj(o['transform'], `${f}.transform`);
+    if (transform) return { kind: 'transform', template: r.str(transform['template'], `${f}.transform.template`) ?? '' };
+    return { kind: 'none' };
   });
 }
 
@@ -200,6 +215,31 @@ function parseFind(r: FieldReader, v: unknown, field: string): FindModel | undef
     field, ...(path !== undefined ? { path } : {}), ...(nameRegexp !== undefined ? { nameRegexp } : {}), ...(tags ? { tags } : {}),
     ...(conversionStrategy !== undefined ? { conversionStrategy } : {}),
   };
+}
+
+/** ESO's webhook and ApplyTemplate (esv1.ValidateSecretTemplate) rules for templates of a Secret target. */
+function templateRules(r: FieldReader, target: Json): void {
+  const tpl = isObject(target['template']) ? target['template'] : undefined;
+  if (!tpl) return;
+  const manifest = isObject(target['manifest']) ? target['manifest'] : undefined;
+  const toSecret = !manifest || (manifest['apiVersion'] === 'v1' && manifest['kind'] === 'Secret');
+  const from = Array.isArray(tpl['templateFrom']) ? tpl['templateFrom'] : [];
+  const targets = from.map((e) => (isObject(e) && typeof e['target'] === 'string' ? e['target'] : ''));
+  const type = tpl['type'];
+  const annotations = isObject(tpl['metadata']) && isObject(tpl['metadata']['annotations']) ? tpl['metadata']['annotations'] : {};
+  if (type === 'kubernetes.io/service-account-token') {
+    if (Object.hasOwn(annotations, 'kubernetes.io/service-account.name')) {
+      r.problem('spec.target.template.type', 'template.type="kubernetes.io/service-account-token" with annotation "kubernetes.io/service-account.name" is not allowed', 'ESO does not write ServiceAccount token Secrets: use another template.type, or drop the annotation.');
+    } else if (targets.some((t) => t.toLowerCase() === 'annotations')) {
+      r.problem('spec.target.template.type', 'template.type="kubernetes.io/service-account-token" with templateFrom target="Annotations" is not allowed', 'Use another template.type, or another templateFrom target.');
+    }
+  }
+  if (type === 'bootstrap.kubernetes.io/token') r.problem('spec.target.template.type', 'template.type="bootstrap.kubernetes.io/token" is not allowed', 'Use another template.type.');
+  if (!toSecret) return;
+  targets.forEach((t, i) => {
+    if (['', 'data', 'annotations', 'labels'].includes(t.toLowerCase())) return;
+    r.problem(`spec.target.template.templateFrom[${i}].target`, `templateFrom target=${JSON.stringify(t)} is not allowed when targeting a Secret, must be one of "Data", "Annotations" or "Labels"`, 'Set target to Data, Annotations or Labels.');
+  });
 }
 
 function parseExternalSecret(r: FieldReader, obj: Json, apiVersion: EsoApiVersion, options: ParseOptions): ExternalSecretModel {
@@ -252,6 +292,7 @@ function parseExternalSecret(r: FieldReader, obj: Json, apiVersion: EsoApiVersio
   });
 
   if (data.length === 0 && dataFrom.length === 0) r.problem('spec', 'either data or dataFrom should be specified', 'Add spec.data or spec.dataFrom entries.');
+  templateRules(r, targetObj);
   if (target.deletionPolicy === 'Retain') {
     const seen = new Set<string>();
     for (const d of data) {

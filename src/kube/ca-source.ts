@@ -10,7 +10,7 @@ export interface KubeCaSourceOptions {
   secrets: boolean;
 }
 
-function within<T>(work: Promise<T>, deadlineAtMs: number): Promise<T> {
+export function within<T>(work: Promise<T>, deadlineAtMs: number): Promise<T> {
   const remainingMs = deadlineAtMs - Date.now();
   if (remainingMs <= 0) return Promise.reject(new Error('no time left before the admission deadline'));
   let timer: NodeJS.Timeout | undefined;
@@ -25,6 +25,11 @@ function within<T>(work: Promise<T>, deadlineAtMs: number): Promise<T> {
 const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
+/** True for a namespace and object name the API server could hold (so the GET URL is the intended one). */
+export function isObjectName(namespace: string, name: string): boolean {
+  return NAMESPACE.test(namespace) && OBJECT_NAME.test(name) && !name.split('.').some((part) => part === '');
+}
+
 export function createKubeCaSources(kubeConfig: KubeConfig, opts: KubeCaSourceOptions): CaSourceLookup {
   const core = kubeConfig.makeApiClient(CoreV1Api);
   return {
@@ -33,7 +38,7 @@ export function createKubeCaSources(kubeConfig: KubeConfig, opts: KubeCaSourceOp
       if (!enabled) {
         return { status: 'not_verifiable', reason: `reading ${type}s is off (kube.caProvider${type}s: true enables it; it needs get on ${type.toLowerCase()}s)` };
       }
-      if (!NAMESPACE.test(namespace) || !OBJECT_NAME.test(name) || name.split('.').some((part) => part === '')) {
+      if (!isObjectName(namespace, name)) {
         return { status: 'not_verifiable', reason: `${JSON.stringify(`${namespace}/${name}`)} is not a ${type} name the API server accepts` };
       }
       const source = `GET ${type} ${namespace}/${name}`;

@@ -20,6 +20,8 @@ export interface KubeSectionConfig {
   caProviderConfigMaps: boolean;
   /** Read caProvider Secrets too (needs get on secrets; off unless the operator grants it). */
   caProviderSecrets: boolean;
+  /** Read the target.template.templateFrom ConfigMap an ExternalSecret names, in its own namespace (needs get on configmaps). */
+  templateConfigMaps: boolean;
 }
 
 export const KUBE_CONFIG_DEFAULTS: KubeSectionConfig = {
@@ -34,6 +36,7 @@ export const KUBE_CONFIG_DEFAULTS: KubeSectionConfig = {
   leaseRenewMs: 5_000,
   caProviderConfigMaps: true,
   caProviderSecrets: false,
+  templateConfigMaps: true,
 };
 
 const name = { type: 'string', minLength: 1, maxLength: 253, pattern: '^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$' };
@@ -55,6 +58,7 @@ export const kubeConfigSchema = {
     leaseRenewMs: ms,
     caProviderConfigMaps: { type: 'boolean' },
     caProviderSecrets: { type: 'boolean' },
+    templateConfigMaps: { type: 'boolean' },
   },
 } as const;
 

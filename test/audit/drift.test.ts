@@ -126,3 +126,22 @@ test('audit: Events follow the no-oracle rule — paths outside the store\'s pol
     await s.close();
   }
 });
+
+test('audit: a templateFrom ConfigMap deleted after admission gives a TemplateSourceNotFound Event with ESO\'s words', async () => {
+  const es = apiDbSingle();
+  (es['spec'] as Record<string, unknown>)['target'] = { name: 'api-db', template: { templateFrom: [{ configMap: { name: 'api-db-tpl', items: [{ key: 'url' }] } }] } };
+  const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'api-db-tpl', namespace: 'team-a' }, data: { url: 'x' } };
+  const s = await setup([...baseObjects(), es, cm]);
+  try {
+    const before = await s.a.audit.runOnce();
+    assert.deepEqual(before.findings.filter((f) => f.resource.name === 'api-db'), []);
+    s.kube.remove('v1', 'ConfigMap', 'api-db-tpl', 'team-a');
+    await s.a.audit.runOnce();
+    const events = auditEvents(s.kube);
+    assert.equal(events.length, 1, JSON.stringify(events));
+    assert.equal(events[0]?.reason, 'TemplateSourceNotFound');
+    assert.match(events[0]?.message ?? '', /configmaps \\"api-db-tpl\\" not found/);
+  } finally {
+    await s.close();
+  }
+});

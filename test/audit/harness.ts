@@ -11,6 +11,7 @@ import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createAudit, type Audit } from '../../src/audit/index.js';
+import { createKubeTemplateSources } from '../../src/kube/template-source.js';
 import { createEventRecorder, createKubeState, createLeaderElector, type KubeState, type LeaderElector } from '../../src/kube/index.js';
 import type { VaultFacts } from '../../src/vault/facts.js';
 import { createVaultFacts, type VaultFactsService } from '../../src/vault/index.js';
@@ -114,6 +115,7 @@ export async function startInstance(vault: VaultDouble, kube: KubeDouble, opts: 
     intervalMs: opts.intervalMs ?? 60_000,
     objectsPerSecond: 200,
     deadlineMsPerObject: 5_000,
+    templateSources: createKubeTemplateSources(kubeConfig, { enabled: true }),
   });
   return {
     audit, state, leader, registry, vaultFacts, counting,

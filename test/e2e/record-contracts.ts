@@ -135,6 +135,11 @@ export const KUBE_GROUPS: Group[] = [
     k('Secret create of an existing name (409 AlreadyExists)', 'POST', `/api/v1/namespaces/${NS}/secrets`, { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'tls' }, type: 'Opaque', data: { k: 'dg==' } } }),
     k('Secret read that does not exist (404)', 'GET', `/api/v1/namespaces/${NS}/secrets/nope`),
   ] },
+  { file: 'configmap-get', steps: [
+    k('setup: a ConfigMap holding a template', 'POST', `/api/v1/namespaces/${NS}/configmaps`, { body: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'db-tpl' }, data: { config: 'url: {{ .password }}' }, binaryData: { bin: 'AAE=' } } }),
+    k('ConfigMap GET by name (templateFrom and caProvider reads)', 'GET', `/api/v1/namespaces/${NS}/configmaps/db-tpl`),
+    k('ConfigMap GET of a name that does not exist (404, the text ESO reports)', 'GET', `/api/v1/namespaces/${NS}/configmaps/nope`),
+  ] },
   { file: 'list-paging', steps: [
     k('setup: a second Secret', 'POST', `/api/v1/namespaces/${NS}/secrets`, { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'two' }, type: 'Opaque' } }),
     k('setup: a third Secret', 'POST', `/api/v1/namespaces/${NS}/secrets`, { body: { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'three' }, type: 'Opaque' } }),

@@ -12,6 +12,8 @@ import { startTestServers } from '../server/harness.js';
 import { DEFAULT_AUDIENCES, manifestLookup, startFacts, type Obj } from '../checks/support/example-harness.js';
 import { runCli, seededVault, type CliRun, type JsonReport } from '../cli/check-support.js';
 import type { VaultState } from '../support/vault-double.js';
+import { startKubeDouble, type KubeDouble, type KubeObject } from '../support/kube-double.js';
+import { createKubeTemplateSources } from '../../src/kube/template-source.js';
 
 export type { Obj };
 
@@ -24,31 +26,41 @@ export interface Validated {
   warnings: string[];
 }
 
+export interface ScenarioOptions {
+  /** Objects a Kubernetes API double holds; the webhook reads templateFrom ConfigMaps from it. */
+  kubeObjects?: Obj[];
+}
+
 export interface Scenario {
   dir: string;
+  /** The Kubernetes double, when `kubeObjects` were given. */
+  kube?: KubeDouble;
   manifests: string;
   validate(obj: Obj): Promise<Validated>;
   check(extraArgs?: string[]): Promise<CliRun & { report: JsonReport }>;
   close(): Promise<void>;
 }
 
-export async function scenario(objects: Obj[], state: VaultState): Promise<Scenario> {
+export async function scenario(objects: Obj[], state: VaultState, options: ScenarioOptions = {}): Promise<Scenario> {
   const dir = mkdtempSync(join(tmpdir(), 'eso-coverage-'));
   const manifests = join(dir, 'manifests.yaml');
   writeFileSync(manifests, objects.map((o) => stringify(o)).join('---\n'));
   writeFileSync(join(dir, 'vault-state.json'), JSON.stringify(state, null, 2));
   const { double, facts } = await startFacts(join(dir, 'vault-state.json'));
+  const kube = options.kubeObjects ? await startKubeDouble({ objects: options.kubeObjects as KubeObject[] }) : undefined;
   const handlers = createAdmissionHandlers({
     facts,
     lookup: manifestLookup(objects),
     mode: 'enforce',
     failureMode: 'failOpen',
     defaultAudiences: DEFAULT_AUDIENCES,
+    ...(kube ? { templateSources: createKubeTemplateSources(kube.kubeConfig, { enabled: true }) } : {}),
   });
   const servers = await startTestServers({ handlers });
   const cliVault = await seededVault(dir);
   return {
     dir,
+    ...(kube ? { kube } : {}),
     manifests,
     async validate(obj) {
       const r = await postAdmission(servers.webhookPort, '/validate', admissionReview(obj), servers.ca);
@@ -69,6 +81,7 @@ export async function scenario(objects: Obj[], state: VaultState): Promise<Scena
       await facts.close();
       await double.close();
       await cliVault.close();
+      await kube?.close();
     },
   };
 }

@@ -8,7 +8,16 @@ import type { ReferencePlan } from '../../eso/model.js';
 import type { Finding } from '../finding.js';
 
 export function secretKeyFindings(plan: ReferencePlan, result: KeyPipelineResult, target: string): Finding[] {
-  if (result.status === 'ok' || result.status === 'unknown') return [];
+  if (result.status === 'ok') return [];
+  if (result.status === 'unknown') {
+    if (result.index === undefined) return [];
+    return [{
+      code: 'NotVerifiable',
+      severity: 'info',
+      field: `${plan.field}.rewrite[${result.index}]`,
+      message: `The Secret keys this entry produces are not checked past this rewrite: ${result.reason}.`,
+    }];
+  }
   const source = plan.kind === 'find' ? 'find' : 'extract';
   const field = plan.rewrite && plan.rewrite.length > 0 ? `${plan.field}.rewrite` : `${plan.field}.${source}`;
   if (result.status === 'eso-error') {
@@ -17,9 +26,11 @@ export function secretKeyFindings(plan: ReferencePlan, result: KeyPipelineResult
       severity: 'error',
       field,
       message: `The keys this entry produces fail ESO's key handling (rewrite, then conversionStrategy without rewrite, then key validation); ESO fails with "error processing ${plan.field}.${source}, err: ${result.message}".`,
-      hint: result.message.includes('collision')
-        ? 'Add a rewrite that keeps the keys distinct, or use conversionStrategy: Unicode.'
-        : 'Add or fix a rewrite so every key holds only letters, digits, "-", "." and "_" (a "/" left by a rewrite is not converted).',
+      hint: result.message.startsWith('error applying rewrite')
+        ? 'Fix the rewrite named in the message (merge needs JSON objects without conflicting keys unless conflictPolicy: Ignore, and priority keys that exist unless priorityPolicy: IgnoreNotFound).'
+        : result.message.includes('collision')
+          ? 'Add a rewrite that keeps the keys distinct, or use conversionStrategy: Unicode.'
+          : 'Add or fix a rewrite so every key holds only letters, digits, "-", "." and "_" (a "/" left by a rewrite is not converted).',
     }];
   }
   return [{
@@ -31,11 +42,15 @@ export function secretKeyFindings(plan: ReferencePlan, result: KeyPipelineResult
   }];
 }
 
-/** dataFrom.extract: the secret's keys (or those of the object `property` names), through ESO's pipeline. */
-export function extractKeyFindings(plan: ReferencePlan, shape: ValueShape, target: string): Finding[] {
+/** dataFrom.extract: the secret's keys (or those of the object `property` names) through ESO's pipeline; undefined when they are not an object. */
+export function extractKeyResult(plan: ReferencePlan, shape: ValueShape): KeyPipelineResult | undefined {
   const property = plan.remoteRef?.property ?? '';
   const r = evaluateProperty(shape, property);
-  if (r.status !== 'found' || !r.shape || r.shape.type !== 'object') return [];
-  const result = deriveSecretKeys(Object.keys(r.shape.keys), plan.rewrite ?? [], plan.remoteRef?.conversionStrategy);
-  return secretKeyFindings(plan, result, target);
+  if (r.status !== 'found' || !r.shape || r.shape.type !== 'object') return undefined;
+  return deriveSecretKeys(Object.keys(r.shape.keys), plan.rewrite ?? [], plan.remoteRef?.conversionStrategy, r.shape.keys);
+}
+
+export function extractKeyFindings(plan: ReferencePlan, shape: ValueShape, target: string): Finding[] {
+  const result = extractKeyResult(plan, shape);
+  return result ? secretKeyFindings(plan, result, target) : [];
 }

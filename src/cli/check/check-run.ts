@@ -15,6 +15,7 @@ import type { CheckOptions } from './options.js';
 import { createProgress } from './progress.js';
 import { checkAll, isCheckedObject, skipReason, withNamespace, type CheckedObject } from './run.js';
 import { createManifestCaSources } from '../../checks/ca-sources.js';
+import { createManifestTemplateSources } from '../../checks/template-sources.js';
 import type { TokenReviewAccess } from '../../checks/token-review-access.js';
 import { layeredLookup, lookupOver, parseControllerSa, storeServers } from './stores.js';
 import { prepareVaultConfig, parseVaultMap } from './vault-setup.js';
@@ -49,6 +50,14 @@ function holdsCertificate(obj: Obj): boolean {
   return Object.values(data).some((v) => typeof v === 'string' && (v.includes('-----BEGIN') || v.includes('LS0tLS1CRUdJT')));
 }
 
+/** A ConfigMap with a Go template in its data (a templateFrom source); others are kept as stubs without data. */
+function holdsTemplate(obj: Obj): boolean {
+  if (obj['kind'] !== 'ConfigMap') return false;
+  const data = obj['data'];
+  if (data === null || typeof data !== 'object') return false;
+  return Object.values(data).some((v) => typeof v === 'string' && v.includes('{{'));
+}
+
 /** Store and Namespace objects of the files (cluster objects come in separately). */
 function isLookupObject(obj: Obj): boolean {
   return STORE_KINDS.includes(String(obj['kind'])) || obj['kind'] === 'Namespace';
@@ -71,9 +80,13 @@ function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((resolve) => stream.write(text, () => resolve()));
 }
 
-/** The objects `check` keeps whole: the checked kinds, Namespaces (their labels), ConfigMaps/Secrets holding a certificate. */
+/**
+ * The objects `check` keeps whole: the checked kinds, Namespaces (their labels), ConfigMaps/Secrets
+ * holding a certificate (caProvider), ConfigMaps holding a template (templateFrom; one without is
+ * not verifiable, see template-sources.ts).
+ */
 export function keptForCheck(obj: Obj): boolean {
-  return isCheckedObject(obj) || obj['kind'] === 'Namespace' || holdsCertificate(obj);
+  return isCheckedObject(obj) || obj['kind'] === 'Namespace' || holdsCertificate(obj) || holdsTemplate(obj);
 }
 
 /** What checking the input gave: every object's result and the objects not checked. */
@@ -142,6 +155,8 @@ export async function checkDocuments(inputs: readonly InputDocument[], opts: Che
       trust: opts.trust,
       // caProvider ConfigMaps/Secrets are read from the given files only.
       caSources: createManifestCaSources(docs.map((d) => d.object), 'the checked files'),
+      // templateFrom ConfigMaps likewise: from the files, else not verifiable.
+      templateSources: createManifestTemplateSources(docs.map((d) => d.object), 'the checked files'),
       // With a cluster, its RBAC answers for client-JWT mode; without, that stays not verifiable.
       ...(cluster.tokenReviews ? { tokenReviews: cluster.tokenReviews } : {}),
       timeoutMs: opts.timeoutMs,

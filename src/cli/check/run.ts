@@ -4,6 +4,7 @@ import type { StoreLookup } from '../../eso/index.js';
 import type { Trust } from '../../checks/disclosure.js';
 import { checkObject, type CheckContext, type CheckResult } from '../../checks/engine.js';
 import type { CaSourceLookup } from '../../checks/ca-sources.js';
+import type { TemplateSourceLookup } from '../../checks/template-sources.js';
 import type { TokenReviewAccess } from '../../checks/token-review-access.js';
 import type { VaultFacts } from '../../vault/facts.js';
 import type { InputDocument } from './inputs.js';
@@ -22,6 +23,7 @@ export interface CheckedObject {
 export interface RunSettings {
   facts: VaultFacts;
   caSources?: CaSourceLookup;
+  templateSources?: TemplateSourceLookup;
   tokenReviews?: TokenReviewAccess;
   defaultAudiences: string[];
   trust: Trust;
@@ -105,6 +107,7 @@ export async function checkAll(
         trust: settings.trust,
         remedies: CHECK_REMEDIES,
         ...(settings.caSources ? { caSources: settings.caSources } : {}),
+        ...(settings.templateSources ? { templateSources: settings.templateSources } : {}),
         ...(settings.tokenReviews ? { tokenReviews: settings.tokenReviews } : {}),
       };
       return checkObject(object, ctx);
