@@ -5,16 +5,13 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { Ajv } from 'ajv';
-import { auditConfigSchema, createAudit, withAuditDefaults, type Audit } from './audit/index.js';
+import { createAudit, type Audit } from './audit/index.js';
 import { createAdmissionHandlers, type AdmissionStoreLookup } from './checks/handlers.js';
-import { ConfigError } from './config/load.js';
 import type { GuardConfig } from './config/types.js';
-import { formatAjvErrors } from './config/ajv-errors.js';
 import { createKubeCaSources } from './kube/ca-source.js';
 import { createKubeTemplateSources } from './kube/template-source.js';
 import { createKubeTokenReviewAccess } from './kube/token-review-access.js';
-import { createClusterStoreLookup, createDetachedStoreLookup, kubeConfigSchema, startKube, withKubeDefaults, type KubeRuntime } from './kube/index.js';
+import { createClusterStoreLookup, createDetachedStoreLookup, startKube, type KubeRuntime } from './kube/index.js';
 import { createRequestAuthorizer } from './kube/request-auth.js';
 import { createLogger } from './log/logger.js';
 import type { ReadinessCheck } from './server/admission-types.js';
@@ -22,7 +19,7 @@ import { createMetricsRegistry } from './server/metrics.js';
 import { startServers, type RunningServers, type Wait } from './server/start.js';
 import { tlsSourceFromConfig } from './server/tls/from-config.js';
 import type { TlsSource } from './server/tls/source.js';
-import { createVaultFacts, parseVaultConfig, VaultConfigError, type VaultFactsService } from './vault/index.js';
+import { createVaultFacts, type VaultFactsService } from './vault/index.js';
 
 export interface AppOptions {
   /** Undefined: no Kubernetes API (a local run); ExternalSecrets are then "could not check". */
@@ -60,29 +57,11 @@ function parseServiceAccount(text: string): { name: string; namespace: string } 
   return { name, namespace };
 }
 
-/** Sections the config loader keeps open are validated by their owners' schemas. */
-function validSection<T>(section: string, schema: object, value: unknown, withDefaults: (v: Record<string, unknown>) => T): T {
-  const validate = new Ajv({ allErrors: true, strict: true, verbose: true }).compile(schema);
-  if (!validate(value)) throw new ConfigError(formatAjvErrors(validate.errors).map((p) => `${section}: ${p}`));
-  return withDefaults(value as Record<string, unknown>);
-}
-
-function vaultSection(config: GuardConfig) {
-  try {
-    // No `vault` section: no server is configured, so every store's Vault checks say VaultUnavailable.
-    return parseVaultConfig({ servers: [], ...config.vault });
-  } catch (err) {
-    if (err instanceof VaultConfigError) throw new ConfigError([`vault: ${err.message}`]);
-    throw err;
-  }
-}
-
 export async function startApp(config: GuardConfig, opts: AppOptions): Promise<App> {
   const logger = opts.logger ?? createLogger({ level: config.log.level });
   const registry = opts.registry ?? createMetricsRegistry();
-  const vaultConfig = vaultSection(config);
-  const kubeSettings = validSection('kube', kubeConfigSchema, config.kube, withKubeDefaults);
-  const auditSettings = validSection('audit', auditConfigSchema, config.audit, withAuditDefaults);
+  // Every section was validated (defaults filled in) by loadConfig.
+  const { vault: vaultConfig, kube: kubeSettings, audit: auditSettings } = config;
   if (vaultConfig.servers.length === 0) {
     logger.warn('no vault.servers configured: stores are not checked against Vault (VaultUnavailable); set the vault section of the config file');
   }

@@ -56,6 +56,18 @@ export function formatAjvError(error: ErrorObject): string {
       return `${field} must be ${String(params.comparison)} ${String(params.limit)} ${got}`;
     case 'minLength':
       return `${field} must not be empty ${got}`;
+    case 'discriminator': {
+      // A oneOf chosen by one property (vault login `method`): name the property and its allowed values.
+      const tag = String(params.tag);
+      const value = params.tagValue;
+      if (value === undefined) return `${fieldPath(error.instancePath, tag)} is missing`;
+      const branches = (error.parentSchema?.oneOf as { properties?: Record<string, { const?: unknown; enum?: unknown[] }> }[] | undefined) ?? [];
+      const allowed = branches.flatMap((b) => {
+        const t = b.properties?.[tag];
+        return t?.enum ?? (t?.const !== undefined ? [t.const] : []);
+      });
+      return `${fieldPath(error.instancePath, tag)} must be one of ${list(allowed)} (got ${describeValue(value)})`;
+    }
     case 'dependencies':
     case 'dependentRequired':
       return `${fieldPath(error.instancePath, String(params.missingProperty))} is missing (required when ${fieldPath(error.instancePath, String(params.property))} is set)`;

@@ -1,9 +1,10 @@
-// Loads the configuration: defaults ← YAML file ← environment ← command-line overrides,
-// then validates the result once so a bad value stops the start with a message naming the field.
+// Loads the configuration: YAML file ← environment ← command-line overrides, then validates the
+// result once against the whole schema, filling in the defaults, so a bad value in any section
+// stops the start with a message naming the field.
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { formatAjvErrors } from './ajv-errors.js';
-import { CONFIG_FILE_ENV, CONFIG_OPTIONS, OPEN_SECTIONS, type ConfigOption } from './options.js';
+import { CONFIG_FILE_ENV, ENV_OPTIONS, type ConfigOption } from './options.js';
 import { configValidator } from './schema.js';
 import type { GuardConfig, GuardConfigInput } from './types.js';
 
@@ -33,10 +34,13 @@ function mergeInto(target: Tree, source: Tree, origin: string, origins: Map<stri
   for (const [key, value] of Object.entries(source)) {
     if (value === undefined) continue;
     const name = prefix ? `${prefix}.${key}` : key;
-    if (isPlainObject(value) && isPlainObject(target[key])) {
+    if (isPlainObject(value)) {
+      // Recursing (not copying the object whole) records an origin per option, not per section.
+      if (!isPlainObject(target[key])) target[key] = {};
       mergeInto(target[key] as Tree, value, origin, origins, name);
     } else {
-      target[key] = isPlainObject(value) ? structuredClone(value) : value;
+      // Copied: validation fills defaults into list items and must not touch the caller's objects.
+      target[key] = Array.isArray(value) ? structuredClone(value) : value;
       origins.set(name, origin);
     }
   }
@@ -67,18 +71,6 @@ function fromEnvText(option: ConfigOption, text: string): unknown {
   }
 }
 
-function defaults(): Tree {
-  const tree: Tree = {};
-  for (const option of CONFIG_OPTIONS) {
-    if (option.default !== undefined) setDotted(tree, option.name, structuredClone(option.default));
-  }
-  for (const section of [...new Set(CONFIG_OPTIONS.map((o) => o.name.split('.')[0] as string))]) {
-    if (!isPlainObject(tree[section])) tree[section] = {};
-  }
-  for (const section of OPEN_SECTIONS) tree[section] = {};
-  return tree;
-}
-
 function readFileTree(file: string): Tree {
   let text: string;
   try {
@@ -99,7 +91,7 @@ function readFileTree(file: string): Tree {
 
 function envTree(env: Record<string, string | undefined>): Tree {
   const tree: Tree = {};
-  for (const option of CONFIG_OPTIONS) {
+  for (const option of ENV_OPTIONS) {
     const text = env[option.env];
     if (text === undefined || text === '') continue;
     setDotted(tree, option.name, fromEnvText(option, text));
@@ -122,15 +114,16 @@ export function loadConfig(options: LoadConfigOptions = {}): GuardConfig {
   const env = options.env ?? process.env;
   const file = options.file ?? (env[CONFIG_FILE_ENV] || undefined);
   const origins = new Map<string, string>();
-  const tree = defaults();
+  const tree: Tree = {};
   if (file !== undefined) mergeInto(tree, readFileTree(file), `config file ${file}`, origins);
   const fromEnv = envTree(env);
   mergeInto(tree, fromEnv, 'environment', origins);
-  for (const option of CONFIG_OPTIONS) {
+  for (const option of ENV_OPTIONS) {
     if (env[option.env]) origins.set(option.name, option.env);
   }
   if (options.overrides) mergeInto(tree, options.overrides as Tree, 'command line', origins);
 
+  // Validation fills in every default, so the tree is then a whole GuardConfig.
   const validate = configValidator();
   if (!validate(tree)) {
     const problems = formatAjvErrors(validate.errors).map((p) => {
@@ -140,4 +133,15 @@ export function loadConfig(options: LoadConfigOptions = {}): GuardConfig {
     throw new ConfigError(problems);
   }
   return tree as unknown as GuardConfig;
+}
+
+/**
+ * One section validated alone with the same schema (defaults filled in), for callers that build a
+ * section in code rather than read a file: `validateSection('vault', {...})`.
+ */
+export function validateSection<S extends keyof GuardConfig>(section: S, value: unknown): GuardConfig[S] {
+  const tree: Tree = { [section]: structuredClone(value) };
+  const validate = configValidator();
+  if (!validate(tree)) throw new ConfigError(formatAjvErrors(validate.errors));
+  return tree[section] as GuardConfig[S];
 }

@@ -1,70 +1,29 @@
-// The validated configuration every part of the program reads. Sections owned by other modules
-// (vault, kube, checks, audit) stay open objects here; their owners validate them.
+// The validated configuration every part of the program reads: the types of what the schema
+// (schema.ts) accepts, with defaults filled in.
+import type { Infer } from './infer.js';
+import type { configSchema } from './schema.js';
 
-export type FailureMode = 'failOpen' | 'failClosed';
-/** enforce: deny broken manifests; warn: admit them with warnings; audit: admit silently, only log. */
-export type AdmissionMode = 'enforce' | 'warn' | 'audit';
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type GuardConfig = Infer<typeof configSchema>;
 
-export interface ServerConfig {
-  port: number;
-  metricsPort: number;
-  host: string;
-  /** After SIGTERM: keep answering admissions this long while /readyz says 503. */
-  drainMs: number;
-}
-
+export type ServerConfig = GuardConfig['server'];
+export type TlsConfig = GuardConfig['tls'];
+export type AdmissionConfig = GuardConfig['admission'];
+export type ChecksConfig = GuardConfig['checks'];
 /** Who may GET /report (the audit's findings of every namespace) on the HTTPS port. */
-export interface ReportConfig {
-  access: 'disabled' | 'authenticated';
-  /** Non-resource URL and verb of the SubjectAccessReview a caller must pass. */
-  path: string;
-  verb: string;
-}
+export type ReportConfig = GuardConfig['report'];
+export type LogConfig = GuardConfig['log'];
+export type VaultSectionConfig = GuardConfig['vault'];
+export type KubeSectionConfig = GuardConfig['kube'];
+export type AuditSectionConfig = GuardConfig['audit'];
 
+export type FailureMode = AdmissionConfig['failureMode'];
+/** enforce: deny broken manifests; warn: admit them with warnings; audit: admit silently, only log. */
+export type AdmissionMode = AdmissionConfig['mode'];
 /** Who may loosen the checks of one object (skip label, mode and skip-codes annotations). */
-export type ObjectOverrides = 'never' | 'namespaceGranted' | 'always';
+export type ObjectOverrides = AdmissionConfig['objectOverrides'];
+export type LogLevel = LogConfig['level'];
 
-export interface TlsConfig {
-  certFile?: string;
-  keyFile?: string;
-  caFile?: string;
-  serviceName: string;
-  namespace: string;
-  extraDnsNames: string[];
-}
-
-export interface AdmissionConfig {
-  deadlineMs: number;
-  failureMode: FailureMode;
-  mode: AdmissionMode;
-  objectOverrides: ObjectOverrides;
-}
-
-export interface LogConfig {
-  level: LogLevel;
-}
-
-export interface ChecksConfig {
-  defaultAudiences: string[];
-  /** `namespace/name` */
-  controllerServiceAccount: string;
-  reuseResultsMs: number;
-}
-
-export interface GuardConfig {
-  server: ServerConfig;
-  tls: TlsConfig;
-  admission: AdmissionConfig;
-  log: LogConfig;
-  vault: Record<string, unknown>;
-  kube: Record<string, unknown>;
-  checks: ChecksConfig;
-  audit: Record<string, unknown>;
-  report: ReportConfig;
-}
+type DeepPartial<T> = T extends (infer E)[] ? DeepPartial<E>[] : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> } : T;
 
 /** A partial configuration, as read from a file or given on the command line. */
-export type GuardConfigInput = {
-  [Section in keyof GuardConfig]?: Partial<GuardConfig[Section]>;
-};
+export type GuardConfigInput = DeepPartial<GuardConfig>;

@@ -9,7 +9,7 @@ export {
 } from './ca-bundle.js';
 export { createEventRecorder, EVENT_MESSAGE_MAX_CHARS, type EventRecorder, type EventRecorderOptions, type InvolvedObject, type EventType } from './events.js';
 export { createLeaderElector, type LeaderElector, type LeaderElectorOptions } from './leader.js';
-export { KUBE_CONFIG_DEFAULTS, kubeConfigSchema, withKubeDefaults, type KubeSectionConfig } from './config.js';
+export { KUBE_CONFIG_DEFAULTS, type KubeSectionConfig } from './config.js';
 export { startKube, loadKubeConfig, kubeConfigFor, type StartKubeOptions, type KubeRuntime } from './runtime.js';
 export { createClusterStoreLookup, createDetachedStoreLookup, type ClusterStoreLookup, type ClusterStoreLookupOptions } from './store-lookup.js';
 export { createKubeCaSources, type KubeCaSourceOptions } from './ca-source.js';

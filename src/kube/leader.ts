@@ -16,6 +16,8 @@ export interface LeaderElectorOptions {
   /** How often to renew or try to acquire; default 5 s. */
   renewMs?: number;
   logger?: Logger;
+  /** The clock of renewTime and of expiry (epoch ms); tests inject one so expiry happens when they say. */
+  now?: () => number;
 }
 
 export interface LeaderElector {
@@ -31,6 +33,7 @@ export function createLeaderElector(kubeConfig: KubeConfig, opts: LeaderElectorO
   const leaseDurationMs = opts.leaseDurationMs ?? 15_000;
   const renewMs = opts.renewMs ?? 5_000;
   const { namespace, name, identity } = opts;
+  const now = opts.now ?? Date.now;
   let leader = false;
   let lastRenewMs = 0;
   let timer: NodeJS.Timeout | undefined;
@@ -50,7 +53,7 @@ export function createLeaderElector(kubeConfig: KubeConfig, opts: LeaderElectorO
   async function tryAcquireOrRenew(): Promise<void> {
     // MicroTime: the API server parses renewTime/acquireTime as RFC3339 with exactly 6 fraction
     // digits and answers 400 to a plain Date's 3; V1MicroTime serialises with 6.
-    const now = new V1MicroTime();
+    const stamp = new V1MicroTime(now());
     let lease: V1Lease | undefined;
     try {
       lease = await api.readNamespacedLease({ name, namespace });
@@ -60,16 +63,16 @@ export function createLeaderElector(kubeConfig: KubeConfig, opts: LeaderElectorO
     if (!lease) {
       await api.createNamespacedLease({
         namespace,
-        body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace }, spec: { holderIdentity: identity, leaseDurationSeconds: leaseSeconds, acquireTime: now, renewTime: now, leaseTransitions: 0 } },
+        body: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name, namespace }, spec: { holderIdentity: identity, leaseDurationSeconds: leaseSeconds, acquireTime: stamp, renewTime: stamp, leaseTransitions: 0 } },
       });
-      lastRenewMs = Date.now();
+      lastRenewMs = now();
       setLeader(true);
       return;
     }
     const spec = lease.spec ?? {};
     const holder = spec.holderIdentity ?? '';
     const renewedAt = spec.renewTime ? new Date(spec.renewTime).getTime() : 0;
-    const expired = renewedAt + (spec.leaseDurationSeconds ?? leaseSeconds) * 1000 < Date.now();
+    const expired = renewedAt + (spec.leaseDurationSeconds ?? leaseSeconds) * 1000 < now();
     if (holder !== identity && holder !== '' && !expired) {
       setLeader(false);
       return;
@@ -79,21 +82,31 @@ export function createLeaderElector(kubeConfig: KubeConfig, opts: LeaderElectorO
       ...spec,
       holderIdentity: identity,
       leaseDurationSeconds: leaseSeconds,
-      renewTime: now,
-      acquireTime: taking ? now : spec.acquireTime,
+      renewTime: stamp,
+      acquireTime: taking ? stamp : spec.acquireTime,
       leaseTransitions: (spec.leaseTransitions ?? 0) + (taking ? 1 : 0),
     };
     await api.replaceNamespacedLease({ name, namespace, body: lease });
-    lastRenewMs = Date.now();
+    lastRenewMs = now();
     setLeader(true);
   }
 
+  let attempting = false;
+
   function tick(): void {
-    inFlight = tryAcquireOrRenew().catch((err: unknown) => {
-      if (httpStatusOf(err) !== 409) opts.logger?.warn({ err: describeError(err), lease: `${namespace}/${name}` }, 'lease renewal failed');
-      // A leader that cannot renew steps down before its lease could have passed to another.
-      if (leader && (httpStatusOf(err) === 409 || Date.now() - lastRenewMs >= leaseDurationMs - renewMs)) setLeader(false);
-    });
+    // One attempt at a time: a slow one overlapping the next would make this replica's own writes
+    // conflict (409, read as "another replica won") and stop() could not wait for it.
+    if (attempting) return;
+    attempting = true;
+    inFlight = tryAcquireOrRenew()
+      .catch((err: unknown) => {
+        if (httpStatusOf(err) !== 409) opts.logger?.warn({ err: describeError(err), lease: `${namespace}/${name}` }, 'lease renewal failed');
+        // A leader that cannot renew steps down before its lease could have passed to another.
+        if (leader && (httpStatusOf(err) === 409 || now() - lastRenewMs >= leaseDurationMs - renewMs)) setLeader(false);
+      })
+      .finally(() => {
+        attempting = false;
+      });
   }
 
   return {
@@ -115,7 +128,7 @@ export function createLeaderElector(kubeConfig: KubeConfig, opts: LeaderElectorO
       try {
         const lease = await api.readNamespacedLease({ name, namespace });
         if (lease.spec?.holderIdentity !== identity) return;
-        lease.spec = { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: new V1MicroTime() };
+        lease.spec = { ...lease.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: new V1MicroTime(now()) };
         await api.replaceNamespacedLease({ name, namespace, body: lease });
       } catch (err) {
         opts.logger?.warn({ err: describeError(err), lease: `${namespace}/${name}` }, 'could not release the lease; it will expire');

@@ -1,7 +1,7 @@
 // Public entry of the Vault layer (the ACL engine has its own entry in ./acl/index.js).
 export { createVaultFacts, type VaultFactsService, type VaultFactsStats } from './vault-facts-service.js';
 export {
-  parseVaultConfig, vaultConfigSchema, normaliseServerUrl, VaultConfigError,
+  parseVaultConfig, normaliseServerUrl, VaultConfigError,
   DEFAULT_CACHE, DEFAULT_BREAKER, DEFAULT_RETRY, DEFAULT_REQUEST_TIMEOUT_MS,
   type VaultClientConfig, type VaultServerConfig, type VaultLoginConfig, type VaultCacheConfig, type VaultBreakerConfig, type VaultRetryConfig,
 } from './config.js';

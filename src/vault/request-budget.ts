@@ -3,13 +3,12 @@
 // misses) and `concurrencyPerObject` of them in flight. All objects together have at most
 // `concurrentLookups` in flight; a freed slot goes to the next object in turn (round robin), so one
 // huge object waits behind its own queue, never in front of another object's first lookup.
-export interface BudgetLimits {
-  lookupsPerObject: number;
-  concurrencyPerObject: number;
-  concurrentLookups: number;
-}
+import { configDefaults, type VaultSectionConfig } from '../config/index.js';
 
-export const DEFAULT_BUDGET: BudgetLimits = { lookupsPerObject: 500, concurrencyPerObject: 8, concurrentLookups: 64 };
+/** vault.budget of the configuration (declared in src/config/sections/vault.ts). */
+export type BudgetLimits = VaultSectionConfig['budget'];
+
+export const DEFAULT_BUDGET: BudgetLimits = (configDefaults()['vault'] as VaultSectionConfig).budget;
 
 /** What the checks may see of an object's budget (the scheduler keeps the rest). */
 export interface RequestBudget {

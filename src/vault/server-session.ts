@@ -82,6 +82,7 @@ export class VaultServerSession {
     private readonly config: VaultClientConfig,
     private readonly metrics: VaultMetrics,
     private readonly logger: Logger,
+    now: () => number = Date.now,
   ) {
     this.transport = new VaultTransport(server);
     this.breaker = new CircuitBreaker(config.breaker, (open) => {
@@ -89,7 +90,7 @@ export class VaultServerSession {
       metrics.breakerOpen.set({ server: server.url }, open ? 1 : 0);
       if (open) this.logger.warn({ vaultServer: server.url }, 'Vault circuit breaker opened: lookups fail fast');
       else this.logger.info({ vaultServer: server.url }, 'Vault circuit breaker closed');
-    });
+    }, now);
     metrics.breakerOpen.set({ server: server.url }, 0);
   }
 

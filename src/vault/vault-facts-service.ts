@@ -51,14 +51,18 @@ function caFileCertificates(file: string | undefined): string[] {
 const trimSlashes = (p: string) => p.replace(/^\/+|\/+$/g, '');
 const decodePath = (encoded: string): string => encoded.split('/').map(decodeURIComponent).join('/');
 
-export function createVaultFacts(config: VaultClientConfig, deps: { logger: Logger; registry: Registry }): VaultFactsService {
+export function createVaultFacts(
+  config: VaultClientConfig,
+  /** `now`: the clock of the circuit breakers (epoch ms; tests inject one). */
+  deps: { logger: Logger; registry: Registry; now?: () => number },
+): VaultFactsService {
   const logger = deps.logger.child({ component: 'vault' });
   const metrics = createVaultMetrics(deps.registry);
   const cache = new FactCache(config.cache, metrics);
   const scheduler = new RequestScheduler({ ...DEFAULT_BUDGET, ...config.budget });
   const sessions = new Map<string, VaultServerSession>();
   for (const server of config.servers) {
-    sessions.set(normaliseServerUrl(server.url), new VaultServerSession(server, config, metrics, logger));
+    sessions.set(normaliseServerUrl(server.url), new VaultServerSession(server, config, metrics, logger, deps.now));
   }
 
   /** Runs one fact lookup: server resolution, cache and coalescing, then the Vault request(s). */

@@ -2,13 +2,12 @@
 // `p/`, Vault looks up the non-exact rules for `p` first, OpenBao for `p/` first.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { allowOperation, compileAcl, evaluateAcl, isOperationAllowed } from '../../src/vault/acl/index.js';
 import { flavourFromHealth } from '../../src/vault/flavour.js';
-import { REPO_ROOT } from '../support/paths.js';
+import { runCommand } from '../support/cli.js';
 
 const POLICY = 'path "foo/bar*" {\n  capabilities = ["list"]\n}\npath "foo/bar/*" {\n  capabilities = ["deny"]\n}\n';
 
@@ -37,11 +36,7 @@ test('policy-eval --server openbao applies and names OpenBao\'s rules', async ()
   const dir = mkdtempSync(join(tmpdir(), 'flavour-'));
   const file = join(dir, 'p.hcl');
   writeFileSync(file, POLICY);
-  const run = (server: string) => new Promise<{ code: number; stdout: string }>((resolve) => {
-    execFile(process.execPath, [join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js'), 'policy-eval', '--no-default-policy', '--policy', `p=${file}`, '--path', 'foo/bar/', '--operation', 'list', '--server', server], { encoding: 'utf8' }, (err, stdout) => {
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout });
-    });
-  });
+  const run = (server: string) => runCommand(['policy-eval', '--no-default-policy', '--policy', `p=${file}`, '--path', 'foo/bar/', '--operation', 'list', '--server', server]);
   const vault = await run('vault');
   assert.equal(vault.code, 0);
   assert.match(vault.stdout, /rules: {8}HashiCorp Vault rules/);

@@ -86,6 +86,8 @@ export interface InstanceOptions {
   kubeConfig?: KubeConfig;
   intervalMs?: number;
   leaseDurationMs?: number;
+  /** The Lease's clock (renewTime, expiry): the test decides when a Lease expires. */
+  now?: () => number;
 }
 
 export const LEASE = { namespace: 'eso-system', name: 'eso-vault-guard-audit' };
@@ -107,7 +109,7 @@ export async function startInstance(vault: VaultDouble, kube: KubeDouble, opts: 
   // dedupeWindowMs 0: the recorder sends everything, so the tests see the audit's own de-duplication.
   const events = createEventRecorder(kubeConfig, { component: 'eso-vault-guard', logger, dedupeWindowMs: 0 });
   const leaseDurationMs = opts.leaseDurationMs ?? 1000;
-  const leader = createLeaderElector(kubeConfig, { ...LEASE, identity: opts.identity, leaseDurationMs, renewMs: 200, logger });
+  const leader = createLeaderElector(kubeConfig, { ...LEASE, identity: opts.identity, leaseDurationMs, renewMs: 200, logger, ...(opts.now ? { now: opts.now } : {}) });
   const audit = createAudit({
     kubeConfig, state, facts: counting.facts, events, leader, registry, logger,
     controllerServiceAccount: { name: 'external-secrets', namespace: 'external-secrets' },

@@ -3,21 +3,12 @@
 // with no error.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { OWN_EXAMPLES_DIR } from '../support/paths.js';
 import { FINDING_CODES, findingSpec } from '../../src/checks/finding-codes.js';
-import { loadExpected, runExampleOverHttps } from './support/example-harness.js';
+import { runExampleOverHttps } from './support/example-harness.js';
+import { exampleDirs, loadExpected } from '../support/examples.js';
 
-function folders(root: string): string[] {
-  if (!existsSync(root)) return [];
-  return readdirSync(root)
-    .map((n) => join(root, n))
-    .filter((p) => statSync(p).isDirectory() && existsSync(join(p, 'expected.json')))
-    .sort();
-}
-
-const allFolders = folders(OWN_EXAMPLES_DIR);
+const allFolders = exampleDirs();
 const producedCodes = new Set<string>();
 
 for (const dir of allFolders) {

@@ -22,6 +22,7 @@ import { admissionReview } from '../support/admission-fixtures.js';
 import { startTestServers, type TestServers } from '../server/harness.js';
 import { runCli, type JsonReport } from '../cli/check-support.js';
 import { CONTROLLER_SA, manifestLookup } from './support/example-harness.js';
+import { runCommand } from '../support/cli.js';
 
 type Obj = Record<string, unknown>;
 const HOST = 'vault.example.internal';
@@ -300,9 +301,6 @@ test('findings carry only public certificate data', async () => {
 });
 
 test('explain --offline shows the CA set ESO will trust and the host the certificate must name', async () => {
-  const { spawnSync } = await import('node:child_process');
-  const { fileURLToPath } = await import('node:url');
-  const main = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
   const input = [
     store('ca-a', { caBundle: b64(caA.cert) }),
     store('system-roots', {}),
@@ -310,8 +308,8 @@ test('explain --offline shows the CA set ESO will trust and the host the certifi
     store('css-no-namespace', { caProvider: { type: 'ConfigMap', name: 'vault-ca', key: 'ca.crt' } }, { kind: 'ClusterSecretStore' }),
     store('cm', { caProvider: { type: 'ConfigMap', name: 'vault-ca', key: 'ca.crt' } }),
   ].map((o) => stringify(o)).join('---\n');
-  const text = spawnSync(process.execPath, [main, 'explain', '--offline', '-'], { input, encoding: 'utf8' });
-  assert.equal(text.status, 0, text.stderr);
+  const text = await runCommand(['explain', '--offline', '-'], { input });
+  assert.equal(text.code, 0, text.stderr);
   const blocks = text.stdout.split('\n\n');
   const block = (name: string) => blocks.find((b) => b.includes(` ${name} spec.provider`) || b.includes(`/${name} spec.provider`)) ?? '';
   assert.match(block('ca-a'), new RegExp(`trust: +caBundle only \\(system roots are not used\\): "CN=ca-a" \\(SHA-256 ${fingerprint(caA.cert)}\\)`));
@@ -320,7 +318,7 @@ test('explain --offline shows the CA set ESO will trust and the host the certifi
   assert.match(block('pem-pasted'), /caBundle is unusable: the API server rejects it: "spec\.provider\.vault\.caBundle in body must be of type byte"/);
   assert.match(block('css-no-namespace'), /caProvider is rejected by ESO: "missing namespace on caProvider secret"/);
   assert.match(block('cm'), /the PEM under key "ca\.crt" of ConfigMap team-a\/vault-ca/);
-  const json = spawnSync(process.execPath, [main, 'explain', '--offline', '-', '--format', 'json'], { input, encoding: 'utf8' });
+  const json = await runCommand(['explain', '--offline', '-', '--format', 'json'], { input });
   const entries = JSON.parse(json.stdout) as { resource: { name: string }; tls?: { source: string; cas: { fingerprint256: string }[] } }[];
   assert.deepEqual(entries.find((e) => e.resource.name === 'ca-a')?.tls?.cas.map((c) => c.fingerprint256), [fingerprint(caA.cert)]);
   assert.equal(entries.find((e) => e.resource.name === 'system-roots')?.tls?.source, 'system');

@@ -3,20 +3,15 @@
 // codes in every format, SARIF validated against the official SARIF 2.1.0 schema.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { OWN_EXAMPLES_DIR, REPO_ROOT } from '../support/paths.js';
+import { REPO_ROOT } from '../support/paths.js';
+import { exampleDirs } from '../support/examples.js';
 import { loadExpected, runCli, seededVault, type ExpectedEntry, type JsonFinding, type JsonReport } from './check-support.js';
 
-function folders(root: string): string[] {
-  return readdirSync(root)
-    .map((d) => join(root, d))
-    .filter((d) => statSync(d).isDirectory() && existsSync(join(d, 'expected.json')));
-}
-
-const EXAMPLES = folders(OWN_EXAMPLES_DIR);
+const EXAMPLES = exampleDirs();
 
 /** The official SARIF 2.1.0 schema (test/fixtures/sarif/README.md says where it comes from). */
 function sarifValidator() {

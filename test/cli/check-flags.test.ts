@@ -149,7 +149,7 @@ test('configuration errors exit 2 with one line', async () => {
   const config = join(dir, 'config.yaml');
   writeFileSync(config, 'vault:\n  servers:\n    - url: vault.example\n      login: {method: token}\n');
   const cases: [string[], RegExp][] = [
-    [[KV_DEV_MANIFESTS, '--config', config], /vault: .*invalid Vault configuration/],
+    [[KV_DEV_MANIFESTS, '--config', config], /config: vault\.servers\[0\]\.url must match pattern/],
     [[KV_DEV_MANIFESTS, '--config', join(dir, 'missing.yaml')], /cannot read config file/],
     [[KV_DEV_MANIFESTS, '--controller-sa', 'not-a-namespaced-name'], /controllerServiceAccount/],
     [[KV_DEV_MANIFESTS, '--vault-map', 'nonsense'], /--vault-map expects SERVER=ADDR/],

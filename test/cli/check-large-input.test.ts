@@ -7,7 +7,7 @@ import { createWriteStream, mkdtempSync, readFileSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OWN_EXAMPLES_DIR } from '../support/paths.js';
-import { runCli, seededVault } from './check-support.js';
+import { runCliProcess, seededVault } from './check-support.js';
 
 const KV_DEV = join(OWN_EXAMPLES_DIR, 'kv-dev-kubernetes-auth');
 
@@ -29,7 +29,7 @@ test('a 50 MB file of 20,000 documents is checked under a 128 MB heap, with find
     const manifests = readFileSync(join(KV_DEV, 'manifests.yaml'), 'utf8');
     await writeBigFile(file, 20_000, manifests);
     assert.ok(statSync(file).size > 50_000_000, `${statSync(file).size} bytes`);
-    const r = await runCli(
+    const r = await runCliProcess(
       [file, '--vault-addr', vault.double.url, '--allow-insecure-http', '--format', 'github'],
       { env: { VAULT_TOKEN: vault.double.webhookToken, NODE_OPTIONS: '--max-old-space-size=128' } },
     );

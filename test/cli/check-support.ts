@@ -1,46 +1,24 @@
-// Runs the compiled `eso-vault-guard check` as a child process (asynchronously: the Vault double
-// answers from this process) and seeds the Vault double from an example folder.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+// Runs `eso-vault-guard check` (in-process, or as the binary where the process matters) and seeds
+// the Vault double from an example folder.
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startVaultDouble, webhookVaultConfig, type VaultDouble } from '../support/vault-double.js';
+import { MAIN, runCommand, runCommandProcess, type CliRun, type CliRunOptions } from '../support/cli.js';
 
-export const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+export { MAIN, type CliRun };
 
-export interface CliRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+/** `check ARGS` in this process. */
+export function runCli(args: string[], opts: CliRunOptions = {}): Promise<CliRun> {
+  return runCommand(['check', ...args], opts);
 }
 
-export function runCli(args: string[], opts: { input?: string; env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliRun> {
-  return new Promise((resolve, reject) => {
-    const env: Record<string, string | undefined> = { ...process.env, VAULT_TOKEN: undefined, ESO_GUARD_CONFIG: undefined, NO_COLOR: undefined, ...opts.env };
-    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    const child = spawn(process.execPath, [MAIN, 'check', ...args], { env: env as NodeJS.ProcessEnv, cwd: opts.cwd ?? process.cwd(), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(opts.input ?? '');
-  });
+/** `check ARGS` as a child process of the binary (a working directory, a heap limit, the exit of the process itself). */
+export function runCliProcess(args: string[], opts: CliRunOptions & { cwd?: string } = {}): Promise<CliRun> {
+  return runCommandProcess(['check', ...args], opts);
 }
 
-export interface ExpectedEntry {
-  kind: string;
-  namespace: string | null;
-  name: string;
-  decision: 'allow' | 'deny';
-  codes: string[];
-}
-
-export function loadExpected(dir: string): ExpectedEntry[] {
-  return JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as ExpectedEntry[];
-}
+export { loadExpected, type ExpectedEntry } from '../support/examples.js';
 
 export interface SeededVault {
   double: VaultDouble;

@@ -8,12 +8,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
+import { Readable, Writable } from 'node:stream';
 import { parseAllDocuments, stringify } from 'yaml';
 import { runCheck } from '../../src/cli/check/check-run.js';
 import { checkOptions } from '../../src/cli/check/options.js';
 import { OWN_EXAMPLES_DIR } from '../support/paths.js';
-import { MAIN, runCli, seededVault, type JsonReport } from './check-support.js';
+import { MAIN, runCli, runCliProcess, seededVault, type JsonReport } from './check-support.js';
+import { runCommand } from '../support/cli.js';
 
 const KV_DEV = join(OWN_EXAMPLES_DIR, 'kv-dev-kubernetes-auth');
 const KV_DEV_ERRORS = ['postgres-credentials-typo:PropertyNotFound', 'redis-credentials:SecretNotFound'];
@@ -22,9 +23,9 @@ const kvDevObjects = () => parseAllDocuments(readFileSync(join(KV_DEV, 'manifest
 const errorCodes = (report: JsonReport) => report.findings.filter((f) => f.severity === 'error').map((f) => `${f.resource.name}:${f.code}`).sort();
 const tempDir = () => mkdtempSync(join(tmpdir(), 'cli-conventions-'));
 
-function cli(args: string[], input = ''): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', input, env: { ...process.env, NO_COLOR: undefined } as NodeJS.ProcessEnv });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+async function cli(args: string[], input = ''): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const r = await runCommand(args, { input });
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'myapp' }, spec: {} };
@@ -88,32 +89,32 @@ test('an ExternalSecret of an ESO version the checks do not model is skipped, sa
   }
 });
 
-test('no manifests at all: check and explain say "no manifests found" and exit 2', () => {
+test('no manifests at all: check and explain say "no manifests found" and exit 2', async () => {
   const dir = tempDir();
   writeFileSync(join(dir, 'README.md'), '# nothing to check');
   for (const command of [['check'], ['explain', '--offline']]) {
-    const empty = cli([...command, dir]);
+    const empty = await cli([...command, dir]);
     assert.equal(empty.status, 2, `${command[0]}: ${empty.stderr}`);
     assert.match(empty.stderr, /no manifests found in .*\(no \*\.yaml, \*\.yml or \*\.json files\)/);
-    const stdin = cli([...command, '-'], '# only a comment\n---\n');
+    const stdin = await cli([...command, '-'], '# only a comment\n---\n');
     assert.equal(stdin.status, 2);
     assert.match(stdin.stderr, /no manifests found in -/);
   }
 });
 
-test('explain: several paths, stdin and a kind: List together', () => {
+test('explain: several paths, stdin and a kind: List together', async () => {
   const [store, ...rest] = kvDevObjects();
   const dir = tempDir();
   writeFileSync(join(dir, 'store.json'), JSON.stringify(store));
   const list = stringify({ apiVersion: 'v1', kind: 'List', items: rest });
-  const r = cli(['explain', '--offline', join(dir, 'store.json'), '-', '-o', 'json'], list);
+  const r = await cli(['explain', '--offline', join(dir, 'store.json'), '-', '-o', 'json'], list);
   assert.equal(r.status, 0, r.stderr);
   const entries = JSON.parse(r.stdout) as { resource: { kind: string; name: string }; store: { name: string } | null }[];
   const typo = entries.find((e) => e.resource.name === 'postgres-credentials-typo');
   assert.equal(typo?.store?.name, 'vault-backend', 'the ExternalSecret from the List on stdin resolved the store from the JSON file');
 });
 
-test('usage errors exit 2 everywhere: unknown command, unknown flag, missing argument; help exits 0', () => {
+test('usage errors exit 2 everywhere: unknown command, unknown flag, missing argument; help exits 0', async () => {
   const cases: string[][] = [
     ['no-such-command'],
     ['explain'],
@@ -131,20 +132,33 @@ test('usage errors exit 2 everywhere: unknown command, unknown flag, missing arg
     ['fix', 'no-such-file.yaml'],
     [],
   ];
-  for (const args of cases) assert.equal(cli(args).status, 2, `eso-vault-guard ${args.join(' ')}`);
-  for (const args of [['--help'], ['check', '--help'], ['explain', '--help'], ['fix', '--help'], ['--version']]) assert.equal(cli(args).status, 0, args.join(' '));
+  for (const args of cases) assert.equal((await cli(args)).status, 2, `eso-vault-guard ${args.join(' ')}`);
+  for (const args of [['--help'], ['check', '--help'], ['explain', '--help'], ['fix', '--help'], ['--version']]) assert.equal((await cli(args)).status, 0, args.join(' '));
 });
 
-test('fix --help says what it changes and shares check\'s Vault flags', () => {
-  const help = cli(['fix', '--help']).stdout.replace(/\s+/g, ' ');
+test('fix --help says what it changes and shares check\'s Vault flags', async () => {
+  const help = (await cli(['fix', '--help'])).stdout.replace(/\s+/g, ' ');
   assert.match(help, /Apply the certain fixes of check's findings/);
   assert.match(help, /--write change the files in place/);
   assert.match(help, /--vault-addr <url>/);
   assert.match(help, /--offline/);
 });
 
-test('check --help says what --fail-open, --quiet, --no-color and -o do', () => {
-  const help = cli(['check', '--help']).stdout.replace(/\s+/g, ' ');
+test('the binary exits with the code the command line gives: 0 help, 1 denied, 2 usage error', () => {
+  // The process itself, once: the in-process runs above go through the same program (src/cli/program.ts).
+  const binary = (args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: undefined } as NodeJS.ProcessEnv });
+  const help = binary(['--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /Usage: eso-vault-guard/);
+  const denied = binary(['policy-eval', '--no-default-policy', '--path', 'kv/data/app', '--operation', 'read']);
+  assert.equal(denied.status, 1, denied.stderr);
+  const usage = binary(['no-such-command']);
+  assert.equal(usage.status, 2);
+  assert.match(usage.stderr, /unknown command 'no-such-command'/);
+});
+
+test('check --help says what --fail-open, --quiet, --no-color and -o do', async () => {
+  const help = (await cli(['check', '--help'])).stdout.replace(/\s+/g, ' ');
   assert.match(help, /--fail-open when an object cannot be checked \(Vault unreachable, sealed or slow, no login for its server\), print a warning on stderr and exit with the findings' code \(0 or 1\) instead of 2/);
   assert.match(help, /-q, --quiet print error findings only/);
   assert.match(help, /--no-color no colour/);
@@ -166,7 +180,7 @@ test('--quiet prints errors only; --no-color and NO_COLOR turn colour off on a t
     const input = join(KV_DEV, 'manifests.yaml');
     const run = async (raw: Record<string, unknown>, env: Record<string, string> = {}) => {
       const stdout = terminal();
-      const code = await runCheck([input], checkOptions({ config: vault.configFile, allowInsecureHttp: true, ...raw }, {}), { stdout, stderr: new Writable({ write: (_c, _e, d) => d() }), env });
+      const code = await runCheck([input], checkOptions({ config: vault.configFile, allowInsecureHttp: true, ...raw }, {}), { stdout, stderr: new Writable({ write: (_c, _e, d) => d() }), stdin: Readable.from(['']), env });
       return { code, out: stdout.text() };
     };
     const coloured = await run({});
@@ -189,7 +203,7 @@ test('--format github: file paths relative to the working directory, as in SARIF
   const vault = await seededVault(KV_DEV);
   try {
     const absolute = join(KV_DEV, 'manifests.yaml');
-    const r = await runCli([absolute, '--config', vault.configFile, '--allow-insecure-http', '--format', 'github'], { cwd: OWN_EXAMPLES_DIR });
+    const r = await runCliProcess([absolute, '--config', vault.configFile, '--allow-insecure-http', '--format', 'github'], { cwd: OWN_EXAMPLES_DIR });
     assert.equal(r.code, 1, r.stderr);
     const files = [...r.stdout.matchAll(/^::\w+ file=([^,]+),/gm)].map((m) => m[1]);
     assert.ok(files.length > 0);

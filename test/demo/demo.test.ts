@@ -5,27 +5,20 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
 import { REPO_ROOT, OWN_EXAMPLES_DIR } from '../support/paths.js';
 import { FINDING_CODES, shownToAuthor } from '../../src/checks/finding-codes.js';
+import { exampleNames, loadExpected, loadManifests, type Obj } from '../support/examples.js';
+import { runCommand } from '../support/cli.js';
 
 /** This file runs from <dist>/test/demo/, so the CLI built by the same tsc run is <dist>/src/cli/main.js. */
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 /** Generous: the whole demo takes about a second; a hang (an open handle) is what this bound catches. */
 const EXIT_BOUND_MS = 60_000;
 
-type Obj = Record<string, unknown>;
-
-interface Expected {
-  kind: string;
-  namespace: string | null;
-  name: string;
-  decision: 'allow' | 'deny';
-  codes: string[];
-}
 
 /** What kubectl printed for one object: its `Warning:` lines and either `created` or a denial. */
 interface Block {
@@ -44,17 +37,10 @@ const RESOURCE: Record<string, string> = {
   ClusterExternalSecret: 'clusterexternalsecret.external-secrets.io',
 };
 
-function folders(): string[] {
-  return readdirSync(OWN_EXAMPLES_DIR, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(OWN_EXAMPLES_DIR, d.name, 'manifests.yaml')))
-    .map((d) => d.name);
-}
+/** Every example the demo replays (it replays the folders with a manifests.yaml and a vault-state.json; all have an expected.json). */
+const folders = exampleNames;
 
-function manifests(folder: string): Obj[] {
-  return parseAllDocuments(readFileSync(join(OWN_EXAMPLES_DIR, folder, 'manifests.yaml'), 'utf8'))
-    .map((d) => d.toJS() as unknown)
-    .filter((d): d is Obj => d !== null && typeof d === 'object');
-}
+const manifests = (folder: string): Obj[] => loadManifests(join(OWN_EXAMPLES_DIR, folder));
 
 function meta(obj: Obj): { kind: string; name: string; namespace: string | null } {
   const m = (obj['metadata'] ?? {}) as { name?: unknown; namespace?: unknown };
@@ -184,7 +170,7 @@ test('demo: each object is created or denied as expected.json says, with its cod
   const hidden = hiddenCodes();
   assert.ok(hidden.has('StoreOutOfScope'), 'the registry marks StoreOutOfScope as not shown');
   for (const folder of folders()) {
-    const expected = JSON.parse(readFileSync(join(OWN_EXAMPLES_DIR, folder, 'expected.json'), 'utf8')) as Expected[];
+    const expected = loadExpected(join(OWN_EXAMPLES_DIR, folder));
     const objects = manifests(folder).map(meta);
     const printed = blocks(section(run.stdout, folder));
     for (const e of expected) {
@@ -222,13 +208,13 @@ test('demo: no secret value from any vault-state.json is printed', () => {
   for (const value of values) assert.ok(!run.stdout.includes(value) && !run.stderr.includes(value), `a secret value (${value.length} chars) was printed`);
 });
 
-test('demo --example runs one folder; an unknown one exits 2 naming the choices', () => {
-  const one = spawnSync(process.execPath, [MAIN, 'demo', '--example', 'classic-mistakes'], { encoding: 'utf8', timeout: EXIT_BOUND_MS });
-  assert.equal(one.status, 0, one.stderr);
+test('demo --example runs one folder; an unknown one exits 2 naming the choices', async () => {
+  const one = await runCommand(['demo', '--example', 'classic-mistakes']);
+  assert.equal(one.code, 0, one.stderr);
   assert.ok(one.stdout.includes('$ kubectl apply -f examples/classic-mistakes/manifests.yaml'));
   for (const other of folders().filter((f) => f !== 'classic-mistakes')) assert.ok(!one.stdout.includes(`examples/${other}/`), other);
   assert.equal(blocks(section(one.stdout, 'classic-mistakes')).length, manifests('classic-mistakes').length);
-  const bad = spawnSync(process.execPath, [MAIN, 'demo', '--example', 'nope'], { encoding: 'utf8', timeout: EXIT_BOUND_MS });
-  assert.equal(bad.status, 2);
+  const bad = await runCommand(['demo', '--example', 'nope']);
+  assert.equal(bad.code, 2);
   assert.match(bad.stderr, /no example "nope"; choose one of: .*classic-mistakes/);
 });

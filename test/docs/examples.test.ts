@@ -61,7 +61,7 @@ test('docs/policy-eval.md: the team-a example is what policy-eval prints, with i
 });
 
 test('docs/check.md: the text output example is what check prints for examples/kv-dev-kubernetes-auth', async () => {
-  const { runCli, seededVault } = await import('../cli/check-support.js');
+  const { runCliProcess, seededVault } = await import('../cli/check-support.js');
   const { OWN_EXAMPLES_DIR } = await import('../support/paths.js');
   const { mkdirSync, copyFileSync } = await import('node:fs');
   const text = page('check.md');
@@ -73,7 +73,7 @@ test('docs/check.md: the text output example is what check prints for examples/k
     const dir = mkdtempSync(join(tmpdir(), 'docs-check-'));
     mkdirSync(join(dir, 'manifests'));
     copyFileSync(join(example, 'manifests.yaml'), join(dir, 'manifests', 'apps.yaml'));
-    const r = await runCli(['manifests/apps.yaml', '--config', vault.configFile, '--allow-insecure-http'], { cwd: dir });
+    const r = await runCliProcess(['manifests/apps.yaml', '--config', vault.configFile, '--allow-insecure-http'], { cwd: dir });
     assert.equal(r.code, 1, r.stderr);
     assert.deepEqual(r.stdout.replace(/\n$/, '').split('\n'), documented);
   } finally {

@@ -2,17 +2,15 @@
 import { test } from 'node:test';
 import type { ExplainEntry } from '../../src/eso/explain.js';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { OWN_EXAMPLES_DIR } from '../support/paths.js';
+import { runCommand } from '../support/cli.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
-function explain(args: string[], input?: string): { status: number | null; stdout: string; stderr: string } {
-  const r = spawnSync(process.execPath, [MAIN, 'explain', ...args], { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+async function explain(args: string[], input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const r = await runCommand(['explain', ...args], input !== undefined ? { input } : {});
+  return { status: r.code, stdout: r.stdout, stderr: r.stderr };
 }
 
 type Entry = ExplainEntry;
@@ -21,14 +19,14 @@ type Entry = ExplainEntry;
 const CLEAN = new Set(['kv-dev-kubernetes-auth', 'per-app-roles', 'token-auth-v1beta1']);
 const folders = readdirSync(OWN_EXAMPLES_DIR).filter((d) => statSync(join(OWN_EXAMPLES_DIR, d)).isDirectory() && CLEAN.has(d));
 
-test('there are example folders to explain', () => {
+test('there are example folders to explain', async () => {
   assert.ok(folders.length >= 3);
 });
 
 for (const folder of folders) {
-  test(`explain --offline ${folder} --format json gives sane plans`, () => {
+  test(`explain --offline ${folder} --format json gives sane plans`, async () => {
     const dir = join(OWN_EXAMPLES_DIR, folder);
-    const r = explain(['--offline', dir, '--format', 'json']);
+    const r = await explain(['--offline', dir, '--format', 'json']);
     assert.equal(r.status, 0, r.stderr);
     const entries = JSON.parse(r.stdout) as Entry[];
     const state = JSON.parse(readFileSync(join(dir, 'vault-state.json'), 'utf8')) as { server: string; mounts: Record<string, unknown>; auth: Record<string, unknown> };
@@ -50,7 +48,7 @@ for (const folder of folders) {
   });
 }
 
-test('text format, stdin input and the controller ServiceAccount option', () => {
+test('text format, stdin input and the controller ServiceAccount option', async () => {
   const manifest = [
     'apiVersion: external-secrets.io/v1',
     'kind: SecretStore',
@@ -62,16 +60,16 @@ test('text format, stdin input and the controller ServiceAccount option', () => 
     'metadata: {name: es, namespace: app}',
     'spec: {secretStoreRef: {name: vault}, data: [{secretKey: k, remoteRef: {key: app, property: data.password}}]}',
   ].join('\n');
-  const r = explain(['--offline', '-', '--controller-sa', 'eso-system/eso'], manifest);
+  const r = await explain(['--offline', '-', '--controller-sa', 'eso-system/eso'], manifest);
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /GET \/v1\/secret\/data\/app/);
   assert.match(r.stdout, /ServiceAccount eso-system\/eso \(controller/);
   assert.match(r.stdout, /data-prefix-property/);
 });
 
-test('usage errors exit 2', () => {
-  assert.equal(explain(['/nonexistent', '--offline']).status, 2);
-  assert.equal(explain([OWN_EXAMPLES_DIR]).status, 2);
-  assert.equal(explain(['--offline', OWN_EXAMPLES_DIR, '--format', 'xml']).status, 2);
-  assert.equal(explain(['--offline', '-'], 'a: [').status, 2);
+test('usage errors exit 2', async () => {
+  assert.equal((await explain(['/nonexistent', '--offline'])).status, 2);
+  assert.equal((await explain([OWN_EXAMPLES_DIR])).status, 2);
+  assert.equal((await explain(['--offline', OWN_EXAMPLES_DIR, '--format', 'xml'])).status, 2);
+  assert.equal((await explain(['--offline', '-'], 'a: [')).status, 2);
 });

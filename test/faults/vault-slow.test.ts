@@ -1,37 +1,34 @@
-// A Vault slower than the admission deadline (300 ms here): the answer still arrives by the
-// deadline (plus transport slack), decided by the failure mode, counted as a deadline overrun, and
-// the next request after Vault speeds up is checked normally.
+// A Vault slower than the webhook's Vault request timeout (150 ms here; the admission deadline is
+// 2 s): each lookup gives up at its own timeout, the object is answered long before the deadline,
+// decided by the failure mode, counted as Vault timeouts (not as a deadline overrun), and the next
+// request after Vault speeds up is checked normally. The admission deadline's own path (a check
+// that outlives it) is test/server/deadline.test.ts.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { admissionLog, eventually, goodExternalSecret, metricValue, startFaultRig } from './rig.js';
 import { MARGIN_MS, assertCleanAnswer, assertOutageAnswer, isClean } from './expect.js';
 
-const DEADLINE_MS = 300;
+const REQUEST_TIMEOUT_MS = 150;
+const DEADLINE_MS = 2_000;
 
 for (const failureMode of ['failOpen', 'failClosed'] as const) {
-  test(`Vault slower than the ${DEADLINE_MS} ms deadline, ${failureMode}: answered in time by the failure mode`, async () => {
-    const rig = await startFaultRig({ failureMode, deadlineMs: DEADLINE_MS });
+  test(`Vault slower than its ${REQUEST_TIMEOUT_MS} ms request timeout, ${failureMode}: answered by the failure mode, well before the deadline`, async () => {
+    const rig = await startFaultRig({ failureMode, deadlineMs: DEADLINE_MS, vault: { requestTimeoutMs: REQUEST_TIMEOUT_MS } });
     try {
-      rig.double.setLatencyMs(1_500);
+      // Slower than the request timeout, and slower than the whole admission deadline too.
+      rig.double.setLatencyMs(DEADLINE_MS + 1_000);
       const uid = `slow-${failureMode}`;
       const answer = await rig.post('/validate', goodExternalSecret(), uid);
-      // Whichever gives up first (the server's deadline or the Vault lookups' own), the cause is time.
-      assertOutageAnswer(answer, uid, failureMode, DEADLINE_MS, /within 300 ms|did not answer in time/);
-      assert.ok(answer.elapsedMs >= DEADLINE_MS - 50, `answered after ${Math.round(answer.elapsedMs)} ms: too early to have waited for Vault`);
+      assertOutageAnswer(answer, uid, failureMode, DEADLINE_MS, /did not answer in time/);
+      assert.ok(answer.elapsedMs >= REQUEST_TIMEOUT_MS - 20, `answered after ${Math.round(answer.elapsedMs)} ms: too early to have waited for Vault`);
 
       const line = admissionLog(rig.logs, uid);
       assert.ok(line);
+      assert.equal(line.failure, undefined, 'the checks completed: Vault timed out, the deadline did not');
+      assert.deepEqual(line.codes, ['VaultUnavailable']);
       const metrics = await rig.metrics();
-      if (line.failure !== undefined) {
-        assert.match(String(line.failure), /deadline of 300 ms exceeded/);
-        assert.equal(line.level, 'warn');
-        assert.equal(line.decision, failureMode === 'failOpen' ? 'fail_open' : 'fail_closed');
-        assert.equal(metricValue(metrics, 'eso_vault_guard_admission_deadline_exceeded_total'), 1);
-        assert.equal(metricValue(metrics, 'eso_vault_guard_admission_requests_total', { decision: failureMode === 'failOpen' ? 'fail_open' : 'fail_closed' }), 1);
-      } else {
-        assert.deepEqual(line.codes, ['VaultUnavailable']);
-        assert.ok(metricValue(metrics, 'eso_vault_guard_vault_requests_total', { code: 'timeout' }) >= 1);
-      }
+      assert.ok(metricValue(metrics, 'eso_vault_guard_vault_requests_total', { code: 'timeout' }) >= 1);
+      assert.equal(metricValue(metrics, 'eso_vault_guard_admission_deadline_exceeded_total'), 0);
 
       rig.double.setLatencyMs(0);
       // Several lookups timed out side by side, which may have opened the circuit breaker: answers

@@ -7,17 +7,29 @@ import { waitFor } from '../support/kube-wait.js';
 
 const leaseOpts = { namespace: 'eso-vault-guard', name: 'eso-vault-guard-audit', leaseDurationMs: 1000, renewMs: 100 };
 
+/** The Lease's clock, moved by the test: a Lease expires when the test says, not when a loaded machine was slow. */
+function testClock(): { now: () => number; advance(ms: number): void } {
+  let nowMs = Date.now();
+  return { now: () => nowMs, advance: (ms) => void (nowMs += ms) };
+}
+
+/** Lease reads by the electors so far (each attempt reads the Lease first). */
+const leaseReads = (double: { requests: { method: string; path: string }[] }) => double.requests.filter((r) => r.method === 'GET' && r.path.includes('/leases/')).length;
+
 test('two electors: exactly one leads; the other takes over after the first stops', async () => {
   const double = await startKubeDouble();
-  const a = createLeaderElector(double.kubeConfig, { ...leaseOpts, identity: 'pod-a' });
-  const b = createLeaderElector(double.kubeConfig, { ...leaseOpts, identity: 'pod-b' });
+  const clock = testClock();
+  const a = createLeaderElector(double.kubeConfig, { ...leaseOpts, identity: 'pod-a', now: clock.now });
+  const b = createLeaderElector(double.kubeConfig, { ...leaseOpts, identity: 'pod-b', now: clock.now });
   try {
     const changes: boolean[] = [];
     a.onChange((l) => changes.push(l));
     a.start();
     b.start();
     await waitFor('a leader', () => a.isLeader() || b.isLeader());
-    await new Promise((r) => setTimeout(r, 300));
+    // Both have tried several times since; the Lease cannot expire (the clock stands still).
+    const reads = leaseReads(double);
+    await waitFor('more attempts by both', () => leaseReads(double) >= reads + 4);
     assert.equal(Number(a.isLeader()) + Number(b.isLeader()), 1, 'exactly one leader');
     const [leader, follower]: LeaderElector[] = a.isLeader() ? [a, b] : [b, a];
     const lease = double.get('coordination.k8s.io/v1', 'Lease', leaseOpts.name, leaseOpts.namespace);
@@ -36,16 +48,18 @@ test('two electors: exactly one leads; the other takes over after the first stop
 
 test('a lease whose holder stopped renewing is taken once it expires', async () => {
   const double = await startKubeDouble();
-  const now = new Date().toISOString().replace('Z', '000Z');
+  const clock = testClock();
+  const now = new Date(clock.now()).toISOString().replace('Z', '000Z');
   double.apply({
     apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: leaseOpts.name, namespace: leaseOpts.namespace },
     spec: { holderIdentity: 'crashed-pod', leaseDurationSeconds: 1, renewTime: now, acquireTime: now, leaseTransitions: 3 },
   });
-  const b = createLeaderElector(double.kubeConfig, { ...leaseOpts, identity: 'pod-b' });
+  const b = createLeaderElector(double.kubeConfig, { ...leaseOpts, identity: 'pod-b', now: clock.now });
   try {
     b.start();
-    await new Promise((r) => setTimeout(r, 200));
+    await waitFor('attempts while the lease is valid', () => leaseReads(double) >= 2);
     assert.equal(b.isLeader(), false, 'the lease is still valid');
+    clock.advance(1_001);
     await waitFor('takes the expired lease', () => b.isLeader(), 5000);
     const lease = double.get('coordination.k8s.io/v1', 'Lease', leaseOpts.name, leaseOpts.namespace);
     assert.equal((lease?.spec as { holderIdentity: string }).holderIdentity, 'pod-b');

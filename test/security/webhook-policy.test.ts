@@ -4,14 +4,11 @@
 // paths with the ACL engine that command runs on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { WEBHOOK_POLICY_FILE } from '../support/vault-double.js';
 import { BUILTIN_DEFAULT_POLICY, compileAcl, evaluateAcl, isOperationAllowed, type Operation } from '../../src/vault/acl/index.js';
+import { runCommand } from '../support/cli.js';
 
-const MAIN = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src', 'cli', 'main.js');
 const TEXT = readFileSync(WEBHOOK_POLICY_FILE, 'utf8');
 // With and without Vault's default policy (roles may set token_no_default_policy).
 const ACLS = [
@@ -19,9 +16,9 @@ const ACLS = [
   compileAcl([{ name: 'eso-vault-guard', text: TEXT }, { name: 'default', text: BUILTIN_DEFAULT_POLICY }]),
 ];
 
-function policyEval(path: string, operation: Operation): { allowed: boolean; decidedBy: { rule: string }[] } {
-  const r = spawnSync(process.execPath, [MAIN, 'policy-eval', '--policy', `eso-vault-guard=${WEBHOOK_POLICY_FILE}`, '--path', path, '--operation', operation, '--format', 'json'], { encoding: 'utf8' });
-  assert.ok(r.status === 0 || r.status === 1, r.stderr);
+async function policyEval(path: string, operation: Operation): Promise<{ allowed: boolean; decidedBy: { rule: string }[] }> {
+  const r = await runCommand(['policy-eval', '--policy', `eso-vault-guard=${WEBHOOK_POLICY_FILE}`, '--path', path, '--operation', operation, '--format', 'json']);
+  assert.ok(r.code === 0 || r.code === 1, r.stderr);
   return JSON.parse(r.stdout) as { allowed: boolean; decidedBy: { rule: string }[] };
 }
 
@@ -51,19 +48,19 @@ const KEYS = ['db', 'team-a/db', 'metadata/x', 'subkeys/x', 'data/x', 'a/metadat
 const OPERATIONS: Operation[] = ['read', 'list', 'create', 'update', 'delete', 'patch'];
 const APPROLE = ['role-id', 'secret-id', 'secret-id/lookup', 'secret-id/destroy', 'secret-id-accessor/lookup', 'secret-id-accessor/destroy', 'custom-secret-id', 'secret-id/x'];
 
-test('policy-eval: each allowing stanza of the shipped policy grants what the product requests, and decides it', () => {
+test('policy-eval: each allowing stanza of the shipped policy grants what the product requests, and decides it', async () => {
   const decidingRules = new Set<string>();
   for (const [path, operation] of NEEDED) {
     for (const acl of ACLS) assert.ok(isOperationAllowed(evaluateAcl(acl, path), operation), `${operation} ${path} (engine)`);
   }
-  // One policy-eval run per stanza (a spawned CLI each: kept to one path per stanza).
+  // One policy-eval run per stanza (the CLI's own output for each deciding rule).
   const perStanza = new Map<string, [string, Operation]>();
   for (const [path, operation] of NEEDED) {
     const rule = evaluateAcl(ACLS[0]!, path).decidedBy[0]?.rule ?? path;
     if (!perStanza.has(rule)) perStanza.set(rule, [path, operation]);
   }
   for (const [path, operation] of perStanza.values()) {
-    const out = policyEval(path, operation);
+    const out = await policyEval(path, operation);
     assert.equal(out.allowed, true, `${operation} ${path}`);
     for (const d of out.decidedBy) decidingRules.add(d.rule);
   }
@@ -71,9 +68,9 @@ test('policy-eval: each allowing stanza of the shipped policy grants what the pr
   assert.deepEqual(allowing.filter((p) => !decidingRules.has(p as string)), [], 'every allowing stanza is one the product needs');
 });
 
-test('policy-eval: the shipped policy denies KV v2 data and AppRole role-id/secret-id paths', () => {
+test('policy-eval: the shipped policy denies KV v2 data and AppRole role-id/secret-id paths', async () => {
   for (const path of ['kv/data/metadata/x', 'kv/dev/data/subkeys/a', 'team/a/kv/data/metadata/x', 'auth/approle/role/x/role-id', 'auth/approle/role/x/secret-id', 'auth/approle/role/x/secret-id-accessor/lookup']) {
-    assert.equal(policyEval(path, 'read').allowed, false, path);
+    assert.equal((await policyEval(path, 'read')).allowed, false, path);
   }
 });
 

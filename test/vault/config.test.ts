@@ -14,7 +14,7 @@ test('a minimal config gets every default', () => {
 test('invalid configs are rejected with each problem named', () => {
   assert.throws(
     () => parseVaultConfig({ servers: [{ url: 'vault:8200', login: { method: 'approle', mountPath: 'approle' } }], cache: { policyTtlMs: -1 } }),
-    (err: unknown) => err instanceof VaultConfigError && /\/servers\/0\/url/.test(err.message) && /\/cache\/policyTtlMs/.test(err.message),
+    (err: unknown) => err instanceof VaultConfigError && /vault\.servers\[0\]\.url/.test(err.message) && /vault\.cache\.policyTtlMs/.test(err.message) && /vault\.servers\[0\]\.login\.roleId is missing/.test(err.message),
   );
 });
 

@@ -17,9 +17,9 @@ export function captureLogger(): CapturedLogger {
   return { logger: pino({ level: 'trace' }, stream), text: () => lines.join('') };
 }
 
-export function makeService(config: VaultClientConfig, logger?: Logger): { facts: VaultFactsService; registry: Registry } {
+export function makeService(config: VaultClientConfig, logger?: Logger, now?: () => number): { facts: VaultFactsService; registry: Registry } {
   const registry = new Registry();
-  const facts = createVaultFacts(config, { logger: logger ?? pino({ level: 'silent' }), registry });
+  const facts = createVaultFacts(config, { logger: logger ?? pino({ level: 'silent' }), registry, ...(now ? { now } : {}) });
   return { facts, registry };
 }
 

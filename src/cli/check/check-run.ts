@@ -21,21 +21,18 @@ import { layeredLookup, lookupOver, parseControllerSa, storeServers } from './st
 import { prepareVaultConfig, parseVaultMap } from './vault-setup.js';
 import { describeReachProblem, reachProblems, withoutDeadServers } from './vault-reach.js';
 
-export interface CheckIo {
-  stdout: NodeJS.WritableStream & { isTTY?: boolean };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean };
-  env: Record<string, string | undefined>;
-}
+export type { CliIo as CheckIo } from '../io.js';
+import type { CliIo as CheckIo } from '../io.js';
 
 type Obj = Record<string, unknown>;
 const STORE_KINDS: readonly string[] = ['SecretStore', 'ClusterSecretStore'];
 
-function loadGuardConfig(opts: CheckOptions): GuardConfig {
+function loadGuardConfig(opts: CheckOptions, env: Record<string, string | undefined>): GuardConfig {
   const checks: Record<string, unknown> = {};
   if (opts.defaultAudiences) checks['defaultAudiences'] = opts.defaultAudiences;
   if (opts.controllerSa) checks['controllerServiceAccount'] = opts.controllerSa;
   try {
-    return loadConfig({ ...(opts.config ? { file: opts.config } : {}), overrides: { checks } });
+    return loadConfig({ ...(opts.config ? { file: opts.config } : {}), env, overrides: { checks } });
   } catch (err) {
     if (err instanceof ConfigError) throw new CheckConfigError(err.problems.map((p) => `config: ${p}`).join('; '));
     throw err;
@@ -103,7 +100,7 @@ export interface CheckedInput {
 export async function checkDocuments(inputs: readonly InputDocument[], opts: CheckOptions, io: CheckIo): Promise<CheckedInput | number> {
   let service: VaultFactsService | undefined;
   try {
-    const config = loadGuardConfig(opts);
+    const config = loadGuardConfig(opts, io.env);
     const controllerSa = parseControllerSa(config.checks.controllerServiceAccount);
     if (!controllerSa) throw new CheckConfigError(`--controller-sa expects namespace/name, got "${config.checks.controllerServiceAccount}"`);
     const vaultMap = parseVaultMap(opts.vaultMap);
@@ -174,7 +171,7 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
   try {
     if (paths.length === 0) throw new CheckConfigError('give at least one FILE, DIR or - (stdin) to check');
     // Only what the run uses stays in memory whole.
-    const inputs = await readInputs(paths, keptForCheck);
+    const inputs = await readInputs(paths, io.stdin, keptForCheck);
     const result = await checkDocuments(inputs, opts, io);
     if (typeof result === 'number') return result;
     const report = { ...buildCheckReport(result.checked, result.skipped), ...(opts.offline ? { offline: true } : {}) };

@@ -135,17 +135,17 @@ export async function parseManifests(file: string, text: string): Promise<InputD
   return out;
 }
 
-function inputStream(file: string): Readable {
-  return file === STDIN_NAME ? process.stdin : createReadStream(file, { encoding: 'utf8' });
+function inputStream(file: string, stdin: Readable | undefined): Readable {
+  return file === STDIN_NAME ? (stdin ?? process.stdin) : createReadStream(file, { encoding: 'utf8' });
 }
 
 /** Every object of `paths`, read a line at a time; those `keep` does not want as a stub. None at all is an input error. */
-export async function readInputs(paths: readonly string[], keep: (obj: Record<string, unknown>) => boolean = () => true): Promise<InputDocument[]> {
+export async function readInputs(paths: readonly string[], stdin: Readable | undefined, keep: (obj: Record<string, unknown>) => boolean = () => true): Promise<InputDocument[]> {
   if (paths.length === 0) throw new InputError('give at least one FILE, DIR or - (stdin)');
   const files = await expandPaths(paths);
   const out: InputDocument[] = [];
   for (const file of files) {
-    const stream = inputStream(file);
+    const stream = inputStream(file, stdin);
     try {
       for await (const chunk of documentChunks(createInterface({ input: stream, crlfDelay: Infinity }))) {
         for (const doc of parseChunk(file, chunk)) out.push(keep(doc.object) ? doc : stub(doc));

@@ -6,7 +6,8 @@
 // `--vault-map` entry, or `--vault-addr`. A server that only the input names (a pull request's store
 // saying `server: https://attacker:8200`) gets no login: its stores are "could not check". Plain
 // http:// carries no credential unless `--allow-insecure-http` says so.
-import { normaliseServerUrl, parseVaultConfig, VaultConfigError, type VaultClientConfig, type VaultServerConfig } from '../../vault/index.js';
+import type { VaultSectionConfig } from '../../config/index.js';
+import { normaliseServerUrl, type VaultClientConfig, type VaultServerConfig } from '../../vault/index.js';
 import { CheckConfigError } from './errors.js';
 
 export interface VaultFlags {
@@ -59,20 +60,13 @@ function refuseInsecure(server: VaultServerConfig, dial: ServerDial): void {
 }
 
 /**
- * `section` is the config file's `vault` section (possibly empty); `storeServers` are the
+ * `section` is the config file's validated `vault` section; `storeServers` are the
  * `spec.provider.vault.server` values of every store the run may use (they get a login only
  * through --vault-addr, which names where their traffic goes).
  */
-export function prepareVaultConfig(section: Record<string, unknown>, flags: VaultFlags, storeServers: readonly string[]): PreparedVaultConfig {
+export function prepareVaultConfig(base: VaultSectionConfig, flags: VaultFlags, storeServers: readonly string[]): PreparedVaultConfig {
   if (flags.address !== undefined && !HTTP_URL.test(flags.address)) {
     throw new CheckConfigError(`--vault-addr expects an http(s):// URL, got "${flags.address}"`);
-  }
-  let base: VaultClientConfig;
-  try {
-    base = parseVaultConfig({ servers: [], ...section });
-  } catch (err) {
-    if (err instanceof VaultConfigError) throw new CheckConfigError(`vault: ${err.message}`);
-    throw err;
   }
   // Held in memory: no token file that a killed process could leave behind.
   const login = flags.token ? { method: 'inline-token' as const, token: flags.token } : undefined;

@@ -5,8 +5,9 @@ import { runCheck } from '../check/check-run.js';
 import { checkOptions, FORMATS, type RawCheckOptions } from '../check/options.js';
 import { withCheckSourceFlags } from '../check/flags.js';
 import { CheckConfigError } from '../check/errors.js';
+import type { CliExit, CliIo } from '../io.js';
 
-export function registerCheck(program: Command): void {
+export function registerCheck(program: Command, io: CliIo, exit: CliExit): void {
   withCheckSourceFlags(program
     .command('check')
     .description('Check ExternalSecrets and stores in YAML files against live Vault, as the admission webhook would (exit 0 no errors, 1 errors, 2 could not run/check)')
@@ -15,18 +16,16 @@ export function registerCheck(program: Command): void {
     .option('--output <file>', 'write the report to a file instead of stdout'))
     .option('-q, --quiet', 'print error findings only: no warnings, infos, skipped objects, summary or progress')
     .option('--no-color', 'no colour in text output (also when NO_COLOR is set, or stdout is not a terminal)')
-    // Usage errors are "could not run" (2), not "errors found" (commander's 1).
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (paths: string[], raw: RawCheckOptions) => {
       let code: number;
       try {
-        code = await runCheck(paths, checkOptions(raw), { stdout: process.stdout, stderr: process.stderr, env: process.env });
+        code = await runCheck(paths, checkOptions(raw, io.env), io);
       } catch (err) {
         if (!(err instanceof CheckConfigError)) throw err;
-        process.stderr.write(`eso-vault-guard check: ${err.message}\n`);
+        io.stderr.write(`eso-vault-guard check: ${err.message}\n`);
         code = 2;
       }
       // Idle keep-alive sockets to Vault or the API server would keep the process alive.
-      process.exit(code);
+      Object.assign(exit, { code, now: true });
     });
 }

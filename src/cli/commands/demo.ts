@@ -2,6 +2,7 @@
 // it embeds the test suite's Vault double; it is loaded only when asked for, so the container image,
 // which holds src/ alone, runs every other command without it.
 import type { Command } from 'commander';
+import type { CliExit, CliIo } from '../io.js';
 
 export interface DemoOutput {
   line(text: string, style?: 'heading' | 'warning' | 'error' | 'ok' | 'dim'): void;
@@ -35,17 +36,17 @@ const STYLE: Record<string, [string, string]> = {
   dim: ['\u001b[2m', '\u001b[22m'],
 };
 
-function stdoutOutput(allowColour: boolean): DemoOutput {
-  const colour = allowColour && process.stdout.isTTY === true && !process.env.NO_COLOR;
+function stdoutOutput(io: CliIo, allowColour: boolean): DemoOutput {
+  const colour = allowColour && io.stdout.isTTY === true && !io.env['NO_COLOR'];
   return {
     line(text, style) {
       const [open, close] = colour && style ? (STYLE[style] ?? ['', '']) : ['', ''];
-      process.stdout.write(`${open}${text}${close}\n`);
+      io.stdout.write(`${open}${text}${close}\n`);
     },
   };
 }
 
-export function registerDemo(program: Command): void {
+export function registerDemo(program: Command, io: CliIo, exit: CliExit): void {
   program
     .command('demo')
     .description('replay examples/ through the real webhook over HTTPS against an embedded Vault, printed as kubectl apply prints it')
@@ -53,30 +54,32 @@ export function registerDemo(program: Command): void {
     .option('--serve', 'instead of replaying: keep the webhook (serve) running against the embedded Vault of one example (--example, default kv-dev-kubernetes-auth), print its URL and a curl command that posts an AdmissionReview, until Ctrl-C')
     .option('--port <n>', 'with --serve: the webhook\'s port on 127.0.0.1 (0: any free port)', '8443')
     .option('--no-color', 'no colour (also when NO_COLOR is set, or stdout is not a terminal)')
-    // Usage errors exit 2, as everywhere in the CLI.
-    .exitOverride((err) => process.exit(err.exitCode === 0 ? 0 : 2))
     .action(async (flags: { example?: string; color?: boolean; serve?: boolean; port: string }) => {
       const { exampleFolders, runDemo } = await loadDemo();
       const all = exampleFolders();
       if (flags.example !== undefined && !all.includes(flags.example)) {
-        process.stderr.write(`demo: no example "${flags.example}"; choose one of: ${all.join(', ')}\n`);
-        process.exit(2);
+        io.stderr.write(`demo: no example "${flags.example}"; choose one of: ${all.join(', ')}\n`);
+        Object.assign(exit, { code: 2, now: true });
+        return;
       }
       if (flags.serve) {
         const port = Number(flags.port);
         if (!/^\d+$/.test(flags.port) || port > 65535) {
-          process.stderr.write(`demo: --port must be a port number (0-65535), got "${flags.port}"\n`);
-          process.exit(2);
+          io.stderr.write(`demo: --port must be a port number (0-65535), got "${flags.port}"\n`);
+          Object.assign(exit, { code: 2, now: true });
+          return;
         }
         const { DEFAULT_SANDBOX_EXAMPLE, runSandbox } = await loadDemo<SandboxModule>('serve-sandbox.js');
-        await runSandbox(flags.example ?? DEFAULT_SANDBOX_EXAMPLE, port, stdoutOutput(flags.color !== false));
+        await runSandbox(flags.example ?? DEFAULT_SANDBOX_EXAMPLE, port, stdoutOutput(io, flags.color !== false));
         // Idle keep-alive sockets (the webhook's Vault client) would hold the process open.
-        process.exit(0);
+        Object.assign(exit, { code: 0, now: true });
+        return;
       }
       if (flags.port !== '8443') {
-        process.stderr.write('demo: --port needs --serve\n');
-        process.exit(2);
+        io.stderr.write('demo: --port needs --serve\n');
+        Object.assign(exit, { code: 2, now: true });
+        return;
       }
-      await runDemo(flags.example ? [flags.example] : all, stdoutOutput(flags.color !== false));
+      await runDemo(flags.example ? [flags.example] : all, stdoutOutput(io, flags.color !== false));
     });
 }

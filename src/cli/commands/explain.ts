@@ -7,6 +7,8 @@ import { InputError, readInputs } from '../check/inputs.js';
 import { createOfflineLookup } from '../../eso/offline-lookup.js';
 import { explainObjects, formatExplainText } from '../../eso/explain.js';
 import { parseEsoObject, type ParsedEsoObject } from '../../eso/parse.js';
+import type { CliExit, CliIo } from '../io.js';
+import type { Readable } from 'node:stream';
 
 class UsageError extends Error {}
 
@@ -22,16 +24,16 @@ function parseControllerSa(value: string): { name: string; namespace: string } {
   return { namespace: m[1] as string, name: m[3] as string };
 }
 
-export async function runExplain(targets: readonly string[], opts: ExplainOptions): Promise<string> {
+export async function runExplain(targets: readonly string[], opts: ExplainOptions, stdin: Readable = process.stdin): Promise<string> {
   if (!opts.offline) throw new UsageError('explain needs --offline (it reads manifests only; use `check` to ask a live Vault)');
   if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, found "${opts.format}"`);
   const controller = parseControllerSa(opts.controllerSa);
-  const objects: ParsedEsoObject[] = (await readInputs(targets)).map((doc) => parseEsoObject(doc.object));
+  const objects: ParsedEsoObject[] = (await readInputs(targets, stdin)).map((doc) => parseEsoObject(doc.object));
   const entries = explainObjects(objects, createOfflineLookup(objects, controller));
   return opts.format === 'json' ? `${JSON.stringify(entries, null, 2)}\n` : formatExplainText(entries);
 }
 
-export function registerExplain(program: Command): void {
+export function registerExplain(program: Command, io: CliIo, exit: CliExit): void {
   program
     .command('explain')
     .description('show, per secret reference, the store, Vault request path, capability, property and identity ESO will use')
@@ -41,11 +43,12 @@ export function registerExplain(program: Command): void {
     .option('--controller-sa <ns/name>', "ESO controller's ServiceAccount (used by kubernetes auth without serviceAccountRef)", 'external-secrets/external-secrets')
     .action(async (paths: string[], opts: ExplainOptions) => {
       try {
-        process.stdout.write(await runExplain(paths, opts));
+        io.stdout.write(await runExplain(paths, opts, io.stdin));
       } catch (e) {
         if (e instanceof UsageError || e instanceof InputError) {
-          process.stderr.write(`explain: ${e.message}\n`);
-          process.exit(2);
+          io.stderr.write(`explain: ${e.message}\n`);
+          Object.assign(exit, { code: 2, now: true });
+          return;
         }
         throw e;
       }

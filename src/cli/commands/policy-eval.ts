@@ -2,7 +2,8 @@
 // the Vault-exact ACL engine and explains which rule decided. Exit 0 allowed, 1 denied, 2 usage
 // or parse error.
 import { readFileSync } from 'node:fs';
-import type { Command, CommanderError } from 'commander';
+import type { Command } from 'commander';
+import type { CliExit, CliIo } from '../io.js';
 import {
   BUILTIN_DEFAULT_POLICY,
   PolicyParseError,
@@ -138,7 +139,7 @@ function renderText(r: PolicyEvalResult, evaluation: AclEvaluation): string {
   return lines.join('\n') + '\n';
 }
 
-function run(opts: PolicyEvalOptions): number {
+function run(opts: PolicyEvalOptions, io: CliIo): number {
   if (!OPERATIONS.includes(opts.operation as Operation)) throw new UsageError(`--operation must be one of ${OPERATIONS.join(', ')}`);
   if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError('--format must be text or json');
   const operation = opts.operation as Operation;
@@ -148,11 +149,11 @@ function run(opts: PolicyEvalOptions): number {
   const acl = compileAcl(sources, identity, { denySlashInTemplatedPaths: opts.denySlashInTemplatedPaths === true, flavour: opts.server });
   const evaluation = evaluateAcl(acl, opts.path);
   const result = buildPolicyEvalResult(evaluation, operation);
-  process.stdout.write(opts.format === 'json' ? JSON.stringify(result, null, 2) + '\n' : renderText(result, evaluation));
+  io.stdout.write(opts.format === 'json' ? JSON.stringify(result, null, 2) + '\n' : renderText(result, evaluation));
   return result.allowed ? 0 : 1;
 }
 
-export function registerPolicyEval(program: Command): void {
+export function registerPolicyEval(program: Command, io: CliIo, exit: CliExit): void {
   program
     .command('policy-eval')
     .description('Evaluate Vault ACL policies offline for one path (like `vault token capabilities`), and explain the decision')
@@ -164,19 +165,16 @@ export function registerPolicyEval(program: Command): void {
     .option('--deny-slash-in-templated-paths', "mirror Vault's DenySlashInTemplatedPolicyPaths core option")
     .option('-o, --format <FORMAT>', 'text or json', 'text')
     .option('--server <KIND>', 'whose ACL rules to apply: vault or openbao (they differ in the LIST lookup order)', 'vault')
-    .exitOverride((err: CommanderError) => {
-      process.exit(err.exitCode === 0 ? 0 : 2);
-    })
     .action((opts: PolicyEvalOptions) => {
       let code: number;
       try {
-        code = run(opts);
+        code = run(opts, io);
       } catch (e) {
         if (e instanceof UsageError || e instanceof PolicyParseError) {
-          process.stderr.write(`policy-eval: ${e.message}\n`);
+          io.stderr.write(`policy-eval: ${e.message}\n`);
           code = 2;
         } else throw e;
       }
-      process.exitCode = code;
+      exit.code = code;
     });
 }

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { SeedError, seedVault, type SeedState } from '../../sandbox/seed.js';
+import type { CliIo } from '../io.js';
 
 interface SeedFlags {
   address?: string;
@@ -30,7 +31,7 @@ function parseAuthConfig(values: string[]): Record<string, Record<string, unknow
   return out;
 }
 
-export function registerSandbox(program: Command): void {
+export function registerSandbox(program: Command, io: CliIo): void {
   const sandbox = program.command('sandbox').description('build a sandbox Vault/OpenBao like the examples\' (for trying the webhook and for the end-to-end suite)');
   sandbox
     .command('seed <vault-state.json>')
@@ -42,21 +43,21 @@ export function registerSandbox(program: Command): void {
     .option('--auth-config <mount=json>', 'override keys of an auth mount\'s config, e.g. kubernetes/={"kubernetes_host":"https://127.0.0.1:6443"} or jwt/=@file.json (repeatable)', (v: string, acc: string[]) => [...acc, v], [] as string[])
     .option('--json', 'print the result as JSON')
     .action(async (file: string, flags: SeedFlags) => {
-      const address = flags.address ?? process.env.VAULT_ADDR;
-      const token = flags.tokenFile ? readFileSync(flags.tokenFile, 'utf8').trim() : process.env.VAULT_TOKEN;
+      const address = flags.address ?? io.env['VAULT_ADDR'];
+      const token = flags.tokenFile ? readFileSync(flags.tokenFile, 'utf8').trim() : io.env['VAULT_TOKEN'];
       if (!address) throw new SeedError('no Vault address: pass --address or set VAULT_ADDR');
       if (!token) throw new SeedError('no token: pass --token-file or set VAULT_TOKEN');
       const state = JSON.parse(readFileSync(file, 'utf8')) as SeedState;
-      const namespace = flags.namespace ?? process.env.VAULT_NAMESPACE;
-      const caFile = flags.caFile ?? process.env.VAULT_CACERT;
+      const namespace = flags.namespace ?? io.env['VAULT_NAMESPACE'];
+      const caFile = flags.caFile ?? io.env['VAULT_CACERT'];
       const result = await seedVault(state, {
         address, token,
         ...(namespace ? { namespace } : {}),
         ...(caFile ? { caFile } : {}),
         authConfigOverrides: parseAuthConfig(flags.authConfig),
-        progress: flags.json ? undefined : (line) => process.stdout.write(`${line}\n`),
+        progress: flags.json ? undefined : (line) => io.stdout.write(`${line}\n`),
       });
-      if (flags.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      else process.stdout.write(`seeded ${address}: ${result.mounts.length} mounts, ${result.authMounts.length} auth methods, ${result.roles.length} roles, ${result.policies.length} policies, ${result.secrets.length} secrets\n`);
+      if (flags.json) io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+      else io.stdout.write(`seeded ${address}: ${result.mounts.length} mounts, ${result.authMounts.length} auth methods, ${result.roles.length} roles, ${result.policies.length} policies, ${result.secrets.length} secrets\n`);
     });
 }

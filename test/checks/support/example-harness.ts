@@ -1,9 +1,7 @@
 // Runs one example folder (manifests.yaml, vault-state.json, expected.json) through the real
 // product path: the Vault double seeded with the folder's state, the real Vault facts layer,
 // checks and the decision (/mutate patches nothing, so objects are checked as written).
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseAllDocuments } from 'yaml';
 import pino from 'pino';
 import { Registry } from 'prom-client';
 import { parseEsoObject, type StoreLookup } from '../../../src/eso/index.js';
@@ -20,15 +18,9 @@ import { startTestServers } from '../../server/harness.js';
 import { createAdmissionHandlers } from '../../../src/checks/handlers.js';
 import { exampleTokenReviews } from '../../support/example-cluster-rbac.js';
 
-export type Obj = Record<string, unknown>;
+import { loadExpected, loadManifests, type ExpectedEntry, type Obj } from '../../support/examples.js';
 
-export interface ExpectedEntry {
-  kind: string;
-  namespace: string | null;
-  name: string;
-  decision: 'allow' | 'deny';
-  codes: string[];
-}
+export { loadExpected, loadManifests, type ExpectedEntry, type Obj };
 
 export interface Outcome {
   object: Obj;
@@ -45,16 +37,6 @@ export interface Outcome {
 
 export const CONTROLLER_SA = { name: 'external-secrets', namespace: 'external-secrets' };
 export const DEFAULT_AUDIENCES = ['https://kubernetes.default.svc.cluster.local'];
-
-export function loadManifests(dir: string): Obj[] {
-  return parseAllDocuments(readFileSync(join(dir, 'manifests.yaml'), 'utf8'))
-    .map((d) => d.toJS() as unknown)
-    .filter((d): d is Obj => d !== null && typeof d === 'object');
-}
-
-export function loadExpected(dir: string): ExpectedEntry[] {
-  return JSON.parse(readFileSync(join(dir, 'expected.json'), 'utf8')) as ExpectedEntry[];
-}
 
 function meta(obj: Obj): { name: string; namespace: string | null } {
   const m = (obj['metadata'] ?? {}) as Obj;
