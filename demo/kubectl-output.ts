@@ -22,6 +22,7 @@ const RESOURCE: Record<string, string> = {
   ClusterSecretStore: 'clustersecretstore.external-secrets.io',
   PushSecret: 'pushsecret.external-secrets.io',
   ClusterExternalSecret: 'clusterexternalsecret.external-secrets.io',
+  ClusterPushSecret: 'clusterpushsecret.external-secrets.io',
   Namespace: 'namespace',
 };
 

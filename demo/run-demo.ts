@@ -70,7 +70,7 @@ function meta(obj: Obj): { name: string; namespace?: string } {
   return { name: String(m.name ?? ''), ...(typeof m.namespace === 'string' ? { namespace: m.namespace } : {}) };
 }
 
-const ESO_KINDS = new Set(['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret']);
+const ESO_KINDS = new Set(['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret', 'ClusterPushSecret']);
 
 /**
  * One example's world: its manifests, the embedded Vault seeded from its vault-state.json, and the
@@ -105,6 +105,9 @@ export async function replayFolder(folder: string, out: DemoOutput): Promise<Dem
     getStore: (kind, name, namespace) => cluster.getStore(kind, name, namespace),
     namespaceLabels: (namespace) => cluster.namespaceLabels(namespace) ?? { 'kubernetes.io/metadata.name': namespace },
     controllerServiceAccount: CONTROLLER_SERVICE_ACCOUNT,
+    // ClusterExternalSecret/ClusterPushSecret namespaces and PushSecret stores chosen by label.
+    listNamespaces: () => cluster.listNamespaces?.(),
+    listStores: (kind, namespace) => cluster.listStores?.(kind, namespace),
   };
   const config = loadConfig({ env: {}, overrides: { server: { port: 0, metricsPort: 0, host: '127.0.0.1' } } });
   const tls = await selfSignedTlsSource({ serviceName: 'eso-vault-guard', namespace: 'eso-vault-guard', extraDnsNames: ['localhost'] });

@@ -60,6 +60,9 @@ export async function startSandbox(example: string, port: number): Promise<Sandb
       getStore: (kind, name, namespace) => stores.getStore(kind, name, namespace),
       namespaceLabels: (namespace) => stores.namespaceLabels(namespace) ?? { 'kubernetes.io/metadata.name': namespace },
       controllerServiceAccount: CONTROLLER_SERVICE_ACCOUNT,
+      // ClusterExternalSecret/ClusterPushSecret namespaces and PushSecret stores chosen by label.
+      listNamespaces: () => stores.listNamespaces?.(),
+      listStores: (kind, namespace) => stores.listStores?.(kind, namespace),
     };
     const config = loadConfig({ env: {}, overrides: { server: { port, metricsPort: 0, host: '127.0.0.1' } } });
     const tls = await selfSignedTlsSource({ serviceName: 'eso-vault-guard', namespace: 'eso-vault-guard', extraDnsNames: ['localhost'] });

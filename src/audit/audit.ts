@@ -1,5 +1,5 @@
-// The background audit: while this replica holds the audit Lease, it lists every ExternalSecret and
-// store, re-runs the admission checks on them at a bounded rate, and reports drift (Events, the
+// The background audit: while this replica holds the audit Lease, it lists every ExternalSecret,
+// ClusterExternalSecret, PushSecret, ClusterPushSecret and store, re-runs the admission checks on them at a bounded rate, and reports drift (Events, the
 // findings gauge, GET /report). A replica that is not the leader does nothing and reports nothing.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { TokenReviewAccess } from '../checks/token-review-access.js';
@@ -15,7 +15,7 @@ import type { RawKubeObject } from '../kube/types.js';
 import { buildReport, type Report } from '../report/report.js';
 import type { VaultFacts } from '../vault/facts.js';
 import type { TemplateSourceLookup } from '../checks/template-sources.js';
-import { checkOne, isAudited, type AuditedObject } from './check-one.js';
+import { auditedKind, checkOne, type AuditedObject } from './check-one.js';
 import { EventLedger } from './event-ledger.js';
 import { listAuditedObjects } from './list.js';
 import { createAuditMetrics } from './metrics.js';
@@ -96,10 +96,10 @@ export function createAudit(opts: AuditOptions): Audit {
     const audited: AuditedObject[] = [];
     try {
       for (const raw of objects) {
-        const parsed = parseCache.parse(raw);
-        if (!isAudited(parsed)) continue;
+        const kind = auditedKind(parseCache.parse(raw));
+        if (kind === undefined) continue;
         await pacer.next(signal);
-        audited.push(await checkOne(raw, parsed.kind, deps));
+        audited.push(await checkOne(raw, kind, deps));
       }
     } finally {
       parseCache.endPass();
@@ -121,7 +121,7 @@ export function createAudit(opts: AuditOptions): Audit {
     }
     let audited: AuditedObject[];
     try {
-      audited = await checkAll([...listed.externalSecrets, ...listed.stores], signal);
+      audited = await checkAll([...listed.externalSecrets, ...listed.others, ...listed.stores], signal);
       signal.throwIfAborted();
     } catch (err) {
       metrics.passes.inc({ result: 'aborted' });

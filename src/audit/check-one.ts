@@ -33,10 +33,20 @@ export interface CheckOneDeps {
   tokenReviews?: TokenReviewAccess;
 }
 
-type AuditedKind = 'ExternalSecret' | 'SecretStore' | 'ClusterSecretStore';
+type AuditedKind = 'ExternalSecret' | 'SecretStore' | 'ClusterSecretStore' | 'ClusterExternalSecret' | 'PushSecret' | 'ClusterPushSecret';
 
-export function isAudited(parsed: ParsedEsoObject): parsed is Extract<ParsedEsoObject, { kind: AuditedKind }> {
-  return parsed.kind === 'ExternalSecret' || parsed.kind === 'SecretStore' || parsed.kind === 'ClusterSecretStore';
+/** Kinds checked through the object ESO creates from them, or through their pushes (the engine's own branches). */
+const OTHER_KINDS: Record<string, string> = {
+  ClusterExternalSecret: 'external-secrets.io/v1',
+  PushSecret: 'external-secrets.io/v1alpha1',
+  ClusterPushSecret: 'external-secrets.io/v1alpha1',
+};
+
+/** The kind the audit checks `parsed` as, or undefined when it does not audit it. */
+export function auditedKind(parsed: ParsedEsoObject): AuditedKind | undefined {
+  if (parsed.kind === 'ExternalSecret' || parsed.kind === 'SecretStore' || parsed.kind === 'ClusterSecretStore') return parsed.kind;
+  if (parsed.kind === 'Other' && parsed.kindName !== undefined && OTHER_KINDS[parsed.kindName] === parsed.apiVersion) return parsed.kindName as AuditedKind;
+  return undefined;
 }
 
 function involvedOf(raw: RawKubeObject, kind: AuditedKind): InvolvedObject {
@@ -67,7 +77,7 @@ export async function checkOne(raw: RawKubeObject, kind: AuditedKind, deps: Chec
   try {
     // A store the informer has not seen yet is read from the API, so a lagging watch never
     // becomes a StoreNotFound Event.
-    if (kind === 'ExternalSecret') await deps.lookup.prefetchStores(raw, deadlineAtMs);
+    if (kind === 'ExternalSecret' || kind === 'PushSecret') await deps.lookup.prefetchStores(raw, deadlineAtMs);
   } catch (err) {
     const reason = `its stores could not be read from the Kubernetes API (${err instanceof Error ? err.message.split('\n')[0] : String(err)})`;
     return { ...base, result: notChecked(involved, reason), complete: false };

@@ -11,6 +11,7 @@ import { checkReferences, STOP_RESERVE_MS, summariseSkipped } from './reference-
 import type { CheckedResource, CheckResult } from './result.js';
 import { checkPushSecret } from './push-secret-check.js';
 import { checkClusterExternalSecret } from './cluster-external-secret-check.js';
+import { checkClusterPushSecret } from './cluster-push-secret-check.js';
 import { templateFindings } from './rules/template-keys.js';
 import type { TemplateSourceLookup } from './template-sources.js';
 import { storeResolutionFindings } from './rules/store-resolution.js';
@@ -136,6 +137,9 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     summariseSkipped(collector, [], 0, budget);
   } else if (parsed.kind === 'Other' && parsed.kindName === 'PushSecret' && parsed.apiVersion === 'external-secrets.io/v1alpha1') {
     await checkPushSecret(obj as Record<string, unknown>, common);
+    sortByField(collector);
+  } else if (parsed.kind === 'Other' && parsed.kindName === 'ClusterPushSecret' && parsed.apiVersion === 'external-secrets.io/v1alpha1') {
+    await checkClusterPushSecret(obj as Record<string, unknown>, ctx.lookup, collector, (ps) => checkObject(ps, ctx));
     sortByField(collector);
   } else if (parsed.kind === 'Other' && parsed.kindName === 'ClusterExternalSecret' && notCheckedReason(parsed.apiVersion ?? '', 'ClusterExternalSecret', MODELLED) === undefined) {
     await checkClusterExternalSecret(obj as Record<string, unknown>, ctx.lookup, collector, (es) => checkObject(es, ctx));

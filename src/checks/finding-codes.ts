@@ -243,7 +243,7 @@ export const FINDING_REGISTRY = {
     severityNote: ' on the ExternalSecret; warning on the ClusterSecretStore',
     summary: 'A label selector ESO cannot convert (metav1.LabelSelectorAsSelector: label key/value syntax, operator, values); ESO\'s namespace check fails.',
     example: '`[InvalidSelector] spec.secretStoreRef: ClusterSecretStore "vault-team-selector" has a condition ESO cannot evaluate, so it cannot decide whether namespace "apps" may use the store and fails with "failed to convert label selector into selector …: key: Invalid value: "team name": …".`',
-    fix: 'Fix the label selector in the ClusterSecretStore\'s `spec.conditions` (or the ClusterExternalSecret\'s `namespaceSelectors`): label keys and values as Kubernetes allows them, operators `In`, `NotIn`, `Exists`, `DoesNotExist` with values only for `In`/`NotIn`.',
+    fix: 'Fix the label selector in the ClusterSecretStore\'s `spec.conditions` (or the ClusterExternalSecret\'s / ClusterPushSecret\'s `namespaceSelectors`, or a PushSecret\'s `secretStoreRefs[].labelSelector`): label keys and values as Kubernetes allows them, operators `In`, `NotIn`, `Exists`, `DoesNotExist` with values only for `In`/`NotIn`.',
     producedBy: { examples: { 'eso-semantics': ['apps/db-selector-store', 'vault-team-selector'] } },
   },
   SecretKeyInvalid: {

@@ -3,7 +3,7 @@
 // it creates from spec.externalSecretSpec in every existing namespace that `namespaces` (each as the
 // selector kubernetes.io/metadata.name=<n>), `namespaceSelector` or `namespaceSelectors` select.
 import { NAMESPACE_NAME_LABEL } from './conditions.js';
-import { labelSelectorError, labelSelectorMatchesValid, type LabelSelectorModel } from './label-selector.js';
+import { labelSelectorError, labelSelectorFrom, labelSelectorMatchesValid, type LabelSelectorModel } from './label-selector.js';
 
 type Obj = Record<string, unknown>;
 
@@ -27,20 +27,6 @@ export interface ClusterExternalSecretModel {
 
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
 
-function asSelector(v: Obj): LabelSelectorModel {
-  const matchLabels = isObj(v['matchLabels'])
-    ? Object.fromEntries(Object.entries(v['matchLabels']).map(([k, x]) => [k, String(x)]))
-    : undefined;
-  const exprs = Array.isArray(v['matchExpressions'])
-    ? (v['matchExpressions'] as unknown[]).filter(isObj).map((e) => ({
-      key: String(e['key'] ?? ''),
-      operator: String(e['operator'] ?? ''),
-      ...(Array.isArray(e['values']) ? { values: (e['values'] as unknown[]).map(String) } : {}),
-    }))
-    : undefined;
-  return { ...(matchLabels ? { matchLabels } : {}), ...(exprs ? { matchExpressions: exprs } : {}) };
-}
-
 export function parseClusterExternalSecret(obj: Obj): ClusterExternalSecretModel {
   const meta = isObj(obj['metadata']) ? obj['metadata'] : {};
   const spec = isObj(obj['spec']) ? obj['spec'] : {};
@@ -51,9 +37,9 @@ export function parseClusterExternalSecret(obj: Obj): ClusterExternalSecretModel
   (Array.isArray(spec['namespaces']) ? (spec['namespaces'] as unknown[]) : []).forEach((n, i) => {
     selectors.push({ field: `spec.namespaces[${i}]`, selector: { matchLabels: { [NAMESPACE_NAME_LABEL]: String(n) } } });
   });
-  if (isObj(spec['namespaceSelector'])) selectors.push({ field: 'spec.namespaceSelector', selector: asSelector(spec['namespaceSelector']) });
+  if (isObj(spec['namespaceSelector'])) selectors.push({ field: 'spec.namespaceSelector', selector: labelSelectorFrom(spec['namespaceSelector']) });
   (Array.isArray(spec['namespaceSelectors']) ? (spec['namespaceSelectors'] as unknown[]) : []).forEach((s, i) => {
-    if (isObj(s)) selectors.push({ field: `spec.namespaceSelectors[${i}]`, selector: asSelector(s) });
+    if (isObj(s)) selectors.push({ field: `spec.namespaceSelectors[${i}]`, selector: labelSelectorFrom(s) });
   });
   const esMeta = isObj(spec['externalSecretMetadata']) ? spec['externalSecretMetadata'] : {};
   return {
@@ -68,9 +54,9 @@ export function parseClusterExternalSecret(obj: Obj): ClusterExternalSecretModel
   };
 }
 
-/** The namespaces ESO creates the ExternalSecret in, among `existing` (with their labels). */
+/** The namespaces ESO creates the ExternalSecret (ClusterPushSecret: the PushSecret) in, among `existing` (with their labels). */
 export function selectNamespaces(
-  model: ClusterExternalSecretModel,
+  model: Pick<ClusterExternalSecretModel, 'selectors'>,
   existing: string[] | undefined,
   labelsOf: (ns: string) => Record<string, string> | undefined,
 ): NamespaceSelection {

@@ -18,7 +18,8 @@ export interface ExplainEntry {
   vaultPath: string | null;
   capability: 'read' | 'list' | null;
   property: string | null;
-  requests: { purpose: string; method: 'GET' | 'LIST'; path: string; query: Record<string, string> | null; capability: string; field: string }[];
+  /** PUT and DELETE only for PushSecret writes. */
+  requests: { purpose: string; method: 'GET' | 'LIST' | 'PUT' | 'DELETE'; path: string; query: Record<string, string> | null; capability: string; field: string }[];
   /** find only: reads ESO makes for each LIST result (`*` = each candidate). */
   perCandidate: { purpose: string; pathPattern: string; capability: string }[];
   identity: IdentityPlan | null;
@@ -27,6 +28,10 @@ export interface ExplainEntry {
   outOfScope: string | null;
   /** Stores with an https:// server: the CA set ESO will trust and the host it verifies. */
   tls?: TrustExplain;
+  /** ClusterExternalSecret/ClusterPushSecret: the namespace of the object ESO creates, and its kind and name. */
+  createdIn?: { namespace: string; kind: string; name: string };
+  /** PushSecret dataTo per key: the requests ESO makes for each source key (`<key>` in the path). */
+  perKey?: { purpose: string; method: 'GET' | 'PUT' | 'DELETE'; pathPattern: string; capability: string }[];
 }
 
 function storeServer(store: StoreModel | undefined): string | null {
@@ -125,12 +130,14 @@ export function formatExplainText(entries: readonly ExplainEntry[]): string {
   for (const e of entries) {
     const r = e.resource;
     lines.push(`${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name} ${e.field} (${e.referenceKind})`);
+    if (e.createdIn) lines.push(`  creates:    ${e.createdIn.kind} ${e.createdIn.namespace}/${e.createdIn.name}`);
     if (e.store) lines.push(`  store:      ${e.store.kind} "${e.store.name}"${e.server ? ` at ${e.server}` : ''}`);
     for (const q of e.requests) {
       const query = q.query ? `?${new URLSearchParams(q.query).toString()}` : '';
       lines.push(`  request:    ${q.method} ${q.path}${query} (needs "${q.capability}", ${q.purpose}, from ${q.field})`);
     }
     for (const c of e.perCandidate) lines.push(`  then:       GET /v1/${c.pathPattern} for each listed secret (needs "${c.capability}", ${c.purpose})`);
+    for (const k of e.perKey ?? []) lines.push(`  per key:    ${k.method} /v1/${k.pathPattern} (needs "${k.capability}", ${k.purpose})`);
     if (e.property !== null) lines.push(`  property:   ${e.property === '' ? '(whole secret)' : e.property}`);
     if (e.identity) lines.push(`  identity:   ${identityText(e.identity)}`);
     if (e.outOfScope) lines.push(`  not checked: ${e.outOfScope}`);

@@ -121,3 +121,19 @@ export function labelSelectorMatchesValid(selector: LabelSelectorModel, labels: 
   }
   return true;
 }
+
+/** A metav1.LabelSelector from a manifest (values as strings; conversion errors come from labelSelectorError). */
+export function labelSelectorFrom(v: Record<string, unknown>): LabelSelectorModel {
+  const isObj = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === 'object' && !Array.isArray(x);
+  const matchLabels = isObj(v['matchLabels'])
+    ? Object.fromEntries(Object.entries(v['matchLabels']).map(([k, x]) => [k, String(x)]))
+    : undefined;
+  const exprs = Array.isArray(v['matchExpressions'])
+    ? (v['matchExpressions'] as unknown[]).filter(isObj).map((e) => ({
+      key: String(e['key'] ?? ''),
+      operator: String(e['operator'] ?? ''),
+      ...(Array.isArray(e['values']) ? { values: (e['values'] as unknown[]).map(String) } : {}),
+    }))
+    : undefined;
+  return { ...(matchLabels ? { matchLabels } : {}), ...(exprs ? { matchExpressions: exprs } : {}) };
+}

@@ -21,5 +21,6 @@ export function createOfflineLookup(objects: readonly ParsedEsoObject[], control
     },
     controllerServiceAccount,
     listNamespaces: () => (labels.size > 0 ? [...labels.keys()].sort() : undefined),
+    listStores: (kind, namespace) => [...stores.values()].filter((s) => s.kind === kind && (kind === 'ClusterSecretStore' || s.namespace === namespace)),
   };
 }

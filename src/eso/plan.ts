@@ -16,6 +16,11 @@ export interface StoreLookup {
   controllerServiceAccount: { name: string; namespace: string };
   /** Existing namespaces (ClusterExternalSecret selection); undefined when they are not known. */
   listNamespaces?(): string[] | undefined;
+  /**
+   * Every ClusterSecretStore, or every SecretStore of `namespace` (PushSecret stores chosen by
+   * labelSelector); undefined when the stores are not known as a whole.
+   */
+  listStores?(kind: StoreKind, namespace: string): StoreModel[] | undefined;
 }
 
 /** ESO's --controller-class default (cmd/controller/root.go). */

@@ -3,6 +3,9 @@
 // Argo CD sync as its ExternalSecret) is read from the API before the checks run, so a slow watch
 // never turns into a false StoreNotFound.
 import { parseEsoObject, type StoreLookup } from '../eso/index.js';
+import { asStoreRef, parsePushSecret } from '../eso/push-secret.js';
+import { externalSecretFor, parseClusterExternalSecret } from '../eso/cluster-external-secret.js';
+import { parseClusterPushSecret, pushSecretFor } from '../eso/cluster-push-secret.js';
 import type { StoreKind, StoreModel, StoreRefModel } from '../eso/model.js';
 import type { KubeState } from './state.js';
 import type { RawKubeObject } from './types.js';
@@ -26,6 +29,17 @@ const DEFAULT_FETCHED_TTL_MS = 60_000;
 
 function referencedStores(obj: unknown): StoreRefModel[] {
   const parsed = parseEsoObject(obj);
+  // Cluster-scoped: the ClusterSecretStores of the object ESO creates (its SecretStores differ per namespace).
+  if (parsed.kind === 'Other' && parsed.kindName === 'ClusterExternalSecret' && parsed.apiVersion === 'external-secrets.io/v1') {
+    return referencedStores(externalSecretFor(parseClusterExternalSecret(obj as Record<string, unknown>), 'default')).filter((r) => r.kind === 'ClusterSecretStore');
+  }
+  if (parsed.kind === 'Other' && parsed.kindName === 'ClusterPushSecret' && parsed.apiVersion === 'external-secrets.io/v1alpha1') {
+    return referencedStores(pushSecretFor(parseClusterPushSecret(obj as Record<string, unknown>), 'default')).filter((r) => r.kind === 'ClusterSecretStore');
+  }
+  if (parsed.kind === 'Other' && parsed.kindName === 'PushSecret' && parsed.apiVersion === 'external-secrets.io/v1alpha1') {
+    // Stores named in secretStoreRefs (those chosen by labelSelector come from the informer's list).
+    return parsePushSecret(obj as Record<string, unknown>).storeRefs.filter((r) => !r.selector && r.name !== '').map((r) => asStoreRef(r));
+  }
   if (parsed.kind !== 'ExternalSecret') return [];
   const m = parsed.model;
   const refs = [m.secretStoreRef, ...m.data.map((d) => d.storeRef), ...m.dataFrom.map((d) => d.storeRef)];
@@ -79,6 +93,11 @@ export function createClusterStoreLookup(state: KubeState, opts: ClusterStoreLoo
     getStore,
     namespaceLabels: (namespace) => state.namespaceLabels(namespace),
     listNamespaces: () => state.namespaceNames(),
+    listStores: (kind, namespace) =>
+      state.listStores().flatMap((raw) => {
+        const model = modelOf(raw);
+        return model && model.kind === kind && (kind === 'ClusterSecretStore' || model.namespace === namespace) ? [model] : [];
+      }),
     controllerServiceAccount: opts.controllerServiceAccount,
     async prefetchStores(obj, deadlineAtMs) {
       const namespace = namespaceOf(obj);

@@ -10,7 +10,7 @@ import { failureDecision } from './failure.js';
 import type { AdmissionDecisionLabel, AdmissionMetrics } from './metrics.js';
 
 /** Label values stay bounded whatever a caller sends as kind. */
-const KNOWN_KINDS = new Set(['ExternalSecret', 'ClusterExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'Namespace']);
+const KNOWN_KINDS = new Set(['ExternalSecret', 'ClusterExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterPushSecret', 'Namespace']);
 export function kindLabel(kind: string): string {
   return KNOWN_KINDS.has(kind) ? kind : 'other';
 }

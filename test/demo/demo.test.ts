@@ -26,7 +26,7 @@ interface Block {
   outcome: 'created' | 'denied';
 }
 
-const ESO_KINDS = new Set(['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret']);
+const ESO_KINDS = new Set(['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret', 'ClusterPushSecret']);
 /** kubectl's resource names, written out here so the test does not reuse the demo's own table. */
 const RESOURCE: Record<string, string> = {
   Namespace: 'namespace',
@@ -35,6 +35,7 @@ const RESOURCE: Record<string, string> = {
   ClusterSecretStore: 'clustersecretstore.external-secrets.io',
   PushSecret: 'pushsecret.external-secrets.io',
   ClusterExternalSecret: 'clusterexternalsecret.external-secrets.io',
+  ClusterPushSecret: 'clusterpushsecret.external-secrets.io',
 };
 
 /** Every example the demo replays (it replays the folders with a manifests.yaml and a vault-state.json; all have an expected.json). */

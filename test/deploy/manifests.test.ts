@@ -27,7 +27,7 @@ type PodSpec = {
 };
 type Webhook = {
   name: string; clientConfig: { service: { name: string; namespace: string; path: string; port: number } };
-  rules: { apiGroups: string[]; apiVersions: string[]; resources: string[]; operations: string[] }[];
+  rules: { apiGroups: string[]; apiVersions: string[]; resources: string[]; operations: string[]; scope?: string }[];
   matchPolicy: string; sideEffects: string; admissionReviewVersions: string[]; timeoutSeconds: number; failurePolicy: string;
   namespaceSelector: { matchExpressions: { key: string; operator: string; values: string[] }[] };
   objectSelector?: unknown;
@@ -68,16 +68,20 @@ test('base: Service ports lead to the container ports; webhooks call /validate a
         assert.deepEqual(r.operations, ['CREATE', 'UPDATE']);
         assert.deepEqual(r.apiGroups, ['external-secrets.io']);
         if (r.resources.includes('pushsecrets')) {
-          // PushSecret is served as v1alpha1 only; only the validating webhook judges it.
+          // PushSecret and ClusterPushSecret are served as v1alpha1 only; only the validating webhook judges them.
           assert.equal(kind, 'ValidatingWebhookConfiguration');
           assert.deepEqual(r.apiVersions, ['v1alpha1']);
-          assert.deepEqual(r.resources, ['pushsecrets']);
+          assert.deepEqual(r.resources, ['pushsecrets', 'clusterpushsecrets']);
+          assert.equal(r.scope, '*', 'ClusterPushSecret is cluster-scoped');
           continue;
         }
         assert.deepEqual(r.apiVersions, ['v1', 'v1beta1']);
         assert.deepEqual([...r.resources].sort(), ['clusterexternalsecrets', 'clustersecretstores', 'externalsecrets', 'secretstores']);
       }
-      if (kind === 'ValidatingWebhookConfiguration') assert.ok(h.rules.some((r) => r.resources.includes('pushsecrets')), 'PushSecret is registered');
+      if (kind === 'ValidatingWebhookConfiguration') {
+        assert.ok(h.rules.some((r) => r.resources.includes('pushsecrets')), 'PushSecret is registered');
+        assert.ok(h.rules.some((r) => r.resources.includes('clusterpushsecrets')), 'ClusterPushSecret is registered');
+      }
       // The install namespace is excluded by its label (it follows a renamed namespace); no object
       // selector lets an author opt out.
       assert.deepEqual(h.namespaceSelector.matchExpressions, [
@@ -167,7 +171,7 @@ test('base: RBAC is exactly the documented least privilege', { skip }, () => {
   const norm = (rules: Rule[]) => rules.map((r) => ({ apiGroups: r.apiGroups, resources: r.resources, verbs: r.verbs, ...(r.resourceNames ? { resourceNames: r.resourceNames } : {}) }));
   assert.deepEqual(norm(findOne(objects, 'ClusterRole', 'eso-vault-guard').rules as Rule[]), [
     { apiGroups: ['external-secrets.io'], resources: ['secretstores', 'clustersecretstores'], verbs: ['get', 'list', 'watch'] },
-    { apiGroups: ['external-secrets.io'], resources: ['externalsecrets'], verbs: ['get', 'list', 'watch'] },
+    { apiGroups: ['external-secrets.io'], resources: ['externalsecrets', 'clusterexternalsecrets', 'pushsecrets', 'clusterpushsecrets'], verbs: ['get', 'list', 'watch'] },
     { apiGroups: [''], resources: ['namespaces'], verbs: ['list', 'watch'] },
     { apiGroups: [''], resources: ['configmaps'], verbs: ['get'] },
     { apiGroups: ['admissionregistration.k8s.io'], resources: ['validatingwebhookconfigurations', 'mutatingwebhookconfigurations'], verbs: ['get', 'patch'], resourceNames: ['eso-vault-guard'] },

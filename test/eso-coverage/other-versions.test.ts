@@ -55,3 +55,23 @@ test('a v1alpha1 ExternalSecret and a generator are NotChecked and skipped in ch
     await s.close();
   }
 });
+
+test('a PushSecret or ClusterPushSecret of another version than v1alpha1 is NotChecked, with the version that is checked', async () => {
+  const push = (kind: string, name: string): Obj => ({
+    apiVersion: 'external-secrets.io/v1beta1',
+    kind,
+    metadata: { name, ...(kind === 'PushSecret' ? { namespace: 'apps' } : {}) },
+    spec: { secretStoreRefs: [{ kind: 'ClusterSecretStore', name: 'nowhere' }], selector: { secret: { name: 's' } }, data: [] },
+  });
+  const s = await scenario([push('PushSecret', 'p'), push('ClusterPushSecret', 'c')], STATE);
+  try {
+    const run = await s.check();
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(run.report.skipped?.map((x) => x.reason).sort(), [
+      "ClusterPushSecret external-secrets.io/v1beta1 is not checked: the checks model ClusterPushSecret as external-secrets.io/v1alpha1, the only version ESO v2.9.0's CRDs serve",
+      "PushSecret external-secrets.io/v1beta1 is not checked: the checks model PushSecret as external-secrets.io/v1alpha1, the only version ESO v2.9.0's CRDs serve",
+    ]);
+  } finally {
+    await s.close();
+  }
+});

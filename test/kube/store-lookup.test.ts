@@ -74,3 +74,25 @@ test('an API error or a read past the deadline rejects, so the caller never conc
   const slow = createClusterStoreLookup(fakeState(() => new Promise((resolve) => setTimeout(() => resolve(store), 300))), sa);
   await assert.rejects(slow.prefetchStores(es, Date.now() + 50), /took longer than \d+ ms/);
 });
+
+test('PushSecret, ClusterPushSecret and ClusterExternalSecret: their named stores are read on a cache miss too', async () => {
+  const asked: string[] = [];
+  const state = fakeState(async () => undefined);
+  state.getStoreWithFallback = async (kind: string, name: string, namespace: string) => {
+    asked.push(`${kind} ${namespace}/${name}`);
+    return undefined;
+  };
+  const lookup = createClusterStoreLookup(state, sa);
+  const pushSpec = {
+    secretStoreRefs: [{ kind: 'SecretStore', name: 'vault' }, { kind: 'ClusterSecretStore', name: 'shared' }, { kind: 'ClusterSecretStore', labelSelector: { matchLabels: { a: 'b' } } }],
+    selector: { secret: { name: 's' } },
+    data: [{ match: { secretKey: 'k', remoteRef: { remoteKey: 'x' } } }],
+  };
+  await lookup.prefetchStores({ apiVersion: 'external-secrets.io/v1alpha1', kind: 'PushSecret', metadata: { name: 'p', namespace: 'team-a' }, spec: pushSpec }, Date.now() + 1000);
+  assert.deepEqual(asked.splice(0), ['SecretStore team-a/vault', 'ClusterSecretStore team-a/shared']);
+  // Cluster-scoped objects: only ClusterSecretStores (a SecretStore's namespace is each selected namespace's).
+  await lookup.prefetchStores({ apiVersion: 'external-secrets.io/v1alpha1', kind: 'ClusterPushSecret', metadata: { name: 'c' }, spec: { namespaceSelectors: [{}], pushSecretSpec: pushSpec } }, Date.now() + 1000);
+  assert.deepEqual(asked.splice(0).map((a) => a.split(' ')[0] + ' ' + a.split('/')[1]), ['ClusterSecretStore shared']);
+  await lookup.prefetchStores({ apiVersion: 'external-secrets.io/v1', kind: 'ClusterExternalSecret', metadata: { name: 'c' }, spec: { namespaces: ['team-a'], externalSecretSpec: { secretStoreRef: { kind: 'ClusterSecretStore', name: 'shared' }, data: [] } } }, Date.now() + 1000);
+  assert.deepEqual(asked.splice(0).map((a) => a.split(' ')[0] + ' ' + a.split('/')[1]), ['ClusterSecretStore shared']);
+});

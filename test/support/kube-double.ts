@@ -42,6 +42,10 @@ function resourceTypes(esoVersions: string[]): ResourceType[] {
     { group: ESO_GROUP, versions: esoVersions, plural: 'secretstores', kind: 'SecretStore', namespaced: true },
     { group: ESO_GROUP, versions: esoVersions, plural: 'clustersecretstores', kind: 'ClusterSecretStore', namespaced: false },
     { group: ESO_GROUP, versions: esoVersions, plural: 'externalsecrets', kind: 'ExternalSecret', namespaced: true },
+    { group: ESO_GROUP, versions: esoVersions, plural: 'clusterexternalsecrets', kind: 'ClusterExternalSecret', namespaced: false },
+    // ESO v2.9.0 serves PushSecret and ClusterPushSecret as v1alpha1 only.
+    { group: ESO_GROUP, versions: ['v1alpha1'], plural: 'pushsecrets', kind: 'PushSecret', namespaced: true },
+    { group: ESO_GROUP, versions: ['v1alpha1'], plural: 'clusterpushsecrets', kind: 'ClusterPushSecret', namespaced: false },
   ];
 }
 
@@ -63,6 +67,8 @@ export interface WatchEvent {
 export interface KubeDoubleOptions {
   /** ESO versions served (default both v1 and v1beta1; ['v1beta1'] for an older ESO). */
   esoVersions?: string[];
+  /** ESO resources (plurals) whose CRDs are not installed: their paths answer 404. */
+  unservedEsoResources?: string[];
   token?: string;
   /** Objects present at start. */
   objects?: KubeObject[];
@@ -186,7 +192,7 @@ async function doubleCertificate(): Promise<{ key: string; cert: string; ca: str
 
 export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<KubeDouble> {
   const esoVersions = opts.esoVersions ?? ['v1', 'v1beta1'];
-  const types = resourceTypes(esoVersions);
+  const types = resourceTypes(esoVersions).filter((t) => t.group !== ESO_GROUP || !(opts.unservedEsoResources ?? []).includes(t.plural));
   const token = opts.token ?? `kube-double-${randomUUID()}`;
   const typeKeyOf = (t: ResourceType) => `${t.group}/${t.plural}`;
   const store = new Map<string, KubeObject>(); // typeKey|namespace|name
@@ -274,7 +280,7 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
       return {
         kind: 'APIGroupList', apiVersion: 'v1',
         groups: groups.map((g) => {
-          const versions = types.find((t) => t.group === g)!.versions;
+          const versions = [...new Set(types.filter((t) => t.group === g).flatMap((t) => t.versions))];
           return { name: g, versions: versions.map((v) => ({ groupVersion: `${g}/${v}`, version: v })), preferredVersion: { groupVersion: `${g}/${versions[0]}`, version: versions[0] } };
         }),
       };

@@ -27,6 +27,9 @@ export function notCheckedReason(apiVersion: string, kind: string, modelled: { k
     return `${kind} ${apiVersion} is not checked: the checks model ${modelled.versions.map((v) => `external-secrets.io/${v}`).join(' and ')}` +
       (served ? `, and ESO v2.9.0's CRDs serve ${kind} only as external-secrets.io/${served} (the API server of such an install rejects ${version})` : '');
   }
+  if ((kind === 'PushSecret' || kind === 'ClusterPushSecret') && group === 'external-secrets.io') {
+    return `${kind} ${apiVersion} is not checked: the checks model ${kind} as external-secrets.io/v1alpha1, the only version ESO v2.9.0's CRDs serve`;
+  }
   return `${kind || '(no kind)'} ${apiVersion} is not checked: the checks do not judge this kind`;
 }
 

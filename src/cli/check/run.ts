@@ -13,7 +13,7 @@ import { CHECK_REMEDIES } from './remedies.js';
 import { isEsoApiVersion } from '../../checks/rules/not-checked.js';
 
 export const CHECKED_KINDS: readonly string[] = ['ExternalSecret', 'SecretStore', 'ClusterSecretStore'];
-const NAMESPACED_KINDS: readonly string[] = ['ExternalSecret', 'SecretStore'];
+const NAMESPACED_KINDS: readonly string[] = ['ExternalSecret', 'SecretStore', 'PushSecret'];
 
 export interface CheckedObject {
   doc: InputDocument;

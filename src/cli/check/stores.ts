@@ -31,6 +31,13 @@ export function layeredLookup(primary: StoreLookup, fallback: StoreLookup): Stor
       const b = fallback.listNamespaces?.();
       return a === undefined && b === undefined ? undefined : [...new Set([...(a ?? []), ...(b ?? [])])].sort();
     },
+    listStores: (kind, namespace) => {
+      const a = primary.listStores?.(kind, namespace);
+      const b = fallback.listStores?.(kind, namespace);
+      if (a === undefined || b === undefined) return a ?? b;
+      // The files' stores win over the cluster's of the same name.
+      return [...a, ...b.filter((s) => !a.some((x) => x.name === s.name))];
+    },
   };
 }
 

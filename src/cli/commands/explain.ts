@@ -1,11 +1,14 @@
 // `explain --offline FILE|DIR|- ...`: what ESO will do for each secret reference of the given
-// manifests (store, Vault request path, capability, property, identity), without Vault or a cluster.
+// manifests (store, Vault request path, capability, property, identity), without Vault or a cluster;
+// for PushSecrets the reads and writes of each push, for ClusterExternalSecret/ClusterPushSecret those
+// of the object ESO creates in each selected namespace.
 // Inputs are read as `check` reads them (../check/inputs.ts). Exit 0 when explained, 2 on a usage
 // or read/parse error, or when no manifest was found.
 import { Option, type Command } from 'commander';
 import { InputError, readInputs } from '../check/inputs.js';
 import { createOfflineLookup } from '../../eso/offline-lookup.js';
 import { explainObjects, formatExplainText } from '../../eso/explain.js';
+import { explainOtherKind } from '../../eso/explain-kinds.js';
 import { parseEsoObject, type ParsedEsoObject } from '../../eso/parse.js';
 import type { CliExit, CliIo } from '../io.js';
 import type { Readable } from 'node:stream';
@@ -28,8 +31,11 @@ export async function runExplain(targets: readonly string[], opts: ExplainOption
   if (!opts.offline) throw new UsageError('explain needs --offline (it reads manifests only; use `check` to ask a live Vault)');
   if (opts.format !== 'text' && opts.format !== 'json') throw new UsageError(`--format must be text or json, found "${opts.format}"`);
   const controller = parseControllerSa(opts.controllerSa);
-  const objects: ParsedEsoObject[] = (await readInputs(targets, stdin)).map((doc) => parseEsoObject(doc.object));
-  const entries = explainObjects(objects, createOfflineLookup(objects, controller));
+  const docs = await readInputs(targets, stdin);
+  const objects: ParsedEsoObject[] = docs.map((doc) => parseEsoObject(doc.object));
+  const lookup = createOfflineLookup(objects, controller);
+  // In input order; ClusterExternalSecret, PushSecret and ClusterPushSecret through explain-kinds.ts.
+  const entries = docs.flatMap((doc, i) => explainOtherKind(doc.object, lookup) ?? explainObjects([objects[i] as ParsedEsoObject], lookup));
   return opts.format === 'json' ? `${JSON.stringify(entries, null, 2)}\n` : formatExplainText(entries);
 }
 

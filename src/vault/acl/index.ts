@@ -22,6 +22,7 @@ export {
 } from './acl.js';
 export { populateTemplate, templateValidityCheck, type TemplateOptions } from './templating.js';
 export { suggestStanza } from './suggest.js';
+export { allowedSomewhereUnder } from './somewhere-under.js';
 export { BUILTIN_DEFAULT_POLICY } from './default-policy.js';
 export { policiesFromRole } from './role-policies.js';
 export { kubernetesLoginIdentity, jwtLoginIdentity } from './login-identity.js';

@@ -65,6 +65,7 @@ export function manifestLookup(objects: Obj[]): StoreLookup {
     },
     controllerServiceAccount: CONTROLLER_SA,
     listNamespaces: () => (labels.size > 0 ? [...labels.keys()].sort() : undefined),
+    listStores: (kind: StoreKind, namespace: string) => [...stores.values()].filter((s) => s.kind === kind && (kind === 'ClusterSecretStore' || s.namespace === namespace)),
   };
 }
 
@@ -124,7 +125,7 @@ export async function runExample(dir: string, trust: Trust = 'store-identity'): 
   const outcomes: Outcome[] = [];
   for (const obj of objects) {
     const kind = obj['kind'];
-    if (!['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret'].includes(String(kind))) continue;
+    if (!['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret', 'ClusterPushSecret'].includes(String(kind))) continue;
     outcomes.push(await admit(obj, ctx));
   }
   return {
@@ -164,7 +165,7 @@ export async function runExampleOverHttps(dir: string): Promise<ExampleRun> {
     let n = 0;
     for (const obj of objects) {
       const kind = obj['kind'];
-      if (!['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret'].includes(String(kind))) continue;
+      if (!['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', 'ClusterExternalSecret', 'ClusterPushSecret'].includes(String(kind))) continue;
       n += 1;
       const mutated = await postAdmission(servers.webhookPort, '/mutate', admissionReview(obj, { uid: `m-${n}` }), servers.ca);
       const patchText = mutated.body.response.patch;
