@@ -39,7 +39,7 @@ function samplePaths(): string[] {
   return out;
 }
 
-export function runAclBench(opts: { iterations?: number } = {}): { nsPerEval: number; nsPerCompileCold: number; nsPerCompileCached: number; evaluations: number } {
+export function runAclBench(opts: { iterations?: number } = {}): { nsPerEval: number; nsPerEvalRepeated: number; nsPerCompileCold: number; nsPerCompileCached: number; evaluations: number } {
   const iterations = opts.iterations ?? 200_000;
   const policies = realisticPolicies();
   const t0 = process.hrtime.bigint();
@@ -52,11 +52,16 @@ export function runAclBench(opts: { iterations?: number } = {}): { nsPerEval: nu
   const paths = samplePaths();
   let allowed = 0;
   for (let i = 0; i < 10_000; i++) if (isOperationAllowed(evaluateAcl(acl, paths[i % paths.length]!), 'read')) allowed++; // warm-up
+  // Evaluations are memoised per ACL and path: a path's first evaluation (each path here is new)
+  // is the engine's cost; a repeated one, what an admission re-checking a known path pays.
   const t2 = process.hrtime.bigint();
-  for (let i = 0; i < iterations; i++) if (isOperationAllowed(evaluateAcl(acl, paths[i % paths.length]!), 'read')) allowed++;
+  for (let i = 0; i < iterations; i++) if (isOperationAllowed(evaluateAcl(acl, `${paths[i % paths.length]!}-${i}`), 'read')) allowed++;
   const nsPerEval = Number(process.hrtime.bigint() - t2) / iterations;
+  const t3 = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) if (isOperationAllowed(evaluateAcl(acl, paths[i % paths.length]!), 'read')) allowed++;
+  const nsPerEvalRepeated = Number(process.hrtime.bigint() - t3) / iterations;
   if (allowed === 0) throw new Error('benchmark paths never matched: the fixture is wrong');
-  return { nsPerEval, nsPerCompileCold, nsPerCompileCached, evaluations: iterations };
+  return { nsPerEval, nsPerEvalRepeated, nsPerCompileCold, nsPerCompileCached, evaluations: iterations };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
@@ -64,6 +69,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   process.stdout.write(
     `acl-eval: 50 policies x 20 paths (+ default)\n` +
       `  evaluate (path -> capabilities + per-operation decision): ${r.nsPerEval.toFixed(0)} ns/op over ${r.evaluations} evaluations\n` +
+      `  evaluate, a path already evaluated (memoised):            ${r.nsPerEvalRepeated.toFixed(0)} ns/op\n` +
       `  compile, cold (parse 51 policies + build):                ${(r.nsPerCompileCold / 1e6).toFixed(2)} ms\n` +
       `  compile, cached (name + text hash hit):                   ${(r.nsPerCompileCached / 1e3).toFixed(1)} µs\n`,
   );

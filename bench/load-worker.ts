@@ -1,5 +1,6 @@
 // The load generator, run in its own process so it and the server under test each get one of the
-// machine's cores instead of sharing an event loop. Input: JSON on argv[2]; output: JSON on stdout.
+// machine's cores instead of sharing an event loop. Input: JSON on argv[2], or `@<file>` holding it;
+// output: JSON on stdout.
 //
 // Two modes:
 // - `autocannon` (closed loop): as fast as possible, or autocannon's `overallRate`. autocannon paces a
@@ -10,6 +11,7 @@
 //   The first second's requests open the connections (TLS handshakes) and are not recorded.
 import autocannon from 'autocannon';
 import { Agent, request } from 'node:https';
+import { readFileSync } from 'node:fs';
 
 export interface LoadSpec {
   url: string;
@@ -173,7 +175,8 @@ async function runPaced(spec: LoadSpec, rate: number): Promise<Omit<LoadResult, 
 }
 
 async function main(): Promise<void> {
-  const spec = JSON.parse(process.argv[2] ?? '{}') as LoadSpec;
+  const arg = process.argv[2] ?? '{}';
+  const spec = JSON.parse(arg.startsWith('@') ? readFileSync(arg.slice(1), 'utf8') : arg) as LoadSpec;
   const cpuBefore = process.cpuUsage();
   const wallBefore = performance.now();
   const result = spec.pacedRate ? await runPaced(spec, spec.pacedRate) : await runAutocannon(spec);

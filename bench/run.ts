@@ -1,14 +1,17 @@
-// `npm run bench`: every figure of issue 9 with its target, printed and written to
-// <repo>/bench/results/latest.json. Not part of `npm test` (the smoke test runs the same code small).
+// `npm run bench`: every figure of issues 9 and 19 with its target, printed and written to
+// <repo>/bench/results/latest.json, and the scaling curve drawn to docs/performance-scaling.svg.
+// Not part of `npm test` (the smoke test runs the same code small).
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../test/support/paths.js';
 import { runAclBench } from './acl-eval.js';
 import { benchState } from './fixtures.js';
 import { measureRss } from './rss.js';
-import { burst, coldAdmissions, throughput, warmBodies, warmUp, type LoadOptions, type Throughput } from './scenarios.js';
+import { burst, coldAdmissions, throughput, vaultTraffic, warmBodies, warmUp, type LoadOptions, type Throughput } from './scenarios.js';
+import { scalingCurve } from './scaling.js';
+import { writeScalingPlot } from './plot.js';
 import { measureHandlerCost } from './handler-cost.js';
 import { startBenchWebhook, startEchoServer, startServerLayerOnly } from './servers.js';
 
@@ -36,11 +39,18 @@ export interface BenchPlan {
   handlerIterations: number;
   /** Check every load answer is an AdmissionReview for its request's uid (costs generator CPU). */
   verifyUid: boolean;
+  /** Vault traffic: this many ExternalSecrets over this many secrets behind one store, from a fresh start. */
+  trafficObjects: number;
+  trafficSecrets: number;
+  /** The scaling curve: distinct cached ExternalSecrets per point, and seconds of paced load per point. */
+  scalingSizes: number[];
+  scalingSeconds: number;
 }
 
 export const FULL_PLAN: BenchPlan = {
   teams: 50, apps: 10, latencyMs: 20, coldSamples: 3, warmTeams: 4, warmApps: 5, durationSeconds: 10, connections: 50, fixedRate: 1000,
-  burstConcurrency: 50, rssTeams: 100, rssApps: 100, aclIterations: 200_000, handlerIterations: 3_000, verifyUid: false,
+  burstConcurrency: 50, rssTeams: 100, rssApps: 100, aclIterations: 200_000, handlerIterations: 5_000, verifyUid: false,
+  trafficObjects: 60, trafficSecrets: 3, scalingSizes: [10, 100, 1_000, 10_000], scalingSeconds: 5,
 };
 
 export interface Figure {
@@ -80,8 +90,19 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void = ()
     const cold = await coldAdmissions(webhook, plan.teams, plan.coldSamples);
     details['cold'] = cold;
     figures.push({ name: `cold admission latency, median of ${plan.coldSamples} (empty cache, ${plan.latencyMs} ms Vault)`, value: round(cold.latencyMs), unit: 'ms' });
-    figures.push({ name: 'Vault round trips on the cold critical path', value: cold.criticalPathRoundTrips, unit: '', target: '≤ 2', pass: cold.criticalPathRoundTrips <= 2 });
-    figures.push({ name: "  same, a new team's first ExternalSecret (shared policy cached)", value: cold.newTeamSharedPolicy.criticalPathRoundTrips, unit: '' });
+    figures.push({ name: 'Vault round trips on the cold critical path (counted causally)', value: cold.criticalPathRoundTrips, unit: '', target: '≤ 3', pass: cold.criticalPathRoundTrips <= 3 });
+    figures.push({ name: "  same, a new team's first ExternalSecret (shared policy cached)", value: cold.newTeamSharedPolicy.criticalPathRoundTrips, unit: '', target: '≤ 2', pass: cold.newTeamSharedPolicy.criticalPathRoundTrips <= 2 });
+
+    log('Vault traffic ...');
+    const traffic = await vaultTraffic(webhook, plan.trafficObjects, plan.trafficSecrets, 10);
+    details['vaultTraffic'] = traffic;
+    // The minimum is one request per distinct fact: sys/health, the webhook's token, the store's role,
+    // the auth mount list, the kubernetes auth config (client-JWT mode), its two policies (its own and
+    // default), one mount lookup for the one mount, and one per secret. (Issue 19 counted 10: its list
+    // leaves out the auth config.)
+    const minimum = 8 + traffic.secrets;
+    figures.push({ name: `Vault requests for ${traffic.objects} ExternalSecrets over ${traffic.secrets} secrets, one store, fresh start (distinct)`, value: traffic.distinct, unit: '', target: `≤ ${minimum} (one per fact)`, pass: traffic.distinct <= minimum });
+    figures.push({ name: `  same, all requests (duplicates: ${traffic.requests - traffic.distinct})`, value: traffic.requests, unit: '' });
 
     log('Argo CD burst ...');
     const b = await burst(webhook, plan.teams, plan.apps, plan.burstConcurrency);
@@ -109,7 +130,7 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void = ()
 
     // Warm = every fact cached. With the default checks.reuseResultsMs an identical object re-sent
     // within 2 s (Argo CD's dry-run then apply) reuses its verdict; with 0 every admission runs all rules.
-    for (const [label, reuseMs, key] of [['verdict reuse, default', 2000, 'warm'], ['every admission fully checked', 0, 'warmNoReuse']] as const) {
+    for (const [label, reuseMs, key, ratioTarget] of [['verdict reuse, default', 2000, 'warm', 0.5], ['every admission fully checked', 0, 'warmNoReuse', 0.4]] as const) {
       log(`warm throughput: webhook, ${label} ...`);
       webhook.setReuseResultsMs(reuseMs);
       const cost = await measureHandlerCost(webhook.handlers, bodies, plan.handlerIterations);
@@ -117,9 +138,14 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void = ()
       const warm = await load(key, webhook.port, bodies, maxRate);
       const ratio = warm.requestsPerSecond / ceiling.requestsPerSecond;
       figures.push({ name: `webhook warm throughput (${label})`, value: Math.round(warm.requestsPerSecond), unit: 'req/s' });
-      figures.push({ name: `  ratio to the echo ceiling`, value: round(ratio, 2), unit: '', target: '≥ 0.6', pass: ratio >= 0.6 });
-      figures.push({ name: `  webhook CPU per request`, value: warm.serverCpuUsPerRequest, unit: 'µs' });
-      for (const [kind, us] of Object.entries(cost.usPerAdmission)) figures.push({ name: `  checks alone per ${kind} (in-process)`, value: us, unit: 'µs' });
+      figures.push({ name: `  ratio to the echo ceiling`, value: round(ratio, 2), unit: '', target: `≥ ${ratioTarget}`, pass: ratio >= ratioTarget });
+      figures.push({ name: `  webhook CPU per request`, value: warm.serverCpuUsPerRequest, unit: 'µs', ...(reuseMs === 0 ? { target: '≤ 80', pass: warm.serverCpuUsPerRequest <= 80 } : {}) });
+      // The same ratio from CPU per request (echo ÷ webhook): steadier than req/s on a shared machine.
+      figures.push({ name: `  CPU ratio (echo µs ÷ webhook µs per request)`, value: round(ceiling.serverCpuUsPerRequest / Math.max(1, warm.serverCpuUsPerRequest), 2), unit: '' });
+      for (const [kind, us] of Object.entries(cost.usPerAdmission)) {
+        const target = reuseMs === 0 && kind === 'ExternalSecret' ? { target: '≤ 25', pass: us <= 25 } : {};
+        figures.push({ name: `  checks alone per ${kind} (in-process CPU)`, value: us, unit: 'µs', ...target });
+      }
       const fixed = await load(`${key}Paced`, webhook.port, bodies, paced);
       figures.push({ name: `  p50 at ${plan.fixedRate} rps (paced)`, value: fixed.latencyP50Ms, unit: 'ms' });
       figures.push({ name: `  p99 at ${plan.fixedRate} rps (paced)`, value: fixed.latencyP99Ms, unit: 'ms', target: '≤ 5', pass: fixed.latencyP99Ms <= 5 });
@@ -137,6 +163,14 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void = ()
     await webhook.close();
   }
 
+  log('scaling curve ...');
+  const scaling = await scalingCurve(plan.scalingSizes, plan.fixedRate, plan.scalingSeconds, log);
+  details['scaling'] = scaling;
+  for (const p of scaling.points) {
+    figures.push({ name: `scaling: ${p.objects} cached ExternalSecrets, p99 / CPU per admission at ${scaling.rate} rps`, value: p.p99Ms, unit: `ms / ${p.cpuUsPerAdmission} µs`, target: '≤ 5', pass: p.p99Ms <= 5 });
+  }
+  figures.push({ name: '  RSS per cached secret path (between the two largest sizes)', value: scaling.rssBytesPerPath, unit: 'B' });
+
   log('RSS with cached paths ...');
   const rss = await measureRss(plan.rssTeams, plan.rssApps);
   details['rss'] = rss;
@@ -146,7 +180,8 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void = ()
   log('ACL evaluation ...');
   const acl = runAclBench({ iterations: plan.aclIterations });
   details['acl'] = acl;
-  figures.push({ name: 'ACL evaluation (51 policies, ~1,000 rules)', value: round(acl.nsPerEval / 1000, 2), unit: 'µs/eval' });
+  figures.push({ name: 'ACL evaluation (51 policies, ~1,000 rules), a path first seen', value: round(acl.nsPerEval / 1000, 2), unit: 'µs/eval' });
+  figures.push({ name: '  a path evaluated before (memoised)', value: round(acl.nsPerEvalRepeated / 1000, 3), unit: 'µs/eval' });
   figures.push({ name: '  ACL compile, cold', value: round(acl.nsPerCompileCold / 1e6, 2), unit: 'ms' });
   return { figures, details };
 }
@@ -171,13 +206,19 @@ export const RESULTS_FILE = join(REPO_ROOT, 'bench', 'results', 'latest.json');
 
 async function main(): Promise<void> {
   const started = Date.now();
+  // What else ran on the machine: the figures are only comparable between runs on an idle machine.
+  const loadBefore = loadavg().map((l) => round(l, 2));
   const { figures, details } = await runBench(FULL_PLAN, (line) => process.stderr.write(`${line}\n`));
-  const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGb: Math.round(totalmem() / 2 ** 30) };
+  const loadAfter = loadavg().map((l) => round(l, 2));
+  const machine = { node: process.version, cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '', memoryGb: Math.round(totalmem() / 2 ** 30), loadAverageBefore: loadBefore, loadAverageAfter: loadAfter };
   const seconds = Math.round((Date.now() - started) / 1000);
-  process.stdout.write(`eso-vault-guard benchmarks (Node ${machine.node}, ${machine.cpus} cores; ${LOAD_GENERATOR})\n\n${formatFigures(figures)}\n`);
+  const missed = figures.filter((f) => f.pass === false);
+  process.stdout.write(`eso-vault-guard benchmarks (Node ${machine.node}, ${machine.cpus} cores, load average ${loadBefore.join(' ')} before, ${loadAfter.join(' ')} after; ${LOAD_GENERATOR})\n\n${formatFigures(figures)}\n`);
+  process.stdout.write(`\n${figures.filter((f) => f.target !== undefined).length - missed.length} targets met, ${missed.length} missed${missed.length ? `: ${missed.map((f) => f.name.trim()).join('; ')}` : ''}\n`);
   mkdirSync(join(REPO_ROOT, 'bench', 'results'), { recursive: true });
   writeFileSync(RESULTS_FILE, `${JSON.stringify({ date: new Date().toISOString(), machine, loadGenerator: LOAD_GENERATOR, plan: FULL_PLAN, durationSeconds: seconds, figures, details }, null, 2)}\n`);
-  process.stdout.write(`\nwritten to bench/results/latest.json in ${seconds} s\n`);
+  writeScalingPlot(RESULTS_FILE);
+  process.stdout.write(`\nwritten to bench/results/latest.json and docs/performance-scaling.svg in ${seconds} s\n`);
   process.exit(0);
 }
 

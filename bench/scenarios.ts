@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { admissionReview, externalSecret, secretStore } from './fixtures.js';
 import { createAgent, postReview, type Posted } from './client.js';
-import { criticalPathRoundTrips, duplicateRequests } from './critical-path.js';
+import { causalRounds, duplicateRequests, requestKey } from './critical-path.js';
 import { runLoad, type LoadResult, type LoadSpec } from './load.js';
 import type { BenchWebhook } from './servers.js';
 
@@ -79,7 +79,10 @@ export async function throughput(port: number, bodies: string[], load: LoadOptio
 export interface ColdResult {
   latencyMs: number;
   vaultRequests: number;
+  /** Round trips counted causally (lockstep answers, bench/critical-path.ts), in a second run of the same admission. */
   criticalPathRoundTrips: number;
+  /** The requests answered in each lockstep round. */
+  rounds: string[][];
   allowed: boolean;
   /** The Vault requests, in order, with their time relative to the first (ms): the waves. */
   requests: string[];
@@ -87,23 +90,32 @@ export interface ColdResult {
 
 /**
  * One ExternalSecret of `team` (the webhook's own login done beforehand, as in a running pod).
- * `fresh`: against an empty facts cache; otherwise against whatever earlier admissions cached.
+ * `fresh`: against an empty facts cache; otherwise against whatever earlier admissions cached. The
+ * admission is timed with the double's latency; then an admission in the same situation (fresh: the
+ * same one from an empty cache again; else `countTeam`'s, another team not seen yet) runs with the
+ * answers in lockstep rounds to count round trips.
  */
-export async function coldAdmission(webhook: BenchWebhook, team: number, app: number, fresh = true): Promise<ColdResult> {
+export async function coldAdmission(webhook: BenchWebhook, team: number, app: number, fresh = true, countTeam = team): Promise<ColdResult> {
   if (fresh) await webhook.resetFacts();
   const agent = createAgent(webhook.tls.current().ca ?? '', 1);
   // Open the TLS connection first: the handshake is not Vault's cost.
-  await postReview(agent, webhook.port, { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'x', kind: { group: '', version: 'v1', kind: 'ConfigMap' }, operation: 'CREATE', object: {} } }).catch(() => undefined);
+  const connect = () => postReview(agent, webhook.port, { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'x', kind: { group: '', version: 'v1', kind: 'ConfigMap' }, operation: 'CREATE', object: {} } }).catch(() => undefined);
+  await connect();
   const before = webhook.double.requests.length;
   const uid = randomUUID();
   const answer = await postReview(agent, webhook.port, admissionReview(externalSecret(team, app), uid));
-  agent.destroy();
   const made = webhook.double.requests.slice(before).filter((r) => r.path !== '/v1/sys/health');
+  // The same admission again, from the same cache state, with causally counted round trips.
+  if (fresh) await webhook.resetFacts();
+  await connect();
+  const counted = await causalRounds(webhook.double, () => postReview(agent, webhook.port, admissionReview(externalSecret(countTeam, app), randomUUID())));
+  agent.destroy();
   const t0 = made[0]?.startedAtMs ?? 0;
   return {
     latencyMs: answer.elapsedMs,
     vaultRequests: made.length,
-    criticalPathRoundTrips: criticalPathRoundTrips(made),
+    criticalPathRoundTrips: counted.rounds,
+    rounds: counted.byRound,
     allowed: answersReview(answer, uid) && answer.body.response?.allowed === true,
     requests: made.map((r) => `${(r.startedAtMs - t0).toFixed(0)}-${((r.endedAtMs ?? r.startedAtMs) - t0).toFixed(0)} ms ${r.method} ${r.path}`),
   };
@@ -127,7 +139,7 @@ export async function coldAdmissions(webhook: BenchWebhook, teams: number, sampl
   await coldAdmission(webhook, 0, 1);
   const results: ColdResult[] = [];
   for (let i = 1; i <= samples; i++) results.push(await coldAdmission(webhook, i % teams, 1));
-  const newTeamSharedPolicy = await coldAdmission(webhook, (samples + 1) % teams, 1, false);
+  const newTeamSharedPolicy = await coldAdmission(webhook, (samples + 1) % teams, 1, false, (samples + 2) % teams);
   const sorted = [...results].sort((a, b) => a.latencyMs - b.latencyMs);
   const median = sorted[Math.floor(sorted.length / 2)]!;
   return {
@@ -209,4 +221,40 @@ export async function burst(webhook: BenchWebhook, teams: number, apps: number, 
     p50Ms: at(0.5),
     p99Ms: at(0.99),
   };
+}
+
+export interface VaultTrafficResult {
+  objects: number;
+  secrets: number;
+  /** Every request the webhook made from a fresh start of its Vault layer (health and its own token included). */
+  requests: number;
+  distinct: number;
+  /** The distinct requests, for the record. */
+  distinctRequests: string[];
+}
+
+/**
+ * `objects` ExternalSecrets of one team over `secrets` secrets behind its one store, from a fresh
+ * Vault layer (a pod that just started), `concurrency` at a time: how many distinct requests Vault
+ * sees. The minimum is one per distinct fact: health, the webhook's token, the role, its auth mount
+ * list and config, each policy, each mount, each secret.
+ */
+export async function vaultTraffic(webhook: BenchWebhook, objects: number, secrets: number, concurrency: number): Promise<VaultTrafficResult> {
+  const before = webhook.double.requests.length;
+  await webhook.resetFacts();
+  const reviews = Array.from({ length: objects }, (_, i) => {
+    const es = externalSecret(0, i % secrets) as { metadata: Record<string, unknown>; spec: { data: unknown[] } };
+    // One secret per object: its own data entries (the bench object also reads app-0; keep only its own secret).
+    const own = { ...es, metadata: { ...es.metadata, name: `es-${i}` }, spec: { ...es.spec, data: es.spec.data.slice(0, 3) } };
+    return admissionReview(own, randomUUID());
+  });
+  const agent = createAgent(webhook.tls.current().ca ?? '', concurrency);
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < reviews.length) await postReview(agent, webhook.port, reviews[next++]);
+  }));
+  agent.destroy();
+  const made = webhook.double.requests.slice(before);
+  const distinctRequests = [...new Set(made.map(requestKey))].sort();
+  return { objects, secrets, requests: made.length, distinct: distinctRequests.length, distinctRequests };
 }

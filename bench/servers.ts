@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import { createAdmissionHandlers } from '../src/checks/handlers.js';
 import { loadConfig } from '../src/config/load.js';
 import { createOfflineLookup, parseEsoObject } from '../src/eso/index.js';
-import { silentLogger } from '../src/log/index.js';
+import { pino } from 'pino';
+import { createLogger } from '../src/log/index.js';
 import type { AdmissionHandlers } from '../src/server/admission-types.js';
 import { createMetricsRegistry } from '../src/server/metrics.js';
 import { startServers } from '../src/server/start.js';
@@ -14,7 +15,7 @@ import { selfSignedTlsSource } from '../src/server/tls/self-signed.js';
 import { secureContextOptions, type TlsSource } from '../src/server/tls/source.js';
 import { createVaultFacts, type VaultFactsService } from '../src/vault/index.js';
 import { startVaultDouble, webhookVaultConfig, type VaultDouble, type VaultState } from '../test/support/vault-double.js';
-import { DEFAULT_AUDIENCES, namespaceObject, secretStore } from './fixtures.js';
+import { DEFAULT_AUDIENCES, SERVER, namespaceObject, secretStore } from './fixtures.js';
 
 export interface BenchWebhook {
   port: number;
@@ -30,13 +31,24 @@ export interface BenchWebhook {
   close(): Promise<void>;
 }
 
+/**
+ * The product's logger (JSON lines, redaction) writing to /dev/null: each admission pays for its log
+ * line as in production, without filling the terminal.
+ */
+export function benchLogger() {
+  return createLogger({ destination: pino.destination({ dest: '/dev/null', sync: false }) });
+}
+
 const LONG_CACHE = { policyTtlMs: 600_000, roleTtlMs: 600_000, mountTtlMs: 600_000, secretTtlMs: 600_000, negativeTtlMs: 600_000, maxEntries: 20_000 };
 
 export async function startBenchWebhook(args: { state: VaultState; teams: number; latencyMs: number }): Promise<BenchWebhook> {
   const double = await startVaultDouble({ state: args.state, latencyMs: args.latencyMs });
-  const logger = silentLogger();
+  const logger = benchLogger();
   const registry = createMetricsRegistry({ defaultMetrics: false });
-  const vaultConfig = webhookVaultConfig(double, { cache: LONG_CACHE, requestTimeoutMs: 2_000 });
+  // One server, as a deployment has: the double's config also names its own URL (a second session,
+  // with its own health check and token lookup, that no store here uses).
+  const doubleConfig = webhookVaultConfig(double, { cache: LONG_CACHE, requestTimeoutMs: 2_000 });
+  const vaultConfig = { ...doubleConfig, servers: doubleConfig.servers.filter((s) => s.url === SERVER) };
   let facts = createVaultFacts(vaultConfig, { logger, registry });
   await facts.start();
   const objects = [];
@@ -93,7 +105,7 @@ export async function startBenchWebhook(args: { state: VaultState; teams: number
 export async function startServerLayerOnly(tls: TlsSource): Promise<{ port: number; close(): Promise<void> }> {
   const allow = async () => ({ allowed: true, warnings: [], codes: [] });
   const config = loadConfig({ env: {}, overrides: { server: { port: 0, metricsPort: 0, host: '127.0.0.1' } } });
-  const servers = await startServers({ config, logger: silentLogger(), registry: createMetricsRegistry({ defaultMetrics: false }), tls, handlers: { validate: allow, mutate: allow } });
+  const servers = await startServers({ config, logger: benchLogger(), registry: createMetricsRegistry({ defaultMetrics: false }), tls, handlers: { validate: allow, mutate: allow } });
   return { port: servers.webhookPort, close: () => servers.close() };
 }
 

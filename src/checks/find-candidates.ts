@@ -7,8 +7,8 @@
 import { buildDataPath, buildMetadataPath, goRegexMatches, toHttpPath } from '../eso/index.js';
 import type { FindModel, VaultProviderModel } from '../eso/model.js';
 import { evaluateAcl, isOperationAllowed, suggestStanza, type CompiledAcl } from '../vault/acl/index.js';
-import type { FactOptions, KvMountFact, VaultFacts } from '../vault/facts.js';
-import { folderLocation, secretLocation } from './kv-location.js';
+import type { FactOptions, KvMetadataFact, KvMountFact, VaultFacts } from '../vault/facts.js';
+import { folderLocation, secretLocation } from '../vault/kv-paths.js';
 import { metadataValueDigest } from '../vault/metadata-digest.js';
 import type { Collector } from './collector.js';
 import type { DeniedCandidateRequest } from './rules/find-coverage.js';
@@ -34,6 +34,42 @@ function tagsMatch(digests: Record<string, string>, tags: Record<string, string>
 function aclPath(logicalPath: string, list: boolean): string {
   const path = toHttpPath(logicalPath).replace(/^\/v1\//, '');
   return list && !path.endsWith('/') ? `${path}/` : path;
+}
+
+/**
+ * ESO skips a candidate whose current version is deleted or destroyed: its data read answers
+ * "no secret" (NoSecretError in findSecretsFromName/findSecretsFromTags), so its name makes no key.
+ */
+function currentVersionGone(meta: KvMetadataFact): boolean {
+  const current = meta.versions[String(meta.currentVersion)];
+  return current !== undefined && (current.deletionTime !== '' || current.destroyed);
+}
+
+/**
+ * The candidates of a name walk on KV v2 whose current version is live, from their metadata (the
+ * webhook's own read; the store's identity may read their data, so it could learn the same);
+ * undefined when a metadata read could not be made (recorded as could-not-check).
+ */
+export async function liveCandidates(args: {
+  vault: VaultProviderModel;
+  mount: KvMountFact;
+  names: readonly string[];
+  facts: VaultFacts;
+  opts: FactOptions;
+  collector: Collector;
+  field: string;
+}): Promise<string[] | undefined> {
+  const { vault, mount, facts, opts, collector, field } = args;
+  const live: string[] = [];
+  const reads = await Promise.all(args.names.map(async (name) => {
+    const at = secretLocation(mount, aclPath(buildMetadataPath(vault.path, vault.version, name), false), 'metadata');
+    return { name, meta: at ? await facts.kvMetadata(vault.server, at, opts) : undefined };
+  }));
+  for (const { name, meta } of reads) {
+    if (!meta || collector.failed(field, meta)) return undefined;
+    if (meta.status === 'ok' && !currentVersionGone(meta.value)) live.push(name);
+  }
+  return live;
 }
 
 export async function walkFindCandidates(args: {
@@ -129,7 +165,8 @@ export async function walkFindCandidates(args: {
       totalRequests += 1;
       const dataPath = aclPath(buildDataPath(vault.path, vault.version, name), false);
       if (!allowed(dataPath, 'read')) denied.push({ aclPath: dataPath, capability: 'read', purpose: 'read-data' });
-      produced.push(name);
+      // The data read is still made (and must be allowed), but a deleted current version gives no key.
+      if (!currentVersionGone(meta.value)) produced.push(name);
     }
   }
   const first = denied[0];

@@ -13,7 +13,7 @@
 // Secret is not the webhook's to read), so those remote keys are unknown: it reports only what
 // fails for every key (no path under the store's prefix may be written) and says the rest is not
 // verifiable.
-import { secretLocation } from './kv-location.js';
+import { secretLocation } from '../vault/kv-paths.js';
 import { planIdentity, resolveStore, type StoreLookup } from '../eso/index.js';
 import { DEFAULT_CONTROLLER_CLASS } from '../eso/plan.js';
 import { labelSelectorError, labelSelectorMatchesValid } from '../eso/label-selector.js';
@@ -153,10 +153,7 @@ async function checkStorePushes(ps: PushSecretModel, store: StoreModel, vault: V
   const ns = secretNamespace(vault);
   const opts: FactOptions = { ...env.opts, ...(ns ? { namespace: ns } : {}) };
   const identity = planIdentity(store, ps.namespace, env.lookup.controllerServiceAccount);
-  const access = await resolveStoreAccess({
-    store, vault, identity, reportField: refField, facts, lookup: env.lookup, opts, defaultAudiences: env.defaultAudiences, disclosure: env.disclosure, collector,
-    ...(env.tokenReviews ? { tokenReviews: env.tokenReviews } : {}),
-  });
+  const access = await resolveStoreAccess(env, store, identity, refField);
   if (access.status === 'unavailable' || access.status === 'blocked') return;
   if (access.status === 'unknown-identity') {
     collector.add(notVerifiableIdentityFinding({ store: storeLabel(store), identity: access.reason ? { ...identity, notVerifiableReason: access.reason } : identity, field: refField, consequence: 'what the pushes may write cannot be checked' }));

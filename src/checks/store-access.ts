@@ -1,6 +1,7 @@
 // Login-side facts of one store for one identity: auth mount, role, binding, and the compiled ACL
-// of the role's policies. Shared by the ExternalSecret and the store checks, computed once per
-// store and identity within one admission.
+// of the role's policies. Shared by the ExternalSecret, PushSecret and store checks (one call
+// shape: the object's env, the store, the identity), computed once per store and identity within
+// one admission.
 import type { IdentityPlan, StoreModel, VaultProviderModel } from '../eso/model.js';
 import { serviceAccountTokenClaims } from '../eso/identity.js';
 import type { StoreLookup } from '../eso/index.js';
@@ -46,21 +47,21 @@ export type StoreAccess =
   /** Vault could not be asked (recorded as could-not-check). */
   | { status: 'unavailable' };
 
-export interface StoreAccessArgs {
-  store: StoreModel;
-  vault: VaultProviderModel;
-  identity: IdentityPlan;
-  /** Report every finding on this field (ExternalSecret checks); undefined for store checks. */
-  reportField?: string;
+/** What the checks of one object share: the facts, the stores, who may learn what, and its findings. */
+export interface StoreCheckEnv {
   facts: VaultFacts;
   lookup: StoreLookup;
-  opts: FactOptions;
+  /** The object's deadline and budget; each check adds the Vault namespace it asks in. */
+  opts: Omit<FactOptions, 'namespace'>;
   defaultAudiences: string[];
   disclosure: Disclosure;
   collector: Collector;
   /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster to ask. */
   tokenReviews?: TokenReviewAccess;
 }
+
+/** The store access of the ok case: the login works as far as can be known. */
+export type GrantedAccess = Extract<StoreAccess, { status: 'ok' }>;
 
 export function storeLabel(store: StoreModel): StoreLabel {
   return { kind: store.kind, name: store.name, ...(store.namespace ? { namespace: store.namespace } : {}) };
@@ -73,15 +74,40 @@ export function authFields(auth: VaultProviderModel['auth']): { mountField: stri
   return { mountField: `${auth.field}.${mountKey}`, roleField: `${auth.field}.${roleKey}` };
 }
 
-export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAccess> {
-  const { vault, identity, facts, collector } = args;
+/**
+ * Store access per store and identity, computed once per object: the references of one
+ * ExternalSecret through one store share it (and its findings are recorded once).
+ */
+export function sharedStoreAccess(
+  cache: Map<string, Promise<StoreAccess>>,
+  env: StoreCheckEnv,
+  store: StoreModel,
+  identity: IdentityPlan,
+  reportField?: string,
+): Promise<StoreAccess> {
+  const sa = identity.serviceAccount;
+  const key = `${store.kind}/${store.namespace ?? ''}/${store.name}|${sa?.namespace ?? ''}/${sa?.name ?? ''}`;
+  let access = cache.get(key);
+  if (!access) cache.set(key, (access = resolveStoreAccess(env, store, identity, reportField)));
+  return access;
+}
+
+/**
+ * The login side of `store` for `identity`: auth mount, role, binding and the role's policies.
+ * `reportField`: report every finding on this field (ExternalSecret and PushSecret checks); absent
+ * for the store's own check, whose findings sit on the store's fields.
+ */
+export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, identity: IdentityPlan, reportField?: string): Promise<StoreAccess> {
+  if (store.provider.type !== 'vault') return { status: 'unknown-identity' }; // callers check Vault stores only
+  const vault = store.provider.vault;
+  const { facts, collector } = env;
   // ESO logs in under auth.namespace when it is set (auth.go useAuthNamespace): the auth mount, the
   // role and the policies are looked up there; secrets are read under the store's namespace.
   const loginNs = loginNamespace(vault);
-  const opts: FactOptions = { deadlineAtMs: args.opts.deadlineAtMs, ...(loginNs ? { namespace: loginNs } : {}) };
-  const label = storeLabel(args.store);
+  const opts: FactOptions = { deadlineAtMs: env.opts.deadlineAtMs, ...(loginNs ? { namespace: loginNs } : {}) };
+  const label = storeLabel(store);
   const { mountField, roleField } = authFields(vault.auth);
-  const failField = args.reportField ?? 'spec.provider.vault.server';
+  const failField = reportField ?? 'spec.provider.vault.server';
   if (!facts.isConfigured(vault.server)) {
     collector.unavailable(failField, { status: 'not_configured', source: `store server ${vault.server}`, server: vault.server });
     return { status: 'unavailable' };
@@ -90,13 +116,13 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
   // same answer whether or not anything exists behind it, and no request is made with it.
   const namespaceProblem = opts.namespace !== undefined ? vaultNameProblem('namespace', opts.namespace) : undefined;
   if (namespaceProblem) {
-    collector.add(uncheckedNameFinding({ field: args.reportField ?? 'spec.provider.vault.namespace', problem: namespaceProblem, consequence: 'the store is not checked against Vault' }));
+    collector.add(uncheckedNameFinding({ field: reportField ?? 'spec.provider.vault.namespace', problem: namespaceProblem, consequence: 'the store is not checked against Vault' }));
     return { status: 'blocked' };
   }
   const authMountPath = identity.authMountPath === undefined ? undefined : esoMountPath(identity.authMountPath);
   const mountProblem = authMountPath !== undefined ? vaultNameProblem('authMount', authMountPath) : undefined;
   if (mountProblem) {
-    collector.add(uncheckedNameFinding({ field: args.reportField ?? mountField, problem: mountProblem, consequence: 'the login is not checked against Vault' }));
+    collector.add(uncheckedNameFinding({ field: reportField ?? mountField, problem: mountProblem, consequence: 'the login is not checked against Vault' }));
     return { status: 'blocked' };
   }
   // Roles are read at auth/<mount>/role/<name> for kubernetes and jwt only; other methods' roles
@@ -105,7 +131,7 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
   const roleReadable = identity.role !== undefined && identity.role !== '' && authMountPath !== undefined && (identity.method === 'kubernetes' || identity.method === 'jwt');
   const roleProblem = roleReadable ? vaultNameProblem('role', identity.role as string) : undefined;
   if (roleProblem) {
-    collector.add(invalidRoleFinding({ store: label, roleField, ...(args.reportField ? { reportField: args.reportField } : {}), problem: roleProblem }));
+    collector.add(invalidRoleFinding({ store: label, roleField, ...(reportField ? { reportField: reportField } : {}), problem: roleProblem }));
     return { status: 'blocked' };
   }
   // The role read does not depend on the auth mount list: both go out together (one round trip, not two).
@@ -118,12 +144,12 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
   let accessor: string | undefined;
   if (authMountPath !== undefined && authMountPath !== '') {
     const mounts = await facts.authMounts(vault.server, opts);
-    if (collector.failed(args.reportField ?? mountField, mounts)) return { status: 'unavailable' };
+    if (collector.failed(reportField ?? mountField, mounts)) return { status: 'unavailable' };
     if (mounts.status === 'ok') {
       const verdict = authMountFindings({
         store: label,
         mountField,
-        ...(args.reportField ? { reportField: args.reportField } : {}),
+        ...(reportField ? { reportField: reportField } : {}),
         method: identity.method,
         authMountPath,
         authMounts: mounts.value,
@@ -138,13 +164,13 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
   if (!roleReadable || !roleFactPromise) return { status: 'unknown-identity' };
   const roleName = identity.role as string;
   const roleFact = await roleFactPromise;
-  if (collector.failed(args.reportField ?? roleField, roleFact)) return { status: 'unavailable' };
+  if (collector.failed(reportField ?? roleField, roleFact)) return { status: 'unavailable' };
   if (roleFact.status === 'not_found') {
     collector.add(
       roleNotFoundFinding({
         store: label,
         roleField,
-        ...(args.reportField ? { reportField: args.reportField } : {}),
+        ...(reportField ? { reportField: reportField } : {}),
         roleName,
         authMountPath,
         method: identity.method,
@@ -167,7 +193,7 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
 
   // Client-JWT mode: the API server's answer is asked now, beside the policy reads (one round trip less).
   const sa = identity.serviceAccount;
-  const review = configPromise ? tokenReviewAnswer(args, configPromise, sa) : undefined;
+  const review = configPromise ? tokenReviewAnswer(env, configPromise, sa) : undefined;
   void review?.catch(() => undefined);
   const { names } = policiesFromRole(role);
   const sources: PolicySource[] = [];
@@ -179,54 +205,109 @@ export async function resolveStoreAccess(args: StoreAccessArgs): Promise<StoreAc
       sources.push({ name, text: '' });
       continue;
     }
-    if (collector.failed(args.reportField ?? roleField, fact)) return { status: 'unavailable' };
+    if (collector.failed(reportField ?? roleField, fact)) return { status: 'unavailable' };
     if (fact.status === 'ok') sources.push({ name, text: fact.value });
     else if (name === 'default') sources.push({ name, text: BUILTIN_DEFAULT_POLICY });
     // A policy name with no policy behind it grants nothing (Vault ignores it at login).
   }
+  const namespaceLabels = sa.namespace ? env.lookup.namespaceLabels(sa.namespace) : undefined;
+  const flavour = facts.flavour?.(vault.server) ?? 'vault';
+  // What follows is a pure function of the facts gathered above: an admission whose facts are the
+  // cached ones (the same objects) gets the ACL and binding findings computed for an earlier one.
+  const inputs: unknown[] = [
+    JSON.stringify(identity), reportField, label.kind, label.name, label.namespace, vault.auth.field, prefix, authMountPath, roleName, accessor, flavour,
+    env.defaultAudiences, env.disclosure.roleDefinition, ...sources.flatMap((p) => [p.name, p.text]),
+  ];
+  // Vault reviews the token only once the role accepts it (path_login.go), so this comes after the
+  // binding; the API server's answer is never part of what is derived and kept.
+  const afterBinding = async (access: StoreAccess): Promise<StoreAccess> => {
+    if (access.status !== 'ok') return access;
+    if (review && tokenReviewBlocks(env, store, reportField, await review, authMountPath, sa)) return { status: 'blocked' };
+    return access;
+  };
+  const memo = derivedFor(role, inputs, namespaceLabels);
+  if (memo) {
+    collector.add(...memo.binding);
+    return afterBinding(memo.access);
+  }
   const aclIdentity: AclIdentity =
     identity.method === 'jwt'
-      ? jwtLoginIdentity({ mountAccessor: accessor ?? '', role, claims: { ...serviceAccountTokenClaims(identity, args.defaultAudiences) }, roleName })
+      ? jwtLoginIdentity({ mountAccessor: accessor ?? '', role, claims: { ...serviceAccountTokenClaims(identity, env.defaultAudiences) }, roleName })
       : kubernetesLoginIdentity({ mountAccessor: accessor ?? '', role, serviceAccount: { name: sa.name, namespace: sa.namespace } });
   let acl: CompiledAcl;
   try {
-    acl = compileAcl(sources, aclIdentity, { flavour: facts.flavour?.(vault.server) ?? 'vault' });
+    acl = compileAcl(sources, aclIdentity, { flavour });
   } catch (err) {
     const detail = err instanceof Error ? err.message : String(err);
-    collector.unavailable(args.reportField ?? roleField, { status: 'unavailable', source: `policies of role ${roleName}`, detail });
+    collector.unavailable(reportField ?? roleField, { status: 'unavailable', source: `policies of role ${roleName}`, detail });
     return { status: 'unavailable' };
   }
   const roleVisible = isOperationAllowed(evaluateAcl(acl, `auth/${authMountPath}/role/${roleName.toLowerCase()}`), 'read');
   const binding: Finding[] = roleBindingFindings({
     store: label,
     authField: vault.auth.field,
-    ...(args.reportField ? { reportField: args.reportField } : {}),
+    ...(reportField ? { reportField: reportField } : {}),
     identity,
     authMountPath,
     roleName,
     role,
-    ...(sa.namespace ? { serviceAccountNamespaceLabels: args.lookup.namespaceLabels(sa.namespace) } : {}),
-    defaultAudiences: args.defaultAudiences,
-    revealRoleDefinition: args.disclosure.roleDefinition || roleVisible,
+    ...(namespaceLabels ? { serviceAccountNamespaceLabels: namespaceLabels } : {}),
+    defaultAudiences: env.defaultAudiences,
+    revealRoleDefinition: env.disclosure.roleDefinition || roleVisible,
   });
   collector.add(...binding);
-  if (binding.some((f) => f.severity === 'error')) return { status: 'blocked' };
-  // Vault reviews the token only once the role accepts it (path_login.go), so this comes after the binding.
-  if (review && tokenReviewBlocks(args, await review, authMountPath, sa)) return { status: 'blocked' };
-  return { status: 'ok', acl: aclInChildNamespace(acl, prefix), loginAcl: acl, policyNames: names, sources, roleName, authMountPath, role };
+  const access: StoreAccess = binding.some((f) => f.severity === 'error')
+    ? { status: 'blocked' }
+    : { status: 'ok', acl: aclInChildNamespace(acl, prefix), loginAcl: acl, policyNames: names, sources, roleName, authMountPath, role };
+  remember(role, inputs, namespaceLabels, { access, binding });
+  return afterBinding(access);
+}
+
+/** The ACL and binding verdict derived from one role's facts, for the inputs it was derived from. */
+interface DerivedAccess {
+  access: StoreAccess;
+  binding: Finding[];
+}
+
+// Keyed by the cached role object: a role fact that is looked up again (a new object) starts afresh,
+// and so does any other input that differs (policy texts, identity, flavour, labels, ...).
+const derivedByRole = new WeakMap<object, { inputs: unknown[]; labels: Record<string, string> | undefined; derived: DerivedAccess }[]>();
+const DERIVED_PER_ROLE = 64;
+
+function derivedFor(role: object, inputs: unknown[], labels: Record<string, string> | undefined): DerivedAccess | undefined {
+  for (const entry of derivedByRole.get(role) ?? []) {
+    if (entry.inputs.length === inputs.length && entry.inputs.every((v, i) => v === inputs[i]) && sameLabels(entry.labels, labels)) return entry.derived;
+  }
+  return undefined;
+}
+
+function remember(role: object, inputs: unknown[], labels: Record<string, string> | undefined, derived: DerivedAccess): void {
+  let entries = derivedByRole.get(role);
+  if (!entries) derivedByRole.set(role, (entries = []));
+  if (entries.length >= DERIVED_PER_ROLE) entries.shift();
+  entries.push({ inputs, labels: labels ? { ...labels } : undefined, derived });
+}
+
+function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  for (const k of keys) if (a[k] !== b[k]) return false;
+  return true;
 }
 
 /** Client-JWT mode only: the API server's answer for the ServiceAccount, or 'no-cluster'; undefined in any other mode. */
 async function tokenReviewAnswer(
-  args: StoreAccessArgs,
+  env: StoreCheckEnv,
   configPromise: ReturnType<VaultFacts['authConfig']>,
   sa: { name: string; namespace: string },
 ): Promise<TokenReviewPermission | 'no-cluster' | undefined> {
   const config = await configPromise;
   // The config is optional evidence: an unreadable one never stops the check.
   if (config.status !== 'ok' || !isClientJwtMode(config.value)) return undefined;
-  if (!args.tokenReviews) return 'no-cluster';
-  return args.tokenReviews.canCreateTokenReviews({ name: sa.name, namespace: sa.namespace }, args.opts.deadlineAtMs);
+  if (!env.tokenReviews) return 'no-cluster';
+  return env.tokenReviews.canCreateTokenReviews({ name: sa.name, namespace: sa.namespace }, env.opts.deadlineAtMs);
 }
 
 /**
@@ -234,23 +315,25 @@ async function tokenReviewAnswer(
  * said once, on the store only; a review that failed is could-not-check.
  */
 function tokenReviewBlocks(
-  args: StoreAccessArgs,
+  env: StoreCheckEnv,
+  store: StoreModel,
+  reportField: string | undefined,
   answer: TokenReviewPermission | 'no-cluster' | undefined,
   authMountPath: string,
   sa: { name: string; namespace: string; source: string },
 ): boolean {
   if (answer === undefined || (typeof answer === 'object' && answer.status === 'allowed')) return false;
-  const auth = args.vault.auth.field;
-  const field = args.reportField ?? (sa.source === 'serviceAccountRef' ? `${auth}.serviceAccountRef` : auth);
-  const finding = { store: storeLabel(args.store), field, authMountPath, serviceAccount: { name: sa.name, namespace: sa.namespace } };
+  const auth = store.provider.type === 'vault' ? store.provider.vault.auth.field : 'spec.provider.vault.auth';
+  const field = reportField ?? (sa.source === 'serviceAccountRef' ? `${auth}.serviceAccountRef` : auth);
+  const finding = { store: storeLabel(store), field, authMountPath, serviceAccount: { name: sa.name, namespace: sa.namespace } };
   if (answer === 'no-cluster') {
-    if (args.reportField === undefined) args.collector.add(tokenReviewNotVerifiableFinding(finding));
+    if (reportField === undefined) env.collector.add(tokenReviewNotVerifiableFinding(finding));
     return false;
   }
   if (answer.status === 'unavailable') {
-    args.collector.notChecked(`whether ServiceAccount ${sa.namespace}/${sa.name} may create tokenreviews (Vault's Kubernetes auth at "${authMountPath}" reviews ESO's token with that token) could not be asked of the Kubernetes API (${answer.detail})`);
+    env.collector.notChecked(`whether ServiceAccount ${sa.namespace}/${sa.name} may create tokenreviews (Vault's Kubernetes auth at "${authMountPath}" reviews ESO's token with that token) could not be asked of the Kubernetes API (${answer.detail})`);
     return false;
   }
-  args.collector.add(tokenReviewNotPermittedFinding(finding));
+  env.collector.add(tokenReviewNotPermittedFinding(finding));
   return true;
 }

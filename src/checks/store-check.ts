@@ -2,31 +2,20 @@
 // and the KV mount, revealed only as far as the role's own policies could see it (issue "no oracle").
 import { loginNamespace, secretNamespace } from '../eso/vault-namespaces.js';
 import { DEFAULT_CONTROLLER_CLASS } from '../eso/plan.js';
-import { planIdentity, type StoreLookup } from '../eso/index.js';
+import { planIdentity } from '../eso/index.js';
 import type { EsoProblem, StoreModel, VaultProviderModel } from '../eso/model.js';
-import type { FactOptions, KvMountFact, VaultFacts } from '../vault/facts.js';
-import type { Collector } from './collector.js';
-import type { Disclosure } from './disclosure.js';
+import type { FactOptions, KvMountFact } from '../vault/facts.js';
 import { kvMountFindings } from './rules/kv-mount.js';
 import { insecureAddressFindings, lookupSelfDeniedFinding, nothingGrantedUnderMountFinding, notVerifiableIdentityFinding } from './rules/store-config.js';
 import { evaluateAcl, hasMountAccess, isOperationAllowed } from '../vault/acl/index.js';
 import { blocksReference, storeResolutionFindings } from './rules/store-resolution.js';
 import { storeConditionFindings } from './rules/store-conditions.js';
-import { resolveStoreAccess, storeLabel } from './store-access.js';
+import { resolveStoreAccess, storeLabel, type StoreCheckEnv } from './store-access.js';
 import { esoMountPath, uncheckedNameFinding } from './rules/vault-names.js';
 import { vaultNameProblem } from '../vault/request-path.js';
-import type { TokenReviewAccess } from './token-review-access.js';
+import { storeMountProbePath } from '../vault/kv-paths.js';
 
-export interface StoreCheckEnv {
-  facts: VaultFacts;
-  lookup: StoreLookup;
-  opts: Omit<FactOptions, 'namespace'>;
-  defaultAudiences: string[];
-  disclosure: Disclosure;
-  collector: Collector;
-  /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster. */
-  tokenReviews?: TokenReviewAccess;
-}
+export type { StoreCheckEnv } from './store-access.js';
 
 export async function checkStore(store: StoreModel, problems: readonly EsoProblem[], env: StoreCheckEnv): Promise<void> {
   const { collector } = env;
@@ -55,18 +44,7 @@ export async function checkStore(store: StoreModel, problems: readonly EsoProble
     await checkStoreMount(store, vault, env, opts);
     return;
   }
-  const access = await resolveStoreAccess({
-    store,
-    vault,
-    identity,
-    facts: env.facts,
-    lookup: env.lookup,
-    opts,
-    defaultAudiences: env.defaultAudiences,
-    disclosure: env.disclosure,
-    collector,
-    ...(env.tokenReviews ? { tokenReviews: env.tokenReviews } : {}),
-  });
+  const access = await resolveStoreAccess(env, store, identity);
   if (access.status === 'unavailable') return;
   if (access.status === 'blocked') {
     // The login fails (reported); the mount is independent of it but revealed only to an operator.
@@ -133,7 +111,7 @@ async function checkStoreMount(store: StoreModel, vault: VaultProviderModel, env
     return;
   }
   const requestPath = vault.version === 'v2' ? `${mountPath}/data/<key>` : `${mountPath}/<key>`;
-  const mountFact = await env.facts.mountForPath(vault.server, vault.version === 'v2' ? `${mountPath}/data/` : `${mountPath}/`, opts);
+  const mountFact = await env.facts.mountForPath(vault.server, storeMountProbePath(mountPath, vault.version), opts);
   if (collector.failed('spec.provider.vault.path', mountFact)) return;
   const mount: KvMountFact | undefined = mountFact.status === 'ok' ? mountFact.value : undefined;
   const verdict = kvMountFindings({

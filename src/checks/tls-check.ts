@@ -32,6 +32,20 @@ function nodeRoots(): X509Certificate[] {
   return systemRoots;
 }
 
+// The server's chain and the webhook's CAs come from a cached fact (the same PEM text every
+// admission): parsed once, not per admission. X509Certificate objects are immutable.
+const parsedPem = new Map<string, X509Certificate>();
+const PARSED_PEM_MAX = 512;
+function certificateOf(pem: string): X509Certificate {
+  let cert = parsedPem.get(pem);
+  if (!cert) {
+    cert = new X509Certificate(pem);
+    if (parsedPem.size >= PARSED_PEM_MAX) parsedPem.clear();
+    parsedPem.set(pem, cert);
+  }
+  return cert;
+}
+
 type CaOutcome = { set?: ResolvedCaSet; findings: Finding[] };
 
 async function resolveCaProvider(store: StoreModel, field: string, p: CaProviderPlan, env: TrustCheckEnv, now: Date): Promise<CaOutcome> {
@@ -114,7 +128,7 @@ export async function checkStoreTrust(store: StoreModel, env: TrustCheckEnv): Pr
   const chain = chainFact.value;
   // The webhook talks plain HTTP to this server (a test double, an in-cluster HTTP listener): no certificate to judge.
   if (chain.plainHttp) return findings;
-  const presented = chain.certificates.map((pem) => new X509Certificate(pem));
+  const presented = chain.certificates.map(certificateOf);
   const leaf = presented[0];
   if (!leaf) return findings;
   const sameAddress = hostPortOf(chain.address) === plan.hostPort.toLowerCase();
@@ -125,6 +139,6 @@ export async function checkStoreTrust(store: StoreModel, env: TrustCheckEnv): Pr
         `the webhook reaches ${plan.server} at its configured address ${chain.address}, which presents a certificate not valid for "${plan.host}"; ESO dials "${plan.host}" and may be given another certificate`),
     ];
   }
-  const knownCas = [...chain.webhookCas.map((pem) => new X509Certificate(pem)), ...nodeRoots()];
+  const knownCas = [...chain.webhookCas.map(certificateOf), ...nodeRoots()];
   return [...findings, ...trustFindings({ store: label, plan, presented, caSet: ca.set, caField, now, knownCas, ...(sameAddress ? {} : { seenAt: chain.address }) })];
 }

@@ -36,7 +36,16 @@ export function resolvePropertyOnShape(shape: ValueShape, property: string): Pro
  * gjson-style key paths of a shape (`a`, `a.b`, `arr.0`, `arr.0.x`). Top-level keys are listed as
  * written (ESO matches an exact top-level key before gjson); nested names are escaped (`certs.tls\.crt`).
  */
-export function listKeyPaths(shape: ValueShape): string[] {
+export function listKeyPaths(shape: ValueShape): readonly string[] {
+  // Shapes come from cached facts and are never changed: one listing per shape (frozen, shared).
+  let paths = keyPathsByShape.get(shape);
+  if (!paths) keyPathsByShape.set(shape, (paths = Object.freeze(computeKeyPaths(shape))));
+  return paths;
+}
+
+const keyPathsByShape = new WeakMap<ValueShape, readonly string[]>();
+
+function computeKeyPaths(shape: ValueShape): string[] {
   const out: string[] = [];
   const walk = (s: ValueShape, prefix: string | undefined): void => {
     if (out.length >= MAX_KEY_PATHS) return;

@@ -33,6 +33,11 @@ function join(prefix: string, key: string): string {
   return part.startsWith('[') ? `${prefix}${part}` : `${prefix}.${part}`;
 }
 
+/** The credential keys at the top level of a record only (for flat records: see admission-log.ts). */
+export function topLevelRedactionPaths(): string[] {
+  return CREDENTIAL_KEYS.map(keyPath);
+}
+
 /** `token`, `*.token`, `*.*.token`, … (pino's wildcards match exactly one level). */
 export function redactionPaths(): string[] {
   const paths: string[] = [];

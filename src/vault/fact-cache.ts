@@ -47,6 +47,14 @@ export class FactCache {
     return 0; // sealed/unavailable/timeout/not_configured describe the moment, not Vault's content
   }
 
+  /**
+   * The cached or in-flight answer, or undefined (then `get` loads it). Lets a caller skip building
+   * what only a miss needs (the request, its description).
+   */
+  peek<T>(kind: FactKind, key: string, deadlineAtMs: number): Promise<Fact<T>> | undefined {
+    return this.lookupOrJoin<T>(kind, `${kind}|${key}`, key, deadlineAtMs, true);
+  }
+
   async get<T>(kind: FactKind, key: string, deadlineAtMs: number, load: () => Promise<Fact<T>>, gate?: LookupGate): Promise<Fact<T>> {
     const fullKey = `${kind}|${key}`;
     const found = this.lookupOrJoin<T>(kind, fullKey, key, deadlineAtMs, true);
@@ -71,12 +79,12 @@ export class FactCache {
   private lookupOrJoin<T>(kind: FactKind, fullKey: string, key: string, deadlineAtMs: number, count: boolean): Promise<Fact<T>> | undefined {
     const cached = this.entries.get(fullKey);
     if (cached) {
-      if (count) this.metrics.cacheHits.inc({ kind });
-      return Promise.resolve({ ...cached, source: `${cached.source} (cache)` } as Fact<T>);
+      if (count) this.metrics.countCacheHit(kind);
+      return Promise.resolve(cached as Fact<T>);
     }
     const running = this.inflight.get(fullKey);
     if (!running) return undefined;
-    if (count) this.metrics.cacheHits.inc({ kind });
+    if (count) this.metrics.countCacheHit(kind);
     this.coalescedCount += 1;
     return raceDeadline(running as Promise<Fact<T>>, deadlineAtMs, `${key} (joined in-flight request)`);
   }
@@ -84,7 +92,8 @@ export class FactCache {
   private async loadNow<T>(kind: FactKind, fullKey: string, load: () => Promise<Fact<T>>): Promise<Fact<T>> {
     const promise = load().then((fact) => {
       const ttl = this.ttlFor(kind, fact as AnyFact);
-      if (ttl > 0) this.entries.set(fullKey, fact as AnyFact, { ttl });
+      // Stored as every later lookup sees it (one object shared by all hits: facts are never changed).
+      if (ttl > 0) this.entries.set(fullKey, { ...fact, source: `${fact.source} (cache)` } as AnyFact, { ttl });
       return fact;
     });
     this.inflight.set(fullKey, promise as Promise<AnyFact>);
@@ -93,6 +102,17 @@ export class FactCache {
     } finally {
       this.inflight.delete(fullKey);
     }
+  }
+
+  /** A cached fact, or undefined; counts nothing (for facts derived from it). */
+  entry<T>(kind: FactKind, key: string): Fact<T> | undefined {
+    return this.entries.get(`${kind}|${key}`, { updateAgeOnGet: false }) as Fact<T> | undefined;
+  }
+
+  /** Stores a fact under `key` for its kind's lifetime, as a lookup would. */
+  put<T>(kind: FactKind, key: string, fact: Fact<T>): void {
+    const ttl = this.ttlFor(kind, fact as AnyFact);
+    if (ttl > 0) this.entries.set(`${kind}|${key}`, fact as AnyFact, { ttl });
   }
 
   clear(): void {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import { normaliseServerUrl, type VaultClientConfig } from './config.js';
-import { FactCache, type FactKind } from './fact-cache.js';
+import { FactCache, raceDeadline, type FactKind } from './fact-cache.js';
 import {
   absentSecret, authMountTable, classify, dataOf, longestMount, mountTable, notVaultAnswer, presentSecret, presentSubkeys, toKvMetadata, toMountFact,
   withoutCredentials,
@@ -48,6 +48,9 @@ function caFileCertificates(file: string | undefined): string[] {
   }
 }
 
+/** Answers derived from a known mount kept for reuse (they hold no more than a path and the mount fact). */
+const DERIVED_MOUNTS_MAX = 20_000;
+
 const trimSlashes = (p: string) => p.replace(/^\/+|\/+$/g, '');
 const decodePath = (encoded: string): string => encoded.split('/').map(decodeURIComponent).join('/');
 
@@ -61,26 +64,45 @@ export function createVaultFacts(
   const cache = new FactCache(config.cache, metrics);
   const scheduler = new RequestScheduler({ ...DEFAULT_BUDGET, ...config.budget });
   const sessions = new Map<string, VaultServerSession>();
+  const sessionIds = new Map<VaultServerSession, string>();
   for (const server of config.servers) {
-    sessions.set(normaliseServerUrl(server.url), new VaultServerSession(server, config, metrics, logger, deps.now));
+    const session = new VaultServerSession(server, config, metrics, logger, deps.now);
+    sessions.set(normaliseServerUrl(server.url), session);
+    sessionIds.set(session, `s${sessionIds.size}`);
   }
 
-  /** Runs one fact lookup: server resolution, cache and coalescing, then the Vault request(s). */
+  /**
+   * Runs one fact lookup: server resolution, cache and coalescing, then the Vault request(s).
+   * `key` names the fact by its inputs; `describe` (the request as a fact's source) is built only on
+   * a miss, so a cached fact costs a key and a Map lookup.
+   */
   function lookup<T>(
     kind: FactKind,
     server: string,
     key: string,
     opts: FactOptions,
-    describe: string,
-    run: (session: VaultServerSession, namespace: string | undefined, source: string) => Promise<Fact<T>>,
+    describe: () => string,
+    run: (session: VaultServerSession, namespace: string | undefined, source: string, keyPrefix: string) => Promise<Fact<T>>,
+    /** A fact that follows from other cached facts, asked on a miss before Vault is. */
+    derive?: (keyPrefix: string) => Fact<T> | undefined,
   ): Promise<Fact<T>> {
-    const session = sessions.get(normaliseServerUrl(server));
-    if (!session) return Promise.resolve({ status: 'not_configured', source: describe, server });
+    const url = normaliseServerUrl(server);
+    const session = sessions.get(url);
+    if (!session) return Promise.resolve({ status: 'not_configured', source: describe(), server });
     const namespace = opts.namespace || session.server.namespace || undefined;
-    const source = namespace ? `${describe} [namespace ${namespace}]` : describe;
-    const cacheKey = `${normaliseServerUrl(server)}|${namespace ?? ''}|${key}`;
+    // The server by its short id: a shorter key is hashed faster on every lookup.
+    const keyPrefix = `${sessionIds.get(session)}|${namespace ?? ''}|`;
+    const cacheKey = `${keyPrefix}${key}`;
+    const hit = cache.peek<T>(kind, cacheKey, opts.deadlineAtMs);
+    if (hit) return hit;
+    // Not stored under this key: it lives exactly as long as the facts it follows from, and one
+    // cached mount does not become an entry per path (10,000 paths would crowd out the secrets).
+    const derived = derive?.(keyPrefix);
+    if (derived) return Promise.resolve(derived);
+    const described = describe();
+    const source = namespace ? `${described} [namespace ${namespace}]` : described;
     return cache.get(kind, cacheKey, opts.deadlineAtMs, async () => {
-      const fact = await run(session, namespace, source);
+      const fact = await run(session, namespace, source, keyPrefix);
       logger.debug({ vaultServer: session.server.url, fact: kind, status: fact.status, source: fact.source }, 'Vault fact looked up');
       return fact;
     }, opts.budget ? { scheduler, budget: opts.budget, source } : undefined);
@@ -93,6 +115,27 @@ export function createVaultFacts(
     const built = sessionRequest(target, undefined);
     return built.ok ? `${method} ${decodePath(built.request.encodedPath)}${built.request.query?.version ? `?version=${built.request.query.version}` : ''}` : `${method} ${target.family} (${built.detail})`;
   };
+  /** Mount lookups being asked, by server, namespace and first path segment. */
+  const mountsInFlight = new Map<string, Promise<Fact<KvMountFact>>>();
+  /** The mount serving `path` when a mount at one of its prefixes is cached (`kv/dev/` for `kv/dev/data/x`). */
+  const knownMount = (keyPrefix: string, path: string): Fact<KvMountFact> | undefined => {
+    const wanted = `${path}/`;
+    for (let end = wanted.indexOf('/'); end >= 0; end = wanted.indexOf('/', end + 1)) {
+      const found = cache.entry<KvMountFact>('mount', `${keyPrefix}mount:${wanted.slice(0, end + 1)}`);
+      if (found?.status !== 'ok') continue;
+      // One answer object per path and mount fact, not one per admission.
+      const key = `${keyPrefix}${path}`;
+      const seen = derivedMounts.get(key);
+      if (seen?.from === found) return seen.fact;
+      const source = `${found.source.replace(/ \(cache\)$/, '')}, whose mount ${found.value.mountPath} serves ${path} (cache)`;
+      const fact: Fact<KvMountFact> = { ...found, source };
+      if (derivedMounts.size >= DERIVED_MOUNTS_MAX) derivedMounts.clear();
+      derivedMounts.set(key, { from: found, fact });
+      return fact;
+    }
+    return undefined;
+  };
+  const derivedMounts = new Map<string, { from: Fact<KvMountFact>; fact: Fact<KvMountFact> }>();
   const valueMounts = new Map<string, Set<string>>();
   for (const server of config.servers) {
     valueMounts.set(normaliseServerUrl(server.url), new Set((server.valueReadMounts ?? []).map((m) => `${trimSlashes(m)}/`)));
@@ -111,7 +154,33 @@ export function createVaultFacts(
     mountForPath(server, path, opts) {
       const clean = trimSlashes(path);
       const target: VaultEndpoint = { family: 'sys.internal.ui.mounts', secretPath: clean };
-      return lookup<KvMountFact>('mount', server, `path:${clean}`, opts, describe('GET', target), async (session, ns, source) => {
+      // Vault forbids nested mounts, so a path below a mount already looked up is served by that
+      // mount, and Vault would answer the webhook exactly that for it: one lookup per mount, not per
+      // path. Only what the webhook's own identity learnt is reused (mount facts never depend on
+      // a store's identity); whether a store may learn it is still decided per reference.
+      const known = (keyPrefix: string) => knownMount(keyPrefix, clean);
+      return lookup<KvMountFact>('mount', server, `path:${clean}`, opts, () => describe('GET', target), async (session, ns, source, keyPrefix) => {
+        // A lookup of a path with the same first segment in flight is probably the same mount: wait for it.
+        const group = `${keyPrefix}${clean.split('/')[0] ?? ''}`;
+        const running = mountsInFlight.get(group);
+        if (running) {
+          await raceDeadline(running, opts.deadlineAtMs, source);
+          const meanwhile = known(keyPrefix);
+          if (meanwhile) return meanwhile;
+          if (Date.now() >= opts.deadlineAtMs) return { status: 'timeout', source };
+        }
+        const asked = askMount(session, ns, source);
+        mountsInFlight.set(group, asked);
+        try {
+          const fact = await asked;
+          if (fact.status === 'ok') cache.put('mount', `${keyPrefix}mount:${fact.value.mountPath}`, fact);
+          return fact;
+        } finally {
+          if (mountsInFlight.get(group) === asked) mountsInFlight.delete(group);
+        }
+      }, known);
+
+      async function askMount(session: VaultServerSession, ns: string | undefined, source: string): Promise<Fact<KvMountFact>> {
         const preflight = await get(session, target, ns, opts.deadlineAtMs);
         const first = classify<KvMountFact>(preflight, source, (body) => {
           const data = dataOf(body);
@@ -124,7 +193,7 @@ export function createVaultFacts(
         const fallbackSource = `GET sys/mounts (sys/internal/ui/mounts/${clean} gave ${first.status})${ns ? ` [namespace ${ns}]` : ''}`;
         // Runs inside this lookup's slot of the object's budget: not charged or queued again (no self-deadlock).
         const { budget: _held, ...inSlot } = opts;
-        const table = await lookup<Record<string, KvMountFact>>('mount', server, 'table', inSlot, 'GET sys/mounts', async (s, n, src) =>
+        const table = await lookup<Record<string, KvMountFact>>('mount', server, 'table', inSlot, () => 'GET sys/mounts', async (s, n, src) =>
           classify(await get(s, { family: 'sys.mounts' }, n, opts.deadlineAtMs), src, (body) => mountTable(body, src)));
         if (table.status !== 'ok') {
           if (table.status === 'forbidden' && first.status === 'forbidden') {
@@ -134,18 +203,17 @@ export function createVaultFacts(
         }
         const mount = longestMount(table.value, clean);
         return mount ? { status: 'ok', value: mount, source: fallbackSource } : { status: 'not_found', source: fallbackSource };
-      });
+      }
     },
 
     authMounts(server, opts) {
-      return lookup<Record<string, AuthMountFact>>('auth_mounts', server, 'sys/auth', opts, 'GET sys/auth', async (session, ns, source) =>
+      return lookup<Record<string, AuthMountFact>>('auth_mounts', server, 'sys/auth', opts, () => 'GET sys/auth', async (session, ns, source) =>
         classify(await get(session, { family: 'sys.auth' }, ns, opts.deadlineAtMs), source, (body) => authMountTable(body, source)));
     },
 
     authRole(server, mountPath, role, opts) {
       const target: VaultEndpoint = { family: 'auth.role', mount: trimSlashes(mountPath), role };
-      const source = describe('GET', target);
-      return lookup<Record<string, unknown>>('auth_role', server, source, opts, source, async (session, ns, src) =>
+      return lookup<Record<string, unknown>>('auth_role', server, `role:${target.mount}\u0000${role}`, opts, () => describe('GET', target), async (session, ns, src) =>
         classify<Record<string, unknown>>(await get(session, target, ns, opts.deadlineAtMs), src, (body) => {
           const data = dataOf(body);
           return data ? { status: 'ok', value: data, source: src } : notVaultAnswer(src, 'no data');
@@ -154,8 +222,7 @@ export function createVaultFacts(
 
     authConfig(server, mountPath, opts) {
       const target: VaultEndpoint = { family: 'auth.config', mount: trimSlashes(mountPath) };
-      const source = describe('GET', target);
-      return lookup<Record<string, unknown>>('auth_config', server, source, opts, source, async (session, ns, src) =>
+      return lookup<Record<string, unknown>>('auth_config', server, `config:${target.mount}`, opts, () => describe('GET', target), async (session, ns, src) =>
         classify<Record<string, unknown>>(await get(session, target, ns, opts.deadlineAtMs), src, (body) => {
           const data = dataOf(body);
           return data ? { status: 'ok', value: withoutCredentials(data), source: src } : notVaultAnswer(src, 'no data');
@@ -164,8 +231,7 @@ export function createVaultFacts(
 
     policyText(server, name, opts) {
       const target: VaultEndpoint = { family: 'sys.policies.acl', name };
-      const source = describe('GET', target);
-      return lookup<string>('policy', server, source, opts, source, async (session, ns, src) =>
+      return lookup<string>('policy', server, `policy:${name}`, opts, () => describe('GET', target), async (session, ns, src) =>
         classify<string>(await get(session, target, ns, opts.deadlineAtMs), src, (body) => {
           const policy = dataOf(body)?.policy;
           return typeof policy === 'string' ? { status: 'ok', value: policy, source: src } : notVaultAnswer(src, 'no data.policy');
@@ -174,8 +240,7 @@ export function createVaultFacts(
 
     kvMetadata(server, at, opts) {
       const target: VaultEndpoint = { family: 'kv2.metadata', mount: at.mount, secretPath: at.secretPath };
-      const source = describe('GET', target);
-      return lookup<KvMetadataFact>('kv_metadata', server, source, opts, source, async (session, ns, src) =>
+      return lookup<KvMetadataFact>('kv_metadata', server, `meta:${at.mount}\u0000${at.secretPath}`, opts, () => describe('GET', target), async (session, ns, src) =>
         classify<KvMetadataFact>(await get(session, target, ns, opts.deadlineAtMs), src, (body) => {
           const data = dataOf(body);
           return data ? { status: 'ok', value: toKvMetadata(data), source: src } : notVaultAnswer(src, 'no data');
@@ -187,12 +252,13 @@ export function createVaultFacts(
       const target: VaultEndpoint = opts.kvVersion === '1'
         ? { family: 'kv1.data', mount: at.mount, secretPath: at.secretPath }
         : { family: values ? 'kv2.data' : 'kv2.subkeys', mount: at.mount, secretPath: at.secretPath, ...(version !== undefined ? { version } : {}) };
-      const source = describe('GET', target);
       if (config.metadataOnly || (opts.kvVersion === '1' && !values)) {
+        const source = describe('GET', target);
         if (!service.isConfigured(server)) return Promise.resolve({ status: 'not_configured', source, server });
         return Promise.resolve({ status: 'unavailable', source: `${source} (not sent)`, detail: config.metadataOnly ? METADATA_ONLY_DETAIL : VALUES_NOT_READ_DETAIL });
       }
-      return lookup<SecretReadFact>('secret_shape', server, source, opts, source, async (session, ns, src) =>
+      const key = `${target.family}:${at.mount}\u0000${at.secretPath}\u0000${version ?? ''}`;
+      return lookup<SecretReadFact>('secret_shape', server, key, opts, () => describe('GET', target), async (session, ns, src) =>
         classify(
           await get(session, target, ns, opts.deadlineAtMs),
           src,
@@ -203,8 +269,7 @@ export function createVaultFacts(
 
     listKeys(server, at, opts) {
       const target: VaultEndpoint = { family: 'kv.list', kvVersion: at.kvVersion, mount: at.mount, folder: at.folder };
-      const source = describe('LIST', target);
-      return lookup<string[]>('list_keys', server, source, opts, source, async (session, ns, src) =>
+      return lookup<string[]>('list_keys', server, `list:${at.kvVersion}:${at.mount}\u0000${at.folder}`, opts, () => describe('LIST', target), async (session, ns, src) =>
         classify<string[]>(await get(session, target, ns, opts.deadlineAtMs), src, (body) => {
           const keys = dataOf(body)?.keys;
           return Array.isArray(keys)

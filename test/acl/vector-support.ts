@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REFERENCE_DIR } from '../support/paths.js';
-import { allowOperation, capabilitiesOf, checkNonExactBareMount, compileAcl, exactRulePermissions, type AclIdentity } from '../../src/vault/acl/index.js';
+import { capabilitiesOf, checkNonExactBareMount, compileAcl, exactRulePermissions, type AclIdentity } from '../../src/vault/acl/index.js';
+import { allowRequest } from '../support/vault-double-acl.js';
 
 export interface AclVector {
   id: string;
@@ -38,7 +39,7 @@ export function runVector(v: AclVector): Record<string, unknown> {
   );
   switch (v.check) {
     case 'AllowOperation': {
-      const r = allowOperation(acl, v.path, v.operation as Parameters<typeof allowOperation>[2], {
+      const r = allowRequest(acl, v.path, v.operation as Parameters<typeof allowRequest>[2], {
         ...(v.data ? { data: v.data } : {}),
         ...(v.wrapTTLSeconds !== undefined ? { wrapTtlSeconds: v.wrapTTLSeconds } : {}),
       });

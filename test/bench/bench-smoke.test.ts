@@ -4,22 +4,23 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, statSync } from 'node:fs';
-import { criticalPathRoundTrips, duplicateRequests } from '../../bench/critical-path.js';
+import { duplicateRequests } from '../../bench/critical-path.js';
 import { RESULTS_FILE, runBench, type BenchPlan } from '../../bench/run.js';
-import type { BurstResult, ColdSummary, Throughput } from '../../bench/scenarios.js';
+import type { BurstResult, ColdSummary, Throughput, VaultTrafficResult } from '../../bench/scenarios.js';
+import type { ScalingResult } from '../../bench/scaling.js';
+import { scalingSvg } from '../../bench/plot.js';
 import type { DoubleRequest } from '../support/vault-double.js';
 
 const req = (path: string, startedAtMs: number, endedAtMs: number): DoubleRequest => ({ method: 'GET', path, query: {}, status: 200, namespace: '', startedAtMs, endedAtMs });
 
-test('critical path: side-by-side requests count once, sequential ones add up; duplicates are counted', () => {
-  assert.equal(criticalPathRoundTrips([req('/a', 0, 20), req('/b', 1, 21), req('/c', 22, 40), req('/d', 41, 60)]), 3);
-  assert.equal(criticalPathRoundTrips([]), 0);
+test('duplicate requests are counted by method, path and query', () => {
   assert.deepEqual(duplicateRequests([req('/a', 0, 1), req('/a', 2, 3), req('/b', 0, 1)]), { total: 3, distinct: 2, duplicates: 1 });
 });
 
 const SMOKE_PLAN: BenchPlan = {
   teams: 3, apps: 2, latencyMs: 1, coldSamples: 1, warmTeams: 2, warmApps: 2, durationSeconds: 1, amount: 100, connections: 4, fixedRate: 500,
   burstConcurrency: 4, rssTeams: 5, rssApps: 10, aclIterations: 1_000, handlerIterations: 20, verifyUid: true,
+  trafficObjects: 12, trafficSecrets: 2, scalingSizes: [2, 6], scalingSeconds: 1,
 };
 
 test('bench harness: a shortened run answers every request with the AdmissionReview for its uid and writes nothing', async () => {
@@ -28,7 +29,19 @@ test('bench harness: a shortened run answers every request with the AdmissionRev
 
   const cold = details['cold'] as ColdSummary;
   assert.equal(cold.allowed, true, 'cold admissions are allowed AdmissionReviews for their uid');
-  assert.ok(cold.samples[0]!.vaultRequests > 0 && cold.criticalPathRoundTrips > 0, 'a cold admission asks Vault');
+  assert.ok(cold.samples[0]!.vaultRequests > 0, 'a cold admission asks Vault');
+  // Counted causally: the login facts and the mount together, then the policies, then the secret.
+  assert.equal(cold.criticalPathRoundTrips, 3, JSON.stringify(cold.samples[0]!.rounds));
+  assert.equal(cold.newTeamSharedPolicy.criticalPathRoundTrips, 2, JSON.stringify(cold.newTeamSharedPolicy.rounds));
+
+  const traffic = details['vaultTraffic'] as VaultTrafficResult;
+  assert.equal(traffic.distinctRequests.filter((r) => r.includes('/sys/internal/ui/mounts/')).length, 1, `one mount lookup for the store's one mount: ${traffic.distinctRequests.join(', ')}`);
+  // health, token, role, auth mounts, auth config, two policies, one mount, two secrets.
+  assert.equal(traffic.distinct, 10, traffic.distinctRequests.join('\n'));
+
+  const scaling = details['scaling'] as ScalingResult;
+  assert.deepEqual(scaling.points.map((p) => p.objects), [2, 6]);
+  assert.ok(scaling.points.every((p) => p.requests > 0 && Number.isFinite(p.p99Ms)));
 
   const burst = details['burst'] as BurstResult;
   assert.equal(burst.objects, 6);
@@ -53,4 +66,7 @@ test('bench harness: a shortened run answers every request with the AdmissionRev
     assert.match(names, wanted);
   }
   assert.equal(existsSync(RESULTS_FILE) ? statSync(RESULTS_FILE).mtimeMs : undefined, resultsBefore, 'runBench writes no file');
+  const svg = scalingSvg(scaling, 'smoke');
+  assert.match(svg, /^<svg [^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  assert.equal((svg.match(/<polyline /g) ?? []).length, 3, 'three curves: p99, CPU, RSS');
 });

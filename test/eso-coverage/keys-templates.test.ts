@@ -50,6 +50,30 @@ test('dataFrom keys: collision after conversion, "/" left by a rewrite, Unicode 
   }
 });
 
+test('find: a candidate whose current version is deleted gives no key (ESO skips it), so it collides with nothing', async () => {
+  const st = state() as unknown as { secrets: Record<string, unknown> };
+  // "app/dup/a/b" and "app/dup/a_b" both convert to "app_dup_a_b"; "app/dup2/a_b" is deleted, so dup2 gives one key only.
+  st.secrets['kv/app/dup/a/b'] = { versions: [{ data: { k: 'x' } }], custom_metadata: {} };
+  st.secrets['kv/app/dup/a_b'] = { versions: [{ data: { k: 'x' } }], custom_metadata: {} };
+  st.secrets['kv/app/dup2/a/b'] = { versions: [{ data: { k: 'x' } }], custom_metadata: {} };
+  st.secrets['kv/app/dup2/a_b'] = { versions: [{ data: { k: 'x' } }, { data: { k: 'y' }, deleted: true }], custom_metadata: {} };
+  const live = externalSecret('find-collision', { dataFrom: [{ find: { path: 'app/dup', name: { regexp: '.*' } } }] });
+  const deleted = externalSecret('find-deleted-twin', { dataFrom: [{ find: { path: 'app/dup2', name: { regexp: '.*' } } }] });
+  const s = await scenario([clusterStore('vault'), live, deleted], st as never);
+  try {
+    const c = await s.validate(live);
+    assert.equal(c.allowed, false);
+    assert.match(c.message, /\[SecretKeyInvalid\] spec\.dataFrom\[0\]\.find: .*secret name collision during conversion: app_dup_a_b/);
+    const d = await s.validate(deleted);
+    assert.equal(d.allowed, true, d.message);
+    const run = await s.check();
+    assert.deepEqual(errorsOf(run.report, 'find-collision'), ['SecretKeyInvalid spec.dataFrom[0].find']);
+    assert.deepEqual(errorsOf(run.report, 'find-deleted-twin'), []);
+  } finally {
+    await s.close();
+  }
+});
+
 test('find.tags: the data of every candidate holding the tags is read, so a metadata-only policy is denied', async () => {
   const tags = externalSecret('by-tags', { dataFrom: [{ find: { path: 'app', tags: { owner: 'team-a' } } }] }, 'apps', 'vault-meta');
   const noMatch = externalSecret('by-tags-none', { dataFrom: [{ find: { path: 'app', tags: { owner: 'team-z' } } }] }, 'apps', 'vault-meta');

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/log/logger.js';
+import { logAdmission, type AdmissionLogRecord } from '../../src/log/admission-log.js';
 
 function capture(level: 'info' | 'warn' = 'info') {
   const lines: string[] = [];
@@ -44,4 +45,19 @@ test('the level is configurable', () => {
     ['shown'],
   );
   assert.equal((JSON.parse(lines[0] ?? '{}') as { level: string }).level, 'warn');
+});
+
+test('the admission line keeps the logger bindings and still redacts a credential key (top level: its record is flat)', () => {
+  const { logger, lines } = capture();
+  const record = { uid: 'u1', webhook: 'validate', kind: 'ExternalSecret', operation: 'CREATE', dryRun: false, decision: 'allowed', durationMs: 1, codes: [], token: 'hvs.SECRET', 'x-vault-token': 'hvs.SECRET2' };
+  logAdmission(logger.child({ component: 'server' }), record as AdmissionLogRecord);
+  assert.equal(lines.length, 1);
+  const line = JSON.parse(lines[0] ?? '{}') as Record<string, unknown>;
+  assert.equal(line['component'], 'server');
+  assert.equal(line['uid'], 'u1');
+  assert.equal(line['msg'], 'admission validate allowed');
+  assert.doesNotMatch(lines[0] ?? '', /SECRET/);
+  const quiet = capture('warn');
+  logAdmission(quiet.logger, record as AdmissionLogRecord);
+  assert.equal(quiet.lines.length, 0, 'an info line below the level is not written');
 });

@@ -81,6 +81,11 @@ export interface VaultDouble {
   webhookToken: string;
   tokens: Map<string, DoubleToken>;
   setLatencyMs(ms: number): void;
+  /**
+   * Every answer waits for `gate(request)` (after the latency) before it is sent; undefined removes it.
+   * The benchmark uses it to answer in lockstep rounds and count round trips causally.
+   */
+  setAnswerGate(gate: ((request: DoubleRequest) => Promise<void>) | undefined): void;
   /** The next `n` requests (except sys/health) answer `status` with Vault's error body; status 0 resets the connection instead. */
   failNext(n: number, status: number): void;
   /** Something in front of Vault (a proxy, a login portal) answers every request but sys/health; undefined stops it. */
@@ -167,6 +172,7 @@ export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultD
   const requests: DoubleRequest[] = [];
   const sockets = new Set<Socket>();
   let latencyMs = opts.latencyMs ?? 0;
+  let answerGate: ((request: DoubleRequest) => Promise<void>) | undefined;
   let failures: { remaining: number; status: number } = { remaining: 0, status: 500 };
   let foreign: { status: number; contentType: string; text: string } | undefined;
   let sealed = false;
@@ -310,6 +316,7 @@ export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultD
       res.end(text);
     };
     if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+    if (answerGate) await answerGate(entry);
     if (!url.pathname.startsWith('/v1/')) return send({ status: 404, body: ERR_EMPTY });
     const rel = url.pathname.slice(4).split('/').map((s) => decodeURIComponent(s)).join('/');
     if (rel === 'sys/health') {
@@ -391,6 +398,7 @@ export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultD
     webhookToken,
     tokens,
     setLatencyMs: (ms) => { latencyMs = ms; },
+    setAnswerGate: (gate) => { answerGate = gate; },
     failNext: (n, status) => { failures = { remaining: n, status }; },
     setForeignAnswer: (answer) => { foreign = answer; },
     seal: () => { sealed = true; },

@@ -167,6 +167,30 @@ test('100 concurrent lookups of one fact send one Vault request', async () => {
   }
 });
 
+test('paths under one mount share one mount lookup, also while it is in flight; a path outside it asks again', async () => {
+  const double = await startVaultDouble({ state: KV_DEV });
+  const { facts } = makeService(webhookVaultConfig(double));
+  const mountRequests = () => double.requests.filter((r) => r.path.startsWith('/v1/sys/internal/ui/mounts/') || r.path === '/v1/sys/mounts').map((r) => r.path);
+  try {
+    await facts.start();
+    double.setLatencyMs(30); // the first lookup is still in flight when the others start
+    const concurrent = await Promise.all(['kv/dev/data/postgres', 'kv/dev/data/redis', 'kv/dev/metadata/team/'].map((p) => facts.mountForPath(SERVER, p, inMs(2000))));
+    const later = await facts.mountForPath(SERVER, 'kv/dev/subkeys/other', inMs(2000));
+    for (const fact of [...concurrent, later]) {
+      assert.equal(fact.status, 'ok');
+      assert.equal(fact.status === 'ok' && fact.value.mountPath, 'kv/dev/');
+    }
+    assert.match(later.source, /whose mount kv\/dev\/ serves kv\/dev\/subkeys\/other \(cache\)$/);
+    assert.deepEqual(mountRequests(), ['/v1/sys/internal/ui/mounts/kv/dev/data/postgres'], 'one lookup for the mount');
+    // A path under no known mount is asked (and answered not_found through the mount table).
+    assert.equal((await facts.mountForPath(SERVER, 'nowhere/data/x', inMs(2000))).status, 'not_found');
+    assert.equal(mountRequests().length, 3);
+  } finally {
+    await facts.close();
+    await double.close();
+  }
+});
+
 test('metadata-only mode sends no data request', async () => {
   const double = await startVaultDouble({ state: KV_DEV });
   const { facts } = makeService(webhookVaultConfig(double, { metadataOnly: true }));

@@ -8,7 +8,7 @@ export interface PropertyInput {
   secretPath: string;
   resolution: { status: 'found' | 'not_found' | 'unknown'; candidates: string[] };
   /** Key paths of the secret (shown when no candidate is close). */
-  keyPaths: string[];
+  keyPaths: readonly string[];
   /** Classic-mistake hints (`data.` prefix ...). */
   hints: string[];
 }

@@ -47,10 +47,26 @@ export function extractKeyResult(plan: ReferencePlan, shape: ValueShape): KeyPip
   const property = plan.remoteRef?.property ?? '';
   const r = evaluateProperty(shape, property);
   if (r.status !== 'found' || !r.shape || r.shape.type !== 'object') return undefined;
-  return deriveSecretKeys(Object.keys(r.shape.keys), plan.rewrite ?? [], plan.remoteRef?.conversionStrategy, r.shape.keys);
+  const rewrite = plan.rewrite ?? [];
+  return rewrite.length === 0
+    ? convertedKeys(r.shape, plan.remoteRef?.conversionStrategy)
+    : deriveSecretKeys(Object.keys(r.shape.keys), rewrite, plan.remoteRef?.conversionStrategy, r.shape.keys);
 }
 
 export function extractKeyFindings(plan: ReferencePlan, shape: ValueShape, target: string): Finding[] {
   const result = extractKeyResult(plan, shape);
   return result ? secretKeyFindings(plan, result, target) : [];
+}
+
+// Without a rewrite the result depends only on the keys and the strategy: one pipeline run per
+// cached shape (shapes come from cached facts and are never changed).
+const convertedByShape = new WeakMap<ValueShape, Map<string, KeyPipelineResult>>();
+
+function convertedKeys(shape: Extract<ValueShape, { type: 'object' }>, conversionStrategy: string | undefined): KeyPipelineResult {
+  let byStrategy = convertedByShape.get(shape);
+  if (!byStrategy) convertedByShape.set(shape, (byStrategy = new Map()));
+  const key = conversionStrategy ?? '\u0000';
+  let result = byStrategy.get(key);
+  if (!result) byStrategy.set(key, (result = deriveSecretKeys(Object.keys(shape.keys), [], conversionStrategy, shape.keys)));
+  return result;
 }

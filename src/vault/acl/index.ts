@@ -1,25 +1,19 @@
 // Public entry of the ACL engine: Vault-exact policy parsing, ACL building and evaluation.
 export type { AclEvaluation, AclIdentity, Capability, DecidingRule, Operation, PolicySource } from './types.js';
 export { PolicyParseError, parsePolicy, type ParsedPolicy, type ParsedPathRule, type ParameterMap, type ParameterValue } from './policy-parse.js';
+export { compileAcl, aclInChildNamespace, parsePolicyCached, type CompiledAcl, type CompileOptions, type AclFlavour, type MergedPermissions } from './compile.js';
+export { matchRule, exactRulePermissions, checkNonExactBareMount } from './match.js';
 export {
-  compileAcl,
   evaluateAcl,
   isOperationAllowed,
   allowOperation,
+  grantsCapability,
   capabilitiesOf,
-  exactRulePermissions,
-  checkNonExactBareMount,
   hasMountAccess,
-  aclInChildNamespace,
-  parsePolicyCached,
-  type CompiledAcl,
-  type CompileOptions,
-  type AclFlavour,
-  type AclRequest,
+  DATA_OPERATIONS,
   type AclOperationResult,
   type AclOperationName,
-  type MergedPermissions,
-} from './acl.js';
+} from './evaluate.js';
 export { populateTemplate, templateValidityCheck, type TemplateOptions } from './templating.js';
 export { suggestStanza } from './suggest.js';
 export { allowedSomewhereUnder } from './somewhere-under.js';

@@ -2,7 +2,8 @@
 // are not known (a PushSecret's dataTo pushes the source Secret's keys, which the webhook does not
 // read). It over-approximates: false means no path under the prefix can be allowed, so every
 // such request is denied; true decides nothing.
-import { evaluateAcl, isOperationAllowed, type CompiledAcl } from './acl.js';
+import type { CompiledAcl } from './compile.js';
+import { evaluateAcl, isOperationAllowed } from './evaluate.js';
 import { CAP_BITS } from './capabilities.js';
 import type { Operation } from './types.js';
 

@@ -1,0 +1,127 @@
+// `npm run bench:profile`: a CPU profile of the webhook's warm, fully checked path (every fact
+// cached, checks.reuseResultsMs 0) under the bench's load, taken in the process that serves it, and
+// summarised as a table in bench/results/profile-warm.txt (self time by function, then inclusive
+// time by function). `npm run bench:profile -- checks` profiles the admission handlers alone,
+// called in-process (profile-warm-checks.txt). The raw profiles (*.cpuprofile, for Chrome DevTools
+// or speedscope) are written next to them but not committed.
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { REPO_ROOT } from '../test/support/paths.js';
+import { benchState } from './fixtures.js';
+import { throughput, warmBodies, warmUp } from './scenarios.js';
+import { startBenchWebhook } from './servers.js';
+import { measureHandlerCost } from './handler-cost.js';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  hitCount?: number;
+  children?: number[];
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+  startTime: number;
+  endTime: number;
+}
+
+const REPO_URL = `file://${REPO_ROOT}/`;
+
+function frameName(node: ProfileNode): string {
+  const { functionName, url, lineNumber } = node.callFrame;
+  const where = url.startsWith(REPO_URL) ? url.slice(REPO_URL.length).replace(/^dist\//, '') : url.replace(/^.*node_modules\//, '').replace(/^node:/, 'node:');
+  return `${functionName || '(anonymous)'} ${where ? `${where}:${lineNumber + 1}` : ''}`.trim();
+}
+
+/** Self and inclusive sample counts per function (recursion counted once per stack). */
+export function summarise(profile: CpuProfile, top = 45): string {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  let total = 0;
+  let idle = 0;
+  for (const id of profile.samples) {
+    const node = byId.get(id);
+    if (!node) continue;
+    total += 1;
+    const name = frameName(node);
+    if (name.startsWith('(idle)')) idle += 1;
+    self.set(name, (self.get(name) ?? 0) + 1);
+    const seen = new Set<string>();
+    for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+      const n = byId.get(at);
+      if (!n) break;
+      const fn = frameName(n);
+      if (seen.has(fn)) continue;
+      seen.add(fn);
+      inclusive.set(fn, (inclusive.get(fn) ?? 0) + 1);
+    }
+  }
+  const busy = total - idle;
+  const pct = (n: number) => `${((n / busy) * 100).toFixed(1).padStart(5)} %`;
+  const table = (m: Map<string, number>) =>
+    [...m.entries()].filter(([k]) => !k.startsWith('(idle)') && !k.startsWith('(root)')).sort((a, b) => b[1] - a[1]).slice(0, top).map(([k, v]) => `${pct(v)}  ${k}`).join('\n');
+  return [
+    `samples: ${total} (${idle} idle); percentages are of the ${busy} busy samples`,
+    '',
+    '== self time (where the CPU is spent) ==',
+    table(self),
+    '',
+    '== inclusive time (the function and what it calls) ==',
+    table(inclusive),
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(process.env['PROFILE_SECONDS'] ?? 8);
+  const checksOnly = process.argv[2] === 'checks';
+  const webhook = await startBenchWebhook({ state: benchState(4, 5), teams: 4, latencyMs: 1 });
+  const session = new Session();
+  session.connect();
+  try {
+    webhook.setReuseResultsMs(0);
+    const bodies = warmBodies(4, 5);
+    await warmUp(webhook, bodies);
+    await measureHandlerCost(webhook.handlers, bodies, 500); // JIT warm-up of the checks
+    await session.post('Profiler.enable');
+    await session.post('Profiler.setSamplingInterval', { interval: 100 });
+    await session.post('Profiler.start');
+    // checks: the admission handlers alone, in-process (what "checks alone" measures); else the server under load.
+    let what: string;
+    if (checksOnly) {
+      const cost = await measureHandlerCost(webhook.handlers, bodies, 20_000);
+      what = `the admission handlers called in-process 20,000 times per kind (${JSON.stringify(cost.usPerAdmission)} µs per admission incl. profiler overhead)`;
+    } else {
+      const load = await throughput(webhook.port, bodies, { connections: 20, durationSeconds: seconds, verifyUid: false });
+      what = `${seconds} s of autocannon load (20 connections; ${Math.round(load.requestsPerSecond)} req/s, ${load.serverCpuUsPerRequest} µs CPU per request incl. profiler overhead)`;
+    }
+    const { profile } = (await session.post('Profiler.stop')) as unknown as { profile: CpuProfile };
+    const dir = join(REPO_ROOT, 'bench', 'results');
+    mkdirSync(dir, { recursive: true });
+    const name = checksOnly ? 'profile-warm-checks' : 'profile-warm';
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    const header = [
+      `CPU profile of the bench webhook process, warm and fully checked (checks.reuseResultsMs 0): ${what}; Node ${process.version}.`,
+      `Written by \`npm run bench:profile${checksOnly ? ' -- checks' : ''}\` on ${new Date().toISOString().slice(0, 10)}.`,
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, `${name}.txt`), header + summarise(profile));
+    process.stdout.write(`${header}written to bench/results/${name}.txt\n`);
+  } finally {
+    session.disconnect();
+    await webhook.close();
+  }
+  process.exit(0);
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? err.stack : String(err)}\n`);
+    process.exit(1);
+  });
+}
