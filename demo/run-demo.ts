@@ -26,6 +26,7 @@ import { postReview } from './admission-client.js';
 import { applyJsonPatch } from './json-patch.js';
 import { createdLine, kubectlLines } from './kubectl-output.js';
 import { fixSection, FIX_DEMO_FOLDER } from './fix-demo.js';
+import { runVaultSide, VAULT_SIDE_EXAMPLE } from './vault-side.js';
 
 /** The repository root, from dist/demo/ (any dist folder). */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -180,5 +181,7 @@ export async function runDemo(folders: string[], out: DemoOutput): Promise<DemoO
   const count = (o: DemoOutcome['outcome']) => all.filter((x) => x.outcome === o).length;
   out.line('');
   out.line(`${all.length} ESO objects: ${count('created')} created, ${count('warned')} created with warnings, ${count('denied')} denied.`, 'heading');
+  // The other direction: a Vault-side change, and the least policy, for the example that has both.
+  if (folders.includes(VAULT_SIDE_EXAMPLE)) await runVaultSide(out);
   return all;
 }

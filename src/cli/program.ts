@@ -8,6 +8,8 @@ import { registerCheck } from './commands/check.js';
 import { registerDemo } from './commands/demo.js';
 import { registerSandbox } from './commands/sandbox.js';
 import { registerFix } from './commands/fix.js';
+import { registerImpact } from './commands/impact.js';
+import { registerPolicySuggest } from './commands/policy-suggest.js';
 import type { CliExit, CliIo } from './io.js';
 import { PACKAGE_VERSION } from './version.js';
 
@@ -28,6 +30,8 @@ export function buildProgram(io: CliIo, exit: CliExit): Command {
   registerDemo(program, io, exit);
   registerSandbox(program, io);
   registerFix(program, io, exit);
+  registerImpact(program, io, exit);
+  registerPolicySuggest(program, io, exit);
   return program;
 }
 

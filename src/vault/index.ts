@@ -7,4 +7,5 @@ export {
 } from './config.js';
 export * from './facts.js';
 export { createOfflineFacts } from './offline-facts.js';
+export { withChange, roleKey, type VaultChange } from './change-overlay.js';
 export type { LoginFailure } from './server-session.js';

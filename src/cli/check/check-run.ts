@@ -73,6 +73,21 @@ function useColour(io: CheckIo, opts: CheckOptions): boolean {
   return opts.colour && opts.output === undefined && io.stdout.isTTY === true && (noColor === undefined || noColor === '');
 }
 
+/**
+ * What a command built on `check` changes in the run (`impact` checks every object twice and reports
+ * the difference); `check` itself passes none.
+ */
+export interface RunHooks {
+  /** The command's name in stderr lines. */
+  command?: string;
+  /** Checks the objects (default: checkAll); the report holds what it returns. */
+  checkAll?: typeof checkAll;
+  /** Renders the report (default: renderReport). */
+  render?: typeof renderReport;
+  /** The input when it is not read from `paths` (impact: the cluster's ESO objects). */
+  inputs?: () => Promise<InputDocument[]>;
+}
+
 function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   return new Promise((resolve) => stream.write(text, () => resolve()));
 }
@@ -97,8 +112,9 @@ export interface CheckedInput {
  * offline), checks every ESO object. A number is the exit code of a run that cannot go on (a Vault
  * server unreachable without --fail-open), its reason already on stderr.
  */
-export async function checkDocuments(inputs: readonly InputDocument[], opts: CheckOptions, io: CheckIo): Promise<CheckedInput | number> {
+export async function checkDocuments(inputs: readonly InputDocument[], opts: CheckOptions, io: CheckIo, hooks: RunHooks = {}): Promise<CheckedInput | number> {
   let service: VaultFactsService | undefined;
+  const command = hooks.command ?? 'check';
   try {
     const config = loadGuardConfig(opts, io.env);
     const controllerSa = parseControllerSa(config.checks.controllerServiceAccount);
@@ -126,7 +142,7 @@ export async function checkDocuments(inputs: readonly InputDocument[], opts: Che
       // A server that cannot be reached or refuses the login is one fatal error, not a line per object.
       const problems = reachProblems(service, prepared.dials, usedServers);
       for (const p of problems) {
-        await write(io.stderr, `eso-vault-guard check: ${opts.failOpen ? 'warning: ' : ''}${describeReachProblem(p)}${opts.failOpen ? ' (--fail-open: its stores are not checked against Vault)' : ''}\n`);
+        await write(io.stderr, `eso-vault-guard ${command}: ${opts.failOpen ? 'warning: ' : ''}${describeReachProblem(p)}${opts.failOpen ? ' (--fail-open: its stores are not checked against Vault)' : ''}\n`);
       }
       if (problems.length > 0 && !opts.failOpen) return EXIT_CANNOT_RUN;
       const dead = new Map(problems.flatMap((p) => p.servers.map((s) => [normaliseServerUrl(s), `${p.failure.detail} (at ${p.address})`] as const)));
@@ -146,7 +162,7 @@ export async function checkDocuments(inputs: readonly InputDocument[], opts: Che
       return reason === undefined || d.doc.object['kind'] === 'Namespace' ? [] : [skippedObject(d.doc, reason)];
     });
     const toCheck = docs.filter((d) => skipReason(d.doc.object) === undefined).map((d) => ({ doc: d.doc, object: d.object }));
-    const checked = await checkAll(toCheck, lookup, {
+    const checked = await (hooks.checkAll ?? checkAll)(toCheck, lookup, {
       facts,
       defaultAudiences: config.checks.defaultAudiences,
       trust: opts.trust,
@@ -167,23 +183,24 @@ export async function checkDocuments(inputs: readonly InputDocument[], opts: Che
   }
 }
 
-export async function runCheck(paths: readonly string[], opts: CheckOptions, io: CheckIo): Promise<number> {
+export async function runCheck(paths: readonly string[], opts: CheckOptions, io: CheckIo, hooks: RunHooks = {}): Promise<number> {
+  const command = hooks.command ?? 'check';
   try {
-    if (paths.length === 0) throw new CheckConfigError('give at least one FILE, DIR or - (stdin) to check');
+    if (paths.length === 0 && !hooks.inputs) throw new CheckConfigError('give at least one FILE, DIR or - (stdin) to check');
     // Only what the run uses stays in memory whole.
-    const inputs = await readInputs(paths, io.stdin, keptForCheck);
-    const result = await checkDocuments(inputs, opts, io);
+    const inputs = hooks.inputs ? await hooks.inputs() : await readInputs(paths, io.stdin, keptForCheck);
+    const result = await checkDocuments(inputs, opts, io, hooks);
     if (typeof result === 'number') return result;
     const report = { ...buildCheckReport(result.checked, result.skipped), ...(opts.offline ? { offline: true } : {}) };
-    const text = renderReport(report, opts.format, { colour: useColour(io, opts), quiet: opts.quiet });
+    const text = (hooks.render ?? renderReport)(report, opts.format, { colour: useColour(io, opts), quiet: opts.quiet });
     if (opts.output) await writeFile(opts.output, text);
     else await write(io.stdout, text);
-    const exit = exitDecision(report, opts.failOpen);
+    const exit = exitDecision(report, opts.failOpen, command);
     for (const line of exit.stderr) await write(io.stderr, `${line}\n`);
     return exit.code;
   } catch (err) {
     if (err instanceof CheckConfigError || err instanceof InputError) {
-      await write(io.stderr, `eso-vault-guard check: ${err.message}\n`);
+      await write(io.stderr, `eso-vault-guard ${command}: ${err.message}\n`);
       return EXIT_CANNOT_RUN;
     }
     throw err;

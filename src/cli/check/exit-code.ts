@@ -12,10 +12,10 @@ export interface ExitDecision {
   stderr: string[];
 }
 
-export function exitDecision(report: CheckReport, failOpen: boolean): ExitDecision {
+export function exitDecision(report: CheckReport, failOpen: boolean, command = 'check'): ExitDecision {
   const errors = report.summary.errors > 0 ? EXIT_FINDINGS : EXIT_OK;
   if (report.couldNotCheck.length === 0) return { code: errors, stderr: [] };
   const reasons = report.couldNotCheck.join('; ');
-  if (failOpen) return { code: errors, stderr: [`eso-vault-guard check: warning: some objects were not checked against Vault (--fail-open): ${reasons}`] };
-  return { code: EXIT_CANNOT_RUN, stderr: [`eso-vault-guard check: some objects could not be checked against Vault: ${reasons}`] };
+  if (failOpen) return { code: errors, stderr: [`eso-vault-guard ${command}: warning: some objects were not checked against Vault (--fail-open): ${reasons}`] };
+  return { code: EXIT_CANNOT_RUN, stderr: [`eso-vault-guard ${command}: some objects could not be checked against Vault: ${reasons}`] };
 }

@@ -1,21 +1,17 @@
 // `eso-vault-guard check FILE|DIR|- ...`: the admission checks for CI pipelines and workstations.
 // The logic lives in ../check/; this file only declares the flags.
-import { Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { runCheck } from '../check/check-run.js';
-import { checkOptions, FORMATS, type RawCheckOptions } from '../check/options.js';
-import { withCheckSourceFlags } from '../check/flags.js';
+import { checkOptions, type RawCheckOptions } from '../check/options.js';
+import { withCheckSourceFlags, withReportFlags } from '../check/flags.js';
 import { CheckConfigError } from '../check/errors.js';
 import type { CliExit, CliIo } from '../io.js';
 
 export function registerCheck(program: Command, io: CliIo, exit: CliExit): void {
-  withCheckSourceFlags(program
+  withReportFlags(withCheckSourceFlags(program
     .command('check')
     .description('Check ExternalSecrets and stores in YAML files against live Vault, as the admission webhook would (exit 0 no errors, 1 errors, 2 could not run/check)')
-    .argument('<paths...>', 'YAML or JSON files, directories (searched recursively for *.yaml, *.yml, *.json) or - for stdin; a kind: List is read item by item')
-    .addOption(new Option('-o, --format <format>', 'output format').choices([...FORMATS]).default('text'))
-    .option('--output <file>', 'write the report to a file instead of stdout'))
-    .option('-q, --quiet', 'print error findings only: no warnings, infos, skipped objects, summary or progress')
-    .option('--no-color', 'no colour in text output (also when NO_COLOR is set, or stdout is not a terminal)')
+    .argument('<paths...>', 'YAML or JSON files, directories (searched recursively for *.yaml, *.yml, *.json) or - for stdin; a kind: List is read item by item')))
     .action(async (paths: string[], raw: RawCheckOptions) => {
       let code: number;
       try {
