@@ -124,7 +124,7 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void = ()
     figures.push({ name: `  echo p99 at ${plan.fixedRate} rps (autocannon overallRate)`, value: echoBursty.latencyP99Ms, unit: 'ms' });
 
     const layer = await load('serverLayer', serverLayer.port, bodies, maxRate);
-    figures.push({ name: 'server layer only (runServe, allow-all handlers) throughput', value: Math.round(layer.requestsPerSecond), unit: 'req/s' });
+    figures.push({ name: 'server layer only (startServers, allow-all handlers) throughput', value: Math.round(layer.requestsPerSecond), unit: 'req/s' });
     figures.push({ name: '  ratio to the echo ceiling', value: round(layer.requestsPerSecond / ceiling.requestsPerSecond, 2), unit: '' });
     figures.push({ name: '  server-layer CPU per request', value: layer.serverCpuUsPerRequest, unit: 'µs' });
 

@@ -1,16 +1,16 @@
-// The two servers the benchmark compares: the real webhook (runServe + the checks + the Vault facts
+// The two servers the benchmark compares: the real webhook (startServers + the checks + the Vault facts
 // layer against the Vault double) and the ceiling, a bare fastify HTTPS server with the same TLS
 // settings that only echoes an allowed AdmissionReview.
 import { fastify } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { createAdmissionHandlers } from '../src/checks/handlers.js';
-import { runServe } from '../src/cli/commands/serve.js';
 import { loadConfig } from '../src/config/load.js';
 import { createOfflineLookup, parseEsoObject } from '../src/eso/index.js';
 import { pino } from 'pino';
 import { createLogger } from '../src/log/index.js';
 import type { AdmissionHandlers } from '../src/server/admission-types.js';
 import { createMetricsRegistry } from '../src/server/metrics.js';
+import { startServers } from '../src/server/start.js';
 import { selfSignedTlsSource } from '../src/server/tls/self-signed.js';
 import { secureContextOptions, type TlsSource } from '../src/server/tls/source.js';
 import { createVaultFacts, type VaultFactsService } from '../src/vault/index.js';
@@ -62,7 +62,8 @@ export async function startBenchWebhook(args: { state: VaultState; teams: number
   const makeHandlers = () =>
     createAdmissionHandlers({ facts: factsProxy, lookup, mode: 'enforce', failureMode: 'failOpen', defaultAudiences: DEFAULT_AUDIENCES, reuseResultsMs });
   let handlers = makeHandlers();
-  const servers = await runServe(config, {
+  const servers = await startServers({
+    config,
     logger,
     registry,
     tls,
@@ -97,14 +98,14 @@ export async function startBenchWebhook(args: { state: VaultState; teams: number
 }
 
 /**
- * The webhook's server layer alone: runServe (fastify, AdmissionReview decoding, deadline, failure
+ * The webhook's server layer alone: startServers (fastify, AdmissionReview decoding, deadline, failure
  * mode, metrics, admission log) with handlers that allow everything. Between the echo ceiling and
  * the full webhook, it shows what the server layer costs apart from the checks.
  */
 export async function startServerLayerOnly(tls: TlsSource): Promise<{ port: number; close(): Promise<void> }> {
   const allow = async () => ({ allowed: true, warnings: [], codes: [] });
   const config = loadConfig({ env: {}, overrides: { server: { port: 0, metricsPort: 0, host: '127.0.0.1' } } });
-  const servers = await runServe(config, { logger: benchLogger(), registry: createMetricsRegistry({ defaultMetrics: false }), tls, handlers: { validate: allow, mutate: allow } });
+  const servers = await startServers({ config, logger: benchLogger(), registry: createMetricsRegistry({ defaultMetrics: false }), tls, handlers: { validate: allow, mutate: allow } });
   return { port: servers.webhookPort, close: () => servers.close() };
 }
 

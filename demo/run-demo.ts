@@ -18,7 +18,7 @@ import { createMetricsRegistry } from '../src/server/metrics.js';
 import { selfSignedTlsSource } from '../src/server/tls/self-signed.js';
 import { createVaultFacts } from '../src/vault/index.js';
 import type { DemoOutput } from '../src/cli/commands/demo.js';
-import { runServe } from '../src/cli/commands/serve.js';
+import { startServers } from '../src/server/start.js';
 import { startVaultDouble, webhookVaultConfig, type VaultDouble } from '../test/support/vault-double.js';
 import { admissionReview } from '../test/support/admission-fixtures.js';
 import { exampleTokenReviews } from '../test/support/example-cluster-rbac.js';
@@ -112,7 +112,8 @@ export async function replayFolder(folder: string, out: DemoOutput): Promise<Dem
   };
   const config = loadConfig({ env: {}, overrides: { server: { port: 0, metricsPort: 0, host: '127.0.0.1' } } });
   const tls = await selfSignedTlsSource({ serviceName: 'eso-vault-guard', namespace: 'eso-vault-guard', extraDnsNames: ['localhost'] });
-  const servers = await runServe(config, {
+  const servers = await startServers({
+    config,
     logger,
     registry,
     tls,

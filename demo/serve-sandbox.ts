@@ -11,7 +11,7 @@ import { loadConfig } from '../src/config/load.js';
 import { createOfflineLookup, parseEsoObject, type StoreLookup } from '../src/eso/index.js';
 import { selfSignedTlsSource } from '../src/server/tls/self-signed.js';
 import type { DemoOutput } from '../src/cli/commands/demo.js';
-import { runServe } from '../src/cli/commands/serve.js';
+import { startServers, type RunningServers } from '../src/server/start.js';
 import { admissionReview } from '../test/support/admission-fixtures.js';
 import { exampleTokenReviews } from '../test/support/example-cluster-rbac.js';
 import { CONTROLLER_SERVICE_ACCOUNT, DEFAULT_AUDIENCES, EXAMPLES_DIR, exampleWorld, REPO_ROOT } from './run-demo.js';
@@ -51,7 +51,7 @@ export async function startSandbox(example: string, port: number): Promise<Sandb
   const dir = join(EXAMPLES_DIR, example);
   const { objects, vault, logger, registry, facts } = await exampleWorld(example);
   const work = mkdtempSync(join(tmpdir(), 'eso-vault-guard-sandbox-'));
-  let servers: Awaited<ReturnType<typeof runServe>> | undefined;
+  let servers: RunningServers | undefined;
   try {
     await facts.start();
     // The webhook's store cache: the example's stores and Namespaces, as if applied before.
@@ -66,7 +66,8 @@ export async function startSandbox(example: string, port: number): Promise<Sandb
     };
     const config = loadConfig({ env: {}, overrides: { server: { port, metricsPort: 0, host: '127.0.0.1' } } });
     const tls = await selfSignedTlsSource({ serviceName: 'eso-vault-guard', namespace: 'eso-vault-guard', extraDnsNames: ['localhost'] });
-    servers = await runServe(config, {
+    servers = await startServers({
+      config,
       logger,
       registry,
       tls,

@@ -2,6 +2,7 @@
 // the findings gauge. "Vault unavailable" is never reported as drift: an object that could not be
 // checked keeps the findings it had (last known), and gets no Event saying its manifest is broken.
 import type { Finding } from '../checks/finding.js';
+import { aboutManifest } from '../checks/finding-codes.js';
 import { errorLine, warningLine } from '../checks/messages.js';
 import type { EventRecorder } from '../kube/events.js';
 import type { AuditedObject } from './check-one.js';
@@ -10,7 +11,7 @@ import type { AuditMetrics } from './metrics.js';
 
 /** Findings that say something about the manifest (not about the webhook's view of Vault). */
 function verdicts(findings: readonly Finding[]): Finding[] {
-  return findings.filter((f) => f.code !== 'VaultUnavailable');
+  return findings.filter((f) => aboutManifest(f.code));
 }
 
 const identity = (f: Finding) => `${f.code}\u0000${f.field}\u0000${f.message}`;

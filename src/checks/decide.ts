@@ -1,20 +1,18 @@
 // From findings to an admission decision: modes (global, namespace label, object annotation),
 // skipped codes, and failOpen/failClosed when a check could not run.
+import type { AdmissionMode, FailureMode } from '../config/types.js';
 import type { AdmissionDecision } from '../server/decision.js';
 import type { Finding, Severity } from './finding.js';
+import { aboutManifest, shownToAuthor } from './finding-codes.js';
 import { denialMessage, describeResource, errorLine, warningLine } from './messages.js';
 import type { CheckResult } from './result.js';
 
-export type Mode = 'enforce' | 'warn' | 'audit';
-export type FailureMode = 'failOpen' | 'failClosed';
-
 export const MODE_KEY = 'eso-vault-guard.io/mode';
 export const SKIP_CODES_ANNOTATION = 'eso-vault-guard.io/skip-codes';
-const SILENT_CODES = new Set<string>(['StoreOutOfScope']);
 
 export interface DecideOptions {
   /** Global default. */
-  mode: Mode;
+  mode: AdmissionMode;
   failureMode: FailureMode;
   /** Labels of the object's namespace (label `eso-vault-guard.io/mode` overrides the global mode). */
   namespaceLabels?: Record<string, string>;
@@ -25,18 +23,18 @@ export interface DecideOptions {
   objectOverrides?: boolean;
 }
 
-function asMode(value: string | undefined): Mode | undefined {
+function asMode(value: string | undefined): AdmissionMode | undefined {
   const v = value?.trim().toLowerCase();
   return v === 'enforce' || v === 'warn' || v === 'audit' ? v : undefined;
 }
 
-const STRICTNESS: Record<Mode, number> = { audit: 0, warn: 1, enforce: 2 };
+const STRICTNESS: Record<AdmissionMode, number> = { audit: 0, warn: 1, enforce: 2 };
 
 /**
  * The most specific valid setting wins: object annotation, then namespace label, then global
  * default. Without object overrides the annotation may only make the mode stricter.
  */
-export function resolveMode(globalMode: Mode, namespaceLabels: Record<string, string> | undefined, annotations: Record<string, string>, objectOverrides = true): Mode {
+export function resolveMode(globalMode: AdmissionMode, namespaceLabels: Record<string, string> | undefined, annotations: Record<string, string>, objectOverrides = true): AdmissionMode {
   const base = asMode(namespaceLabels?.[MODE_KEY]) ?? globalMode;
   const own = asMode(annotations[MODE_KEY]);
   if (own === undefined) return base;
@@ -78,8 +76,8 @@ function decideWithoutSeverities(
   codes: string[],
 ): AdmissionDecision {
   const errors = findings.filter((f) => f.severity === 'error');
-  // StoreOutOfScope (a non-Vault store) is counted and logged but not shown: such references pass untouched.
-  const others = findings.filter((f) => f.severity !== 'error' && !SILENT_CODES.has(f.code));
+  // Operator-only codes (StoreOutOfScope: a non-Vault store) are counted and logged but not shown.
+  const others = findings.filter((f) => f.severity !== 'error' && shownToAuthor(f.code));
   if (mode === 'audit') return { allowed: true, warnings: [], codes, ...(errors.length > 0 ? { wouldDeny: true } : {}) };
 
   const couldNotCheck = result.couldNotCheck.map((c) => c.reason);
@@ -110,8 +108,8 @@ function decideWithoutSeverities(
     warnings.push(...errors.map(errorLine));
   }
   warnings.push(...orderWarnings(others).map(warningLine));
-  // The VaultUnavailable warnings already say what was not checked; add the line only without them.
-  if (couldNotCheck.length > 0 && !others.some((f) => f.code === 'VaultUnavailable')) {
+  // Warnings that Vault could not be asked (VaultUnavailable) already say what was not checked; add the line only without them.
+  if (couldNotCheck.length > 0 && !others.some((f) => !aboutManifest(f.code))) {
     warnings.push(`Not checked against Vault (allowed, failOpen): ${[...new Set(couldNotCheck)].join('; ')}`);
   }
   return { allowed: true, warnings, codes, ...(errors.length > 0 ? { wouldDeny: true } : {}), ...(couldNotCheck.length > 0 ? { couldNotCheck: true } : {}) };

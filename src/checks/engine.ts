@@ -14,6 +14,7 @@ import { checkClusterExternalSecret } from './cluster-external-secret-check.js';
 import { checkClusterPushSecret } from './cluster-push-secret-check.js';
 import { templateFindings } from './rules/template-keys.js';
 import type { TemplateSourceLookup } from './template-sources.js';
+import { storeResolutionFindings } from './rules/store-resolution.js';
 import { isEsoApiVersion, notCheckedFinding, notCheckedReason } from './rules/not-checked.js';
 import type { StoreAccess } from './store-access.js';
 import { checkStore, type StoreCheckEnv } from './store-check.js';
@@ -100,9 +101,7 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
   const parsed = parseEsoObject(obj);
   const common: StoreCheckEnv = { facts: ctx.facts, lookup: ctx.lookup, opts, defaultAudiences: ctx.audience.defaultAudiences, disclosure, collector, ...(ctx.tokenReviews ? { tokenReviews: ctx.tokenReviews } : {}) };
   if (parsed.kind === 'ExternalSecret') {
-    collector.add(
-      ...parsed.problems.map((p) => ({ code: p.code, severity: p.code === 'StoreOutOfScope' ? ('info' as const) : ('error' as const), field: p.field, message: p.message, ...(p.hint ? { hint: p.hint } : {}) })),
-    );
+    collector.add(...storeResolutionFindings(parsed.problems));
     const plans = planExternalSecret(parsed.model, ctx.lookup);
     const trustEnv = { facts: ctx.facts, opts, ...(ctx.caSources ? { caSources: ctx.caSources } : {}), ...(ctx.now ? { now: ctx.now } : {}) };
     const trustCache = new Map<string, Promise<Finding[]>>();

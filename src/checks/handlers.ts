@@ -1,34 +1,41 @@
 // The admission handlers the HTTPS server calls: /validate runs the checks and decides; /mutate
 // admits without a patch (see NO_MUTATION). UPDATEs that leave the spec alone skip Vault.
+import type { AdmissionMode, FailureMode, ObjectOverrides } from '../config/types.js';
 import type { StoreLookup } from '../eso/index.js';
+import type { EventRecorder } from '../kube/events.js';
 import type { AdmissionHandlers, AdmissionRequest } from '../server/admission-types.js';
 import type { AdmissionDecision } from '../server/decision.js';
 import type { VaultFacts } from '../vault/facts.js';
-import { decide, type FailureMode, type Mode } from './decide.js';
+import { decide } from './decide.js';
 import type { TemplateSourceLookup } from './template-sources.js';
 import type { CaSourceLookup } from './ca-sources.js';
 import type { TokenReviewAccess } from './token-review-access.js';
-import { hasSkipLabel, objectOverridesGranted, requestNamespace, type ObjectOverrides } from './overrides.js';
+import { hasSkipLabel, objectOverridesGranted, requestNamespace } from './overrides.js';
 import type { Trust } from './disclosure.js';
 import { checkObject, couldNotCheckResult, type CheckContext } from './engine.js';
 import type { CheckResult } from './result.js';
 import { specUnchanged } from './update.js';
 import { createResultReuse, resultKey } from './result-reuse.js';
+import { recordWarnModeEvents } from './warn-events.js';
+
+/**
+ * The stores and namespace labels the checks read. The server's cluster cache also has
+ * `prefetchStores`: it reads from the API every store `obj` references that the cache does not hold
+ * yet, and rejects when the API cannot say (the check then counts as not done).
+ */
+export interface AdmissionStoreLookup extends StoreLookup {
+  prefetchStores?(obj: unknown, deadlineAtMs: number): Promise<void>;
+}
 
 export interface HandlerDeps {
   facts: VaultFacts;
-  lookup: StoreLookup;
-  mode: Mode;
+  lookup: AdmissionStoreLookup;
+  mode: AdmissionMode;
   failureMode: FailureMode;
   /** Audiences the API server puts into a token requested without audiences (its --api-audiences). */
   defaultAudiences: string[];
   /** The webhook always answers with the store's identity; `operator` is for the check CLI. */
   trust?: Trust;
-  /**
-   * Makes sure `lookup` holds the stores `obj` references (the server reads cache misses from the
-   * API). A rejection means the stores cannot be known: the check counts as not done.
-   */
-  prefetchStores?: (obj: unknown, deadlineAtMs: number) => Promise<void>;
   /**
    * Reuse the result of an identical ExternalSecret checked within this many ms (Argo CD dry-run +
    * apply, refreshes); 0 or absent checks every admission afresh.
@@ -40,7 +47,9 @@ export interface HandlerDeps {
   templateSources?: TemplateSourceLookup;
   /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster to ask. */
   tokenReviews?: TokenReviewAccess;
-  /** Called with every check result (audit logs, /report, metrics). */
+  /** Where errors that warn mode admitted are also said as Events (absent without a cluster). */
+  events?: EventRecorder;
+  /** Observes every check result with its decision (tests). */
   onResult?: (result: CheckResult, request: AdmissionRequest, decision: AdmissionDecision) => void;
   /** Who may loosen one object's checks with its own label/annotations; default namespaceGranted. */
   objectOverrides?: ObjectOverrides;
@@ -58,7 +67,10 @@ function objectOf(request: AdmissionRequest): unknown {
   return { ...o, metadata: { ...meta, namespace: request.namespace } };
 }
 
-/** Status-subresource writes and spec-preserving UPDATEs need no Vault. */
+/**
+ * The one gate for requests that need no check: DELETE (deleting a manifest never needs Vault, and
+ * must not be blocked by an outage), CONNECT, status-subresource writes and spec-preserving UPDATEs.
+ */
 function needsNoCheck(request: AdmissionRequest): boolean {
   if (request.operation === 'DELETE' || request.operation === 'CONNECT') return true;
   if (request.subResource !== undefined && request.subResource !== '') return true;
@@ -79,9 +91,9 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
   const reuse = createResultReuse(deps.reuseResultsMs ?? 0);
   /** Undefined when the stores are known; else a result that says the check could not run. */
   const prefetch = async (obj: unknown, deadlineAtMs: number): Promise<CheckResult | undefined> => {
-    if (!deps.prefetchStores) return undefined;
+    if (!deps.lookup.prefetchStores) return undefined;
     try {
-      await deps.prefetchStores(obj, deadlineAtMs);
+      await deps.lookup.prefetchStores(obj, deadlineAtMs);
       return undefined;
     } catch (err) {
       return couldNotCheckResult(obj, `the referenced store could not be read from the Kubernetes API (${err instanceof Error ? err.message : String(err)})`);
@@ -105,6 +117,7 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
       const namespace = result.resource.namespace;
       const namespaceLabels = namespace ? deps.lookup.namespaceLabels(namespace) : undefined;
       const decision = decide(result, { mode: deps.mode, failureMode: deps.failureMode, objectOverrides: granted, ...(namespaceLabels ? { namespaceLabels } : {}) });
+      if (deps.events) recordWarnModeEvents(deps.events, result, request, decision);
       deps.onResult?.(result, request, decision);
       return decision;
     },

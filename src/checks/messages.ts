@@ -16,7 +16,7 @@ export function warningLine(f: Finding): string {
   return `[${f.code}] ${f.field}: ${flat(f.message)}`;
 }
 
-export function describeResource(r: CheckedResource): string {
+export function describeResource(r: Pick<CheckedResource, 'kind' | 'name'> & { namespace?: string | null }): string {
   return displayText(r.namespace ? `${r.kind} ${r.namespace}/${r.name}` : `${r.kind} ${r.name}`);
 }
 

@@ -3,7 +3,7 @@
 // operator grants them per namespace (or everywhere, or nowhere) with admission.objectOverrides.
 import type { AdmissionRequest } from '../server/admission-types.js';
 
-export type ObjectOverrides = 'never' | 'namespaceGranted' | 'always';
+import type { ObjectOverrides } from '../config/types.js';
 
 /** Object label: do not check this object at all (where object overrides are granted). */
 export const SKIP_LABEL = 'eso-vault-guard.io/skip';

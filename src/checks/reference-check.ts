@@ -7,10 +7,11 @@ import type { EsoProblem, ReferencePlan, StoreModel } from '../eso/model.js';
 import type { Finding } from './finding.js';
 import type { ReferenceCheckEnv } from './reference-env.js';
 import { storeTrustForReference } from './rules/tls-trust.js';
-import { detectClassicMistakes, type StoreLookup } from '../eso/index.js';
+import { detectClassicMistakes } from '../eso/index.js';
 import { evaluateAcl, isOperationAllowed, suggestStanza } from '../vault/acl/index.js';
 import type { FactOptions } from '../vault/facts.js';
 import { aclPathOf } from '../vault/kv-paths.js';
+import { shownToAuthor } from './finding-codes.js';
 import { kvRequestProblem, uncheckedKvPathFinding } from './rules/vault-names.js';
 import { policyCoverage } from './rules/policy-coverage.js';
 import { notVerifiableIdentityFinding } from './rules/store-config.js';
@@ -22,26 +23,18 @@ import { relevantUnresolvedTemplates } from './template-relevance.js';
 export type { ReferenceCheckEnv } from './reference-env.js';
 export { aclPathOf } from '../vault/kv-paths.js';
 
-/** An omitted kind means SecretStore; when only a ClusterSecretStore has that name, say so. */
-function withKindHint(problem: EsoProblem, plan: ReferencePlan, lookup: StoreLookup): EsoProblem {
-  const ref = plan.storeRef;
-  if (problem.code !== 'StoreNotFound' || !ref || !ref.kindDefaulted) return problem;
-  if (!lookup.getStore('ClusterSecretStore', ref.name, '')) return problem;
-  const hint = `A ClusterSecretStore "${ref.name}" exists: set ${ref.field}.kind: ClusterSecretStore (an omitted kind means SecretStore).`;
-  return { ...problem, hint, fix: { field: `${ref.field}.kind`, value: 'ClusterSecretStore' } };
-}
-
 export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv): Promise<void> {
   const { collector } = env;
   if (plan.kind === 'generator' || plan.kind === 'empty') return;
-  // Non-Vault stores pass untouched; their StoreOutOfScope info is kept for logs, not shown (decide.ts).
+  // Non-Vault stores pass untouched: only the operator-only notice (StoreOutOfScope) is kept, for logs.
   if (plan.outOfScope !== undefined) {
-    collector.add(...storeResolutionFindings(plan.problems.filter((p) => p.code === 'StoreOutOfScope')));
+    collector.add(...storeResolutionFindings(plan.problems.filter((p) => !shownToAuthor(p.code))));
     return;
   }
-  if (plan.problems.length > 0) collector.add(...storeResolutionFindings(plan.problems.map((p) => withKindHint(p, plan, env.lookup))));
-  // A malformed remote reference does not stop the login checks of its store (issue 15 item 11).
-  const ownField = (p: EsoProblem): boolean => p.code === 'MalformedReference' && p.field.startsWith(`${plan.field}.`) && !p.field.startsWith(`${plan.field}.sourceRef`);
+  if (plan.problems.length > 0) collector.add(...storeResolutionFindings(plan.problems));
+  // A problem in the reference's own fields (a malformed remoteRef), not in its store reference, does
+  // not stop the login checks of its store (issue 15 item 11).
+  const ownField = (p: EsoProblem): boolean => p.field.startsWith(`${plan.field}.`) && !p.field.startsWith(`${plan.field}.sourceRef`);
   if (plan.problems.length > 0 && blocksReference(plan.problems.filter((p) => !ownField(p)))) return;
   const store = plan.store;
   if (!store || store.provider.type !== 'vault' || !plan.identity) return;

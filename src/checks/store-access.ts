@@ -3,6 +3,7 @@
 // shape: the object's env, the store, the identity), computed once per store and identity within
 // one admission.
 import type { IdentityPlan, StoreModel, VaultProviderModel } from '../eso/model.js';
+import { serviceAccountTokenClaims } from '../eso/identity.js';
 import type { StoreLookup } from '../eso/index.js';
 import { loginNamespace, policyPathPrefix } from '../eso/vault-namespaces.js';
 import {
@@ -71,17 +72,6 @@ export function authFields(auth: VaultProviderModel['auth']): { mountField: stri
   const mountKey = auth.method === 'kubernetes' ? 'mountPath' : 'path';
   const roleKey = auth.method === 'cert' || auth.method === 'iam' ? 'vaultRole' : 'role';
   return { mountField: `${auth.field}.${mountKey}`, roleField: `${auth.field}.${roleKey}` };
-}
-
-/** Claims of a Kubernetes ServiceAccount token as far as they are known before it is issued. */
-export function knownServiceAccountClaims(identity: IdentityPlan, defaultAudiences: string[]): Record<string, unknown> {
-  const sa = identity.serviceAccount;
-  if (!sa) return {};
-  return {
-    sub: `system:serviceaccount:${sa.namespace}:${sa.name}`,
-    aud: sa.audiences.length > 0 ? sa.audiences : defaultAudiences,
-    'kubernetes.io': { namespace: sa.namespace, serviceaccount: { name: sa.name } },
-  };
 }
 
 /**
@@ -242,7 +232,7 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
   }
   const aclIdentity: AclIdentity =
     identity.method === 'jwt'
-      ? jwtLoginIdentity({ mountAccessor: accessor ?? '', role, claims: knownServiceAccountClaims(identity, env.defaultAudiences), roleName })
+      ? jwtLoginIdentity({ mountAccessor: accessor ?? '', role, claims: { ...serviceAccountTokenClaims(identity, env.defaultAudiences) }, roleName })
       : kubernetesLoginIdentity({ mountAccessor: accessor ?? '', role, serviceAccount: { name: sa.name, namespace: sa.namespace } });
   let acl: CompiledAcl;
   try {

@@ -123,14 +123,7 @@ async function checkStoreMount(store: StoreModel, vault: VaultProviderModel, env
     field: 'spec.provider.vault.path',
     versionField: 'spec.provider.vault.version',
     mount,
+    storeOnly: true,
   });
-  // A v1 store on a KV v2 mount still syncs keys written as `data/<path>` (ESO issue #1333), so at
-  // store level that mismatch is a warning; a v2 store on a v1 mount never reads anything.
-  collector.add(
-    ...verdict.findings.map((f) =>
-      f.code === 'KVVersionMismatch' && vault.version === 'v1'
-        ? { ...f, severity: 'warning' as const, message: `${f.message} Keys written as "data/<path>" still work (the {data, metadata} envelope is returned).` }
-        : f,
-    ),
-  );
+  collector.add(...verdict.findings);
 }

@@ -94,7 +94,8 @@ export function neededRequests(objects: readonly Record<string, unknown>[], look
       if (!store || store.provider.type !== 'vault' || !matches(selector, store, es.namespace, lookup)) continue;
       seen(store);
       if (plan.outOfScope !== undefined) continue;
-      const blocking = plan.problems.find((p) => p.code !== 'StoreOutOfScope');
+      // Out-of-scope plans (the only ones with a StoreOutOfScope notice) were skipped above.
+      const blocking = plan.problems[0];
       if (blocking) {
         uncovered.push({ object, field: fieldOf(blocking.field), reason: `${blocking.code}: ESO fails before it asks Vault` });
         continue;

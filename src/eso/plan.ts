@@ -41,15 +41,21 @@ export function resolveStore(
   ref: StoreRefModel,
   esNamespace: string,
   lookup: StoreLookup,
+  /** An ExternalSecret's reference: say that an omitted kind means SecretStore when only a ClusterSecretStore has the name. */
+  omittedKindHint = false,
 ): { store?: StoreModel; problems: EsoProblem[] } {
   const store = lookup.getStore(ref.kind, ref.name, esNamespace);
   if (!store) {
     const other: StoreKind = ref.kind === 'SecretStore' ? 'ClusterSecretStore' : 'SecretStore';
     const otherExists = ref.name !== '' && lookup.getStore(other, ref.name, esNamespace) !== undefined;
     const where = ref.kind === 'SecretStore' ? ` in namespace "${esNamespace}"` : '';
+    // An omitted kind with a ClusterSecretStore of that name: the hint names exactly one edit, the kind.
+    const kindOmitted = otherExists && omittedKindHint && ref.kindDefaulted && other === 'ClusterSecretStore';
     const hint = ref.name === ''
       ? `Set ${ref.field}.name to the store's name.`
-      : otherExists
+      : kindOmitted
+        ? `A ClusterSecretStore "${ref.name}" exists: set ${ref.field}.kind: ClusterSecretStore (an omitted kind means SecretStore).`
+        : otherExists
         ? `A ${other} named "${ref.name}" exists: set ${ref.field}.kind: ${other}.`
         : `Create the ${ref.kind} "${ref.name}"${where}, or fix ${ref.field}.name${ref.kindDefaulted ? ` (kind was omitted, which means SecretStore)` : ''}.`;
     return {
@@ -58,6 +64,7 @@ export function resolveStore(
         field: ref.field,
         message: `${ref.kind} "${ref.name}" does not exist${where}; ESO would fail with "could not get ${ref.kind} \\"${ref.name}\\", ${RESOURCE[ref.kind]}.external-secrets.io \\"${ref.name}\\" not found".`,
         hint,
+        ...(kindOmitted ? { fix: { field: `${ref.field}.kind`, value: 'ClusterSecretStore' } } : {}),
       }],
     };
   }
@@ -188,7 +195,7 @@ export function planExternalSecret(es: ExternalSecretModel, lookup: StoreLookup)
   const defaultRef: StoreRefModel = es.secretStoreRef ?? { kind: 'SecretStore', name: '', field: 'spec.secretStoreRef', kindDefaulted: true };
 
   const withStore = (base: ReferencePlan, ref: StoreRefModel, planRequests: (vault: VaultProviderModel) => Pick<ReferencePlan, 'requests' | 'problems' | 'perCandidate'>): ReferencePlan => {
-    const resolved = resolveStore(ref, es.namespace, lookup);
+    const resolved = resolveStore(ref, es.namespace, lookup, true);
     const plan: ReferencePlan = { ...base, storeRef: ref, ...(resolved.store ? { store: resolved.store } : {}), problems: [...resolved.problems] };
     const store = resolved.store;
     if (!store) return plan;

@@ -7,7 +7,7 @@
 // on 410 Gone (HTTP status or ERROR event), periodic relist, and hasSynced().
 import { Watch, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import { Backoff, DEFAULT_BACKOFF, sleep, type BackoffOptions } from './backoff.js';
+import { Backoff, DEFAULT_BACKOFF, sleep, type BackoffOptions } from '../retry/backoff.js';
 import { describeError, httpStatusOf } from './errors.js';
 import type { ObjectList, RawKubeObject } from './types.js';
 

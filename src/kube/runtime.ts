@@ -1,7 +1,9 @@
 // Everything the server needs from Kubernetes, started in one call: the informer cache, the shared
 // self-signed TLS and caBundle upkeep (only without mounted cert files), the event recorder and
 // the audit lease. The server keeps the returned handles and calls close() on shutdown.
-import { hostname } from 'node:os';
+import { existsSync } from 'node:fs';
+import { homedir, hostname } from 'node:os';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { TlsSource } from '../server/tls/source.js';
@@ -17,6 +19,14 @@ export function loadKubeConfig(kubeconfigPath?: string): KubeConfig {
   if (kubeconfigPath) kc.loadFromFile(kubeconfigPath);
   else kc.loadFromDefault();
   return kc;
+}
+
+/** Kubernetes access: in a pod its ServiceAccount; elsewhere --kubeconfig, $KUBECONFIG or ~/.kube/config; else none. */
+export function kubeConfigFor(flag: string | undefined): KubeConfig | undefined {
+  const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined;
+  const path = flag ?? process.env.KUBECONFIG;
+  if (!inCluster && !path && !existsSync(join(homedir(), '.kube', 'config'))) return undefined;
+  return loadKubeConfig(flag);
 }
 
 export interface StartKubeOptions {

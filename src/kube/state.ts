@@ -2,7 +2,7 @@
 // cached by list+watch (see reflector.ts), with a direct GET for stores the cache has not seen yet.
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
-import type { BackoffOptions } from './backoff.js';
+import type { BackoffOptions } from '../retry/backoff.js';
 import { detectEsoVersion, ESO_GROUP, type EsoVersion } from './eso-version.js';
 import { httpStatusOf } from './errors.js';
 import { Reflector } from './reflector.js';

@@ -19,4 +19,4 @@ export interface ObjectList {
   metadata?: { resourceVersion?: string };
 }
 
-export type StoreKind = 'SecretStore' | 'ClusterSecretStore';
+export type { StoreKind } from '../eso/model.js';

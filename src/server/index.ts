@@ -14,3 +14,4 @@ export { BODY_LIMIT_BYTES } from './request-errors.js';
 export { checkKeyPair, secureContextOptions, TLS_CIPHERS, TLS_MIN_VERSION, type TlsSource, type TlsMaterial, type CertificateSummary } from './tls/source.js';
 export { fileTlsSource, TlsLoadError, type FileTlsSourceOptions } from './tls/file-source.js';
 export { selfSignedTlsSource, serviceDnsNames, type SelfSignedTlsOptions } from './tls/self-signed.js';
+export { tlsSourceFromConfig } from './tls/from-config.js';

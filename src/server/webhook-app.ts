@@ -19,7 +19,7 @@ import { encodeAdmissionResponse } from './encode.js';
 import { failureDecision } from './failure.js';
 import { quietFastifyLogging } from './fastify-logging.js';
 import { admissionMetrics, type AdmissionMetrics } from './metrics.js';
-import { decide, kindLabel, type Answer } from './decide.js';
+import { answerAdmission, kindLabel, type Answer } from './answer.js';
 import { BODY_LIMIT_BYTES, bodyTooLarge, describeRequestError, type RequestProblem } from './request-errors.js';
 import { decodeAdmissionReview } from './review-schema.js';
 import { registerReportRoute, type RequestAuthorizer } from './report-route.js';
@@ -124,7 +124,7 @@ export function createAdmissionServer(opts: AdmissionServerOptions): AdmissionSe
     metrics.inFlight.inc({ webhook });
     let answer: Answer;
     try {
-      answer = await decide(webhook, admission, deadlineAtMs, { config, handlers, logger, metrics });
+      answer = await answerAdmission(webhook, admission, deadlineAtMs, { config, handlers, logger, metrics });
     } finally {
       metrics.inFlight.dec({ webhook });
     }

@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import type { VaultClientConfig, VaultServerConfig } from './config.js';
 import { DEFAULT_HEALTH_INTERVAL_MS, DEFAULT_LOGIN_RETRY_MS, DEFAULT_RETRY } from './config.js';
 import { CircuitBreaker } from './breaker.js';
+import { backoffDelayMs, sleep } from '../retry/backoff.js';
 import { login, renewSelf, type LoginOutcome, type Send, type VaultToken } from './login.js';
 import type { VaultMetrics } from './metrics.js';
 import { buildVaultRequest, checkedNamespace, InvalidVaultNameError, type VaultEndpoint } from './request-path.js';
@@ -57,7 +58,6 @@ export function sessionRequest(endpoint: VaultEndpoint, namespace: string | unde
 const RENEW_FRACTION = 2 / 3;
 const MAX_TIMER_MS = 24 * 60 * 60 * 1000;
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export class VaultServerSession {
   private readonly transport: VaultTransport;
@@ -191,7 +191,7 @@ export class VaultServerSession {
       if (result.kind === 'timeout') return result;
       // Connection errors on idempotent requests: retry while budget and breaker allow.
       const idempotent = req.method === 'GET' || endpoint.endsWith('.login') || endpoint.endsWith('lookup-self');
-      const backoffMs = retry.backoffMs * 2 ** attempt;
+      const backoffMs = backoffDelayMs(attempt, { initialMs: retry.backoffMs, maxMs: Number.POSITIVE_INFINITY });
       if (!idempotent || attempt >= retry.maxRetries || deadlineAtMs - Date.now() <= backoffMs + 1) return result;
       previous = result;
       await sleep(backoffMs);

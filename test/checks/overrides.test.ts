@@ -9,7 +9,7 @@ import { postAdmission } from '../support/https-client.js';
 import { admissionReview } from '../support/admission-fixtures.js';
 import { startTestServers } from '../server/harness.js';
 import { createAdmissionHandlers } from '../../src/checks/handlers.js';
-import type { ObjectOverrides } from '../../src/checks/overrides.js';
+import type { ObjectOverrides } from '../../src/config/types.js';
 import { DEFAULT_AUDIENCES, loadManifests, manifestLookup, startFacts, type Obj } from './support/example-harness.js';
 
 const CLASSIC = join(OWN_EXAMPLES_DIR, 'classic-mistakes');

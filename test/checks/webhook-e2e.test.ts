@@ -8,7 +8,7 @@ import { postAdmission } from '../support/https-client.js';
 import { admissionReview } from '../support/admission-fixtures.js';
 import { startTestServers } from '../server/harness.js';
 import { createAdmissionHandlers } from '../../src/checks/handlers.js';
-import type { FailureMode, Mode } from '../../src/checks/decide.js';
+import type { AdmissionMode as Mode, FailureMode } from '../../src/config/types.js';
 import { DEFAULT_AUDIENCES, loadManifests, manifestLookup, startFacts, type Obj } from './support/example-harness.js';
 
 const PLATFORM = join(OWN_EXAMPLES_DIR, 'platform-team-templated');

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { configOptionsMarkdown } from '../../src/config/options.js';
-import { FINDING_CODES } from '../../src/checks/finding.js';
+import { FINDING_CODES } from '../../src/checks/finding-codes.js';
 import { parse as parseYaml } from 'yaml';
-import { renderFindingCodes, withConfigBlock } from '../../scripts/docs/render.js';
+import { renderExamplesBlock, renderFindingCodes, withConfigBlock, withExamplesBlock } from '../../scripts/docs/render.js';
 import { validateSection } from '../../src/config/index.js';
 import { REPO_ROOT } from '../support/paths.js';
 
@@ -46,6 +46,12 @@ test('docs/finding-codes.md is generated from the code registry, one section wit
     const section = page.slice(page.indexOf(`\n## ${code}\n`));
     assert.match(section, /\*\*How to fix:\*\* \S/, code);
   }
+});
+
+test("examples/README.md's table of where each code is produced is generated from the registry", () => {
+  const page = read('examples/README.md');
+  assert.ok(page.includes(renderExamplesBlock()), 'run `npm run docs`');
+  assert.equal(withExamplesBlock(page), page, 'run `npm run docs`');
 });
 
 test('the quick start commands exist, and CI runs the README test command', () => {

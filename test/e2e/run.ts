@@ -580,7 +580,7 @@ async function main(): Promise<number> {
     }
     const all = examples.flatMap((e) => e.objects);
     // Every finding code must have met ESO at least once (the examples plus test/e2e/scenarios).
-    const { FINDING_CODES } = await import('../../src/checks/finding.js');
+    const { FINDING_CODES } = await import('../../src/checks/finding-codes.js');
     const seen = new Set(all.filter((o) => o.eso.outcome !== 'not-run').flatMap((o) => o.webhook.codes));
     // Codes no object can carry to ESO by construction: NotChecked is for ESO API versions/kinds the
     // installed CRDs do not serve (the API server refuses such objects before the webhook or ESO sees

@@ -1,6 +1,6 @@
 // What every answer given during a Vault fault must look like, whatever the fault.
 import assert from 'node:assert/strict';
-import type { FailureMode } from '../../src/checks/decide.js';
+import type { FailureMode } from '../../src/config/types.js';
 import type { TimedAnswer } from './rig.js';
 
 /** Slack over the deadline for TLS, JSON and a busy 2-core CI machine; the deadline itself is the bound under test. */

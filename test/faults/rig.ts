@@ -1,9 +1,8 @@
-// The whole webhook as `serve` assembles it (runServe + the checks' handlers + live Vault facts,
+// The whole webhook as `serve` assembles it (the servers + the checks' handlers + live Vault facts,
 // self-signed TLS, a debug-level logger into memory), in front of the Vault double, so a fault
 // injected into the double can be followed to the AdmissionReview answer, /metrics and the logs.
 // Kubernetes faults (a dropped watch, 410 Gone, a compacted resourceVersion) are covered where the
 // informers are tested: test/kube/informers.test.ts; they are not repeated here.
-import { vaultReadinessCheck } from '../../src/cli/webhook-runtime.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,9 +11,10 @@ import { loadConfig } from '../../src/config/load.js';
 import { captureLogs } from '../support/log-capture.js';
 import { createMetricsRegistry } from '../../src/server/metrics.js';
 import { selfSignedTlsSource } from '../../src/server/tls/self-signed.js';
-import { runServe, type RunningServe } from '../../src/cli/commands/serve.js';
+import { vaultReadinessCheck } from '../../src/app.js';
+import { startServers, type RunningServers } from '../../src/server/start.js';
 import { createAdmissionHandlers } from '../../src/checks/handlers.js';
-import type { FailureMode } from '../../src/checks/decide.js';
+import type { FailureMode } from '../../src/config/types.js';
 import type { Logger } from 'pino';
 import type { TlsSource } from '../../src/server/tls/source.js';
 import { createVaultFacts, type VaultClientConfig, type VaultFactsService } from '../../src/vault/index.js';
@@ -50,7 +50,7 @@ export interface FaultRig {
   /** The double currently serving (replaced by `restartVault`). */
   double: VaultDouble;
   facts: VaultFactsService;
-  running: RunningServe;
+  running: RunningServers;
   /** PEM the webhook's certificate chains to. */
   ca: string;
   deadlineMs: number;
@@ -124,8 +124,8 @@ export async function startFaultRig(opts: FaultRigOptions): Promise<FaultRig> {
     ...(opts.reuseResultsMs ? { reuseResultsMs: opts.reuseResultsMs } : {}),
   });
   const tls = opts.tls ? opts.tls(logger) : await selfSignedTlsSource({ serviceName: 'eso-vault-guard', namespace: 'eso-vault-guard' });
-  const running = await runServe(config, {
-    handlers, logger, registry, tls, readinessChecks: [vaultReadinessCheck(facts)],
+  const running = await startServers({
+    config, handlers, logger, registry, tls, readinessChecks: [vaultReadinessCheck(facts)],
   });
   const ca = tls.current().ca ?? tls.current().cert;
   let n = 0;

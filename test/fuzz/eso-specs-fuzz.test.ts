@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { parseEsoObject, planExternalSecret } from '../../src/eso/index.js';
 import { checkObject, type CheckContext } from '../../src/checks/engine.js';
-import { FINDING_CODES } from '../../src/checks/finding.js';
+import { FINDING_CODES } from '../../src/checks/finding-codes.js';
 import { CLASSIC } from '../faults/rig.js';
 import { DEFAULT_AUDIENCES, loadManifests, manifestLookup, startFacts } from '../checks/support/example-harness.js';
 import { FUZZ_RUNS, scaledRuns } from './runs.js';

@@ -9,7 +9,7 @@ import { postAdmission } from '../support/https-client.js';
 import { admissionReview } from '../support/admission-fixtures.js';
 import { startTestServers } from '../server/harness.js';
 import { createAdmissionHandlers } from '../../src/checks/handlers.js';
-import type { FailureMode } from '../../src/checks/decide.js';
+import type { FailureMode } from '../../src/config/types.js';
 import { DEFAULT_AUDIENCES, loadManifests, manifestLookup, startFacts, type Obj } from '../checks/support/example-harness.js';
 
 const PLATFORM = join(OWN_EXAMPLES_DIR, 'platform-team-templated');

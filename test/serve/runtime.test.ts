@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config/load.js';
 import type { GuardConfigInput } from '../../src/config/types.js';
-import { startWebhookRuntime, type WebhookRuntime } from '../../src/cli/webhook-runtime.js';
+import { startApp, type App } from '../../src/app.js';
 import { startKubeDouble, type KubeDouble, type KubeDoubleOptions, type KubeObject } from '../support/kube-double.js';
 import { startVaultDouble, webhookVaultConfig, type VaultDouble } from '../support/vault-double.js';
 import { admissionReview } from '../support/admission-fixtures.js';
@@ -29,7 +29,7 @@ const byName = (kind: string, name: string, namespace?: string): Obj => {
 interface Setup {
   kube: KubeDouble;
   vault: VaultDouble;
-  runtime: WebhookRuntime;
+  runtime: App;
   ca: string;
   close(): Promise<void>;
 }
@@ -49,8 +49,8 @@ async function setup(admission: GuardConfigInput['admission'] = {}, withStore = 
       audit: { intervalMs: 60_000, objectsPerSecond: 100 },
     },
   });
-  const runtime = await startWebhookRuntime(config, { kubeConfig: kube.kubeConfig, logger: pino({ level: 'silent' }) });
-  const ca = runtime.servers.tls.current().ca ?? '';
+  const runtime = await startApp(config, { kubeConfig: kube.kubeConfig, logger: pino({ level: 'silent' }) });
+  const ca = runtime.tls.current().ca ?? '';
   return {
     kube,
     vault,
@@ -231,7 +231,7 @@ test('serve: a pod started while Vault is down becomes ready once TLS and the in
   await vault.close();
   const kube = await startKubeDouble({ objects: manifests.filter((o) => o['kind'] === 'Namespace') as KubeObject[] });
   const config = loadConfig({ env: {}, overrides: { server: { port: 0, metricsPort: 0, host: '127.0.0.1' }, tls: { extraDnsNames: ['localhost'] }, vault: vaultConfig } });
-  const runtime = await startWebhookRuntime(config, { kubeConfig: kube.kubeConfig, logger: pino({ level: 'silent' }) });
+  const runtime = await startApp(config, { kubeConfig: kube.kubeConfig, logger: pino({ level: 'silent' }) });
   try {
     await waitFor('ready without Vault', async () => (await httpRequest({ port: runtime.servers.metricsPort, path: '/readyz' })).status === 200, 10_000);
     const body = (await httpRequest<ReadyBody>({ port: runtime.servers.metricsPort, path: '/readyz' })).body;

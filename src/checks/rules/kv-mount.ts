@@ -19,6 +19,8 @@ export interface MountInput {
   mount: KvMountFact | undefined;
   /** Extra hints (classic mistakes) for a failing finding. */
   hints?: string[];
+  /** The store is judged alone, for no particular key (a SecretStore/ClusterSecretStore admission). */
+  storeOnly?: boolean;
 }
 
 export interface MountVerdict {
@@ -106,14 +108,17 @@ export function kvMountFindings(input: MountInput): MountVerdict {
         ],
       };
     }
+    const message = `"${mountName}" is a KV version 2 mount, but ${storeText} has version: v1, so ESO requests ${input.requestPath}, which KV v2 answers with "Invalid path for a versioned K/V secrets engine" (ESO: Secret does not exist).`;
     return {
       proceed: false,
       findings: [
         {
           code: 'KVVersionMismatch',
-          severity: 'error',
+          // A v1 store on a KV v2 mount still syncs keys written as `data/<path>` (ESO issue #1333),
+          // so for the store alone the mismatch is a warning; a v2 store on a v1 mount never reads anything.
+          severity: input.storeOnly ? 'warning' : 'error',
           field: input.versionField,
-          message: `"${mountName}" is a KV version 2 mount, but ${storeText} has version: v1, so ESO requests ${input.requestPath}, which KV v2 answers with "Invalid path for a versioned K/V secrets engine" (ESO: Secret does not exist).`,
+          message: input.storeOnly ? `${message} Keys written as "data/<path>" still work (the {data, metadata} envelope is returned).` : message,
           hint: withHints('Set spec.provider.vault.version: v2 on the store.', input.hints),
         },
       ],

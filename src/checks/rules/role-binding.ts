@@ -1,6 +1,7 @@
 // Role binding: does the Vault role accept the identity ESO will present at login?
 // Mirrors the kubernetes and jwt auth plugins' login checks (test/fixtures/reference/vault/auth-binding.md);
 // each mismatch carries Vault's own error text, which the store's identity would get from a login.
+import { serviceAccountTokenClaims, type ServiceAccountTokenClaims } from '../../eso/identity.js';
 import type { IdentityPlan } from '../../eso/model.js';
 import type { Finding } from '../finding.js';
 import { goGlobMatch, listContainsGlob } from '../glob.js';
@@ -80,9 +81,7 @@ function presentedServiceAccount(identity: IdentityPlan): string {
 }
 
 function tokenAudiences(identity: IdentityPlan, defaultAudiences: string[]): string[] {
-  const sa = identity.serviceAccount;
-  if (!sa) return [];
-  return sa.audiences.length > 0 ? sa.audiences : defaultAudiences;
+  return serviceAccountTokenClaims(identity, defaultAudiences)?.aud ?? [];
 }
 
 function kubernetesMismatches(input: RoleBindingInput, unverifiable: string[]): Mismatch[] {
@@ -165,17 +164,18 @@ function parseMatchLabels(text: string): Record<string, string> | undefined {
 const UNKNOWN = Symbol('unknown claim value');
 type ClaimValue = string | number | boolean | null | ClaimValue[] | { [k: string]: ClaimValue } | typeof UNKNOWN;
 
+/** The token's claims (eso/identity.ts), with the values issued only with the token marked unknown. */
 function serviceAccountClaims(identity: IdentityPlan, defaultAudiences: string[]): Record<string, ClaimValue> {
-  const sa = identity.serviceAccount as NonNullable<IdentityPlan['serviceAccount']>;
+  const known = serviceAccountTokenClaims(identity, defaultAudiences) as ServiceAccountTokenClaims;
   return {
-    aud: tokenAudiences(identity, defaultAudiences),
+    aud: known.aud,
     exp: UNKNOWN,
     iat: UNKNOWN,
     nbf: UNKNOWN,
     iss: UNKNOWN,
     jti: UNKNOWN,
-    sub: `system:serviceaccount:${sa.namespace}:${sa.name}`,
-    'kubernetes.io': { namespace: sa.namespace, serviceaccount: { name: sa.name, uid: UNKNOWN } },
+    sub: known.sub,
+    'kubernetes.io': { namespace: known['kubernetes.io'].namespace, serviceaccount: { name: known['kubernetes.io'].serviceaccount.name, uid: UNKNOWN } },
   };
 }
 

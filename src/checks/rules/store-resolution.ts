@@ -1,21 +1,16 @@
 // Store resolution and static reference problems found by the ESO layer without Vault
 // (store missing, ClusterSecretStore conditions, malformed references, file-path mountPath).
 import type { EsoProblem } from '../../eso/model.js';
-import type { Finding, Severity } from '../finding.js';
+import type { Finding } from '../finding.js';
+import { FINDING_REGISTRY } from '../finding-codes.js';
 
-const SEVERITY: Record<EsoProblem['code'], Severity> = {
-  StoreNotFound: 'error',
-  StoreNamespaceNotAllowed: 'error',
-  MalformedReference: 'error',
-  InvalidMountPath: 'error',
-  InvalidSelector: 'error',
-  StoreOutOfScope: 'info',
-};
+/** Problems found without Vault take their code's severity from the registry (which must hold every ESO-layer code). */
+const severityOf = (p: EsoProblem) => FINDING_REGISTRY[p.code].severity;
 
 export function storeResolutionFindings(problems: readonly EsoProblem[]): Finding[] {
   return problems.map((p) => ({
     code: p.code,
-    severity: SEVERITY[p.code],
+    severity: severityOf(p),
     field: p.field,
     message: p.message,
     ...(p.hint ? { hint: p.hint } : {}),
@@ -25,5 +20,5 @@ export function storeResolutionFindings(problems: readonly EsoProblem[]): Findin
 
 /** True when a problem stops further checks of the reference (the store cannot be used as written). */
 export function blocksReference(problems: readonly EsoProblem[]): boolean {
-  return problems.some((p) => SEVERITY[p.code] === 'error');
+  return problems.some((p) => severityOf(p) === 'error');
 }

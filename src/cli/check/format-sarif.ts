@@ -2,7 +2,7 @@
 // One run; every finding code is a rule (so ruleIndex is stable across runs); each result points
 // at the line of the finding's field in its file, relative to the working directory.
 import { relative, sep } from 'node:path';
-import { FINDING_CODES, FINDING_SUMMARIES, type Severity } from '../../checks/finding.js';
+import { FINDING_CODES, FINDING_REGISTRY, type Severity } from '../../checks/finding-codes.js';
 import { PACKAGE_VERSION } from '../version.js';
 import { describeResource, OFFLINE_NOTE, type CheckReport } from './located.js';
 import { STDIN_NAME } from './inputs.js';
@@ -28,10 +28,13 @@ export function toSarif(report: CheckReport, cwd: string = process.cwd()): Recor
           driver: {
             name: 'eso-vault-guard',
             version: PACKAGE_VERSION,
+            // The registry's metadata for each code: summary, how to fix, and the usual level.
             rules: FINDING_CODES.map((code) => ({
               id: code,
               name: code,
-              shortDescription: { text: FINDING_SUMMARIES[code] },
+              shortDescription: { text: FINDING_REGISTRY[code].summary },
+              help: { text: FINDING_REGISTRY[code].fix },
+              defaultConfiguration: { level: LEVEL[FINDING_REGISTRY[code].severity] },
             })),
           },
         },

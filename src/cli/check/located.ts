@@ -66,7 +66,5 @@ export function buildCheckReport(checked: readonly CheckedObject[], skipped: rea
   return { findings, summary: summarise(findings), objects: checked.length - judgedSkips.length, skipped: [...skipped, ...judgedSkips], couldNotCheck: [...reasons] };
 }
 
-/** `ExternalSecret team-a/db`, `ClusterSecretStore vault`. */
-export function describeResource(r: ReportFinding['resource']): string {
-  return `${r.kind} ${r.namespace ? `${r.namespace}/` : ''}${r.name}`;
-}
+/** `ExternalSecret team-a/db`, `ClusterSecretStore vault`: the admission messages' wording. */
+export { describeResource } from '../../checks/messages.js';

@@ -1,68 +1,8 @@
-// `eso-vault-guard serve`: the admission webhook and its health/metrics server.
+// `eso-vault-guard serve`: the admission webhook and its health/metrics server, as src/app.ts
+// composes them, until SIGTERM.
 import type { Command } from 'commander';
 import type { Logger } from 'pino';
-import type { Registry } from 'prom-client';
 import { loadConfig } from '../../config/load.js';
-import type { GuardConfig } from '../../config/types.js';
-import { createLogger } from '../../log/logger.js';
-import type { AdmissionHandlers, ReadinessCheck } from '../../server/admission-types.js';
-import { createMetricsRegistry } from '../../server/metrics.js';
-import type { RequestAuthorizer } from '../../server/report-route.js';
-import { startServers, type RunningServers } from '../../server/start.js';
-import { fileTlsSource } from '../../server/tls/file-source.js';
-import { selfSignedTlsSource } from '../../server/tls/self-signed.js';
-import type { TlsSource } from '../../server/tls/source.js';
-
-export interface ServeDeps {
-  handlers?: AdmissionHandlers;
-  readinessChecks?: ReadinessCheck[];
-  logger?: Logger;
-  registry?: Registry;
-  /** Defaults to the configured files, or a generated self-signed certificate when none are set. */
-  tls?: TlsSource;
-  /** The background audit's latest report, served as GET /report on the HTTPS port. */
-  auditReport?: () => unknown;
-  /** Authorises GET /report (TokenReview + SubjectAccessReview); undefined without Kubernetes. */
-  reportAuthorizer?: RequestAuthorizer;
-}
-
-export interface RunningServe extends RunningServers {
-  tls: TlsSource;
-  logger: Logger;
-  registry: Registry;
-}
-
-export async function tlsSourceFromConfig(config: GuardConfig, logger: Logger): Promise<TlsSource> {
-  const { certFile, keyFile, caFile } = config.tls;
-  if (certFile && keyFile) return fileTlsSource(certFile, keyFile, caFile, { logger });
-  logger.warn(
-    { serviceName: config.tls.serviceName, namespace: config.tls.namespace },
-    'no tls.certFile/tls.keyFile configured; serving a generated self-signed certificate',
-  );
-  return selfSignedTlsSource({
-    serviceName: config.tls.serviceName,
-    namespace: config.tls.namespace,
-    extraDnsNames: config.tls.extraDnsNames,
-  });
-}
-
-/** Starts both servers; the lead's wiring passes the real handlers and readiness checks here. */
-export async function runServe(config: GuardConfig, deps: ServeDeps = {}): Promise<RunningServe> {
-  const logger = deps.logger ?? createLogger({ level: config.log.level });
-  const registry = deps.registry ?? createMetricsRegistry();
-  const tls = deps.tls ?? (await tlsSourceFromConfig(config, logger));
-  const servers = await startServers({
-    config,
-    logger,
-    registry,
-    tls,
-    ...(deps.handlers ? { handlers: deps.handlers } : {}),
-    ...(deps.readinessChecks ? { readinessChecks: deps.readinessChecks } : {}),
-    ...(deps.auditReport ? { auditReport: deps.auditReport } : {}),
-    ...(deps.reportAuthorizer ? { reportAuthorizer: deps.reportAuthorizer } : {}),
-  });
-  return { ...servers, tls, logger, registry };
-}
 
 /**
  * SIGTERM/SIGINT: drain (answer admissions while /readyz says 503, so the endpoints go away first),
@@ -115,15 +55,15 @@ export function registerServe(program: Command): void {
         env: process.env,
         overrides: { server: { port: flags.port, metricsPort: flags.metricsPort } },
       });
-      // Imported here so the Kubernetes client loads only for serve.
-      const { startWebhookRuntime, kubeConfigFor } = await import('../webhook-runtime.js');
-      const runtime = await startWebhookRuntime(config, { kubeConfig: kubeConfigFor(flags.kubeconfig) });
-      const logger = runtime.servers.logger;
-      logger.info({ webhookPort: runtime.servers.webhookPort, metricsPort: runtime.servers.metricsPort }, 'eso-vault-guard is serving');
+      // Imported here so the Kubernetes client and the server load only for serve.
+      const [{ startApp }, { kubeConfigFor }] = await Promise.all([import('../../app.js'), import('../../kube/runtime.js')]);
+      const app = await startApp(config, { kubeConfig: kubeConfigFor(flags.kubeconfig) });
+      const logger = app.logger;
+      logger.info({ webhookPort: app.servers.webhookPort, metricsPort: app.servers.metricsPort }, 'eso-vault-guard is serving');
       // A stray rejection in a check must not take the webhook down; it is logged instead.
       process.on('unhandledRejection', (reason: unknown) => {
         logger.error({ err: reason }, 'unhandled promise rejection');
       });
-      closeOnSignals({ shutdown: () => runtime.shutdown(), logger }, config.server.drainMs + config.admission.deadlineMs + 5000);
+      closeOnSignals({ shutdown: () => app.shutdown(), logger }, config.server.drainMs + config.admission.deadlineMs + 5000);
     });
 }

@@ -1,40 +1,38 @@
-// The composition root of `serve`: Kubernetes state, Vault facts, the checks as admission handlers,
-// warn-mode Events, readiness, the HTTPS and health servers, and the background audit. Tests call
-// startWebhookRuntime with the Kubernetes and Vault doubles; `serve` calls it with the real ones.
-import '../kube/index.js';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
+// The composition root of the webhook: builds the parts in order — config sections → Vault facts →
+// Kubernetes state → the checks as admission handlers → the background audit → TLS → the HTTPS and
+// health servers — and stops them in reverse. `serve` calls startApp with the real Kubernetes and
+// Vault; tests call it with the doubles. Nothing in src/ imports this module but the serve command.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
-import { createAudit, type Audit } from '../audit/index.js';
-import { createAdmissionHandlers } from '../checks/handlers.js';
-import { errorLine } from '../checks/messages.js';
-import type { CheckResult } from '../checks/result.js';
-import type { GuardConfig } from '../config/types.js';
-import { createKubeCaSources } from '../kube/ca-source.js';
-import { createKubeTemplateSources } from '../kube/template-source.js';
-import { createKubeTokenReviewAccess } from '../kube/token-review-access.js';
-import { createClusterStoreLookup, createDetachedStoreLookup, type ClusterStoreLookup, loadKubeConfig, startKube, type KubeRuntime } from '../kube/index.js';
-import { createRequestAuthorizer } from '../kube/request-auth.js';
-import { createLogger } from '../log/logger.js';
-import type { AdmissionRequest, ReadinessCheck } from '../server/admission-types.js';
-import type { AdmissionDecision } from '../server/decision.js';
-import { createMetricsRegistry } from '../server/metrics.js';
-import type { Wait } from '../server/start.js';
-import { createVaultFacts, type VaultFactsService } from '../vault/index.js';
-import { runServe, tlsSourceFromConfig, type RunningServe } from './commands/serve.js';
+import { createAudit, type Audit } from './audit/index.js';
+import { createAdmissionHandlers, type AdmissionStoreLookup } from './checks/handlers.js';
+import type { GuardConfig } from './config/types.js';
+import { createKubeCaSources } from './kube/ca-source.js';
+import { createKubeTemplateSources } from './kube/template-source.js';
+import { createKubeTokenReviewAccess } from './kube/token-review-access.js';
+import { createClusterStoreLookup, createDetachedStoreLookup, startKube, type KubeRuntime } from './kube/index.js';
+import { createRequestAuthorizer } from './kube/request-auth.js';
+import { createLogger } from './log/logger.js';
+import type { ReadinessCheck } from './server/admission-types.js';
+import { createMetricsRegistry } from './server/metrics.js';
+import { startServers, type RunningServers, type Wait } from './server/start.js';
+import { tlsSourceFromConfig } from './server/tls/from-config.js';
+import type { TlsSource } from './server/tls/source.js';
+import { createVaultFacts, type VaultFactsService } from './vault/index.js';
 
-export interface WebhookRuntimeOptions {
+export interface AppOptions {
   /** Undefined: no Kubernetes API (a local run); ExternalSecrets are then "could not check". */
   kubeConfig: KubeConfig | undefined;
   logger?: Logger;
   registry?: Registry;
 }
 
-export interface WebhookRuntime {
-  servers: RunningServe;
+export interface App {
+  servers: RunningServers;
+  tls: TlsSource;
+  logger: Logger;
+  registry: Registry;
   kube: KubeRuntime | undefined;
   facts: VaultFactsService;
   /** Undefined without a cluster or with audit.enabled false. */
@@ -54,38 +52,12 @@ export function vaultReadinessCheck(facts: Pick<VaultFactsService, 'ready'>): Re
 }
 
 /** `namespace/name` (validated by the config schema). */
-export function parseServiceAccount(text: string): { name: string; namespace: string } {
+function parseServiceAccount(text: string): { name: string; namespace: string } {
   const [namespace = '', name = ''] = text.split('/');
   return { name, namespace };
 }
 
-/** Errors a mode admitted (warn) are invisible in Argo CD, which never shows admission warnings: say them as Events too. */
-function warnModeEvents(kube: KubeRuntime) {
-  return (result: CheckResult, request: AdmissionRequest, decision: AdmissionDecision): void => {
-    // Argo CD's server-side diff sends a dry-run on every refresh: those must not flood Events.
-    if (request.dryRun || !decision.allowed || decision.wouldDeny !== true || decision.warnings.length === 0) return;
-    const object = request.object as { apiVersion?: unknown } | undefined;
-    const involved = {
-      apiVersion: typeof object?.apiVersion === 'string' ? object.apiVersion : `${request.kind.group}/${request.kind.version}`,
-      kind: result.resource.kind,
-      name: result.resource.name,
-      ...(result.resource.namespace ? { namespace: result.resource.namespace } : {}),
-    };
-    for (const finding of result.findings.filter((f) => f.severity === 'error')) {
-      void kube.events.record(involved, 'Warning', finding.code, errorLine(finding));
-    }
-  };
-}
-
-/** Kubernetes access: in a pod its ServiceAccount; elsewhere --kubeconfig, $KUBECONFIG or ~/.kube/config; else none. */
-export function kubeConfigFor(flag: string | undefined): KubeConfig | undefined {
-  const inCluster = process.env.KUBERNETES_SERVICE_HOST !== undefined;
-  const path = flag ?? process.env.KUBECONFIG;
-  if (!inCluster && !path && !existsSync(join(homedir(), '.kube', 'config'))) return undefined;
-  return loadKubeConfig(flag);
-}
-
-export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRuntimeOptions): Promise<WebhookRuntime> {
+export async function startApp(config: GuardConfig, opts: AppOptions): Promise<App> {
   const logger = opts.logger ?? createLogger({ level: config.log.level });
   const registry = opts.registry ?? createMetricsRegistry();
   // Every section was validated (defaults filled in) by loadConfig.
@@ -101,7 +73,7 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
   let kube: KubeRuntime | undefined;
   let audit: Audit | undefined;
   try {
-    let lookup: ClusterStoreLookup;
+    let lookup: AdmissionStoreLookup;
     const readinessChecks: ReadinessCheck[] = [vaultReadinessCheck(facts)];
     if (opts.kubeConfig) {
       kube = await startKube({ kubeConfig: opts.kubeConfig, kube: kubeSettings, tls: config.tls, logger });
@@ -125,8 +97,7 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
       defaultAudiences: config.checks.defaultAudiences,
       reuseResultsMs: config.checks.reuseResultsMs,
       objectOverrides: config.admission.objectOverrides,
-      prefetchStores: (obj, deadlineAtMs) => lookup.prefetchStores(obj, deadlineAtMs),
-      ...(kube ? { onResult: warnModeEvents(kube) } : {}),
+      ...(kube ? { events: kube.events } : {}),
       ...(opts.kubeConfig
         ? {
             caSources: createKubeCaSources(opts.kubeConfig, { configMaps: kubeSettings.caProviderConfigMaps, secrets: kubeSettings.caProviderSecrets }),
@@ -156,11 +127,13 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
       audit.start();
     }
     const runningAudit = audit;
-    const servers = await runServe(config, {
-      handlers,
+    const tls = kube?.tlsSource ?? (await tlsSourceFromConfig(config, logger));
+    const servers = await startServers({
+      config,
       logger,
       registry,
-      tls: kube?.tlsSource ?? (await tlsSourceFromConfig(config, logger)),
+      tls,
+      handlers,
       readinessChecks,
       auditReport: () => runningAudit?.report(),
       ...(opts.kubeConfig ? { reportAuthorizer: createRequestAuthorizer(opts.kubeConfig, { path: config.report.path, verb: config.report.verb, logger }) } : {}),
@@ -178,6 +151,9 @@ export async function startWebhookRuntime(config: GuardConfig, opts: WebhookRunt
     };
     return {
       servers,
+      tls,
+      logger,
+      registry,
       kube: runningKube,
       facts,
       audit: runningAudit,

@@ -1,5 +1,6 @@
-// From a decoded admission request to the decision to send: DELETE shortcut, handler under the
-// deadline, failure mode, and the label used for metrics and logs.
+// From a decoded admission request to the answer to send: the handler (which decides, see
+// checks/decide.ts) under the deadline, the failure mode when it cannot, and the label used for
+// metrics and logs.
 import type { Logger } from 'pino';
 import type { GuardConfig } from '../config/types.js';
 import type { AdmissionHandlers, AdmissionRequest, WebhookName } from './admission-types.js';
@@ -21,16 +22,12 @@ export interface Answer {
   failure?: string;
 }
 
-export async function decide(
+export async function answerAdmission(
   webhook: WebhookName,
   request: AdmissionRequest,
   deadlineAtMs: number,
   opts: { config: GuardConfig; handlers: AdmissionHandlers; logger: Logger; metrics: AdmissionMetrics },
 ): Promise<Answer> {
-  // Deleting a manifest never needs Vault checks, and must not be blocked by an outage.
-  if (request.operation === 'DELETE') {
-    return { decision: { allowed: true, warnings: [], codes: [] }, label: 'allowed', wouldDeny: false };
-  }
   const { failureMode, deadlineMs } = opts.config.admission;
   const outcome = await runWithDeadline(opts.handlers[webhook], request, deadlineAtMs);
   let decision: AdmissionDecision;
