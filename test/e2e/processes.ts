@@ -16,8 +16,10 @@ export function startProcess(name: string, bin: string, args: string[], opts: { 
   const logFile = join(opts.dir, `${name}.log`);
   const log = createWriteStream(logFile);
   const child = spawn(bin, args, { env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout?.pipe(log);
-  child.stderr?.pipe(log);
+  // Two streams into one file: neither may end it (the other may still write); the exit closes it.
+  child.stdout?.pipe(log, { end: false });
+  child.stderr?.pipe(log, { end: false });
+  child.once('close', () => log.end());
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   return {
     name, child, logFile,
