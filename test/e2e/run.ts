@@ -467,6 +467,9 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
     await guard.stop();
     guard = undefined;
     for (const o of kubectlOut.values()) await ctx.kubectl.run(['delete', '--ignore-not-found', '--wait=false', '-f', o.file]);
+    // What a ClusterExternalSecret or ClusterPushSecret created is owned by it, but no garbage
+    // collector runs here (no kube-controller-manager): delete those objects too.
+    await ctx.kubectl.run(['delete', 'externalsecrets.external-secrets.io,pushsecrets.external-secrets.io', '--all', '-A', '--ignore-not-found', '--wait=false']);
     await until('example objects deleted', async () => {
       const left = await ctx.kubectl.json(['get', 'externalsecrets.external-secrets.io,secretstores.external-secrets.io,clustersecretstores.external-secrets.io', '-A']);
       return (left.items as Obj[]).length === 0 ? true : undefined;
