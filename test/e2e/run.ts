@@ -470,10 +470,14 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
     // What a ClusterExternalSecret or ClusterPushSecret created is owned by it, but no garbage
     // collector runs here (no kube-controller-manager): delete those objects too.
     await ctx.kubectl.run(['delete', 'externalsecrets.external-secrets.io,pushsecrets.external-secrets.io', '--all', '-A', '--ignore-not-found', '--wait=false']);
+    let leftNames: string[] = [];
     await until('example objects deleted', async () => {
-      const left = await ctx.kubectl.json(['get', 'externalsecrets.external-secrets.io,secretstores.external-secrets.io,clustersecretstores.external-secrets.io', '-A']);
-      return (left.items as Obj[]).length === 0 ? true : undefined;
-    }, 60_000, 500);
+      const left = await ctx.kubectl.json(['get', 'externalsecrets.external-secrets.io,secretstores.external-secrets.io,clustersecretstores.external-secrets.io,pushsecrets.external-secrets.io', '-A']);
+      leftNames = (left.items as Obj[]).map((o) => `${String(o.kind)} ${String(o.metadata?.namespace ?? '')}/${String(o.metadata?.name)} finalizers=${JSON.stringify(o.metadata?.finalizers ?? [])}`);
+      return leftNames.length === 0 ? true : undefined;
+    }, 60_000, 500).catch((err: unknown) => {
+      throw new Error(`${String(err)}; left: ${leftNames.join(', ')}`);
+    });
     for (const ns of new Set(docs.filter((d) => d.metadata?.namespace).map((d) => String(d.metadata.namespace)))) {
       await ctx.kubectl.run(['delete', 'secrets', '--all', '-n', ns, '--wait=false']);
     }
