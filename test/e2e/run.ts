@@ -469,18 +469,18 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
     for (const o of kubectlOut.values()) await ctx.kubectl.run(['delete', '--ignore-not-found', '--wait=false', '-f', o.file]);
     // What a ClusterExternalSecret or ClusterPushSecret created is owned by it, but no garbage
     // collector runs here (no kube-controller-manager): delete those objects too.
-    await ctx.kubectl.run(['delete', 'externalsecrets.external-secrets.io,pushsecrets.external-secrets.io', '--all', '-A', '--ignore-not-found', '--wait=false']);
+    await ctx.kubectl.run(['delete', ESO_KINDS_CLEANED, '--all', '-A', '--ignore-not-found', '--wait=false']);
     let leftNames: string[] = [];
     const cleanupStarted = Date.now();
     await until('example objects deleted', async () => {
-      const left = await ctx.kubectl.json(['get', 'externalsecrets.external-secrets.io,secretstores.external-secrets.io,clustersecretstores.external-secrets.io,pushsecrets.external-secrets.io', '-A']);
+      const left = await ctx.kubectl.json(['get', `${ESO_KINDS_CLEANED},secretstores.external-secrets.io,clustersecretstores.external-secrets.io`, '-A']);
       const items = left.items as Obj[];
       leftNames = items.map((o) => `${String(o.kind)} ${String(o.metadata?.namespace ?? '')}/${String(o.metadata?.name)} finalizers=${JSON.stringify(o.metadata?.finalizers ?? [])}`);
       if (items.length === 0) return true;
       // A ClusterExternalSecret/ClusterPushSecret being deleted may recreate what it owns once more, and
       // a finalizer ESO keeps on an object whose store is gone would hold it: this cluster is thrown
       // away, so after a while the leftovers are deleted again and their finalizers dropped.
-      await ctx.kubectl.run(['delete', 'externalsecrets.external-secrets.io,pushsecrets.external-secrets.io', '--all', '-A', '--ignore-not-found', '--wait=false']);
+      await ctx.kubectl.run(['delete', ESO_KINDS_CLEANED, '--all', '-A', '--ignore-not-found', '--wait=false']);
       if (Date.now() - cleanupStarted > 15_000) {
         for (const o of items) {
           if (!(o.metadata?.finalizers ?? []).length) continue;
@@ -503,6 +503,9 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
     await vault.stop();
   }
 }
+
+/** What an example leaves behind that owns or is owned by another ESO object (removed between examples). */
+const ESO_KINDS_CLEANED = 'clusterexternalsecrets.external-secrets.io,clusterpushsecrets.external-secrets.io,externalsecrets.external-secrets.io,pushsecrets.external-secrets.io';
 
 /** The audit's Lease has a holder, and the audit (not the admission) sent an Event. */
 async function leaseAndAuditChecks(ctx: RunContext, example: string, guard: GuardProcess, docs: Obj[], admitted: number): Promise<void> {
