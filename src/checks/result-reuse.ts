@@ -7,7 +7,7 @@
 // the moment Vault is back.
 import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { parseEsoObject, type StoreLookup } from '../eso/index.js';
+import { parseEsoObject, type StoreLookup, type StoreModel } from '../eso/index.js';
 import type { CheckResult } from './result.js';
 
 const VOLATILE_METADATA = new Set(['resourceVersion', 'generation', 'managedFields', 'uid', 'creationTimestamp']);
@@ -15,6 +15,15 @@ const VOLATILE_METADATA = new Set(['resourceVersion', 'generation', 'managedFiel
 function stableObject(obj: Record<string, unknown>): unknown {
   const meta = (obj['metadata'] ?? {}) as Record<string, unknown>;
   return { ...obj, metadata: Object.fromEntries(Object.entries(meta).filter(([k]) => !VOLATILE_METADATA.has(k))), status: undefined };
+}
+
+// Store models are replaced, never changed, when a store changes (kube/store-lookup.ts): one text per model.
+const storeTexts = new WeakMap<StoreModel, string>();
+function storeText(store: StoreModel | undefined): string | null {
+  if (!store) return null;
+  let text = storeTexts.get(store);
+  if (text === undefined) storeTexts.set(store, (text = JSON.stringify(store)));
+  return text;
 }
 
 /** The reuse key of an ExternalSecret, or undefined when the object is not one (stores are always checked). */
@@ -25,7 +34,7 @@ export function resultKey(obj: unknown, lookup: StoreLookup): string | undefined
   const m = parsed.model;
   const namespace = m.namespace ?? '';
   const refs = [m.secretStoreRef, ...m.data.map((d) => d.storeRef), ...m.dataFrom.map((d) => d.storeRef)];
-  const stores = refs.map((r) => (r ? [r.kind, r.name, lookup.getStore(r.kind, r.name, namespace) ?? null] : null));
+  const stores = refs.map((r) => (r ? [r.kind, r.name, storeText(lookup.getStore(r.kind, r.name, namespace))] : null));
   const text = JSON.stringify([stableObject(obj as Record<string, unknown>), stores, lookup.namespaceLabels(namespace) ?? null]);
   return createHash('sha256').update(text).digest('base64');
 }

@@ -215,7 +215,7 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
   // What follows is a pure function of the facts gathered above: an admission whose facts are the
   // cached ones (the same objects) gets the ACL and binding findings computed for an earlier one.
   const inputs: unknown[] = [
-    JSON.stringify(identity), reportField, label.kind, label.name, label.namespace, vault.auth.field, prefix, authMountPath, roleName, accessor, flavour,
+    identityText(identity), reportField, label.kind, label.name, label.namespace, vault.auth.field, prefix, authMountPath, roleName, accessor, flavour,
     env.defaultAudiences, env.disclosure.roleDefinition, ...sources.flatMap((p) => [p.name, p.text]),
   ];
   // Vault reviews the token only once the role accepts it (path_login.go), so this comes after the
@@ -261,6 +261,14 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
     : { status: 'ok', acl: aclInChildNamespace(acl, prefix), loginAcl: acl, policyNames: names, sources, roleName, authMountPath, role };
   remember(role, inputs, namespaceLabels, { access, binding });
   return afterBinding(access);
+}
+
+// Identity plans are never changed (eso/plan.ts keeps one per store model and namespace): their text is kept by them.
+const identityTexts = new WeakMap<IdentityPlan, string>();
+function identityText(identity: IdentityPlan): string {
+  let text = identityTexts.get(identity);
+  if (text === undefined) identityTexts.set(identity, (text = JSON.stringify(identity)));
+  return text;
 }
 
 /** The ACL and binding verdict derived from one role's facts, for the inputs it was derived from. */

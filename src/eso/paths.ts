@@ -60,5 +60,7 @@ export function buildMetadataPath(path: string | null, version: KvVersion, key: 
 
 /** The request path the Vault Go client sends: path.Clean("/v1/" + logical). */
 export function toHttpPath(logicalPath: string): string {
+  // Most paths are already clean (no empty, "." or ".." segment, no leading or trailing "/"): nothing to resolve.
+  if (logicalPath !== '' && !logicalPath.includes('.') && !logicalPath.includes('//') && logicalPath[0] !== '/' && !logicalPath.endsWith('/')) return `/v1/${logicalPath}`;
   return posix.normalize(`/v1/${logicalPath}`).replace(/(.)\/+$/, '$1');
 }

@@ -5,7 +5,7 @@ import { describeConditions, goRegexCompileError, storeAdmitsNamespace } from '.
 import { planIdentity } from './identity.js';
 import { ERR_AUTH_FORMAT } from './parse-vault.js';
 import type {
-  DataFromEntryModel, EsoProblem, ExternalSecretModel, FindModel, ReferencePlan, RemoteRefModel, StoreKind, StoreModel,
+  DataFromEntryModel, EsoProblem, ExternalSecretModel, FindModel, IdentityPlan, ReferencePlan, RemoteRefModel, StoreKind, StoreModel,
   StoreRefModel, VaultProviderModel, VaultRequestPlan,
 } from './model.js';
 import { buildDataPath, buildMetadataPath, MetadataPathError, toHttpPath } from './paths.js';
@@ -190,12 +190,32 @@ function dataFromKind(entry: DataFromEntryModel): ReferencePlan['kind'] {
   return 'empty';
 }
 
+// Store models are replaced, never changed, when a store changes (kube/store-lookup.ts): the
+// identity planned for one model and namespace is the same object for every reference and
+// admission (identities are never changed either), so what is derived from it can be kept by it.
+const identities = new WeakMap<StoreModel, Map<string, IdentityPlan>>();
+
+function identityFor(store: StoreModel, esNamespace: string, controller: { name: string; namespace: string }): IdentityPlan {
+  let byNamespace = identities.get(store);
+  if (!byNamespace) identities.set(store, (byNamespace = new Map()));
+  const key = `${esNamespace}\u0000${controller.name}\u0000${controller.namespace}`;
+  let identity = byNamespace.get(key);
+  if (!identity) {
+    if (byNamespace.size >= 1_000) byNamespace.clear();
+    byNamespace.set(key, (identity = planIdentity(store, esNamespace, controller)));
+  }
+  return identity;
+}
+
 export function planExternalSecret(es: ExternalSecretModel, lookup: StoreLookup): ReferencePlan[] {
   const plans: ReferencePlan[] = [];
   const defaultRef: StoreRefModel = es.secretStoreRef ?? { kind: 'SecretStore', name: '', field: 'spec.secretStoreRef', kindDefaulted: true };
 
+  // Most entries share one store reference (spec.secretStoreRef): resolved once per reference object.
+  const resolvedByRef = new Map<StoreRefModel, ReturnType<typeof resolveStore>>();
   const withStore = (base: ReferencePlan, ref: StoreRefModel, planRequests: (vault: VaultProviderModel) => Pick<ReferencePlan, 'requests' | 'problems' | 'perCandidate'>): ReferencePlan => {
-    const resolved = resolveStore(ref, es.namespace, lookup, true);
+    let resolved = resolvedByRef.get(ref);
+    if (!resolved) resolvedByRef.set(ref, (resolved = resolveStore(ref, es.namespace, lookup, true)));
     const plan: ReferencePlan = { ...base, storeRef: ref, ...(resolved.store ? { store: resolved.store } : {}), problems: [...resolved.problems] };
     const store = resolved.store;
     if (!store) return plan;
@@ -221,7 +241,7 @@ export function planExternalSecret(es: ExternalSecretModel, lookup: StoreLookup)
     plan.requests = planned.requests;
     plan.problems.push(...planned.problems);
     if (planned.perCandidate) plan.perCandidate = planned.perCandidate;
-    plan.identity = planIdentity(store, es.namespace, lookup.controllerServiceAccount);
+    plan.identity = identityFor(store, es.namespace, lookup.controllerServiceAccount);
     return plan;
   };
 

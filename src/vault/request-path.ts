@@ -40,6 +40,9 @@ const ROLE_NAME = /^[0-9A-Za-z_](?:[0-9A-Za-z_.-]*[0-9A-Za-z_])?$/;
 // C0, DEL and C1 controls; Vault refuses non-printable characters in mount paths.
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+/** Non-empty "/"-separated segments without "?", "#" or control characters (what segmentProblem accepts, "." aside). */
+// eslint-disable-next-line no-control-regex
+const PLAIN_SEGMENTS = /^[^/?#\u0000-\u001f\u007f-\u009f]+(?:\/[^/?#\u0000-\u001f\u007f-\u009f]+)*$/;
 
 const EXPECTED: Record<VaultNameKind, string> = {
   role: 'a Vault role name (ASCII letters, digits and "_", with "-" and "." allowed inside)',
@@ -84,6 +87,8 @@ export function vaultNameProblem(kind: VaultNameKind, name: string): VaultNamePr
       return segmentProblem(kind, name, name.replace(/\/$/, '').split('/'));
     case 'policy':
     case 'secretPath':
+      // Most names have no "." at all (so no "." or ".." segment) and pass the other rules in one test.
+      if (!name.includes('.') && PLAIN_SEGMENTS.test(name)) return undefined;
       return segmentProblem(kind, name, name.split('/'));
   }
 }

@@ -51,7 +51,7 @@ function caFileCertificates(file: string | undefined): string[] {
 /** Answers derived from a known mount kept for reuse (they hold no more than a path and the mount fact). */
 const DERIVED_MOUNTS_MAX = 20_000;
 
-const trimSlashes = (p: string) => p.replace(/^\/+|\/+$/g, '');
+const trimSlashes = (p: string) => (p.startsWith('/') || p.endsWith('/') ? p.replace(/^\/+|\/+$/g, '') : p);
 const decodePath = (encoded: string): string => encoded.split('/').map(decodeURIComponent).join('/');
 
 export function createVaultFacts(

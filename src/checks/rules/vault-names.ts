@@ -40,8 +40,7 @@ export function uncheckedNameFinding(args: { field: string; problem: VaultNamePr
  * name the request builder refuses. Undefined when the request may be sent.
  */
 export function kvRequestProblem(request: VaultRequestPlan, aclPath: string): VaultNameProblem | undefined {
-  const written = request.logicalPath.split('/');
-  const dot = written.find((s) => s === '.' || s === '..');
+  const dot = request.logicalPath.includes('.') ? request.logicalPath.split('/').find((s) => s === '.' || s === '..') : undefined;
   if (dot !== undefined) {
     return {
       kind: 'secretPath',
