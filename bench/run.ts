@@ -37,6 +37,8 @@ export interface BenchPlan {
   aclIterations: number;
   /** In-process validate calls per kind for the checks' own cost. */
   handlerIterations: number;
+  /** CPU spent warming the checks up before they are measured (JIT tiers). */
+  handlerWarmUpCpuMs?: number;
   /** Check every load answer is an AdmissionReview for its request's uid (costs generator CPU). */
   verifyUid: boolean;
   /** Vault traffic: this many ExternalSecrets over this many secrets behind one store, from a fresh start. */
@@ -133,7 +135,7 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void = ()
     for (const [label, reuseMs, key, ratioTarget] of [['verdict reuse, default', 2000, 'warm', 0.5], ['every admission fully checked', 0, 'warmNoReuse', 0.4]] as const) {
       log(`warm throughput: webhook, ${label} ...`);
       webhook.setReuseResultsMs(reuseMs);
-      const cost = await measureHandlerCost(webhook.handlers, bodies, plan.handlerIterations);
+      const cost = await measureHandlerCost(webhook.handlers, bodies, plan.handlerIterations, plan.handlerWarmUpCpuMs);
       details[`${key}HandlerCost`] = cost;
       const warm = await load(key, webhook.port, bodies, maxRate);
       const ratio = warm.requestsPerSecond / ceiling.requestsPerSecond;

@@ -19,7 +19,7 @@ test('duplicate requests are counted by method, path and query', () => {
 
 const SMOKE_PLAN: BenchPlan = {
   teams: 3, apps: 2, latencyMs: 1, coldSamples: 1, warmTeams: 2, warmApps: 2, durationSeconds: 1, amount: 100, connections: 4, fixedRate: 500,
-  burstConcurrency: 4, rssTeams: 5, rssApps: 10, aclIterations: 1_000, handlerIterations: 20, verifyUid: true,
+  burstConcurrency: 4, rssTeams: 5, rssApps: 10, aclIterations: 1_000, handlerIterations: 20, handlerWarmUpCpuMs: 20, verifyUid: true,
   trafficObjects: 12, trafficSecrets: 2, scalingSizes: [2, 6], scalingSeconds: 1,
 };
 
