@@ -25,7 +25,7 @@ const UNIT_TESTS = [
   'acl/evaluation', 'acl/policy-parse', 'acl/vectors',
   'checks/auth-mount', 'checks/decide', 'checks/glob', 'checks/kv-mount', 'checks/policy-coverage', 'checks/property',
   'checks/role-binding', 'checks/secret-state', 'checks/template-relevance', 'checks/finding-registry', 'checks/handlers', 'architecture/',
-  'cli/check-formats', 'config/', 'server/config', 'server/logging', 'vault/config', 'vault/request-budget', 'kube/store-lookup',
+  'cli/check-formats', 'config/', 'server/logging', 'vault/config', 'vault/request-budget', 'kube/store-lookup',
   'fix/manifest-edits', 'fuzz/go-template-fuzz', 'fuzz/policy-parse-fuzz', 'fuzz/property-fuzz',
 ].map((name) => (name.endsWith('/') ? name : `${name}.test.js`));
 

@@ -4,13 +4,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../support/paths.js';
 import { startVaultDouble, type VaultDouble } from '../support/vault-double.js';
 import { startKubeDouble, type KubeDouble } from '../support/kube-double.js';
 import { dig, fill, shapeDiff, shapeOf, type ContractFile, type ContractStep } from './shape.js';
 import { withoutTolerated } from './tolerances.js';
+import { kubeRequest } from './kube-request.js';
 
 const same = (recorded: unknown, replayed: unknown) => shapeDiff(withoutTolerated(recorded), withoutTolerated(shapeOf(replayed)));
 
@@ -37,24 +37,7 @@ async function vaultAnswer(double: VaultDouble, tokens: { admin: string; limited
 }
 
 function kubeAnswer(double: KubeDouble, step: ContractStep): Promise<{ status: number; body: unknown }> {
-  const qs = step.query ? `?${new URLSearchParams(step.query).toString()}` : '';
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(`${double.url}${step.path}${qs}`, {
-      method: step.method, ca: double.caPem,
-      headers: { authorization: `Bearer ${double.token}`, accept: 'application/json', ...(step.body ? { 'content-type': step.contentType ?? 'application/json' } : {}) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const body = step.watchLines !== undefined && res.statusCode === 200 ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown) : text ? (JSON.parse(text) as unknown) : null;
-        resolve({ status: res.statusCode ?? 0, body });
-      });
-    });
-    req.on('error', reject);
-    if (step.body) req.write(JSON.stringify(step.body));
-    req.end();
-  });
+  return kubeRequest({ url: double.url, caPem: double.caPem, token: double.token }, step);
 }
 
 for (const f of files) {

@@ -2,7 +2,6 @@
 // as `npm run e2e` starts them, every request shape the product makes (and the auth flows ESO's
 // logins rely on), into test/contract/*.json. replay.test.ts replays them against the doubles.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../support/paths.js';
@@ -12,6 +11,7 @@ import { startCluster, type Cluster } from './cluster.js';
 import { run } from './processes.js';
 import { startVaultServer, type VaultServer } from './vault-server.js';
 import { dig, fill, shapeOf, type ContractFile, type ContractStep } from '../contract/shape.js';
+import { kubeRequest as sendKubeStep, type KubeAnswer } from '../contract/kube-request.js';
 
 const CONTRACT_DIR = join(REPO_ROOT, 'test', 'contract');
 type Group = { file: string; steps: ContractStep[] };
@@ -200,25 +200,8 @@ async function vaultStep(vault: VaultServer, limited: string, step: ContractStep
   return { status: res.status, contentType: res.headers.get('content-type') ?? undefined, body: text ? (JSON.parse(text) as unknown) : null };
 }
 
-function kubeRequest(cluster: Cluster, step: ContractStep): Promise<{ status: number; contentType?: string; body: unknown }> {
-  const qs = step.query ? `?${new URLSearchParams(step.query).toString()}` : '';
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(`${cluster.url}${step.path}${qs}`, {
-      method: step.method, ca: cluster.caPem,
-      headers: { authorization: `Bearer ${cluster.adminToken}`, accept: 'application/json', ...(step.body ? { 'content-type': step.contentType ?? 'application/json' } : {}) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const body = step.watchLines !== undefined && res.statusCode === 200 ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown) : text ? (JSON.parse(text) as unknown) : null;
-        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type']?.split(';')[0], body });
-      });
-    });
-    req.on('error', reject);
-    if (step.body) req.write(JSON.stringify(step.body));
-    req.end();
-  });
+function kubeRequest(cluster: Cluster, step: ContractStep): Promise<KubeAnswer> {
+  return sendKubeStep({ url: cluster.url, caPem: cluster.caPem, token: cluster.adminToken }, step);
 }
 
 /** A step, and its `during` request sent while the first one streams. */
