@@ -9,6 +9,7 @@ import { createOfflineLookup, parseEsoObject } from '../src/eso/index.js';
 import { pino } from 'pino';
 import { createLogger } from '../src/log/index.js';
 import type { AdmissionHandlers } from '../src/server/admission-types.js';
+import type { TokenReviewAccess } from '../src/checks/token-review-access.js';
 import { createMetricsRegistry } from '../src/server/metrics.js';
 import { startServers } from '../src/server/start.js';
 import { selfSignedTlsSource } from '../src/server/tls/self-signed.js';
@@ -28,6 +29,8 @@ export interface BenchWebhook {
   resetFacts(): Promise<void>;
   /** checks.reuseResultsMs of the handlers (default: the product's default). */
   setReuseResultsMs(ms: number): void;
+  /** Who answers SubjectAccessReviews (client-JWT mode); undefined (the default): no cluster to ask. */
+  setTokenReviews(access: TokenReviewAccess | undefined): void;
   close(): Promise<void>;
 }
 
@@ -59,8 +62,9 @@ export async function startBenchWebhook(args: { state: VaultState; teams: number
   const config = loadConfig({ env: {}, overrides: { server: { port: 0, metricsPort: 0, host: '127.0.0.1' } } });
   const tls = await selfSignedTlsSource({ serviceName: 'eso-vault-guard', namespace: 'eso-vault-guard', extraDnsNames: ['localhost'] });
   let reuseResultsMs = config.checks.reuseResultsMs;
+  let tokenReviews: TokenReviewAccess | undefined;
   const makeHandlers = () =>
-    createAdmissionHandlers({ facts: factsProxy, lookup, mode: 'enforce', failureMode: 'failOpen', defaultAudiences: DEFAULT_AUDIENCES, reuseResultsMs });
+    createAdmissionHandlers({ facts: factsProxy, lookup, mode: 'enforce', failureMode: 'failOpen', defaultAudiences: DEFAULT_AUDIENCES, reuseResultsMs, ...(tokenReviews ? { tokenReviews } : {}) });
   let handlers = makeHandlers();
   const servers = await startServers({
     config,
@@ -81,6 +85,10 @@ export async function startBenchWebhook(args: { state: VaultState; teams: number
     },
     setReuseResultsMs(ms: number) {
       reuseResultsMs = ms;
+      handlers = makeHandlers();
+    },
+    setTokenReviews(access: TokenReviewAccess | undefined) {
+      tokenReviews = access;
       handlers = makeHandlers();
     },
     async resetFacts() {

@@ -137,8 +137,11 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
   // The role read does not depend on the auth mount list: both go out together (one round trip, not two).
   const roleFactPromise = roleReadable ? facts.authRole(vault.server, authMountPath, identity.role as string, opts) : undefined;
   void roleFactPromise?.catch(() => undefined);
-  // Kubernetes auth: the mount's config says whether Vault reviews tokens with ESO's own token.
-  const configPromise = roleReadable && identity.method === 'kubernetes' ? facts.authConfig(vault.server, authMountPath, opts) : undefined;
+  // Kubernetes auth: the mount's config says whether Vault reviews tokens with ESO's own token. It
+  // matters only with an API server to ask, or for the store's own check (its NotVerifiable note):
+  // for a referencing object without a cluster no answer could change the verdict, so it is not read.
+  const configMatters = env.tokenReviews !== undefined || reportField === undefined;
+  const configPromise = roleReadable && identity.method === 'kubernetes' && configMatters ? facts.authConfig(vault.server, authMountPath, opts) : undefined;
   void configPromise?.catch(() => undefined);
   // The auth mount's existence and type are knowable for every method that has one.
   let accessor: string | undefined;

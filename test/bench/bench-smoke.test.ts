@@ -36,8 +36,12 @@ test('bench harness: a shortened run answers every request with the AdmissionRev
 
   const traffic = details['vaultTraffic'] as VaultTrafficResult;
   assert.equal(traffic.distinctRequests.filter((r) => r.includes('/sys/internal/ui/mounts/')).length, 1, `one mount lookup for the store's one mount: ${traffic.distinctRequests.join(', ')}`);
-  // health, token, role, auth mounts, auth config, two policies, one mount, two secrets.
-  assert.equal(traffic.distinct, 10, traffic.distinctRequests.join('\n'));
+  // health, token, role, auth mounts, two policies, one mount, two secrets; no cluster to ask, so not
+  // the auth config (client-JWT mode), which the run with an API server to ask reads as well.
+  assert.equal(traffic.distinct, 9, traffic.distinctRequests.join('\n'));
+  const withCluster = details['vaultTrafficWithCluster'] as VaultTrafficResult;
+  assert.equal(withCluster.distinct, 10, withCluster.distinctRequests.join('\n'));
+  assert.ok(withCluster.distinctRequests.some((r) => r.includes('/auth/kubernetes/config')), withCluster.distinctRequests.join('\n'));
 
   const scaling = details['scaling'] as ScalingResult;
   assert.deepEqual(scaling.points.map((p) => p.objects), [2, 6]);
