@@ -85,12 +85,19 @@ export function sharedStoreAccess(
   identity: IdentityPlan,
   reportField?: string,
 ): Promise<StoreAccess> {
+  // The references of one object almost always name the same store model and identity objects.
+  const last = lastShared.get(cache);
+  if (last && last.store === store && last.identity === identity) return last.access;
   const sa = identity.serviceAccount;
   const key = `${store.kind}/${store.namespace ?? ''}/${store.name}|${sa?.namespace ?? ''}/${sa?.name ?? ''}`;
   let access = cache.get(key);
   if (!access) cache.set(key, (access = resolveStoreAccess(env, store, identity, reportField)));
+  lastShared.set(cache, { store, identity, access });
   return access;
 }
+
+/** The last store and identity each object's cache answered, with the answer (same objects: same key). */
+const lastShared = new WeakMap<Map<string, Promise<StoreAccess>>, { store: StoreModel; identity: IdentityPlan; access: Promise<StoreAccess> }>();
 
 /**
  * The login side of `store` for `identity`: auth mount, role, binding and the role's policies.

@@ -71,6 +71,19 @@ export function createVaultFacts(
     sessionIds.set(session, `s${sessionIds.size}`);
   }
 
+  /** Key prefixes by session and namespace, built once (`s0|ns|`). */
+  const prefixes = new Map<VaultServerSession, Map<string, string>>();
+  const prefixOf = (session: VaultServerSession, namespace: string | undefined): string => {
+    let byNamespace = prefixes.get(session);
+    if (!byNamespace) prefixes.set(session, (byNamespace = new Map()));
+    let prefix = byNamespace.get(namespace ?? '');
+    if (prefix === undefined) {
+      if (byNamespace.size >= 1_000) byNamespace.clear();
+      byNamespace.set(namespace ?? '', (prefix = `${sessionIds.get(session)}|${namespace ?? ''}|`));
+    }
+    return prefix;
+  };
+
   /**
    * Runs one fact lookup: server resolution, cache and coalescing, then the Vault request(s).
    * `key` names the fact by its inputs; `describe` (the request as a fact's source) is built only on
@@ -91,14 +104,33 @@ export function createVaultFacts(
     if (!session) return Promise.resolve({ status: 'not_configured', source: describe(), server });
     const namespace = opts.namespace || session.server.namespace || undefined;
     // The server by its short id: a shorter key is hashed faster on every lookup.
-    const keyPrefix = `${sessionIds.get(session)}|${namespace ?? ''}|`;
+    const keyPrefix = prefixOf(session, namespace);
     const cacheKey = `${keyPrefix}${key}`;
+    // The references of one object that read the same fact (four entries of one secret) take the
+    // answer the first one found in the cache: one cache lookup per object, not per reference. Only
+    // answers already in the cache are shared, so on a cold cache every lookup is charged to the
+    // object's budget exactly as before.
+    const shared = opts.budget?.hits;
+    const seen = shared?.get(cacheKey) as Promise<Fact<T>> | undefined;
+    if (seen) {
+      metrics.countCacheHit(kind);
+      return seen;
+    }
+    const stored = cache.hit<T>(kind, cacheKey);
+    if (stored) {
+      shared?.set(cacheKey, stored);
+      return stored;
+    }
     const hit = cache.peek<T>(kind, cacheKey, opts.deadlineAtMs);
     if (hit) return hit;
     // Not stored under this key: it lives exactly as long as the facts it follows from, and one
     // cached mount does not become an entry per path (10,000 paths would crowd out the secrets).
     const derived = derive?.(keyPrefix);
-    if (derived) return Promise.resolve(derived);
+    if (derived) {
+      const answer = Promise.resolve(derived);
+      shared?.set(cacheKey, answer);
+      return answer;
+    }
     const described = describe();
     const source = namespace ? `${described} [namespace ${namespace}]` : described;
     return cache.get(kind, cacheKey, opts.deadlineAtMs, async () => {
@@ -140,7 +172,10 @@ export function createVaultFacts(
   for (const server of config.servers) {
     valueMounts.set(normaliseServerUrl(server.url), new Set((server.valueReadMounts ?? []).map((m) => `${trimSlashes(m)}/`)));
   }
-  const readsValues = (server: string, mount: string): boolean => valueMounts.get(normaliseServerUrl(server))?.has(`${trimSlashes(mount)}/`) ?? false;
+  // Usually no server reads values anywhere: then nothing to normalise per read.
+  const anyValueMounts = [...valueMounts.values()].some((mounts) => mounts.size > 0);
+  const readsValues = (server: string, mount: string): boolean =>
+    anyValueMounts && (valueMounts.get(normaliseServerUrl(server))?.has(`${trimSlashes(mount)}/`) ?? false);
 
   const service: VaultFactsService = {
     metadataOnly: config.metadataOnly,
