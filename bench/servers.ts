@@ -57,14 +57,12 @@ export async function startBenchWebhook(args: { state: VaultState; teams: number
   const objects = [];
   for (let t = 0; t < args.teams; t++) objects.push(parseEsoObject(namespaceObject(t)), parseEsoObject(secretStore(t)));
   const lookup = createOfflineLookup(objects, { name: 'external-secrets', namespace: 'external-secrets' });
-  // The facts layer is swapped for a fresh one to measure cold admissions; handlers read it through this.
-  const factsProxy = new Proxy({} as VaultFactsService, { get: (_t, p) => Reflect.get(facts, p, facts) as unknown });
   const config = loadConfig({ env: {}, overrides: { server: { port: 0, metricsPort: 0, host: '127.0.0.1' } } });
   const tls = await selfSignedTlsSource({ serviceName: 'eso-vault-guard', namespace: 'eso-vault-guard', extraDnsNames: ['localhost'] });
   let reuseResultsMs = config.checks.reuseResultsMs;
   let tokenReviews: TokenReviewAccess | undefined;
   const makeHandlers = () =>
-    createAdmissionHandlers({ facts: factsProxy, lookup, mode: 'enforce', failureMode: 'failOpen', defaultAudiences: DEFAULT_AUDIENCES, reuseResultsMs, ...(tokenReviews ? { tokenReviews } : {}) });
+    createAdmissionHandlers({ facts, lookup, mode: 'enforce', failureMode: 'failOpen', defaultAudiences: DEFAULT_AUDIENCES, reuseResultsMs, ...(tokenReviews ? { tokenReviews } : {}) });
   let handlers = makeHandlers();
   const servers = await startServers({
     config,
@@ -92,10 +90,11 @@ export async function startBenchWebhook(args: { state: VaultState; teams: number
       handlers = makeHandlers();
     },
     async resetFacts() {
-      handlers = makeHandlers();
+      // Fresh handlers on the fresh facts (no proxy in front of them: it cost every fact lookup a trap).
       await facts.close();
       facts = createVaultFacts(vaultConfig, { logger, registry: createMetricsRegistry({ defaultMetrics: false }) });
       await facts.start();
+      handlers = makeHandlers();
     },
     async close() {
       await servers.close();

@@ -85,6 +85,20 @@ export function createVaultFacts(
   };
 
   /**
+   * The answer this object already took for `key` (see lookup), or undefined: asked first by the
+   * lookups its references repeat, before they build the request closures a miss needs.
+   */
+  function sharedHit<T>(kind: FactKind, server: string, key: string, opts: FactOptions): Promise<Fact<T>> | undefined {
+    const shared = opts.budget?.hits;
+    if (!shared || shared.size === 0) return undefined;
+    const session = sessions.get(normaliseServerUrl(server));
+    if (!session) return undefined;
+    const seen = shared.get(`${prefixOf(session, opts.namespace || session.server.namespace || undefined)}${key}`) as Promise<Fact<T>> | undefined;
+    if (seen) metrics.countCacheHit(kind);
+    return seen;
+  }
+
+  /**
    * Runs one fact lookup: server resolution, cache and coalescing, then the Vault request(s).
    * `key` names the fact by its inputs; `describe` (the request as a fact's source) is built only on
    * a miss, so a cached fact costs a key and a Map lookup.
@@ -188,6 +202,8 @@ export function createVaultFacts(
 
     mountForPath(server, path, opts) {
       const clean = trimSlashes(path);
+      const again = sharedHit<KvMountFact>('mount', server, `path:${clean}`, opts);
+      if (again) return again;
       const target: VaultEndpoint = { family: 'sys.internal.ui.mounts', secretPath: clean };
       // Vault forbids nested mounts, so a path below a mount already looked up is served by that
       // mount, and Vault would answer the webhook exactly that for it: one lookup per mount, not per
@@ -293,6 +309,8 @@ export function createVaultFacts(
         return Promise.resolve({ status: 'unavailable', source: `${source} (not sent)`, detail: config.metadataOnly ? METADATA_ONLY_DETAIL : VALUES_NOT_READ_DETAIL });
       }
       const key = `${target.family}:${at.mount}\u0000${at.secretPath}\u0000${version ?? ''}`;
+      const again = sharedHit<SecretReadFact>('secret_shape', server, key, opts);
+      if (again) return again;
       return lookup<SecretReadFact>('secret_shape', server, key, opts, () => describe('GET', target), async (session, ns, src) =>
         classify(
           await get(session, target, ns, opts.deadlineAtMs),
