@@ -22,6 +22,7 @@ import { admissionMetrics, type AdmissionMetrics } from './metrics.js';
 import { answerAdmission, kindLabel, type Answer } from './answer.js';
 import { BODY_LIMIT_BYTES, bodyTooLarge, describeRequestError, type RequestProblem } from './request-errors.js';
 import { decodeAdmissionReview } from './review-schema.js';
+import { createReplyBatch } from './reply-batch.js';
 import { registerReportRoute, type RequestAuthorizer } from './report-route.js';
 import { secureContextOptions, type TlsSource } from './tls/source.js';
 
@@ -106,6 +107,7 @@ export function createAdmissionServer(opts: AdmissionServerOptions): AdmissionSe
     ),
   );
 
+  const sendSoon = createReplyBatch((err) => logger.error({ err }, 'cannot send the admission answer'));
   const handle = (webhook: WebhookName) => async (request: FastifyRequest, reply: FastifyReply) => {
     const startedAtMs = performance.now() - reply.elapsedTime;
     const deadlineAtMs = Date.now() - reply.elapsedTime + config.admission.deadlineMs;
@@ -169,7 +171,9 @@ export function createAdmissionServer(opts: AdmissionServerOptions): AdmissionSe
       codes: answer.decision.codes,
       ...(answer.failure ? { failure: answer.failure } : {}),
     });
-    return reply.code(200).type('application/json').send(review);
+    // Written with the other answers decided in this turn of the event loop (reply-batch.ts).
+    sendSoon(() => void reply.code(200).type('application/json').send(review));
+    return reply;
   };
 
   app.post('/validate', handle('validate'));
