@@ -51,6 +51,13 @@ function caFileCertificates(file: string | undefined): string[] {
 /** Answers derived from a known mount kept for reuse (they hold no more than a path and the mount fact). */
 const DERIVED_MOUNTS_MAX = 20_000;
 
+/** A cached answer an object took, kept on its budget by the fact's key (see lookup). */
+interface SharedHit {
+  server: string;
+  namespace: string | undefined;
+  answer: Promise<Fact<unknown>>;
+}
+
 const trimSlashes = (p: string) => (p.startsWith('/') || p.endsWith('/') ? p.replace(/^\/+|\/+$/g, '') : p);
 const decodePath = (encoded: string): string => encoded.split('/').map(decodeURIComponent).join('/');
 
@@ -89,14 +96,15 @@ export function createVaultFacts(
    * lookups its references repeat, before they build the request closures a miss needs.
    */
   function sharedHit<T>(kind: FactKind, server: string, key: string, opts: FactOptions): Promise<Fact<T>> | undefined {
-    const shared = opts.budget?.hits;
-    if (!shared || shared.size === 0) return undefined;
-    const session = sessions.get(normaliseServerUrl(server));
-    if (!session) return undefined;
-    const seen = shared.get(`${prefixOf(session, opts.namespace || session.server.namespace || undefined)}${key}`) as Promise<Fact<T>> | undefined;
-    if (seen) metrics.countCacheHit(kind);
-    return seen;
+    const seen = opts.budget?.hits.get(key) as SharedHit | undefined;
+    // Kept by the fact's own key: the same server (as the store names it) and namespace make it the same fact.
+    if (!seen || seen.server !== server || seen.namespace !== opts.namespace) return undefined;
+    metrics.countCacheHit(kind);
+    return seen.answer as Promise<Fact<T>>;
   }
+  const keepShared = (opts: FactOptions, server: string, key: string, answer: Promise<Fact<unknown>>): void => {
+    opts.budget?.hits.set(key, { server, namespace: opts.namespace, answer } satisfies SharedHit);
+  };
 
   /**
    * Runs one fact lookup: server resolution, cache and coalescing, then the Vault request(s).
@@ -124,15 +132,11 @@ export function createVaultFacts(
     // answer the first one found in the cache: one cache lookup per object, not per reference. Only
     // answers already in the cache are shared, so on a cold cache every lookup is charged to the
     // object's budget exactly as before.
-    const shared = opts.budget?.hits;
-    const seen = shared?.get(cacheKey) as Promise<Fact<T>> | undefined;
-    if (seen) {
-      metrics.countCacheHit(kind);
-      return seen;
-    }
+    const seen = sharedHit<T>(kind, server, key, opts);
+    if (seen) return seen;
     const stored = cache.hit<T>(kind, cacheKey);
     if (stored) {
-      shared?.set(cacheKey, stored);
+      keepShared(opts, server, key, stored);
       return stored;
     }
     const hit = cache.peek<T>(kind, cacheKey, opts.deadlineAtMs);
@@ -142,7 +146,7 @@ export function createVaultFacts(
     const derived = derive?.(keyPrefix);
     if (derived) {
       const answer = Promise.resolve(derived);
-      shared?.set(cacheKey, answer);
+      keepShared(opts, server, key, answer);
       return answer;
     }
     const described = describe();
