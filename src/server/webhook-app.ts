@@ -108,7 +108,7 @@ export function createAdmissionServer(opts: AdmissionServerOptions): AdmissionSe
   );
 
   const sendSoon = createReplyBatch((err) => logger.error({ err }, 'cannot send the admission answer'));
-  const handle = (webhook: WebhookName) => async (request: FastifyRequest, reply: FastifyReply) => {
+  const answer = async (webhook: WebhookName, request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const startedAtMs = performance.now() - reply.elapsedTime;
     const deadlineAtMs = Date.now() - reply.elapsedTime + config.admission.deadlineMs;
     if (request.body === undefined) {
@@ -173,7 +173,12 @@ export function createAdmissionServer(opts: AdmissionServerOptions): AdmissionSe
     });
     // Written with the other answers decided in this turn of the event loop (reply-batch.ts).
     sendSoon(() => void reply.code(200).type('application/json').send(review));
-    return reply;
+    return undefined;
+  };
+  // A plain handler that sends by itself: an async one returning the reply made fastify wait for the
+  // response's end through stream listeners, per request.
+  const handle = (webhook: WebhookName) => (request: FastifyRequest, reply: FastifyReply): void => {
+    answer(webhook, request, reply).catch((err: unknown) => void reply.send(err));
   };
 
   app.post('/validate', handle('validate'));
