@@ -73,6 +73,7 @@ const LOAD_GENERATOR = 'load generator in its own process (autocannon for max ra
 export async function runBench(plan: BenchPlan, log: (line: string) => void = () => {}): Promise<BenchResult> {
   const webhook = await startBenchWebhook({ state: benchState(plan.teams, plan.apps), teams: plan.teams, latencyMs: plan.latencyMs });
   const echo = await startEchoServer(webhook.tls);
+  const echoBatched = await startEchoServer(webhook.tls, { batched: true });
   const serverLayer = await startServerLayerOnly(webhook.tls);
   const caPem = webhook.tls.current().ca ?? '';
   const figures: Figure[] = [];
@@ -127,6 +128,11 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void = ()
     const ceiling = await load('ceiling', echo.port, bodies, maxRate);
     figures.push({ name: 'echo ceiling throughput', value: Math.round(ceiling.requestsPerSecond), unit: 'req/s' });
     figures.push({ name: '  echo server CPU per request', value: ceiling.serverCpuUsPerRequest, unit: 'µs' });
+    // The webhook writes the answers of one event-loop turn together (src/server/reply-batch.ts); the
+    // plain echo, the ceiling the ratios are taken against, does not. The same echo with that batching:
+    const ceilingBatched = await load('ceilingBatched', echoBatched.port, bodies, maxRate);
+    figures.push({ name: '  echo with batched answer writes, throughput', value: Math.round(ceilingBatched.requestsPerSecond), unit: 'req/s' });
+    figures.push({ name: '  echo with batched answer writes, server CPU per request', value: ceilingBatched.serverCpuUsPerRequest, unit: 'µs' });
     const echoPaced = await load('ceilingPaced', echo.port, bodies, paced);
     figures.push({ name: `  echo p99 at ${plan.fixedRate} rps (paced)`, value: echoPaced.latencyP99Ms, unit: 'ms' });
     const echoBursty = await load('ceilingAutocannonRate', echo.port, bodies, autocannonRate);
@@ -168,6 +174,7 @@ export async function runBench(plan: BenchPlan, log: (line: string) => void = ()
     details['load'] = loads;
   } finally {
     await echo.close();
+    await echoBatched.close();
     await serverLayer.close();
     await webhook.close();
   }

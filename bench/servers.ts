@@ -11,6 +11,7 @@ import { createLogger } from '../src/log/index.js';
 import type { AdmissionHandlers } from '../src/server/admission-types.js';
 import type { TokenReviewAccess } from '../src/checks/token-review-access.js';
 import { createMetricsRegistry } from '../src/server/metrics.js';
+import { createReplyBatch } from '../src/server/reply-batch.js';
 import { startServers } from '../src/server/start.js';
 import { selfSignedTlsSource } from '../src/server/tls/self-signed.js';
 import { secureContextOptions, type TlsSource } from '../src/server/tls/source.js';
@@ -116,13 +117,23 @@ export async function startServerLayerOnly(tls: TlsSource): Promise<{ port: numb
   return { port: servers.webhookPort, close: () => servers.close() };
 }
 
-/** The ceiling: same TLS, same body limit, JSON parse and an AdmissionReview answer; no checks. */
-export async function startEchoServer(tls: TlsSource): Promise<{ port: number; close(): Promise<void> }> {
+/**
+ * The ceiling: same TLS, same body limit, JSON parse and an AdmissionReview answer; no checks.
+ * `batched`: its answers are written together at the end of each event-loop turn, as the webhook's
+ * are (src/server/reply-batch.ts), to show what that alone is worth against the plain echo.
+ */
+export async function startEchoServer(tls: TlsSource, opts: { batched?: boolean } = {}): Promise<{ port: number; close(): Promise<void> }> {
   const app = fastify({ https: secureContextOptions(tls.current()), bodyLimit: 3 * 1024 * 1024 });
-  app.post('/validate', async (request) => {
+  const answerOf = (request: { body: unknown }) => {
     const uid = (request.body as { request?: { uid?: string } }).request?.uid ?? '';
     return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid, allowed: true } };
-  });
+  };
+  if (opts.batched) {
+    const sendSoon = createReplyBatch(() => {});
+    app.post('/validate', (request, reply) => sendSoon(() => void reply.send(answerOf(request))));
+  } else {
+    app.post('/validate', async (request) => answerOf(request));
+  }
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
 }

@@ -53,7 +53,7 @@ test('bench harness: a shortened run answers every request with the AdmissionRev
   assert.equal(burst.duplicateVaultRequests, 0, 'concurrent admissions share Vault requests');
 
   const loads = details['load'] as Record<string, Throughput>;
-  assert.deepEqual(Object.keys(loads).sort(), ['ceiling', 'ceilingAutocannonRate', 'ceilingPaced', 'serverLayer', 'warm', 'warmAutocannonRate', 'warmNoReuse', 'warmNoReusePaced', 'warmPaced']);
+  assert.deepEqual(Object.keys(loads).sort(), ['ceiling', 'ceilingAutocannonRate', 'ceilingBatched', 'ceilingPaced', 'serverLayer', 'warm', 'warmAutocannonRate', 'warmNoReuse', 'warmNoReusePaced', 'warmPaced']);
   for (const [key, load] of Object.entries(loads)) {
     assert.equal(load.generator, key.endsWith('Paced') ? 'paced' : 'autocannon', key);
     assert.ok(load.requests >= 90, `${key}: ${load.requests} answers recorded`);
