@@ -274,6 +274,13 @@ export const FINDING_REGISTRY = {
     fix: 'Push to a path no other writer owns, or delete the existing secret (or add `managed-by: external-secrets` to its custom metadata) once you are sure ESO may own it.',
     producedBy: { examples: { 'eso-semantics': ['apps/push-api-token'] } },
   },
+  CheckAndSetRefused: {
+    severity: 'error',
+    summary: 'Vault would refuse a PushSecret\'s KV v2 write on check-and-set grounds: the secret requires `cas` and the store sends none, or the store sends `cas` 0 over a deleted current version (OpenBao: the secret requires `metadata_cas`). Judged from the secret\'s metadata, only when the store may read it.',
+    example: '`[CheckAndSetRefused] spec.data[0].match.remoteRef.remoteKey: kv/metadata/pushed/locked has cas_required, and the store does not set spec.provider.vault.checkAndSet.required, so ESO writes kv/data/pushed/locked without "cas"; Vault refuses the write with "check-and-set parameter required for this call" and ESO fails the PushSecret with "set secret failed: could not write remote ref token to target secretstore vault-push: Error making API request. … * check-and-set parameter required for this call".`',
+    fix: 'Set `spec.provider.vault.checkAndSet.required: true` on the store for secrets with `cas_required`; undelete a deleted current version (or delete the secret\'s metadata) before pushing with check-and-set; or push to another `remoteKey`.',
+    producedBy: { test: 'test/eso-coverage/push-cas.test.ts', note: 'needs per-secret cas_required metadata, which the examples\' Vault states do not set' },
+  },
 } as const satisfies Record<string, FindingCodeSpec>;
 
 export type FindingCode = keyof typeof FINDING_REGISTRY;

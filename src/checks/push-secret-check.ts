@@ -25,7 +25,8 @@ import type { StoreModel, VaultProviderModel } from '../eso/model.js';
 import { ERR_AUTH_FORMAT } from '../eso/parse-vault.js';
 import { secretNamespace } from '../eso/vault-namespaces.js';
 import { allowedSomewhereUnder, evaluateAcl, isOperationAllowed, suggestStanza, type Operation } from '../vault/acl/index.js';
-import type { FactOptions } from '../vault/facts.js';
+import type { FactOptions, KvMetadataFact } from '../vault/facts.js';
+import { casProblems, type CasProblem } from './rules/push-cas.js';
 import { metadataValueDigest } from '../vault/metadata-digest.js';
 import type { Finding } from './finding.js';
 import { describeStore, quoteList } from './rules/describe.js';
@@ -204,6 +205,7 @@ async function checkEntry(entry: PushEntry, ctx: EntryCtx): Promise<void> {
   // 2. Does it exist, and does it carry ESO's marker? Asked only as far as the identity may read.
   let exists: boolean | undefined;
   let managed: boolean | undefined;
+  let metadata: KvMetadataFact | undefined;
   // The webhook's own requests are built from the mount and the path below it (request-path.ts).
   const mountFact = paths.metadata !== undefined ? await facts.mountForPath(vault.server, paths.data, opts) : undefined;
   if (mountFact !== undefined && collector.failed(field, mountFact)) return;
@@ -216,6 +218,7 @@ async function checkEntry(entry: PushEntry, ctx: EntryCtx): Promise<void> {
       if (collector.failed(field, meta)) return;
       if (meta.status === 'not_found') exists = false;
       else if (meta.status === 'ok') {
+        metadata = meta.value;
         const versions = Object.values(meta.value.versions);
         const current = meta.value.versions[String(meta.value.currentVersion)];
         exists = versions.length > 0 && current !== undefined && current.deletionTime === '' && !current.destroyed;
@@ -245,6 +248,12 @@ async function checkEntry(entry: PushEntry, ctx: EntryCtx): Promise<void> {
     });
     return;
   }
+  // Check-and-set: what Vault makes of the writes ESO sends (the secret's metadata, as the store's role read it).
+  if (metadata !== undefined && paths.metadata !== undefined) {
+    const refused = casProblems(vault, metadata, { data: paths.data, metadata: paths.metadata }, entry.remoteKey);
+    collector.add(...refused.map((p) => casFinding(p, field, ctx)));
+    if (refused.length > 0) return;
+  }
   // 3. Writes: the KV v2 metadata marker, then the data; create for a new secret, update for an existing one.
   const op: Operation = exists === true ? 'update' : 'create';
   const what = exists === true ? 'the secret exists, so ESO\'s write needs update' : 'the secret does not exist yet, so ESO\'s first write needs create';
@@ -261,6 +270,17 @@ async function checkEntry(entry: PushEntry, ctx: EntryCtx): Promise<void> {
       }
     }
   }
+}
+
+function casFinding(p: CasProblem, field: string, ctx: EntryCtx): Finding {
+  const key = ctx.ps.data.find((d) => d.field === field)?.secretKey ?? '';
+  return {
+    code: 'CheckAndSetRefused',
+    severity: 'error',
+    field,
+    message: `${p.message}; Vault refuses the write with "${p.vault}" and ESO fails the PushSecret with "set secret failed: could not write remote ref ${key} to target secretstore ${ctx.store.name}: Error making API request. … * ${p.vault}".`,
+    hint: p.hint,
+  };
 }
 
 /** A dataTo in per-key mode: each source key becomes a remote key under the store's path. */

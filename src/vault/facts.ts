@@ -71,6 +71,10 @@ export interface KvMetadataFact {
   customMetadataKeys: string[];
   /** Keyed digests of the values (metadata-digest.ts), to compare find.tags without keeping values. */
   customMetadataDigests?: Record<string, string>;
+  /** `cas_required`: every data write must carry `options.cas` (absent when Vault did not say). */
+  casRequired?: boolean;
+  /** OpenBao `metadata_cas_required`: every metadata write must carry `metadata_cas`. */
+  metadataCasRequired?: boolean;
 }
 
 /** Where a secret lives: the KV mount as Vault lists it (`kv/dev/`) and the path below it (`team-a/db`). */

@@ -103,8 +103,9 @@ function readV2Metadata(secret: VaultState['secrets'][string] | undefined): Answ
   return {
     status: 200,
     body: envelope({
-      cas_required: false, created_time: first, current_version: secret.versions.length, custom_metadata: customMetadata(secret),
-      delete_version_after: '0s', max_versions: 0, oldest_version: 0, updated_time: last, versions,
+      cas_required: secret.cas_required === true, created_time: first, current_version: secret.versions.length, custom_metadata: customMetadata(secret),
+      delete_version_after: '0s', max_versions: 0, ...(secret.metadata_cas_required !== undefined ? { metadata_cas_required: secret.metadata_cas_required } : {}),
+      oldest_version: 0, updated_time: last, versions,
     }, 'kv'),
   };
 }

@@ -22,7 +22,8 @@ export interface VaultState {
     roles?: Record<string, Record<string, unknown>>;
   }>;
   policies: Record<string, string>;
-  secrets: Record<string, { versions: VaultStateSecretVersion[]; custom_metadata?: Record<string, string> }>;
+  /** Double extension on secrets: `cas_required` (KV v2 metadata), `metadata_cas_required` (OpenBao only; returned only when set). */
+  secrets: Record<string, { versions: VaultStateSecretVersion[]; custom_metadata?: Record<string, string>; cas_required?: boolean; metadata_cas_required?: boolean }>;
 }
 
 export type Json = Record<string, unknown>;
