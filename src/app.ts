@@ -66,6 +66,7 @@ export async function startApp(config: GuardConfig, opts: AppOptions): Promise<A
     logger.warn('no vault.servers configured: stores are not checked against Vault (VaultUnavailable); set the vault section of the config file');
   }
   const controllerServiceAccount = parseServiceAccount(config.checks.controllerServiceAccount);
+  const templateDelimiters = { left: config.checks.templateLeftDelimiter, right: config.checks.templateRightDelimiter };
 
   const facts = createVaultFacts(vaultConfig, { logger, registry });
   // Login runs in the background: /readyz's body says when Vault is usable; admissions meanwhile follow the failure mode.
@@ -97,6 +98,7 @@ export async function startApp(config: GuardConfig, opts: AppOptions): Promise<A
       defaultAudiences: config.checks.defaultAudiences,
       reuseResultsMs: config.checks.reuseResultsMs,
       objectOverrides: config.admission.objectOverrides,
+      templateDelimiters,
       ...(kube ? { events: kube.events } : {}),
       ...(opts.kubeConfig
         ? {
@@ -123,6 +125,7 @@ export async function startApp(config: GuardConfig, opts: AppOptions): Promise<A
         objectsPerSecond: auditSettings.objectsPerSecond,
         deadlineMsPerObject: auditSettings.deadlineMsPerObject,
         templateSources: createKubeTemplateSources(opts.kubeConfig, { enabled: kubeSettings.templateConfigMaps }),
+        templateDelimiters,
       });
       audit.start();
     }

@@ -22,6 +22,7 @@ import { createAuditMetrics } from './metrics.js';
 import { Pacer } from './pacer.js';
 import { ParseCache } from './parse-cache.js';
 import { currentFindings, emitEvents, setFindingsGauge } from './publish.js';
+import type { TemplateDelimiters } from '../eso/go-template.js';
 
 export interface AuditOptions {
   kubeConfig: KubeConfig;
@@ -42,6 +43,8 @@ export interface AuditOptions {
   deadlineMsPerObject: number;
   /** Where templateFrom ConfigMaps are read (absent: not read). */
   templateSources?: TemplateSourceLookup;
+  /** ESO's template delimiters; absent: Go's defaults. */
+  templateDelimiters?: TemplateDelimiters;
   /** A finding still present is announced again by an Event after this long; default 1 hour. */
   eventReemitMs?: number;
   /** Retry delay while the informers have not listed stores yet; default min(intervalMs, 5 s). */
@@ -92,6 +95,7 @@ export function createAudit(opts: AuditOptions): Audit {
       facts: opts.facts, lookup, defaultAudiences: opts.defaultAudiences, deadlineMsPerObject: opts.deadlineMsPerObject,
       ...(opts.tokenReviews ? { tokenReviews: opts.tokenReviews } : {}),
       ...(opts.templateSources ? { templateSources: opts.templateSources } : {}),
+      ...(opts.templateDelimiters ? { templateDelimiters: opts.templateDelimiters } : {}),
     };
     const audited: AuditedObject[] = [];
     try {

@@ -14,6 +14,7 @@ import { checkClusterExternalSecret } from './cluster-external-secret-check.js';
 import { checkClusterPushSecret } from './cluster-push-secret-check.js';
 import { templateFindings } from './rules/template-keys.js';
 import type { TemplateSourceLookup } from './template-sources.js';
+import type { TemplateDelimiters } from '../eso/go-template.js';
 import { storeResolutionFindings } from './rules/store-resolution.js';
 import { isEsoApiVersion, notCheckedFinding, notCheckedReason } from './rules/not-checked.js';
 import type { StoreAccess } from './store-access.js';
@@ -42,6 +43,8 @@ export interface CheckContext {
   caSources?: CaSourceLookup;
   /** Where target.template.templateFrom ConfigMaps are read (absent: not read, nothing said). */
   templateSources?: TemplateSourceLookup;
+  /** The template delimiters ESO's controller runs with (checks.templateLeftDelimiter/RightDelimiter); absent: Go's defaults. */
+  templateDelimiters?: TemplateDelimiters;
   /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster to ask. */
   tokenReviews?: TokenReviewAccess;
   /** Clock for certificate validity and CA expiry (epoch ms); Date.now when absent. */
@@ -124,6 +127,7 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
       deadlineAtMs,
       produced: producedKeys(parsed.model, env.producedKeys),
       ...(ctx.templateSources ? { sources: ctx.templateSources } : {}),
+      ...(ctx.templateDelimiters ? { delimiters: ctx.templateDelimiters } : {}),
     })));
     summariseSkipped(collector, plans, notStarted, budget);
     sortByField(collector);

@@ -1,7 +1,7 @@
 // One ESO scenario (manifests + Vault state) run end to end both ways the product is used: each
 // object through the real HTTPS webhook (/validate, stores known as the informers would hold them)
 // and the whole file through the compiled `check` CLI against the same Vault double.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -29,6 +29,8 @@ export interface Validated {
 export interface ScenarioOptions {
   /** Objects a Kubernetes API double holds; the webhook reads templateFrom ConfigMaps from it. */
   kubeObjects?: Obj[];
+  /** ESO's --template-left/right-delimiter, given to the webhook and to check's config file. */
+  templateDelimiters?: { left: string; right: string };
 }
 
 export interface Scenario {
@@ -55,9 +57,15 @@ export async function scenario(objects: Obj[], state: VaultState, options: Scena
     failureMode: 'failOpen',
     defaultAudiences: DEFAULT_AUDIENCES,
     ...(kube ? { templateSources: createKubeTemplateSources(kube.kubeConfig, { enabled: true }) } : {}),
+    ...(options.templateDelimiters ? { templateDelimiters: options.templateDelimiters } : {}),
   });
   const servers = await startTestServers({ handlers });
   const cliVault = await seededVault(dir);
+  if (options.templateDelimiters) {
+    const config = JSON.parse(readFileSync(cliVault.configFile, 'utf8')) as Obj;
+    const checks = { templateLeftDelimiter: options.templateDelimiters.left, templateRightDelimiter: options.templateDelimiters.right };
+    writeFileSync(cliVault.configFile, JSON.stringify({ ...config, checks }, null, 2));
+  }
   return {
     dir,
     ...(kube ? { kube } : {}),

@@ -11,6 +11,7 @@ import type { InputDocument } from './inputs.js';
 import { mapWithLimit } from './pool.js';
 import { CHECK_REMEDIES } from './remedies.js';
 import { isEsoApiVersion } from '../../checks/rules/not-checked.js';
+import type { TemplateDelimiters } from '../../eso/go-template.js';
 
 export const CHECKED_KINDS: readonly string[] = ['ExternalSecret', 'SecretStore', 'ClusterSecretStore'];
 const NAMESPACED_KINDS: readonly string[] = ['ExternalSecret', 'SecretStore', 'PushSecret'];
@@ -24,6 +25,7 @@ export interface RunSettings {
   facts: VaultFacts;
   caSources?: CaSourceLookup;
   templateSources?: TemplateSourceLookup;
+  templateDelimiters?: TemplateDelimiters;
   tokenReviews?: TokenReviewAccess;
   defaultAudiences: string[];
   trust: Trust;
@@ -108,6 +110,7 @@ export async function checkAll(
         remedies: CHECK_REMEDIES,
         ...(settings.caSources ? { caSources: settings.caSources } : {}),
         ...(settings.templateSources ? { templateSources: settings.templateSources } : {}),
+        ...(settings.templateDelimiters ? { templateDelimiters: settings.templateDelimiters } : {}),
         ...(settings.tokenReviews ? { tokenReviews: settings.tokenReviews } : {}),
       };
       return checkObject(object, ctx);
