@@ -22,6 +22,7 @@ import {
   type PushDataTo, type PushEntry, type PushProblem, type PushSecretModel, type PushStoreRef,
 } from '../eso/push-secret.js';
 import type { StoreModel, VaultProviderModel } from '../eso/model.js';
+import { pushSource } from '../eso/push-source.js';
 import { ERR_AUTH_FORMAT } from '../eso/parse-vault.js';
 import { secretNamespace } from '../eso/vault-namespaces.js';
 import { allowedSomewhereUnder, evaluateAcl, isOperationAllowed, suggestStanza, type Operation } from '../vault/acl/index.js';
@@ -112,6 +113,9 @@ export async function checkPushSecret(obj: Record<string, unknown>, env: PushEnv
   // validateDataToStoreRefs runs before anything is resolved; its failure stops the whole PushSecret.
   const staticProblems = dataToProblems(ps);
   collector.add(...staticProblems.map(malformed));
+  // Then the source Secret(s): a selector ESO cannot resolve fails the PushSecret before any store.
+  const spec = obj['spec'] !== null && typeof obj['spec'] === 'object' ? (obj['spec'] as Record<string, unknown>) : {};
+  collector.add(...pushSource(spec).problems.map(malformed));
   const { stores, complete } = selectStores(ps, env);
   if (complete && stores.size === 0 && ps.storeRefs.every((r) => r.selector)) {
     if (ps.storeRefs.length === 0) collector.add({ code: 'NotVerifiable', severity: 'warning', field: 'spec.secretStoreRefs', message: 'No store is referenced, so ESO pushes nothing.', hint: 'Add a store to spec.secretStoreRefs.' });
