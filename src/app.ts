@@ -10,6 +10,7 @@ import { createAdmissionHandlers, type AdmissionStoreLookup } from './checks/han
 import type { GuardConfig } from './config/types.js';
 import { createKubeCaSources } from './kube/ca-source.js';
 import { createKubeTemplateSources } from './kube/template-source.js';
+import { createKubeExistingObjects } from './kube/existing-objects.js';
 import { createKubeTokenReviewAccess } from './kube/token-review-access.js';
 import { createClusterStoreLookup, createDetachedStoreLookup, startKube, type KubeRuntime } from './kube/index.js';
 import { createRequestAuthorizer } from './kube/request-auth.js';
@@ -104,6 +105,7 @@ export async function startApp(config: GuardConfig, opts: AppOptions): Promise<A
         ? {
             caSources: createKubeCaSources(opts.kubeConfig, { configMaps: kubeSettings.caProviderConfigMaps, secrets: kubeSettings.caProviderSecrets }),
             templateSources: createKubeTemplateSources(opts.kubeConfig, { enabled: kubeSettings.templateConfigMaps }),
+            existingObjects: createKubeExistingObjects(opts.kubeConfig),
             ...(tokenReviews ? { tokenReviews } : {}),
           }
         : {}),
@@ -126,6 +128,7 @@ export async function startApp(config: GuardConfig, opts: AppOptions): Promise<A
         deadlineMsPerObject: auditSettings.deadlineMsPerObject,
         templateSources: createKubeTemplateSources(opts.kubeConfig, { enabled: kubeSettings.templateConfigMaps }),
         templateDelimiters,
+        existingObjects: createKubeExistingObjects(opts.kubeConfig),
       });
       audit.start();
     }

@@ -23,6 +23,7 @@ import { Pacer } from './pacer.js';
 import { ParseCache } from './parse-cache.js';
 import { currentFindings, emitEvents, setFindingsGauge } from './publish.js';
 import type { TemplateDelimiters } from '../eso/go-template.js';
+import type { ExistingObjectLookup } from '../checks/existing-objects.js';
 
 export interface AuditOptions {
   kubeConfig: KubeConfig;
@@ -45,6 +46,8 @@ export interface AuditOptions {
   templateSources?: TemplateSourceLookup;
   /** ESO's template delimiters; absent: Go's defaults. */
   templateDelimiters?: TemplateDelimiters;
+  /** Where a ClusterPushSecret's PushSecret is looked up (absent: not looked up). */
+  existingObjects?: ExistingObjectLookup;
   /** A finding still present is announced again by an Event after this long; default 1 hour. */
   eventReemitMs?: number;
   /** Retry delay while the informers have not listed stores yet; default min(intervalMs, 5 s). */
@@ -96,6 +99,7 @@ export function createAudit(opts: AuditOptions): Audit {
       ...(opts.tokenReviews ? { tokenReviews: opts.tokenReviews } : {}),
       ...(opts.templateSources ? { templateSources: opts.templateSources } : {}),
       ...(opts.templateDelimiters ? { templateDelimiters: opts.templateDelimiters } : {}),
+      ...(opts.existingObjects ? { existingObjects: opts.existingObjects } : {}),
     };
     const audited: AuditedObject[] = [];
     try {

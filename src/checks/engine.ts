@@ -15,6 +15,7 @@ import { checkClusterPushSecret } from './cluster-push-secret-check.js';
 import { templateFindings } from './rules/template-keys.js';
 import type { TemplateSourceLookup } from './template-sources.js';
 import type { TemplateDelimiters } from '../eso/go-template.js';
+import type { ExistingObjectLookup } from './existing-objects.js';
 import { storeResolutionFindings } from './rules/store-resolution.js';
 import { isEsoApiVersion, notCheckedFinding, notCheckedReason } from './rules/not-checked.js';
 import type { StoreAccess } from './store-access.js';
@@ -45,6 +46,8 @@ export interface CheckContext {
   templateSources?: TemplateSourceLookup;
   /** The template delimiters ESO's controller runs with (checks.templateLeftDelimiter/RightDelimiter); absent: Go's defaults. */
   templateDelimiters?: TemplateDelimiters;
+  /** Where the PushSecret a ClusterPushSecret would create is looked up (absent: not looked up). */
+  existingObjects?: ExistingObjectLookup;
   /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster to ask. */
   tokenReviews?: TokenReviewAccess;
   /** Clock for certificate validity and CA expiry (epoch ms); Date.now when absent. */
@@ -143,7 +146,7 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     await checkPushSecret(obj as Record<string, unknown>, common);
     sortByField(collector);
   } else if (parsed.kind === 'Other' && parsed.kindName === 'ClusterPushSecret' && parsed.apiVersion === 'external-secrets.io/v1alpha1') {
-    await checkClusterPushSecret(obj as Record<string, unknown>, ctx.lookup, collector, (ps) => checkObject(ps, ctx));
+    await checkClusterPushSecret(obj as Record<string, unknown>, ctx.lookup, collector, (ps) => checkObject(ps, ctx), { ...(ctx.existingObjects ? { existing: ctx.existingObjects } : {}), deadlineAtMs });
     sortByField(collector);
   } else if (parsed.kind === 'Other' && parsed.kindName === 'ClusterExternalSecret' && notCheckedReason(parsed.apiVersion ?? '', 'ClusterExternalSecret', MODELLED) === undefined) {
     await checkClusterExternalSecret(obj as Record<string, unknown>, ctx.lookup, collector, (es) => checkObject(es, ctx));

@@ -281,6 +281,14 @@ export const FINDING_REGISTRY = {
     fix: 'Set `spec.provider.vault.checkAndSet.required: true` on the store for secrets with `cas_required`; undelete a deleted current version (or delete the secret\'s metadata) before pushing with check-and-set; or push to another `remoteKey`.',
     producedBy: { test: 'test/eso-coverage/push-cas.test.ts', note: 'needs per-secret cas_required metadata, which the examples\' Vault states do not set' },
   },
+  ExistingObjectNotOwned: {
+    severity: 'error',
+    severityNote: ' (warning when the PushSecret is known only from the files `check` reads)',
+    summary: 'A ClusterPushSecret\'s PushSecret name is already taken in a selected namespace by a PushSecret it does not control; ESO skips that namespace ("push secret already exists in namespace").',
+    example: '`[ExistingObjectNotOwned] metadata.name: In namespace "apps" (PushSecret "push-token"): PushSecret "push-token" already exists in the cluster (controlled by no object), so ESO leaves it alone there, lists the namespace in status.failedNamespaces with "push secret already exists in namespace" and marks the ClusterPushSecret "one or more namespaces failed".`',
+    fix: 'Set another `spec.pushSecretName` on the ClusterPushSecret, or delete or rename the existing PushSecret.',
+    producedBy: { test: 'test/eso-coverage/cluster-push-secret-existing.test.ts', note: 'needs a PushSecret read from the cluster; the examples\' webhook reads none' },
+  },
 } as const satisfies Record<string, FindingCodeSpec>;
 
 export type FindingCode = keyof typeof FINDING_REGISTRY;

@@ -18,6 +18,7 @@ import { specUnchanged } from './update.js';
 import { createResultReuse, resultKey } from './result-reuse.js';
 import { recordWarnModeEvents } from './warn-events.js';
 import type { TemplateDelimiters } from '../eso/go-template.js';
+import type { ExistingObjectLookup } from './existing-objects.js';
 
 /**
  * The stores and namespace labels the checks read. The server's cluster cache also has
@@ -48,6 +49,8 @@ export interface HandlerDeps {
   templateSources?: TemplateSourceLookup;
   /** ESO's template delimiters (checks.templateLeftDelimiter/RightDelimiter); absent: Go's defaults. */
   templateDelimiters?: TemplateDelimiters;
+  /** Where a ClusterPushSecret's PushSecret is looked up in each namespace (absent: not looked up). */
+  existingObjects?: ExistingObjectLookup;
   /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster to ask. */
   tokenReviews?: TokenReviewAccess;
   /** Where errors that warn mode admitted are also said as Events (absent without a cluster). */
@@ -90,6 +93,7 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
     ...(deps.caSources ? { caSources: deps.caSources } : {}),
     ...(deps.templateSources ? { templateSources: deps.templateSources } : {}),
     ...(deps.templateDelimiters ? { templateDelimiters: deps.templateDelimiters } : {}),
+    ...(deps.existingObjects ? { existingObjects: deps.existingObjects } : {}),
     ...(deps.tokenReviews ? { tokenReviews: deps.tokenReviews } : {}),
   });
   const reuse = createResultReuse(deps.reuseResultsMs ?? 0);

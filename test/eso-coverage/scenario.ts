@@ -14,6 +14,7 @@ import { runCli, seededVault, type CliRun, type JsonReport } from '../cli/check-
 import type { VaultState } from '../support/vault-double.js';
 import { startKubeDouble, type KubeDouble, type KubeObject } from '../support/kube-double.js';
 import { createKubeTemplateSources } from '../../src/kube/template-source.js';
+import { createKubeExistingObjects } from '../../src/kube/existing-objects.js';
 
 export type { Obj };
 
@@ -27,7 +28,7 @@ export interface Validated {
 }
 
 export interface ScenarioOptions {
-  /** Objects a Kubernetes API double holds; the webhook reads templateFrom ConfigMaps from it. */
+  /** Objects a Kubernetes API double holds; the webhook reads templateFrom ConfigMaps and existing PushSecrets from it. */
   kubeObjects?: Obj[];
   /** ESO's --template-left/right-delimiter, given to the webhook and to check's config file. */
   templateDelimiters?: { left: string; right: string };
@@ -56,7 +57,7 @@ export async function scenario(objects: Obj[], state: VaultState, options: Scena
     mode: 'enforce',
     failureMode: 'failOpen',
     defaultAudiences: DEFAULT_AUDIENCES,
-    ...(kube ? { templateSources: createKubeTemplateSources(kube.kubeConfig, { enabled: true }) } : {}),
+    ...(kube ? { templateSources: createKubeTemplateSources(kube.kubeConfig, { enabled: true }), existingObjects: createKubeExistingObjects(kube.kubeConfig) } : {}),
     ...(options.templateDelimiters ? { templateDelimiters: options.templateDelimiters } : {}),
   });
   const servers = await startTestServers({ handlers });

@@ -16,6 +16,7 @@ import { createProgress } from './progress.js';
 import { checkAll, isCheckedObject, skipReason, withNamespace, type CheckedObject } from './run.js';
 import { createManifestCaSources } from '../../checks/ca-sources.js';
 import { createManifestTemplateSources } from '../../checks/template-sources.js';
+import { createManifestExistingObjects } from '../../checks/existing-objects.js';
 import type { TokenReviewAccess } from '../../checks/token-review-access.js';
 import { layeredLookup, lookupOver, parseControllerSa, storeServers } from './stores.js';
 import { prepareVaultConfig, parseVaultMap } from './vault-setup.js';
@@ -171,6 +172,8 @@ export async function checkDocuments(inputs: readonly InputDocument[], opts: Che
       // templateFrom ConfigMaps likewise: from the files, else not verifiable.
       templateSources: createManifestTemplateSources(docs.map((d) => d.object), 'the checked files'),
       templateDelimiters: { left: config.checks.templateLeftDelimiter, right: config.checks.templateRightDelimiter },
+      // A ClusterPushSecret's PushSecret: known only among the files.
+      existingObjects: createManifestExistingObjects(docs.map((d) => d.object)),
       // With a cluster, its RBAC answers for client-JWT mode; without, that stays not verifiable.
       ...(cluster.tokenReviews ? { tokenReviews: cluster.tokenReviews } : {}),
       timeoutMs: opts.timeoutMs,

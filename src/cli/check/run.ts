@@ -12,6 +12,7 @@ import { mapWithLimit } from './pool.js';
 import { CHECK_REMEDIES } from './remedies.js';
 import { isEsoApiVersion } from '../../checks/rules/not-checked.js';
 import type { TemplateDelimiters } from '../../eso/go-template.js';
+import type { ExistingObjectLookup } from '../../checks/existing-objects.js';
 
 export const CHECKED_KINDS: readonly string[] = ['ExternalSecret', 'SecretStore', 'ClusterSecretStore'];
 const NAMESPACED_KINDS: readonly string[] = ['ExternalSecret', 'SecretStore', 'PushSecret'];
@@ -26,6 +27,7 @@ export interface RunSettings {
   caSources?: CaSourceLookup;
   templateSources?: TemplateSourceLookup;
   templateDelimiters?: TemplateDelimiters;
+  existingObjects?: ExistingObjectLookup;
   tokenReviews?: TokenReviewAccess;
   defaultAudiences: string[];
   trust: Trust;
@@ -111,6 +113,7 @@ export async function checkAll(
         ...(settings.caSources ? { caSources: settings.caSources } : {}),
         ...(settings.templateSources ? { templateSources: settings.templateSources } : {}),
         ...(settings.templateDelimiters ? { templateDelimiters: settings.templateDelimiters } : {}),
+        ...(settings.existingObjects ? { existingObjects: settings.existingObjects } : {}),
         ...(settings.tokenReviews ? { tokenReviews: settings.tokenReviews } : {}),
       };
       return checkObject(object, ctx);
