@@ -254,7 +254,7 @@ async function checkEntry(entry: PushEntry, ctx: EntryCtx): Promise<void> {
   }
   // Check-and-set: what Vault makes of the writes ESO sends (the secret's metadata, as the store's role read it).
   if (metadata !== undefined && paths.metadata !== undefined) {
-    const refused = casProblems(vault, metadata, { data: paths.data, metadata: paths.metadata }, entry.remoteKey);
+    const refused = casProblems(vault, { meta: metadata }, { data: paths.data, metadata: paths.metadata }, entry.remoteKey);
     collector.add(...refused.map((p) => casFinding(p, field, ctx)));
     if (refused.length > 0) return;
   }
@@ -265,6 +265,16 @@ async function checkEntry(entry: PushEntry, ctx: EntryCtx): Promise<void> {
     collector.add(denied(paths.metadata, op, `ESO writes the managed-by marker to the metadata before the data (client_push.go); ${what}.`));
   }
   if (!may(paths.data, op)) collector.add(denied(paths.data, op, `ESO writes the data there; ${what}.`));
+  // The engine's own check-and-set settings, judged only where the store's role may make the writes
+  // (it would then meet Vault's refusal itself; nothing is told a role that cannot write).
+  else if (paths.metadata !== undefined && may(paths.metadata, op) && mount !== undefined && facts.kvConfig) {
+    const config = await facts.kvConfig(vault.server, mount.mountPath, opts);
+    // The webhook's own policy may not grant <mount>/config: then this stays unjudged, never a failure.
+    if (config.status === 'ok') {
+      const refused = casProblems(vault, { config: config.value, mountPath: mount.mountPath }, { data: paths.data, metadata: paths.metadata }, entry.remoteKey);
+      collector.add(...refused.map((p) => casFinding(p, field, ctx)));
+    }
+  }
   // 4. deletionPolicy Delete: the delete when the entry or the PushSecret goes.
   if (ps.deletionPolicy === 'Delete') {
     const del = entry.property !== undefined ? [{ path: paths.data, op: 'update' as Operation }] : [{ path: paths.data, op: 'delete' as Operation }, ...(paths.metadata ? [{ path: paths.metadata, op: 'delete' as Operation }] : [])];

@@ -77,6 +77,13 @@ export interface KvMetadataFact {
   metadataCasRequired?: boolean;
 }
 
+/** A KV v2 engine's config (`GET <mount>/config`): what every write must carry. */
+export interface KvConfigFact {
+  casRequired: boolean;
+  /** OpenBao only. */
+  metadataCasRequired?: boolean;
+}
+
 /** Where a secret lives: the KV mount as Vault lists it (`kv/dev/`) and the path below it (`team-a/db`). */
 export interface SecretLocation {
   mount: string;
@@ -125,6 +132,11 @@ export interface VaultFacts {
   authConfig(server: string, mountPath: string, opts: FactOptions): Promise<Fact<Record<string, unknown>>>;
   /** Policy text from `sys/policies/acl/<name>`. */
   policyText(server: string, name: string, opts: FactOptions): Promise<Fact<string>>;
+  /**
+   * KV v2 engine config (`GET <mount>/config`). Optional: fact sources that cannot ask it omit it,
+   * and a webhook policy without read on it makes it `forbidden`; both leave it unjudged.
+   */
+  kvConfig?(server: string, mount: string, opts: FactOptions): Promise<Fact<KvConfigFact>>;
   /** KV v2 metadata (`GET <mount>/metadata/<path>`). */
   kvMetadata(server: string, at: SecretLocation, opts: FactOptions): Promise<Fact<KvMetadataFact>>;
   /**

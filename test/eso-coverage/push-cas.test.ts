@@ -80,3 +80,56 @@ test('checkAndSet: cas_required without checkAndSet, cas 0 over a deleted curren
     await s.close();
   }
 });
+
+function mountState(webhookMayReadConfig: boolean) {
+  const s = state() as unknown as { mounts: Record<string, unknown>; policies: Record<string, string>; auth: Record<string, { roles: Record<string, unknown> }> };
+  s.mounts['strict/'] = { type: 'kv', options: { version: '2' }, config: { cas_required: true } };
+  s.mounts['bao/'] = { type: 'kv', options: { version: '2' }, config: { cas_required: false, metadata_cas_required: true } };
+  s.auth['kubernetes/']!.roles['strict'] = { bound_service_account_names: ['external-secrets'], bound_service_account_namespaces: ['external-secrets'], token_policies: ['strict-push'] };
+  s.auth['kubernetes/']!.roles['strict-read'] = { bound_service_account_names: ['external-secrets'], bound_service_account_namespaces: ['external-secrets'], token_policies: ['strict-read'] };
+  s.policies['strict-push'] = ['strict', 'bao'].map((m) => `path "${m}/data/*" {\n  capabilities = ["create", "read", "update"]\n}\npath "${m}/metadata/*" {\n  capabilities = ["create", "read", "update"]\n}\n`).join('');
+  s.policies['strict-read'] = 'path "strict/data/*" {\n  capabilities = ["read"]\n}\npath "strict/metadata/*" {\n  capabilities = ["read"]\n}\n';
+  if (!webhookMayReadConfig) s.policies['eso-vault-guard'] += 'path "strict/config" {\n  capabilities = ["deny"]\n}\n';
+  return s as never;
+}
+
+const mountStore = (name: string, path: string, role: string, extra: Obj = {}) => clusterStore(name, { path, auth: { kubernetes: { mountPath: 'kubernetes', role } }, ...extra });
+
+test('checkAndSet: the engine config (cas_required, OpenBao metadata_cas_required), told only to a role that may write', async () => {
+  const strict = mountStore('vault-strict', 'strict', 'strict');
+  const strictCas = mountStore('vault-strict-cas', 'strict', 'strict', { checkAndSet: { required: true } });
+  const strictRead = mountStore('vault-strict-read', 'strict', 'strict-read');
+  const bao = mountStore('vault-bao', 'bao', 'strict', { checkAndSet: { required: true } });
+  const noCas = push('strict-no-cas', 'vault-strict', 'app/new');
+  const withCas = push('strict-with-cas', 'vault-strict-cas', 'app/new');
+  const readOnly = push('strict-read-only', 'vault-strict-read', 'app/new');
+  const metaCas = push('bao-meta-cas', 'vault-bao', 'app/new');
+  const objects = [strict, strictCas, strictRead, bao, noCas, withCas, readOnly, metaCas];
+  const s = await scenario(objects, mountState(true));
+  try {
+    const n = await s.validate(noCas);
+    assert.equal(n.allowed, false);
+    assert.match(n.message, /\[CheckAndSetRefused\] spec\.data\[0\]\.match\.remoteRef\.remoteKey: the engine config strict\/config sets cas_required, and the store does not set spec\.provider\.vault\.checkAndSet\.required, so ESO writes strict\/data\/app\/new without "cas"; Vault refuses the write with "check-and-set parameter required for this call"/);
+    assert.equal((await s.validate(withCas)).allowed, true);
+    const r = await s.validate(readOnly);
+    assert.match(r.message, /\[PolicyDenied\]/);
+    assert.doesNotMatch(r.message, /cas_required|CheckAndSetRefused/);
+    const m = await s.validate(metaCas);
+    assert.equal(m.allowed, false);
+    assert.match(m.message, /the engine config bao\/config sets metadata_cas_required, .*"metadata check-and-set parameter required for this call"/);
+    const run = await s.check();
+    assert.deepEqual(errorsOf(run.report, 'strict-no-cas'), ['CheckAndSetRefused spec.data[0].match.remoteRef.remoteKey']);
+    assert.deepEqual(errorsOf(run.report, 'strict-with-cas'), []);
+  } finally {
+    await s.close();
+  }
+  // A webhook policy without read on <mount>/config leaves it unjudged: no finding, no "could not check".
+  const quiet = await scenario([strict, noCas], mountState(false));
+  try {
+    const v = await quiet.validate(noCas);
+    assert.equal(v.allowed, true, v.message);
+    assert.deepEqual(v.warnings, []);
+  } finally {
+    await quiet.close();
+  }
+});

@@ -131,7 +131,8 @@ export function handleSecretMount(ctx: DoubleContext): Answer {
       if (operation === 'read') return readV2Metadata(secretAt(path));
     }
     if (sub === 'config' && operation === 'read') {
-      return { status: 200, body: envelope({ cas_required: false, delete_version_after: '0s', max_versions: 0 }, 'kv') };
+      const c = mount.config ?? {};
+      return { status: 200, body: envelope({ cas_required: c.cas_required === true, delete_version_after: '0s', max_versions: 0, ...(c.metadata_cas_required !== undefined ? { metadata_cas_required: c.metadata_cas_required } : {}) }, 'kv') };
     }
     if (operation !== 'read') return { status: 405, body: { errors: ['unsupported operation'] } };
     return { status: 404, body: envelope(null, '', { warnings: [INVALID_PATH_WARNING] }) };

@@ -13,7 +13,8 @@ export interface VaultStateSecretVersion {
 
 export interface VaultState {
   server?: string;
-  mounts: Record<string, { type: string; options?: Record<string, string> | null; accessor?: string; description?: string }>;
+  /** Double extension on KV v2 mounts: `config`, what `GET <mount>/config` answers (cas_required false when absent). */
+  mounts: Record<string, { type: string; options?: Record<string, string> | null; accessor?: string; description?: string; config?: { cas_required?: boolean; metadata_cas_required?: boolean } }>;
   auth: Record<string, {
     type: string;
     accessor?: string;

@@ -2,12 +2,12 @@
 // ESO (providers/v1/vault/client_push.go PushSecret/getCASVersion) adds `options.cas` to the data
 // write only with the store's `checkAndSet.required`: 0 when its readSecret found no secret (also a
 // secret whose current version is deleted or destroyed: the read is a 404), else the metadata's
-// `current_version`. Vault's KV v2 (validateCheckAndSetOption) refuses a write without `cas` when
-// the mount config or the secret's metadata has `cas_required`, and a `cas` other than the current
-// version. OpenBao's `metadata_cas_required` refuses ESO's metadata write (it sends no
-// `metadata_cas`). Only what the store's identity read (the secret's metadata) is used here.
+// `current_version`. KV v2 (builtin/logical/kv path_data.go validateCheckAndSetOption) refuses a
+// write without `cas` when the engine's config or the secret's metadata has `cas_required`, and a
+// `cas` other than the current version. OpenBao's `metadata_cas_required` (engine config or the
+// secret's metadata; path_metadata.go) refuses ESO's metadata write, which sends no `metadata_cas`.
 import type { VaultProviderModel } from '../../eso/model.js';
-import type { KvMetadataFact } from '../../vault/facts.js';
+import type { KvConfigFact, KvMetadataFact } from '../../vault/facts.js';
 
 export interface CasProblem {
   /** Vault's refusal, word for word. */
@@ -17,29 +17,47 @@ export interface CasProblem {
   hint: string;
 }
 
-/** The write of `path` (metadata path `metaPath`) ESO makes, judged against the secret's metadata. */
-export function casProblems(vault: VaultProviderModel, meta: KvMetadataFact, paths: { data: string; metadata: string }, remoteKey: string): CasProblem[] {
+export interface CasFacts {
+  /** The secret's metadata, where the store's role read it. */
+  meta?: KvMetadataFact;
+  /** The engine's config (`<mount>/config`), where the webhook could read it. */
+  config?: KvConfigFact;
+  /** The mount as Vault lists it (`kv/`), for the engine config's path. */
+  mountPath?: string;
+}
+
+/** The writes ESO makes for one push (data path, metadata path), judged against what is known. */
+export function casProblems(vault: VaultProviderModel, facts: CasFacts, paths: { data: string; metadata: string }, remoteKey: string): CasProblem[] {
   if (vault.version !== 'v2') return [];
+  const { meta, config } = facts;
+  const configPath = `${facts.mountPath ?? ''}config`;
   const out: CasProblem[] = [];
-  const current = meta.versions[String(meta.currentVersion)];
-  // readSecret's view: a 404 (no version, or the current one deleted/destroyed) is "no secret".
-  const esoSeesSecret = meta.currentVersion > 0 && current !== undefined && current.deletionTime === '' && !current.destroyed;
-  if (meta.metadataCasRequired === true) {
+  if (meta?.metadataCasRequired === true || config?.metadataCasRequired === true) {
+    const where = meta?.metadataCasRequired === true ? `${paths.metadata} has metadata_cas_required` : `the engine config ${configPath} sets metadata_cas_required`;
     out.push({
       vault: 'metadata check-and-set parameter required for this call',
-      message: `${paths.metadata} has metadata_cas_required, and ESO writes its managed-by marker there without "metadata_cas" before every push`,
-      hint: `Turn it off for this secret (bao kv metadata put -metadata-cas-required=false ${remoteKey} on the store's mount), or push to another remoteKey.`,
+      message: `${where}, and ESO writes its managed-by marker to ${paths.metadata} without "metadata_cas" before every push`,
+      hint: meta?.metadataCasRequired === true
+        ? `Turn it off for this secret (bao kv metadata put -metadata-cas-required=false ${remoteKey} on the store's mount), or push to another remoteKey.`
+        : `Turn metadata_cas_required off in ${configPath}, or push through a mount without it.`,
     });
   }
   if (!vault.checkAndSetRequired) {
-    if (meta.casRequired === true) {
+    if (meta?.casRequired === true || config?.casRequired === true) {
+      const where = meta?.casRequired === true ? `${paths.metadata} has cas_required` : `the engine config ${configPath} sets cas_required`;
       out.push({
         vault: 'check-and-set parameter required for this call',
-        message: `${paths.metadata} has cas_required, and the store does not set spec.provider.vault.checkAndSet.required, so ESO writes ${paths.data} without "cas"`,
-        hint: 'Set spec.provider.vault.checkAndSet.required: true on the store (ESO then sends the current version as "cas"), or turn cas_required off for this secret.',
+        message: `${where}, and the store does not set spec.provider.vault.checkAndSet.required, so ESO writes ${paths.data} without "cas"`,
+        hint: `Set spec.provider.vault.checkAndSet.required: true on the store (ESO then sends the current version as "cas")${meta?.casRequired === true ? ', or turn cas_required off for this secret' : ''}.`,
       });
     }
-  } else if (!esoSeesSecret && meta.currentVersion > 0) {
+    return out;
+  }
+  if (!meta) return out;
+  const current = meta.versions[String(meta.currentVersion)];
+  // readSecret's view: a 404 (no version, or the current one deleted/destroyed) is "no secret".
+  const esoSeesSecret = meta.currentVersion > 0 && current !== undefined && current.deletionTime === '' && !current.destroyed;
+  if (!esoSeesSecret && meta.currentVersion > 0) {
     const state = current?.destroyed ? 'destroyed' : 'deleted';
     out.push({
       vault: 'check-and-set parameter did not match the current version',
