@@ -143,7 +143,7 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     collector.add(...trustFindings);
     summariseSkipped(collector, [], 0, budget);
   } else if (parsed.kind === 'Other' && parsed.kindName === 'PushSecret' && parsed.apiVersion === 'external-secrets.io/v1alpha1') {
-    await checkPushSecret(obj as Record<string, unknown>, common);
+    await checkPushSecret(obj as Record<string, unknown>, { ...common, ...(ctx.templateSources ? { templateSources: ctx.templateSources } : {}) });
     sortByField(collector);
   } else if (parsed.kind === 'Other' && parsed.kindName === 'ClusterPushSecret' && parsed.apiVersion === 'external-secrets.io/v1alpha1') {
     await checkClusterPushSecret(obj as Record<string, unknown>, ctx.lookup, collector, (ps) => checkObject(ps, ctx), { ...(ctx.existingObjects ? { existing: ctx.existingObjects } : {}), deadlineAtMs });

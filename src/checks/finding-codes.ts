@@ -262,7 +262,7 @@ export const FINDING_REGISTRY = {
   },
   TemplateSourceNotFound: {
     severity: 'error',
-    summary: 'A target.template.templateFrom ConfigMap, or an item key in its data, does not exist in the ExternalSecret\'s namespace.',
+    summary: 'A target.template.templateFrom ConfigMap (a PushSecret\'s spec.template.templateFrom), or an item key in its data, does not exist in the object\'s namespace.',
     example: '`[TemplateSourceNotFound] spec.target.template.templateFrom[0].configMap.name: Expected ConfigMap apps/db-tpl to exist (ESO reads templateFrom ConfigMaps from the ExternalSecret\'s namespace), found none; ESO fails with "could not apply template: error fetching templateFrom data: configmaps \\"db-tpl\\" not found".` Also an item key missing from the ConfigMap\'s `data` (`error in configmap db-tpl: missing key config`). The webhook reads only the named ConfigMap in the ExternalSecret\'s namespace (`kube.templateConfigMaps`); `check` reads ConfigMaps among its files. Secrets holding templates are never read (NotVerifiable).',
     fix: 'Create the ConfigMap (with the item keys in `data`, not `binaryData`) in the ExternalSecret\'s namespace, or fix the name or item key.',
     producedBy: { test: 'test/eso-coverage/templates.test.ts', note: 'needs a templateFrom ConfigMap read from the cluster; the examples\' webhook reads none' },
@@ -276,7 +276,7 @@ export const FINDING_REGISTRY = {
   },
   CheckAndSetRefused: {
     severity: 'error',
-    summary: 'Vault would refuse a PushSecret\'s KV v2 write on check-and-set grounds: the secret requires `cas` and the store sends none, or the store sends `cas` 0 over a deleted current version (OpenBao: the secret requires `metadata_cas`). Judged from the secret\'s metadata, only when the store may read it.',
+    summary: 'Vault would refuse a PushSecret\'s KV v2 write on check-and-set grounds: the secret or the engine config requires `cas` and the store sends none, or the store sends `cas` 0 over a deleted current version (OpenBao: `metadata_cas` required). From the secret\'s metadata where the store may read it, and the engine config (`<mount>/config`, optional webhook stanza) where it may write.',
     example: '`[CheckAndSetRefused] spec.data[0].match.remoteRef.remoteKey: kv/metadata/pushed/locked has cas_required, and the store does not set spec.provider.vault.checkAndSet.required, so ESO writes kv/data/pushed/locked without "cas"; Vault refuses the write with "check-and-set parameter required for this call" and ESO fails the PushSecret with "set secret failed: could not write remote ref token to target secretstore vault-push: Error making API request. … * check-and-set parameter required for this call".`',
     fix: 'Set `spec.provider.vault.checkAndSet.required: true` on the store for secrets with `cas_required`; undelete a deleted current version (or delete the secret\'s metadata) before pushing with check-and-set; or push to another `remoteKey`.',
     producedBy: { test: 'test/eso-coverage/push-cas.test.ts', note: 'needs per-secret cas_required metadata, which the examples\' Vault states do not set' },

@@ -23,6 +23,8 @@ import {
 } from '../eso/push-secret.js';
 import type { StoreModel, VaultProviderModel } from '../eso/model.js';
 import { pushSource } from '../eso/push-source.js';
+import { pushTemplateFindings } from './rules/push-template.js';
+import type { TemplateSourceLookup } from './template-sources.js';
 import { ERR_AUTH_FORMAT } from '../eso/parse-vault.js';
 import { secretNamespace } from '../eso/vault-namespaces.js';
 import { allowedSomewhereUnder, evaluateAcl, isOperationAllowed, suggestStanza, type Operation } from '../vault/acl/index.js';
@@ -41,7 +43,7 @@ const MANAGED_BY = 'external-secrets';
 export const MAX_CHECKED_STORES = 20;
 const SELECTOR_HINT = "Label keys and values: alphanumeric, '-', '_', '.', at most 63 characters; operators In, NotIn (with values), Exists, DoesNotExist (without).";
 
-type PushEnv = StoreCheckEnv & { lookup: StoreLookup };
+type PushEnv = StoreCheckEnv & { lookup: StoreLookup; templateSources?: TemplateSourceLookup };
 type OkAccess = Extract<StoreAccess, { status: 'ok' }>;
 
 function malformed(p: PushProblem): Finding {
@@ -116,6 +118,7 @@ export async function checkPushSecret(obj: Record<string, unknown>, env: PushEnv
   // Then the source Secret(s): a selector ESO cannot resolve fails the PushSecret before any store.
   const spec = obj['spec'] !== null && typeof obj['spec'] === 'object' ? (obj['spec'] as Record<string, unknown>) : {};
   collector.add(...pushSource(spec).problems.map(malformed));
+  collector.add(...(await pushTemplateFindings(spec, ps.namespace, env.templateSources, env.opts.deadlineAtMs)));
   const { stores, complete } = selectStores(ps, env);
   if (complete && stores.size === 0 && ps.storeRefs.every((r) => r.selector)) {
     if (ps.storeRefs.length === 0) collector.add({ code: 'NotVerifiable', severity: 'warning', field: 'spec.secretStoreRefs', message: 'No store is referenced, so ESO pushes nothing.', hint: 'Add a store to spec.secretStoreRefs.' });

@@ -65,3 +65,26 @@ test('PushSecret source: an empty secret selector and an unconvertible label sel
     await s.close();
   }
 });
+
+test('PushSecret template: a templateFrom ConfigMap or item key that does not exist stops ESO before the push', async () => {
+  const store = clusterStore('vault-push', { auth: { kubernetes: { mountPath: 'kubernetes', role: 'pusher' } } });
+  const cm: Obj = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'push-tpl', namespace: 'apps' }, data: { token: '{{ .token | upper }}' } };
+  const from = (name: string, key: string): Obj => ({ selector: { secret: { name: 'local' } }, template: { templateFrom: [{ configMap: { name, items: [{ key }] } }] } });
+  const good = push('tpl-good', from('push-tpl', 'token'));
+  const missing = push('tpl-missing', from('push-tlp', 'token'));
+  const missingKey = push('tpl-missing-key', from('push-tpl', 'tokn'));
+  const s = await scenario([store, cm, good, missing, missingKey], state(), { kubeObjects: [cm] });
+  try {
+    assert.equal((await s.validate(good)).allowed, true);
+    const m = await s.validate(missing);
+    assert.equal(m.allowed, false);
+    assert.match(m.message, /\[TemplateSourceNotFound\] spec\.template\.templateFrom\[0\]\.configMap\.name: Expected ConfigMap apps\/push-tlp to exist .*"error fetching templateFrom data: configmaps \\"push-tlp\\" not found"/);
+    const k = await s.validate(missingKey);
+    assert.match(k.message, /\[TemplateSourceNotFound\] spec\.template\.templateFrom\[0\]\.configMap\.items\[0\]\.key: .*"error fetching templateFrom data: error in configmap push-tpl: missing key tokn"/);
+    const run = await s.check();
+    assert.deepEqual(errorsOf(run.report, 'tpl-good'), []);
+    assert.deepEqual(errorsOf(run.report, 'tpl-missing-key'), ['TemplateSourceNotFound spec.template.templateFrom[0].configMap.items[0].key']);
+  } finally {
+    await s.close();
+  }
+});
