@@ -46,7 +46,7 @@ export interface CheckContext {
   templateSources?: TemplateSourceLookup;
   /** The template delimiters ESO's controller runs with (checks.templateLeftDelimiter/RightDelimiter); absent: Go's defaults. */
   templateDelimiters?: TemplateDelimiters;
-  /** Where the PushSecret a ClusterPushSecret would create is looked up (absent: not looked up). */
+  /** Where the object a ClusterPushSecret/ClusterExternalSecret would create is looked up (absent: not looked up). */
   existingObjects?: ExistingObjectLookup;
   /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster to ask. */
   tokenReviews?: TokenReviewAccess;
@@ -149,7 +149,7 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     await checkClusterPushSecret(obj as Record<string, unknown>, ctx.lookup, collector, (ps) => checkObject(ps, ctx), { ...(ctx.existingObjects ? { existing: ctx.existingObjects } : {}), deadlineAtMs });
     sortByField(collector);
   } else if (parsed.kind === 'Other' && parsed.kindName === 'ClusterExternalSecret' && notCheckedReason(parsed.apiVersion ?? '', 'ClusterExternalSecret', MODELLED) === undefined) {
-    await checkClusterExternalSecret(obj as Record<string, unknown>, ctx.lookup, collector, (es) => checkObject(es, ctx));
+    await checkClusterExternalSecret(obj as Record<string, unknown>, ctx.lookup, collector, (es) => checkObject(es, ctx), { ...(ctx.existingObjects ? { existing: ctx.existingObjects } : {}), deadlineAtMs });
     sortByField(collector);
   } else if (parsed.kind === 'Other' && isEsoApiVersion(parsed.apiVersion)) {
     const reason = notCheckedReason(parsed.apiVersion, parsed.kindName ?? '', MODELLED);

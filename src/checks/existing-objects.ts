@@ -1,9 +1,11 @@
-// Objects ESO's controllers look up besides stores: today the PushSecret a ClusterPushSecret would
-// create in a namespace. ESO (clusterpushsecret_controller.go updateProvisionedNamespaces) refuses
-// a namespace whose PushSecret of that name exists and is not controlled by this ClusterPushSecret
-// ("push secret already exists in namespace"). The webhook asks the API server for the one object
-// (src/kube/existing-objects.ts); `check` knows only the PushSecrets among its files, and an
-// object not known either way is never reported.
+// Objects ESO's controllers look up besides stores: the PushSecret a ClusterPushSecret, or the
+// ExternalSecret a ClusterExternalSecret, would create in a namespace. ESO
+// (clusterpushsecret_controller.go / clusterexternalsecret_controller.go
+// updateProvisionedNamespaces) refuses a namespace whose object of that name exists and is not
+// controlled by the cluster-scoped owner ("push secret already exists in namespace", "external
+// secret already exists in namespace"). The webhook asks the API server for the one object
+// (src/kube/existing-objects.ts); `check` knows only the objects among its files, and an object not
+// known either way is never reported.
 
 /** A controller owner reference (metav1.GetControllerOf), as ESO compares it. */
 export interface ControllerRef {
@@ -12,14 +14,17 @@ export interface ControllerRef {
   name: string;
 }
 
-export type ExistingPushSecret =
+/** The kinds a cluster-scoped ESO object creates per namespace. */
+export type ChildKind = 'PushSecret' | 'ExternalSecret';
+
+export type ExistingObject =
   | { status: 'absent' }
   /** `source`: `cluster` (read now) or `files` (among the files; the cluster may differ). */
   | { status: 'present'; controller?: ControllerRef; source: 'cluster' | 'files' }
   | { status: 'unknown'; reason: string };
 
 export interface ExistingObjectLookup {
-  pushSecret(namespace: string, name: string, deadlineAtMs: number): Promise<ExistingPushSecret>;
+  get(kind: ChildKind, namespace: string, name: string, deadlineAtMs: number): Promise<ExistingObject>;
 }
 
 type Obj = Record<string, unknown>;
@@ -35,19 +40,20 @@ export function controllerOf(obj: unknown): ControllerRef | undefined {
   return { apiVersion: s(c['apiVersion']), kind: s(c['kind']), name: s(c['name']) };
 }
 
-/** PushSecrets among the given manifests (for `check`); one not among them is unknown. */
+/** PushSecrets and ExternalSecrets among the given manifests (for `check`); one not among them is unknown. */
 export function createManifestExistingObjects(objects: readonly Obj[]): ExistingObjectLookup {
   const byKey = new Map<string, Obj>();
   for (const o of objects) {
-    if (o['apiVersion'] !== 'external-secrets.io/v1alpha1' || o['kind'] !== 'PushSecret') continue;
+    if (typeof o['apiVersion'] !== 'string' || !o['apiVersion'].startsWith('external-secrets.io/')) continue;
+    if (o['kind'] !== 'PushSecret' && o['kind'] !== 'ExternalSecret') continue;
     const meta = isObj(o['metadata']) ? o['metadata'] : {};
     if (typeof meta['name'] !== 'string') continue;
     const ns = typeof meta['namespace'] === 'string' && meta['namespace'] !== '' ? meta['namespace'] : 'default';
-    byKey.set(`${ns}/${meta['name']}`, o);
+    byKey.set(`${o['kind']}/${ns}/${meta['name']}`, o);
   }
   return {
-    pushSecret(namespace, name) {
-      const o = byKey.get(`${namespace}/${name}`);
+    get(kind, namespace, name) {
+      const o = byKey.get(`${kind}/${namespace}/${name}`);
       if (!o) return Promise.resolve({ status: 'unknown', reason: 'not among the checked files' });
       const controller = controllerOf(o);
       return Promise.resolve({ status: 'present', source: 'files', ...(controller ? { controller } : {}) });

@@ -283,10 +283,10 @@ export const FINDING_REGISTRY = {
   },
   ExistingObjectNotOwned: {
     severity: 'error',
-    severityNote: ' (warning when the PushSecret is known only from the files `check` reads)',
-    summary: 'A ClusterPushSecret\'s PushSecret name is already taken in a selected namespace by a PushSecret it does not control; ESO skips that namespace ("push secret already exists in namespace").',
+    severityNote: ' (warning when the object is known only from the files `check` reads)',
+    summary: 'The PushSecret a ClusterPushSecret (the ExternalSecret a ClusterExternalSecret) would create in a selected namespace already exists there under another controller; ESO skips that namespace ("push secret already exists in namespace", "external secret already exists in namespace").',
     example: '`[ExistingObjectNotOwned] metadata.name: In namespace "apps" (PushSecret "push-token"): PushSecret "push-token" already exists in the cluster (controlled by no object), so ESO leaves it alone there, lists the namespace in status.failedNamespaces with "push secret already exists in namespace" and marks the ClusterPushSecret "one or more namespaces failed".`',
-    fix: 'Set another `spec.pushSecretName` on the ClusterPushSecret, or delete or rename the existing PushSecret.',
+    fix: 'Set another `spec.pushSecretName` (`spec.externalSecretName`) on the cluster-scoped object, or delete or rename the existing PushSecret (ExternalSecret).',
     producedBy: { test: 'test/eso-coverage/cluster-push-secret-existing.test.ts', note: 'needs a PushSecret read from the cluster; the examples\' webhook reads none' },
   },
 } as const satisfies Record<string, FindingCodeSpec>;

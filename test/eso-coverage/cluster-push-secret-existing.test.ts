@@ -88,3 +88,26 @@ test('check: a PushSecret among the files is a warning (the cluster may differ);
     await s.close();
   }
 });
+
+test('ClusterExternalSecret: an ExternalSecret of that name it does not control is ESO\'s "external secret already exists in namespace"', async () => {
+  const store = clusterStore('vault');
+  const namespaces = [ns('apps', { team: 'x' }), ns('web', { team: 'x' })];
+  const esSpec = { secretStoreRef: { kind: 'ClusterSecretStore', name: 'vault' }, data: [{ secretKey: 'p', remoteRef: { key: 'app/db', property: 'password' } }] };
+  const ces: Obj = { apiVersion: 'external-secrets.io/v1', kind: 'ClusterExternalSecret', metadata: { name: 'db' }, spec: { namespaceSelectors: [{ matchLabels: { team: 'x' } }], externalSecretSpec: esSpec } };
+  const es = (namespace: string, owner?: { apiVersion: string; name: string }): Obj => ({
+    apiVersion: 'external-secrets.io/v1',
+    kind: 'ExternalSecret',
+    metadata: { name: 'db', namespace, ...(owner ? { ownerReferences: [{ ...owner, kind: 'ClusterExternalSecret', uid: '6a1c4c1e-0000-4000-8000-000000000002', controller: true }] } : {}) },
+    spec: esSpec,
+  });
+  // apps: hand-made; web: controlled by "db" through another served version (ESO compares the group only).
+  const s = await scenario([...namespaces, store, ces], baseState(), { kubeObjects: [...namespaces, es('apps'), es('web', { apiVersion: 'external-secrets.io/v1beta1', name: 'db' })] });
+  try {
+    const v = await s.validate(ces);
+    assert.equal(v.allowed, false);
+    assert.match(v.message, /\[ExistingObjectNotOwned\] metadata\.name: In namespace "apps" \(ExternalSecret "db"\): ExternalSecret "db" already exists in the cluster \(controlled by no object\), .*"external secret already exists in namespace".*Fix: Give the ClusterExternalSecret another name \(or set spec\.externalSecretName\)/);
+    assert.doesNotMatch(v.message, /namespace "web"/);
+  } finally {
+    await s.close();
+  }
+});
