@@ -12,6 +12,9 @@ const RESOURCE: Record<ChildKind, { version: string; plural: string }> = {
   ExternalSecret: { version: 'v1', plural: 'externalsecrets' },
 };
 
+/** One namespace's lookup may not eat the admission's time: past this it is unknown (no finding). */
+const PER_GET_MS = 1500;
+
 export function createKubeExistingObjects(kubeConfig: KubeConfig): ExistingObjectLookup {
   const api = kubeConfig.makeApiClient(CustomObjectsApi);
   return {
@@ -19,7 +22,7 @@ export function createKubeExistingObjects(kubeConfig: KubeConfig): ExistingObjec
       const { version, plural } = RESOURCE[kind];
       if (!isObjectName(namespace, name)) return { status: 'unknown', reason: `${JSON.stringify(`${namespace}/${name}`)} is not a name the API server accepts` };
       try {
-        const obj: unknown = await within(api.getNamespacedCustomObject({ group: 'external-secrets.io', version, namespace, plural, name }), deadlineAtMs);
+        const obj: unknown = await within(api.getNamespacedCustomObject({ group: 'external-secrets.io', version, namespace, plural, name }), Math.min(deadlineAtMs, Date.now() + PER_GET_MS));
         const controller = controllerOf(obj);
         return { status: 'present', source: 'cluster', ...(controller ? { controller } : {}) };
       } catch (err) {
