@@ -270,7 +270,8 @@ async function checkEntry(entry: PushEntry, ctx: EntryCtx): Promise<void> {
   if (!may(paths.data, op)) collector.add(denied(paths.data, op, `ESO writes the data there; ${what}.`));
   // The engine's own check-and-set settings, judged only where the store's role may make the writes
   // (it would then meet Vault's refusal itself; nothing is told a role that cannot write).
-  else if (paths.metadata !== undefined && may(paths.metadata, op) && mount !== undefined && facts.kvConfig) {
+  // Only on a KV v2 mount: on KV v1, <mount>/config would be a secret named "config".
+  else if (paths.metadata !== undefined && may(paths.metadata, op) && mount?.kvVersion === '2' && facts.kvConfig) {
     const config = await facts.kvConfig(vault.server, mount.mountPath, opts);
     // The webhook's own policy may not grant <mount>/config: then this stays unjudged, never a failure.
     if (config.status === 'ok') {

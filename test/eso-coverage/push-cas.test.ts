@@ -133,3 +133,19 @@ test('checkAndSet: the engine config (cas_required, OpenBao metadata_cas_require
     await quiet.close();
   }
 });
+
+test('a v2 store on a KV v1 mount: <mount>/config is a secret there and is never asked', async () => {
+  const st = mountState(true) as unknown as { mounts: Record<string, unknown>; secrets: Record<string, unknown>; policies: Record<string, string> };
+  st.mounts['legacy/'] = { type: 'kv', options: { version: '1' } };
+  st.secrets['legacy/config'] = { versions: [{ data: { cas_required: true } }] };
+  st.policies['strict-push'] += 'path "legacy/*" {\n  capabilities = ["create", "read", "update"]\n}\n';
+  const store = mountStore('vault-legacy', 'legacy', 'strict');
+  const ps = push('legacy-push', 'vault-legacy', 'app/new');
+  const s = await scenario([store, ps], st as never);
+  try {
+    await s.validate(ps);
+    assert.deepEqual(s.vaultRequests().filter((r) => r.path.startsWith('/v1/legacy/config')), []);
+  } finally {
+    await s.close();
+  }
+});

@@ -39,6 +39,8 @@ export interface Scenario {
   /** The Kubernetes double, when `kubeObjects` were given. */
   kube?: KubeDouble;
   manifests: string;
+  /** Requests the webhook's Vault double has seen (path, method). */
+  vaultRequests(): readonly { path: string; method: string }[];
   validate(obj: Obj): Promise<Validated>;
   check(extraArgs?: string[]): Promise<CliRun & { report: JsonReport }>;
   close(): Promise<void>;
@@ -71,6 +73,7 @@ export async function scenario(objects: Obj[], state: VaultState, options: Scena
     dir,
     ...(kube ? { kube } : {}),
     manifests,
+    vaultRequests: () => double.requests,
     async validate(obj) {
       const r = await postAdmission(servers.webhookPort, '/validate', admissionReview(obj), servers.ca);
       return { allowed: r.body.response.allowed, message: r.body.response.status?.message ?? '', warnings: r.body.response.warnings ?? [] };
