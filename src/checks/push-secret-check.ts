@@ -22,7 +22,7 @@ import {
   type PushDataTo, type PushEntry, type PushProblem, type PushSecretModel, type PushStoreRef,
 } from '../eso/push-secret.js';
 import type { StoreModel, VaultProviderModel } from '../eso/model.js';
-import { pushSource } from '../eso/push-source.js';
+import { pushSource, rewriteRuleProblems } from '../eso/push-source.js';
 import { pushTemplateFindings } from './rules/push-template.js';
 import type { TemplateSourceLookup } from './template-sources.js';
 import { ERR_AUTH_FORMAT } from '../eso/parse-vault.js';
@@ -117,7 +117,7 @@ export async function checkPushSecret(obj: Record<string, unknown>, env: PushEnv
   collector.add(...staticProblems.map(malformed));
   // Then the source Secret(s): a selector ESO cannot resolve fails the PushSecret before any store.
   const spec = obj['spec'] !== null && typeof obj['spec'] === 'object' ? (obj['spec'] as Record<string, unknown>) : {};
-  collector.add(...pushSource(spec).problems.map(malformed));
+  collector.add(...pushSource(spec).problems.map(malformed), ...rewriteRuleProblems(spec).map((p) => ({ code: 'MalformedReference' as const, severity: 'error' as const, field: p.field, message: p.message, hint: p.hint })));
   collector.add(...(await pushTemplateFindings(spec, ps.namespace, env.templateSources, env.opts.deadlineAtMs)));
   const { stores, complete } = selectStores(ps, env);
   if (complete && stores.size === 0 && ps.storeRefs.every((r) => r.selector)) {

@@ -54,3 +54,25 @@ export function pushSource(spec: Obj): { source: PushSource; problems: PushProbl
     }],
   };
 }
+
+/**
+ * The CRD's CEL rule on `dataTo[].rewrite[]` (pushsecret_types.go:260, PushSecretRewrite): exactly
+ * one of regexp or transform. The API server refuses the object; `check` reads files it never saw.
+ */
+export function rewriteRuleProblems(spec: Obj): PushProblem[] {
+  const out: PushProblem[] = [];
+  (Array.isArray(spec['dataTo']) ? (spec['dataTo'] as unknown[]) : []).forEach((d, i) => {
+    const rewrite = isObj(d) && Array.isArray(d['rewrite']) ? (d['rewrite'] as unknown[]) : [];
+    rewrite.forEach((r, j) => {
+      const o = isObj(r) ? r : {};
+      if ((o['regexp'] != null) !== (o['transform'] != null)) return;
+      out.push({
+        field: `spec.dataTo[${i}].rewrite[${j}]`,
+        eso: 'exactly one of regexp or transform must be set',
+        message: `The CRD's validation rule refuses this entry: spec.dataTo[${i}].rewrite[${j}]: Invalid value: "object": exactly one of regexp or transform must be set.`,
+        hint: `Keep one of spec.dataTo[${i}].rewrite[${j}].regexp and .transform.`,
+      });
+    });
+  });
+  return out;
+}

@@ -88,3 +88,20 @@ test('PushSecret template: a templateFrom ConfigMap or item key that does not ex
     await s.close();
   }
 });
+
+test('PushSecret dataTo rewrite: the CRD rule "exactly one of regexp or transform" (check reads files the API server never saw)', async () => {
+  const store = clusterStore('vault-push', { auth: { kubernetes: { mountPath: 'kubernetes', role: 'pusher' } } });
+  const both = push('rewrite-both', { selector: { secret: { name: 'local' } }, data: [], dataTo: [{ storeRef: { kind: 'ClusterSecretStore', name: 'vault-push' }, rewrite: [{ regexp: { source: 'a', target: 'b' }, transform: { template: '{{ .value }}' } }] }] });
+  const one = push('rewrite-one', { selector: { secret: { name: 'local' } }, data: [], dataTo: [{ storeRef: { kind: 'ClusterSecretStore', name: 'vault-push' }, rewrite: [{ regexp: { source: 'a', target: 'b' } }] }] });
+  const s = await scenario([store, both, one], state());
+  try {
+    const b = await s.validate(both);
+    assert.equal(b.allowed, false);
+    assert.match(b.message, /\[MalformedReference\] spec\.dataTo\[0\]\.rewrite\[0\]: .*exactly one of regexp or transform must be set/);
+    assert.equal((await s.validate(one)).allowed, true);
+    const run = await s.check();
+    assert.deepEqual(errorsOf(run.report, 'rewrite-both'), ['MalformedReference spec.dataTo[0].rewrite[0]']);
+  } finally {
+    await s.close();
+  }
+});
