@@ -81,8 +81,10 @@ export async function checkPerNamespace(
   }
   const checked = namespaces.slice(0, MAX_CHECKED_NAMESPACES);
   const grouped = new Map<string, { finding: Finding; namespaces: string[]; ownerLevel?: boolean }>();
-  for (const ns of checked) {
-    const refused = await spec.precheck?.(ns);
+  // One lookup per namespace, all at once (each is one GET in the webhook).
+  const prechecks = spec.precheck ? await Promise.all(checked.map((ns) => spec.precheck!(ns))) : [];
+  for (const [i, ns] of checked.entries()) {
+    const refused = prechecks[i];
     if (refused) {
       const key = `owner\u0000${refused.code}\u0000${refused.field}\u0000${refused.severity}\u0000${refused.message}`;
       const g = grouped.get(key);
