@@ -124,7 +124,7 @@ if (unit || otherFiles.length === 0) {
 const groups = [
   ...(unitFiles.length > 0 ? [{ name: `unit tests (${unitFiles.length} files in one process)`, args: unitArgs }] : []),
   ...otherFiles.filter(ownProcess).map((f) => ({ name: relative(root, f), args: laneArgs([f]) })),
-  ...intoLanes(otherFiles.filter((f) => !ownProcess(f)), lanes).map((laneFiles, i, all) => ({ name: `lane ${i + 1} of ${all.length} (${laneFiles.length} files)`, args: laneArgs(laneFiles) })),
+  ...intoLanes(otherFiles.filter((f) => !ownProcess(f)), lanes).map((laneFiles, i, all) => ({ name: `lane ${i + 1} of ${all.length} (${laneFiles.length} file${laneFiles.length === 1 ? '' : 's'})`, args: laneArgs(laneFiles) })),
 ];
 const results = await Promise.all(groups.map(async (g) => {
   const r = await run(g.args, 'pipe');
