@@ -79,17 +79,17 @@ const lanes = Math.max(1, Number(process.env.TEST_LANES ?? availableParallelism(
  */
 const OWN_PROCESS = ['bench/bench-smoke.test.js'];
 const ownProcess = (f) => OWN_PROCESS.includes(relative(root, f));
-// Seconds the slow files took in a lane (measured on a busy machine, where the median file took 1 s;
-// a top-level before hook's child process counted in): only to balance the lanes, so a stale figure
-// costs balance, never a result.
+// How long the slow files take in a lane, in median files (measured on a busy machine; the median
+// file took about a second): only to balance the lanes, so a stale figure costs balance, never a result.
 const SLOW_FILES = {
-  'security/object-budget.test.js': 13, 'cli/check-large-input.test.js': 10, 'cli/cli-conventions.test.js': 9,
-  'cli/check-examples.test.js': 8, 'server/cli.test.js': 7, 'audit/drift.test.js': 7, 'docs/examples.test.js': 7,
-  'demo/demo.test.js': 6, 'security/check-credentials.test.js': 6, 'audit/leader.test.js': 6, 'deploy/action.test.js': 6,
-  'kube/informers.test.js': 6, 'contract/replay.test.js': 5, 'demo/sandbox-serve.test.js': 5, 'checks/examples.test.js': 5,
-  'cli/impact-examples.test.js': 5, 'serve/runtime.test.js': 5, 'security/vault-answers.test.js': 5, 'fix/fix-command.test.js': 4,
-  'faults/vault-flapping.test.js': 4, 'deploy/manifests.test.js': 4, 'eso-coverage/templates.test.js': 3,
-  'eso-coverage/client-jwt.test.js': 3, 'checks/engine.test.js': 3, 'server/tls.test.js': 3,
+  'cli/check-large-input.test.js': 14, 'security/object-budget.test.js': 13, 'cli/cli-conventions.test.js': 10,
+  'server/cli.test.js': 8, 'kube/informers.test.js': 7, 'deploy/action.test.js': 6, 'audit/drift.test.js': 6,
+  'demo/demo.test.js': 6, 'serve/runtime.test.js': 6, 'cli/policy-suggest.test.js': 5, 'checks/examples.test.js': 5,
+  'contract/replay.test.js': 5, 'cli/check-examples.test.js': 5, 'audit/leader.test.js': 5, 'docs/examples.test.js': 5,
+  'demo/sandbox-serve.test.js': 4, 'security/check-credentials.test.js': 4, 'cli/impact-examples.test.js': 4,
+  'security/vault-answers.test.js': 4, 'fix/fix-command.test.js': 3, 'faults/vault-flapping.test.js': 3,
+  'deploy/manifests.test.js': 3, 'eso-coverage/templates.test.js': 3, 'eso-coverage/push-source.test.js': 3,
+  'eso-coverage/client-jwt.test.js': 3, 'checks/engine.test.js': 3, 'deploy/package.test.js': 3,
 };
 const weight = (f) => SLOW_FILES[relative(root, f)] ?? 1;
 
