@@ -63,9 +63,47 @@ const unitArgs = [
   '--import', new URL('./unit-guard.mjs', import.meta.url).pathname,
   '--test', '--test-isolation=none', ...unitFiles,
 ];
-// The others one process per file, one file more than cores at once: many wait on timers and
-// sockets, so a core would idle at one per core.
-const otherArgs = ['--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? availableParallelism() + 1}`, ...otherFiles];
+// The others in LANES processes, each running its share of the files one after another in one
+// process (--test-isolation=none, as the unit set does): a process per file spent ~0.5 s of CPU each
+// on loading the product and its dependencies (@kubernetes/client-node alone 0.35 s), a third of the
+// suite's CPU. Tests that need a process of their own (the binary's exit codes, signals, a heap
+// limit) spawn it themselves. Lanes are more than cores: many tests wait on timers and sockets.
+// In a lane every file is imported before the first test runs, so a file's top-level before/after
+// hooks run at the start and end of its lane (top-level beforeEach/afterEach would apply to the
+// whole lane: put them inside a describe).
+const lanes = Math.max(1, Number(process.env.TEST_LANES ?? availableParallelism() * 2));
+/**
+ * Files that run in a process of their own, beside the lanes: the bench harness measures its own
+ * process (CPU per request, Vault round trips counted from the process's activity), and is the
+ * longest file.
+ */
+const OWN_PROCESS = ['bench/bench-smoke.test.js'];
+const ownProcess = (f) => OWN_PROCESS.includes(relative(root, f));
+// How long the slow files take in a lane, in median files (measured on a busy machine; the median
+// file took about a second): only to balance the lanes, so a stale figure costs balance, never a result.
+const SLOW_FILES = {
+  'cli/check-large-input.test.js': 14, 'security/object-budget.test.js': 13, 'cli/cli-conventions.test.js': 10,
+  'server/cli.test.js': 8, 'kube/informers.test.js': 7, 'deploy/action.test.js': 6, 'audit/drift.test.js': 6,
+  'demo/demo.test.js': 6, 'serve/runtime.test.js': 6, 'cli/policy-suggest.test.js': 5, 'checks/examples.test.js': 5,
+  'contract/replay.test.js': 5, 'cli/check-examples.test.js': 5, 'audit/leader.test.js': 5, 'docs/examples.test.js': 5,
+  'demo/sandbox-serve.test.js': 4, 'security/check-credentials.test.js': 4, 'cli/impact-examples.test.js': 4,
+  'security/vault-answers.test.js': 4, 'fix/fix-command.test.js': 3, 'faults/vault-flapping.test.js': 3,
+  'deploy/manifests.test.js': 3, 'eso-coverage/templates.test.js': 3, 'eso-coverage/push-source.test.js': 3,
+  'eso-coverage/client-jwt.test.js': 3, 'checks/engine.test.js': 3, 'deploy/package.test.js': 3,
+};
+const weight = (f) => SLOW_FILES[relative(root, f)] ?? 1;
+
+/** Longest first, each file to the least loaded lane. */
+function intoLanes(list, count) {
+  const out = Array.from({ length: Math.min(count, list.length) }, () => ({ files: [], load: 0 }));
+  for (const f of [...list].sort((a, b) => weight(b) - weight(a) || a.localeCompare(b))) {
+    const lane = out.reduce((min, l) => (l.load < min.load ? l : min));
+    lane.files.push(f);
+    lane.load += weight(f);
+  }
+  return out.map((l) => l.files.sort());
+}
+const laneArgs = (laneFiles) => ['--test', '--test-isolation=none', '--test-reporter=spec', ...laneFiles];
 
 function run(nodeArgs, stdio) {
   return new Promise((resolve) => {
@@ -82,7 +120,18 @@ function run(nodeArgs, stdio) {
 if (unit || otherFiles.length === 0) {
   process.exit((await run(unitArgs, 'inherit')).code);
 }
-// Both groups at once; the unit group's report (seconds long) is printed after the other's.
-const [units, others] = await Promise.all([unitFiles.length > 0 ? run(unitArgs, 'pipe') : { code: 0, output: '' }, run(otherArgs, 'inherit')]);
-if (unitFiles.length > 0) process.stdout.write(`\n# unit tests (${unitFiles.length} files in one process)\n${units.output}`);
-process.exit(Math.max(units.code, others.code));
+// The unit group and the lanes at once; each group's report is printed as it finishes.
+const groups = [
+  ...(unitFiles.length > 0 ? [{ name: `unit tests (${unitFiles.length} files in one process)`, args: unitArgs }] : []),
+  ...otherFiles.filter(ownProcess).map((f) => ({ name: relative(root, f), args: laneArgs([f]) })),
+  ...intoLanes(otherFiles.filter((f) => !ownProcess(f)), lanes).map((laneFiles, i, all) => ({ name: `lane ${i + 1} of ${all.length} (${laneFiles.length} file${laneFiles.length === 1 ? '' : 's'})`, args: laneArgs(laneFiles) })),
+];
+const results = await Promise.all(groups.map(async (g) => {
+  const r = await run(g.args, 'pipe');
+  process.stdout.write(`\n# ${g.name}\n${r.output}`);
+  return r;
+}));
+// One summary for all groups (each printed its own ℹ lines).
+const total = (key) => results.reduce((sum, r) => sum + Number(new RegExp(`^ℹ ${key} (\\d+)`, 'm').exec(r.output)?.[1] ?? 0), 0);
+process.stdout.write(`\n# all: ${total('tests')} tests, ${total('pass')} passed, ${total('fail')} failed, ${total('skipped')} skipped, ${total('cancelled')} cancelled\n`);
+process.exit(Math.max(...results.map((r) => r.code)));

@@ -4,7 +4,6 @@
 // annotation paths relative to the working directory.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,8 +12,8 @@ import { parseAllDocuments, stringify } from 'yaml';
 import { runCheck } from '../../src/cli/check/check-run.js';
 import { checkOptions } from '../../src/cli/check/options.js';
 import { OWN_EXAMPLES_DIR } from '../support/paths.js';
-import { MAIN, runCli, runCliProcess, seededVault, type JsonReport } from './check-support.js';
-import { runCommand } from '../support/cli.js';
+import { runCli, runCliProcess, seededVault, type JsonReport } from './check-support.js';
+import { runCommand, runCommandProcess } from '../support/cli.js';
 
 const KV_DEV = join(OWN_EXAMPLES_DIR, 'kv-dev-kubernetes-auth');
 const KV_DEV_ERRORS = ['postgres-credentials-typo:PropertyNotFound', 'redis-credentials:SecretNotFound'];
@@ -144,16 +143,19 @@ test('fix --help says what it changes and shares check\'s Vault flags', async ()
   assert.match(help, /--offline/);
 });
 
-test('the binary exits with the code the command line gives: 0 help, 1 denied, 2 usage error', () => {
+test('the binary exits with the code the command line gives: 0 help, 1 denied, 2 usage error', async () => {
   // The process itself, once: the in-process runs above go through the same program (src/cli/program.ts).
-  const binary = (args: string[]) => spawnSync(process.execPath, [MAIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: undefined } as NodeJS.ProcessEnv });
-  const help = binary(['--help']);
-  assert.equal(help.status, 0);
+  // The three processes at once: each spends most of its time loading.
+  const binary = (args: string[]) => runCommandProcess(args, { env: { NO_COLOR: undefined } });
+  const [help, denied, usage] = await Promise.all([
+    binary(['--help']),
+    binary(['policy-eval', '--no-default-policy', '--path', 'kv/data/app', '--operation', 'read']),
+    binary(['no-such-command']),
+  ]);
+  assert.equal(help.code, 0);
   assert.match(help.stdout, /Usage: eso-vault-guard/);
-  const denied = binary(['policy-eval', '--no-default-policy', '--path', 'kv/data/app', '--operation', 'read']);
-  assert.equal(denied.status, 1, denied.stderr);
-  const usage = binary(['no-such-command']);
-  assert.equal(usage.status, 2);
+  assert.equal(denied.code, 1, denied.stderr);
+  assert.equal(usage.code, 2);
   assert.match(usage.stderr, /unknown command 'no-such-command'/);
 });
 

@@ -1,7 +1,8 @@
 // README's first command: `demo` replays every example through the real webhook over HTTPS and
 // prints what kubectl would. The compiled CLI runs as a child process, as `npm run demo` runs it; its
-// output is read back object by object against each folder's manifests.yaml and expected.json, and
-// no secret value of the embedded Vault may appear in it.
+// output is read back object by object against each folder's manifests.yaml and expected.json, no
+// secret value of the embedded Vault may appear in it, and the transcripts in docs/demo.md and
+// README are what it printed.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
@@ -207,6 +208,33 @@ test('demo: no secret value from any vault-state.json is printed', () => {
   const values = secretValues();
   assert.ok(values.length >= 15, `enough values to check (${values.length})`);
   for (const value of values) assert.ok(!run.stdout.includes(value) && !run.stderr.includes(value), `a secret value (${value.length} chars) was printed`);
+});
+
+/** The console block after `$ npm run demo` in a Markdown page. */
+function demoBlock(page: string): string[] {
+  const start = page.indexOf('$ npm run demo\n');
+  assert.ok(start >= 0, 'a `$ npm run demo` transcript');
+  const body = page.slice(start + '$ npm run demo\n'.length);
+  return body.slice(0, body.indexOf('```')).replace(/\n$/, '').split('\n');
+}
+
+test('docs/demo.md shows the full demo transcript, and README an excerpt of it, exactly as the demo prints', () => {
+  const lines = run.stdout.replace(/\n$/, '').split('\n');
+  const page = (path: string) => readFileSync(join(REPO_ROOT, path), 'utf8');
+  assert.deepEqual(demoBlock(page('docs/demo.md')), lines, 'regenerate the transcript with `NO_COLOR=1 npm run demo`');
+  // README: runs of lines from the transcript, in order, separated by "…".
+  let at = 0;
+  let gap = false;
+  for (const line of demoBlock(page('README.md'))) {
+    if (line === '…') {
+      gap = true;
+      continue;
+    }
+    const found = gap ? lines.indexOf(line, at) : lines[at] === line ? at : -1;
+    assert.ok(found >= at, `README's demo excerpt differs from the transcript at: ${line}`);
+    at = found + 1;
+    gap = false;
+  }
 });
 
 test('demo --example runs one folder; an unknown one exits 2 naming the choices', async () => {

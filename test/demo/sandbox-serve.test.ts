@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCommand } from '../support/cli.js';
 
 const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 
@@ -82,11 +83,12 @@ test('demo --serve: prints a URL, CA and review; the printed review gets an Admi
   }
 });
 
-test('demo --serve: an unknown example or a bad --port is a usage error (exit 2)', () => {
-  const bad = spawnSync(process.execPath, [MAIN, 'demo', '--serve', '--example', 'no-such-example'], { encoding: 'utf8' });
-  assert.equal(bad.status, 2, bad.stderr);
+// In-process: the program the binary runs (its exit codes are test/cli/cli-conventions').
+test('demo --serve: an unknown example or a bad --port is a usage error (exit 2)', async () => {
+  const bad = await runCommand(['demo', '--serve', '--example', 'no-such-example']);
+  assert.equal(bad.code, 2, bad.stderr);
   assert.match(bad.stderr, /no example "no-such-example"/);
-  const port = spawnSync(process.execPath, [MAIN, 'demo', '--serve', '--port', 'eighty'], { encoding: 'utf8' });
-  assert.equal(port.status, 2, port.stderr);
+  const port = await runCommand(['demo', '--serve', '--port', 'eighty']);
+  assert.equal(port.code, 2, port.stderr);
   assert.match(port.stderr, /--port must be a port number/);
 });

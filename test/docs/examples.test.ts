@@ -1,15 +1,15 @@
 // The command examples in docs/ are what the commands print: each documented transcript is run
-// through the compiled CLI and compared line by line ("…" marks lines left out).
+// through the compiled CLI and compared line by line ("…" marks lines left out). In-process (the
+// program the binary runs) where the output names no file; check's, which names the file relative to
+// the working directory, as a child process in a directory laid out as the page shows.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../support/paths.js';
+import { runCommand } from '../support/cli.js';
 
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const page = (name: string) => readFileSync(join(REPO_ROOT, 'docs', name), 'utf8');
 
 /** The lines after `prompt` in a page, up to the next prompt or the end of the code block. */
@@ -20,9 +20,9 @@ function transcript(text: string, prompt: string): string[] {
   return body.slice(0, body.indexOf('```')).split('\n').filter((l) => l !== '').filter((l, i, all) => !all.slice(0, i + 1).some((x) => x.startsWith('$ ')));
 }
 
-function run(args: string[], cwd: string): { status: number | null; lines: string[] } {
-  const r = spawnSync(process.execPath, [MAIN, ...args], { cwd, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  return { status: r.status, lines: r.stdout.split('\n').filter((l) => l !== '') };
+async function run(args: string[]): Promise<{ status: number | null; lines: string[] }> {
+  const r = await runCommand(args, { env: { NO_COLOR: '1' } });
+  return { status: r.code, lines: r.stdout.split('\n').filter((l) => l !== '') };
 }
 
 /** Documented lines appear in the output in order; consecutive ones consecutively, "…" allows a gap. */
@@ -41,20 +41,20 @@ function assertExcerpt(documented: string[], printed: string[]): void {
   }
 }
 
-test('docs/explain.md: the explain --offline example is what explain prints', () => {
+test('docs/explain.md: the explain --offline example is what explain prints', async () => {
   const prompt = '$ npx eso-vault-guard explain --offline examples/kv-dev-kubernetes-auth/manifests.yaml';
-  const r = run(['explain', '--offline', 'examples/kv-dev-kubernetes-auth/manifests.yaml'], REPO_ROOT);
+  const r = await run(['explain', '--offline', join(REPO_ROOT, 'examples/kv-dev-kubernetes-auth/manifests.yaml')]);
   assert.equal(r.status, 0);
   assertExcerpt(transcript(page('explain.md'), prompt), r.lines);
 });
 
-test('docs/policy-eval.md: the team-a example is what policy-eval prints, with its exit status', () => {
+test('docs/policy-eval.md: the team-a example is what policy-eval prints, with its exit status', async () => {
   const text = page('policy-eval.md');
   const policy = transcript(text, '$ cat team-a.hcl');
   const dir = mkdtempSync(join(tmpdir(), 'docs-policy-eval-'));
   writeFileSync(join(dir, 'team-a.hcl'), `${policy.join('\n')}\n`);
   const prompt = '$ eso-vault-guard policy-eval --policy team-a=team-a.hcl --path kv/data/team-b/db';
-  const r = run(['policy-eval', '--policy', 'team-a=team-a.hcl', '--path', 'kv/data/team-b/db'], dir);
+  const r = await run(['policy-eval', '--policy', `team-a=${join(dir, 'team-a.hcl')}`, '--path', 'kv/data/team-b/db']);
   assert.deepEqual(r.lines, transcript(text, prompt));
   const status = /\$ echo \$\?\n(\d+)/.exec(text);
   assert.equal(r.status, Number(status?.[1]));

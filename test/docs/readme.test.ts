@@ -1,5 +1,6 @@
-// README and docs/ stay true: the generated pages equal what the code renders, the quick start
-// names the commands package.json and CI really run, and the demo transcripts are what the demo prints.
+// README and docs/ stay true: the generated pages equal what the code renders, and the quick start
+// names the commands package.json and CI really run. (The demo transcripts of README and docs/demo.md
+// are held to what the demo prints by test/demo/demo.test.ts, from its one run of the demo.)
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -67,33 +68,4 @@ test('the quick start commands exist, and CI runs the README test command', () =
 
 test('README and docs have no unfilled placeholder', () => {
   for (const path of ['README.md', 'CONTRIBUTING.md', 'docs/README.md']) assert.doesNotMatch(read(path), /^[A-Z_]{6,}$/m, path);
-});
-
-/** The console block after `$ npm run demo` in a Markdown page. */
-function demoBlock(page: string): string[] {
-  const start = page.indexOf('$ npm run demo\n');
-  assert.ok(start >= 0, 'a `$ npm run demo` transcript');
-  const body = page.slice(start + '$ npm run demo\n'.length);
-  return body.slice(0, body.indexOf('```')).replace(/\n$/, '').split('\n');
-}
-
-test('docs/demo.md shows the full demo transcript, and README an excerpt of it, exactly as the demo prints', async () => {
-  const { exampleFolders, runDemo } = await import('../../demo/run-demo.js');
-  const printed: string[] = [];
-  await runDemo(exampleFolders(), { line: (text) => printed.push(text) });
-  const lines = printed.join('\n').split('\n');
-  assert.deepEqual(demoBlock(read('docs/demo.md')), lines, 'regenerate the transcript with `NO_COLOR=1 npm run demo`');
-  // README: runs of lines from the transcript, in order, separated by "…".
-  let at = 0;
-  let gap = false;
-  for (const line of demoBlock(readme)) {
-    if (line === '…') {
-      gap = true;
-      continue;
-    }
-    const found = gap ? lines.indexOf(line, at) : lines[at] === line ? at : -1;
-    assert.ok(found >= at, `README's demo excerpt differs from the transcript at: ${line}`);
-    at = found + 1;
-    gap = false;
-  }
 });

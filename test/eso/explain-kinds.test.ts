@@ -1,12 +1,10 @@
 // `explain --offline` for ClusterExternalSecret, PushSecret and ClusterPushSecret (issue 15): the
-// object ESO creates per selected namespace, and each push's reads and writes, through the compiled CLI.
+// object ESO creates per selected namespace, and each push's reads and writes, through the compiled
+// CLI's program (in-process, stdin given).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import type { ExplainEntry } from '../../src/eso/explain.js';
-
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+import { runCommand } from '../support/cli.js';
 
 const MANIFESTS = `
 apiVersion: v1
@@ -61,14 +59,14 @@ spec:
     data: [{secretKey: a, remoteRef: {key: app/db, property: password}}]
 `;
 
-function explain(format: 'json' | 'text'): string {
-  const r = spawnSync(process.execPath, [MAIN, 'explain', '--offline', '-', '--format', format], { encoding: 'utf8', input: MANIFESTS });
-  assert.equal(r.status, 0, r.stderr);
+async function explain(format: 'json' | 'text'): Promise<string> {
+  const r = await runCommand(['explain', '--offline', '-', '--format', format], { input: MANIFESTS });
+  assert.equal(r.code, 0, r.stderr);
   return r.stdout;
 }
 
-test('explain: PushSecret pushes per store and entry, per-key dataTo, ESO\'s dataTo validation', () => {
-  const entries = JSON.parse(explain('json')) as ExplainEntry[];
+test('explain: PushSecret pushes per store and entry, per-key dataTo, ESO\'s dataTo validation', async () => {
+  const entries = JSON.parse(await explain('json')) as ExplainEntry[];
   const push = entries.find((e) => e.resource.name === 'by-label' && e.field === 'spec.data[0].match.remoteRef.remoteKey');
   assert.ok(push, 'the data entry is explained through the store its labelSelector picks');
   assert.deepEqual(push.store, { kind: 'ClusterSecretStore', name: 'vault-push' });
@@ -88,8 +86,8 @@ test('explain: PushSecret pushes per store and entry, per-key dataTo, ESO\'s dat
   assert.deepEqual(unlisted?.problems.map((p) => p.message), ['dataTo[0]: storeRef "vault-push" not found in secretStoreRefs']);
 });
 
-test('explain: ClusterExternalSecret and ClusterPushSecret per selected existing namespace', () => {
-  const entries = JSON.parse(explain('json')) as ExplainEntry[];
+test('explain: ClusterExternalSecret and ClusterPushSecret per selected existing namespace', async () => {
+  const entries = JSON.parse(await explain('json')) as ExplainEntry[];
   const ces = entries.filter((e) => e.resource.kind === 'ClusterExternalSecret');
   // "ghost" is named but does not exist among the manifests' namespaces: ESO creates nothing there.
   assert.deepEqual(ces.map((e) => `${e.createdIn?.namespace} ${e.field} ${e.requests[0]?.field}`), [
@@ -98,7 +96,7 @@ test('explain: ClusterExternalSecret and ClusterPushSecret per selected existing
   ]);
   const cps = entries.filter((e) => e.resource.kind === 'ClusterPushSecret');
   assert.deepEqual(cps.map((e) => [e.createdIn, e.field, e.property]), [[{ namespace: 'apps', kind: 'PushSecret', name: 'token' }, 'spec.pushSecretSpec.data[0].match.remoteRef.remoteKey', 't']]);
-  const text = explain('text');
+  const text = await explain('text');
   assert.match(text, /ClusterPushSecret cps spec\.pushSecretSpec\.data\[0\]\.match\.remoteRef\.remoteKey \(push\)\n {2}creates: {4}PushSecret apps\/token\n/);
   assert.match(text, / {2}per key: {4}PUT \/v1\/kv\/data\/<key> \(needs "create or update", write the data\)/);
 });

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFile } from 'node:child_process';
 import { seedVault, type SeedState } from '../../src/sandbox/seed.js';
 import { startVaultDouble } from '../support/vault-double.js';
 import { REPO_ROOT } from '../support/paths.js';
+import { runCommand } from '../support/cli.js';
 
 const examples = ['classic-mistakes', 'jwt-service-account-token', 'platform-team-templated'];
 const stateOf = (name: string) => JSON.parse(readFileSync(join(REPO_ROOT, 'examples', name, 'vault-state.json'), 'utf8')) as SeedState;
@@ -94,14 +94,12 @@ test('eso-vault-guard sandbox seed (CLI): token from a file, summary line, a non
     const dir = mkdtempSync(join(tmpdir(), 'seed-cli-'));
     const tokenFile = join(dir, 'token');
     writeFileSync(tokenFile, `${vault.issueToken(['root'])}\n`);
-    const cli = join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js');
     const state = join(REPO_ROOT, 'examples', 'jwt-service-account-token', 'vault-state.json');
-    // Asynchronous: the double answers from this process.
-    const run = (args: string[]) => new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      execFile(process.execPath, [cli, 'sandbox', 'seed', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } }, (err, stdout, stderr) => {
-        resolve({ status: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-      });
-    });
+    // In-process, the program the binary runs, with none of the VAULT_* variables it would read.
+    const run = async (args: string[]) => {
+      const r = await runCommand(['sandbox', 'seed', ...args], { env: { VAULT_ADDR: undefined, VAULT_TOKEN: undefined, VAULT_NAMESPACE: undefined, VAULT_CACERT: undefined } });
+      return { status: r.code, stdout: r.stdout, stderr: r.stderr };
+    };
     const ok = await run(['--address', vault.url, '--token-file', tokenFile, '--auth-config', 'jwt-k8s/={"bound_issuer":"https://issuer.test"}', state]);
     assert.equal(ok.status, 0, ok.stderr);
     assert.match(ok.stdout, /seeded http:\/\/127\.0\.0\.1:\d+: 1 mounts, 1 auth methods, 2 roles, 1 policies, 3 secrets/);

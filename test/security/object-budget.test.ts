@@ -41,8 +41,8 @@ test('a 20,000-reference ExternalSecret spends its budget; another namespace is 
     vault: { budget: { lookupsPerObject: 100, concurrencyPerObject: 4, concurrentLookups: 8 } },
   });
   try {
-    // The huge object needs 100 / 4 × 250 ms of Vault; the small one a few round trips.
-    rig.double.setLatencyMs(250);
+    // The huge object needs 100 / 4 × 100 ms of Vault; the small one a few round trips.
+    rig.double.setLatencyMs(100);
     const { big, small, order } = await race(rig);
     assert.deepEqual(order, ['small', 'huge']);
     assertCleanAnswer(small, 'small');

@@ -4,25 +4,24 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startKubeDouble } from '../support/kube-double.js';
 import { startVaultDouble, webhookVaultConfig } from '../support/vault-double.js';
 import { OWN_EXAMPLES_DIR } from '../support/paths.js';
 import { admissionReview, externalSecret } from '../support/admission-fixtures.js';
 import { httpRequest, httpsRequest, type AdmissionReviewAnswer } from '../support/https-client.js';
+// The compiled CLI next to this compiled test (works from any dist-* folder): serve's process, its env and signals.
+import { MAIN, runCommand } from '../support/cli.js';
 
-// The compiled CLI next to this compiled test (works from any dist-* folder).
-const MAIN = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
-
-test('--help lists serve', () => {
-  const res = spawnSync(process.execPath, [MAIN, '--help'], { encoding: 'utf8' });
-  assert.equal(res.status, 0, res.stderr);
+// Help in-process (the program the binary runs; test/cli/cli-conventions runs the binary's exit codes).
+test('--help lists serve', async () => {
+  const res = await runCommand(['--help']);
+  assert.equal(res.code, 0, res.stderr);
   assert.match(res.stdout, /^\s+serve \[options\]\s+run the admission webhook/m);
 });
 
-test('serve --help lists its flags', () => {
-  const res = spawnSync(process.execPath, [MAIN, 'serve', '--help'], { encoding: 'utf8' });
-  assert.equal(res.status, 0, res.stderr);
+test('serve --help lists its flags', async () => {
+  const res = await runCommand(['serve', '--help']);
+  assert.equal(res.code, 0, res.stderr);
   for (const flag of ['--config <file>', '--port <n>', '--metrics-port <n>']) assert.ok(res.stdout.includes(flag), flag);
 });
 

@@ -76,6 +76,11 @@ export interface KubeDoubleOptions {
   users?: Record<string, ReviewedUser>;
   /** Non-resource permissions SubjectAccessReview grants (authorization.k8s.io/v1), as RBAC would. */
   nonResourceGrants?: NonResourceGrant[];
+  /**
+   * Milliseconds of wall time per second of a watch's own clock (timeoutSeconds, the bookmark 2 s
+   * before it); default 1000, the API server's. A replay of a recorded watch runs it faster.
+   */
+  watchMsPerSecond?: number;
 }
 
 export interface ReviewedUser {
@@ -194,6 +199,7 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
   const esoVersions = opts.esoVersions ?? ['v1', 'v1beta1'];
   const types = resourceTypes(esoVersions).filter((t) => t.group !== ESO_GROUP || !(opts.unservedEsoResources ?? []).includes(t.plural));
   const token = opts.token ?? `kube-double-${randomUUID()}`;
+  const msPerSecond = opts.watchMsPerSecond ?? 1000;
   const typeKeyOf = (t: ResourceType) => `${t.group}/${t.plural}`;
   const store = new Map<string, KubeObject>(); // typeKey|namespace|name
   let history: WatchEvent[] = [];
@@ -444,13 +450,13 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
     const w: OpenWatch = { typeKey, namespace: target.namespace, res, startRv, latestRv: startRv };
     watches.add(w);
     let timer: NodeJS.Timeout | undefined;
-    if (timeoutSeconds > 0) timer = setTimeout(() => res.end(), timeoutSeconds * 1000);
+    if (timeoutSeconds > 0) timer = setTimeout(() => res.end(), timeoutSeconds * msPerSecond);
     // The watch cache's bookmarks (allowWatchBookmarks): 2 s before the deadline, else every
     // minute; each only when the resource moved past the point the watch started from.
     let bookmarkTimer: NodeJS.Timeout | undefined;
     const bookmarks = query.get('allowWatchBookmarks') === 'true';
-    const scheduleBookmark = (afterMs: number) => {
-      if (!bookmarks || afterMs < 0) return;
+    const scheduleBookmark = (afterSeconds: number) => {
+      if (!bookmarks || afterSeconds < 0) return;
       bookmarkTimer = setTimeout(() => {
         if (res.writableEnded) return;
         if (w.latestRv > w.startRv) {
@@ -458,10 +464,10 @@ export async function startKubeDouble(opts: KubeDoubleOptions = {}): Promise<Kub
           res.write(`${JSON.stringify({ type: 'BOOKMARK', object: { kind: target.t.kind, apiVersion: target.t.group ? `${target.t.group}/${v}` : v, metadata: { resourceVersion: String(w.latestRv) } } })}\n`);
           w.startRv = w.latestRv;
         }
-        if (timeoutSeconds === 0) scheduleBookmark(60_000);
-      }, afterMs);
+        if (timeoutSeconds === 0) scheduleBookmark(60);
+      }, afterSeconds * msPerSecond);
     };
-    scheduleBookmark(timeoutSeconds > 0 ? Math.min(60_000, timeoutSeconds * 1000 - 2000) : 60_000);
+    scheduleBookmark(timeoutSeconds > 0 ? Math.min(60, timeoutSeconds - 2) : 60);
     res.on('close', () => {
       watches.delete(w);
       if (timer) clearTimeout(timer);

@@ -15,8 +15,16 @@ export function kubectlAvailable(): boolean {
   return spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).status === 0;
 }
 
+const rendered = new Map<string, Manifest[]>();
+
+/** A tree of deploy/ (rendered once per process: no test changes those files; each caller gets its own copy). */
 export function renderKustomize(relativeDir: string): Manifest[] {
-  return renderKustomizeAt(join(REPO_ROOT, relativeDir));
+  let objects = rendered.get(relativeDir);
+  if (!objects) {
+    objects = renderKustomizeAt(join(REPO_ROOT, relativeDir));
+    rendered.set(relativeDir, objects);
+  }
+  return structuredClone(objects);
 }
 
 /** Any kustomization folder (e.g. a test's temporary overlay on top of deploy/). */

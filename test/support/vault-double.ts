@@ -315,8 +315,10 @@ export async function startVaultDouble(opts: VaultDoubleOptions): Promise<VaultD
       res.writeHead(answer.status, answer.body === undefined ? {} : { 'Content-Type': 'application/json' });
       res.end(text);
     };
-    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
+    // The gate sees the request as soon as it is logged (a request counted as received but not yet
+    // held would let bench/critical-path.ts release a round without it); the latency follows.
     if (answerGate) await answerGate(entry);
+    if (latencyMs > 0) await new Promise((r) => setTimeout(r, latencyMs));
     if (!url.pathname.startsWith('/v1/')) return send({ status: 404, body: ERR_EMPTY });
     const rel = url.pathname.slice(4).split('/').map((s) => decodeURIComponent(s)).join('/');
     if (rel === 'sys/health') {
