@@ -30,6 +30,14 @@ export function baseState(): VaultState {
   } as unknown as VaultState;
 }
 
+/** baseState plus role "pusher" (ESO's ServiceAccount) with policy "push": create, read, update under kv/pushed/. */
+export function pushState(): VaultState {
+  const s = baseState() as unknown as { auth: Record<string, { roles: Record<string, unknown> }>; policies: Record<string, string> };
+  s.auth['kubernetes/']!.roles['pusher'] = { bound_service_account_names: ['external-secrets'], bound_service_account_namespaces: ['external-secrets'], token_policies: ['push'] };
+  s.policies['push'] = 'path "kv/data/pushed/*" {\n  capabilities = ["create", "read", "update"]\n}\npath "kv/metadata/pushed/*" {\n  capabilities = ["create", "read", "update"]\n}\n';
+  return s as unknown as VaultState;
+}
+
 export function clusterStore(name: string, vault: Obj = {}, spec: Obj = {}): Obj {
   return {
     apiVersion: 'external-secrets.io/v1',

@@ -5,12 +5,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { errorsOf, scenario, type Obj } from './scenario.js';
-import { baseState, clusterStore } from './fixtures.js';
+import { clusterStore, pushState } from './fixtures.js';
 
 function state() {
-  const s = baseState() as unknown as { auth: Record<string, { roles: Record<string, unknown> }>; policies: Record<string, string> };
-  s.auth['kubernetes/']!.roles['pusher'] = { bound_service_account_names: ['external-secrets'], bound_service_account_namespaces: ['external-secrets'], token_policies: ['push'] };
-  s.policies['push'] = 'path "kv/data/pushed/*" {\n  capabilities = ["create", "read", "update"]\n}\npath "kv/metadata/pushed/*" {\n  capabilities = ["create", "read", "update"]\n}\n';
+  const s = pushState() as unknown as { auth: Record<string, { roles: Record<string, unknown> }>; policies: Record<string, string> };
   return s as never;
 }
 
