@@ -16,13 +16,17 @@ export function renderFidelity(report: E2eReport, generatedAt: string): string {
   lines.push('## Agreement with ESO', '');
   lines.push(`${a.total} objects compared: **${a.agree} agree, ${a.falseDenials} false denials, ${a.misses} misses**; ${a.unverified} the webhook said it could not verify (counted apart); ${a.notApplicable} outside its scope (non-Vault stores). Decisions differing from \`expected.json\`: ${report.expectedMismatches}.`, '');
   lines.push('How to read it: the webhook ran as deployed (enforce mode for the decisions kubectl printed, then warn mode so that ESO got every object). ESO\'s controller reconciled everything; its `Ready` condition is the outcome. A denial agrees when ESO fails the object; a store denial that ESO calls Ready (ESO only logs in when validating a store) agrees when every ExternalSecret through that store fails in ESO. A warning never blocks, so an allow with warnings agrees either way; a clean allow that ESO fails is a miss.', '');
+  lines.push('A ClusterExternalSecret or ClusterPushSecret is compared once per namespace, as ESO acts on it: ESO creates its ExternalSecret or PushSecret in every selected namespace, lists a namespace where that failed in the owner\'s `status.failedNamespaces` (with the reason) and the others in `provisionedNamespaces`, and the created object then syncs or not (its own `Ready` condition). Its row (`ClusterExternalSecret x → ExternalSecret ns/x`) holds the webhook\'s findings for that namespace (the webhook says in which namespaces each finding holds; kubectl denies the whole owner when any namespace has an error, shown as "owner denied"), and ESO\'s outcome there: the namespace\'s failure reason, else the created object\'s `Ready` condition. An owner for which ESO created nothing has one row, compared with the owner\'s own `Ready` condition.', '');
   for (const c of report.checks) lines.push(`- ${c.ok ? '✔' : '✘'} ${c.name}: ${c.detail}`);
   lines.push('');
   for (const ex of report.examples) {
     lines.push(`## ${ex.name}`, '', '| object | webhook (kubectl) | expected | ESO Ready | ESO says | agreement |', '|---|---|---|---|---|---|');
     for (const o of ex.objects) {
-      const id = `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
-      const web = `${o.webhook.decision}${o.webhook.codes.length ? ` ${o.webhook.codes.join(', ')}` : ''}`;
+      const id = o.fanout
+        ? `${o.kind} ${o.name}${o.namespace ? ` → ${o.fanout.child.kind} ${o.namespace}/${o.fanout.child.name}` : ''}`
+        : `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}`;
+      const ownerDenied = o.fanout && o.namespace && o.fanout.object.decision === 'deny' && o.webhook.decision !== 'deny' ? ' (owner denied)' : '';
+      const web = `${o.webhook.decision}${o.webhook.codes.length ? ` ${o.webhook.codes.join(', ')}` : ''}${ownerDenied}`;
       const exp = `${o.expected.decision}${o.expected.codes.length ? ` ${o.expected.codes.join(', ')}` : ''}${o.matchesExpected ? '' : ' ✘'}`;
       const ready = o.eso.outcome === 'ready' ? `True (${o.eso.reason ?? ''})` : o.eso.outcome === 'not-ready' ? `False (${o.eso.reason ?? ''})` : o.eso.outcome;
       const says = cut(o.eso.error ?? o.eso.event ?? o.eso.message ?? '', 260);
