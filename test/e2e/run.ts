@@ -395,6 +395,24 @@ function fanoutResults(input: {
   });
 }
 
+/**
+ * The webhook judged an owner per namespace; it also admitted (warn or enforce mode) each object ESO
+ * created from it. Both answers must agree: same decision, same codes.
+ */
+function fanoutAdmissionCheck(ctx: RunContext, example: string, objects: ObjectResult[]): void {
+  const rows = objects.filter((o) => o.fanout && o.namespace && o.eso.outcome !== 'not-run');
+  if (rows.length === 0) return;
+  const id = (o: ObjectResult) => `${o.fanout!.child.kind} ${o.namespace}/${o.fanout!.child.name}`;
+  const seen = rows.filter((o) => o.fanout!.childAdmission);
+  const differ = seen.filter((o) => o.fanout!.childAdmission!.decision !== o.webhook.decision || o.fanout!.childAdmission!.codes.join(',') !== o.webhook.codes.join(','));
+  const unseen = rows.filter((o) => !o.fanout!.childAdmission);
+  ctx.checks.push({
+    name: `${example}: the webhook's admission of each ExternalSecret/PushSecret ESO created matches its findings for the owner in that namespace`,
+    ok: differ.length === 0 && seen.length > 0,
+    detail: `${seen.length - differ.length} of ${seen.length} admissions agree${differ.length ? `; differ: ${differ.map((o) => `${id(o)} admitted ${o.fanout!.childAdmission!.decision} [${o.fanout!.childAdmission!.codes.join(',')}], owner's findings there ${o.webhook.decision} [${o.webhook.codes.join(',')}]`).join('; ')}` : ''}${unseen.length ? `; not admitted while the webhook ran (created between its passes, or not created): ${unseen.map(id).join(', ')}` : ''}`,
+  });
+}
+
 async function runExample(ctx: RunContext, example: string, folder = join(EXAMPLES_DIR, example)): Promise<{ seed: string[]; objects: ObjectResult[] }> {
   const exDir = join(ctx.dir, example);
   mkdirSync(exDir, { recursive: true });
@@ -576,6 +594,7 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
         o.note = `ESO calls the store Ready (login works); every ExternalSecret through it fails: ${through.map((es) => `${es.namespace}/${es.name} (${es.eso.reason ?? ''})`).join(', ')}`;
       }
     }
+    fanoutAdmissionCheck(ctx, example, objects);
     for (const o of objects) {
       log(`  ${o.matchesExpected ? 'ok ' : 'BAD'} ${o.kind} ${o.fanout ? `${o.name} → ${o.fanout.child.kind} ${o.namespace ?? '-'}/${o.fanout.child.name}` : `${o.namespace ?? '-'}/${o.name}`}: webhook ${o.webhook.decision} [${o.webhook.codes.join(',')}] (expected ${o.expected.decision} [${o.expected.codes.join(',')}]); ESO ${o.eso.outcome}${o.eso.reason ? ` ${o.eso.reason}` : ''} → ${o.agreement}`);
     }
