@@ -51,7 +51,7 @@ test('ESO per namespace: a failed namespace fails, a provisioned one is its obje
     ['fan-b', 'allow', 'not-ready', 'agree'],
     ['fan-c', 'deny', 'not-ready', 'agree'],
   ]);
-  assert.equal(rows[1]!.eso.message, 'external secret already exists in namespace');
+  assert.equal(rows[1]!.eso.message, 'status.failedNamespaces[fan-b]: external secret already exists in namespace; ClusterExternalSecret Ready False: one or more namespaces failed');
   assert.equal(rows[0]!.childKind, 'ExternalSecret');
 });
 

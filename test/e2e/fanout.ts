@@ -145,7 +145,8 @@ export function fanoutRows(input: {
     }
     const reason = failed.get(ns);
     if (reason !== undefined) {
-      return { ...base, eso: { outcome: 'not-ready', reason: 'failedNamespaces', message: reason, failedNamespace: ns }, agreement: agreementOf(w.verdict, 'not-ready'), ...(note ? { note } : {}) };
+      const owner = status?.ready ? `; ${input.ownerKind} Ready ${status.ready.status}${status.ready.message ? `: ${status.ready.message}` : ''}` : '';
+      return { ...base, eso: { outcome: 'not-ready', reason: 'failedNamespaces', message: `status.failedNamespaces[${ns}]: ${reason}${owner}`, failedNamespace: ns }, agreement: agreementOf(w.verdict, 'not-ready'), ...(note ? { note } : {}) };
     }
     const cond = input.child(ns);
     const outcome: EsoOutcome = !cond ? 'no-condition' : cond.status === 'True' ? 'ready' : 'not-ready';
