@@ -110,7 +110,7 @@ function checkCoverage(plan: ReferencePlan, aclPaths: string[], access: GrantedA
       evaluation,
       allowed: false,
       // Under Vault Enterprise the policy lives in the login namespace: its rule carries the child path.
-      stanza: suggestStanza(`${access.acl.pathPrefix ?? ''}${aclPath}`, request.capability),
+      stanza: coverageStanza(plan, request.purpose, aclPath, request.capability, access.acl.pathPrefix ?? ''),
       store: storeLabel(store),
       roleName: access.roleName,
       authMountPath: access.authMountPath,
@@ -122,6 +122,23 @@ function checkCoverage(plan: ReferencePlan, aclPaths: string[], access: GrantedA
     if (verdict.verdict !== 'allowed') allowed = false;
   }
   return { allowed, findings };
+}
+
+/**
+ * The stanza a denial's hint suggests. For find's first LIST, the exact folder would only move the
+ * denial one step on: ESO then lists every sub-folder and reads the candidates, so the hint names
+ * the folder's glob and the per-candidate reads in one go.
+ */
+function coverageStanza(plan: ReferencePlan, purpose: string, aclPath: string, capability: 'read' | 'list', prefix: string): string {
+  if (plan.kind !== 'find' || purpose !== 'list') return suggestStanza(`${prefix}${aclPath}`, capability);
+  const listGlob = `${prefix}${aclPath}*`;
+  const reads = (plan.perCandidate ?? []).map((c) => `${prefix}${aclPathOf({ httpPath: c.pathPattern, capability: 'read' })}`);
+  // Tags read the candidates' metadata under the listed glob itself: one stanza with both.
+  const listAlsoReads = reads.includes(listGlob);
+  return [
+    listAlsoReads ? suggestStanza(listGlob, 'read', ['list']) : suggestStanza(listGlob, 'list'),
+    ...[...new Set(reads)].filter((r) => r !== listGlob).map((r) => suggestStanza(r, 'read')),
+  ].join('\n');
 }
 
 /** Manifest-only hints (classic mistakes) for a denial; they depend on nothing in Vault. */

@@ -85,6 +85,20 @@ test('find by name: a sub-folder the role may not list fails the walk', async ()
   assert.match(finding.message, /list the sub-folder apps\/metadata\/team-a\/sub\//);
 });
 
+test('a denied first LIST suggests what the whole walk needs; applying the hint is one fix', async () => {
+  for (const find of [{ path: 'team-a', name: { regexp: '.' } }, { path: 'team-a', tags: { owner: 'team-a' } }]) {
+    const denied = await decide('path "apps/data/other/*" {\n  capabilities = ["read"]\n}\n', find);
+    assert.equal(denied.allowed, false);
+    const hint = denied.result.findings.find((f) => f.code === 'PolicyDenied')!.hint ?? '';
+    const stanzas = [...hint.matchAll(/path "[^"]+" \{ capabilities = \[[^\]]+\] \}/g)].map((m) => m[0]);
+    assert.ok(stanzas.some((x) => x.startsWith('path "apps/metadata/team-a/*"')), hint);
+    assert.ok(stanzas.includes('path "apps/data/team-a/*" { capabilities = ["read"] }'), hint);
+    const fixedPolicy = stanzas.map((x) => x.replace('{ ', '{\n  ').replace(' }', '\n}\n')).join('');
+    const fixed = await decide(fixedPolicy, find);
+    assert.equal(fixed.allowed, true, `${JSON.stringify(find)}: ${fixed.message}`);
+  }
+});
+
 test('find by tags: the metadata of every candidate must be readable', async () => {
   const denied = await decide(`${LIST_TEAM_A}path "apps/data/team-a/*" {\n  capabilities = ["read"]\n}\n`, { path: 'team-a', tags: { owner: 'team-a' } });
   assert.equal(denied.allowed, false);

@@ -286,9 +286,27 @@ test('a CA expiring within 14 days is a warning, by the injected clock', async (
   const expiring = result.findings.filter((f) => f.code === 'CAExpiring');
   assert.equal(expiring.length, 1, JSON.stringify(result.findings));
   assert.equal(expiring[0]?.severity, 'warning');
-  assert.match(expiring[0]?.message ?? '', /expires on .* \(in (9|10) days\)/);
+  assert.match(expiring[0]?.message ?? '', /expires on .* \(in 10 days\)/);
   assert.ok(!result.findings.some((f) => f.severity === 'error' && /VaultCertificate/.test(f.code)), JSON.stringify(result.findings));
   void CONTROLLER_SA;
+});
+
+test('the time left is rounded to the nearest day, and told in hours under a day', async () => {
+  const validTo = new Date(new X509Certificate(caA.cert).validTo).getTime();
+  const cases: Array<[number, RegExp]> = [
+    [5 * 24 * 3600 * 1000 - 60_000, /\(in 5 days\)/], // issued for 5 days, checked a minute later
+    [24 * 3600 * 1000 + 3600 * 1000, /\(in 1 day\)/],
+    [3 * 3600 * 1000 + 60_000, /\(in 3 hours\)/],
+    [60_000, /\(in 1 hour\)/],
+  ];
+  for (const [left, expected] of cases) {
+    const result = await checkObject(store('soon', { caBundle: b64(caA.cert) }), {
+      facts, lookup: manifestLookup([]), deadlineAtMs: Date.now() + 5_000, audience: { defaultAudiences: [] }, trust: 'store-identity',
+      now: () => validTo - left,
+    });
+    const expiring = result.findings.find((f) => f.code === 'CAExpiring');
+    assert.match(expiring?.message ?? '', expected, JSON.stringify(result.findings));
+  }
 });
 
 test('findings carry only public certificate data', async () => {

@@ -110,18 +110,28 @@ export function caExpiryFindings(field: string, where: string, cas: readonly CaC
   const out: Finding[] = [];
   for (const { cert } of cas) {
     const to = new Date(cert.validTo);
-    const days = Math.floor((to.getTime() - now.getTime()) / DAY_MS);
+    const left = remainingTime(to.getTime() - now.getTime());
     if (to.getTime() - now.getTime() > CA_EXPIRY_WARNING_DAYS * DAY_MS) continue;
     const expired = to <= now;
     out.push({
       code: 'CAExpiring', severity: 'warning', field,
       message: expired
         ? `The CA ${describeCertificate(cert)} in ${where} expired on ${to.toISOString().replace(/\.000Z$/, 'Z')}; Go no longer accepts it as a trust anchor.`
-        : `The CA ${describeCertificate(cert)} in ${where} expires on ${to.toISOString().replace(/\.000Z$/, 'Z')} (in ${days} day${days === 1 ? '' : 's'}); after that ESO fails with "x509: certificate signed by unknown authority".`,
+        : `The CA ${describeCertificate(cert)} in ${where} expires on ${to.toISOString().replace(/\.000Z$/, 'Z')} (in ${left}); after that ESO fails with "x509: certificate signed by unknown authority".`,
       hint: `Put the renewed CA certificate into ${where} ${expired ? 'now' : 'before it expires'} (both may stay side by side during the change).`,
     });
   }
   return out;
+}
+
+/** Time left, rounded to the nearest day (a CA issued for 5 days and checked a minute later is "5 days"), in hours under a day. */
+function remainingTime(ms: number): string {
+  if (ms < DAY_MS) {
+    const hours = Math.max(1, Math.round(ms / 3_600_000));
+    return `${hours} hour${hours === 1 ? '' : 's'}`;
+  }
+  const days = Math.round(ms / DAY_MS);
+  return `${days} day${days === 1 ? '' : 's'}`;
 }
 
 /**
