@@ -128,7 +128,7 @@ export function fanoutRows(input: {
       verdict,
       eso: { outcome, ...(ready?.reason ? { reason: ready.reason } : {}), ...(unknown ?? ready?.message ? { message: unknown ?? ready?.message } : {}) },
       agreement: agreementOf(verdict, outcome),
-      note: `ESO created no ${childKind}: no namespace is provisioned or failed`,
+      note: unknown !== undefined ? `ESO created no ${childKind}: it could not select namespaces (status.failedNamespaces "unknown")` : `ESO created no ${childKind}: no namespace is provisioned or failed`,
     }];
   }
   return namespaces.map((ns): FanoutRow => {

@@ -596,7 +596,7 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
     }
     fanoutAdmissionCheck(ctx, example, objects);
     for (const o of objects) {
-      log(`  ${o.matchesExpected ? 'ok ' : 'BAD'} ${o.kind} ${o.fanout ? `${o.name} → ${o.fanout.child.kind} ${o.namespace ?? '-'}/${o.fanout.child.name}` : `${o.namespace ?? '-'}/${o.name}`}: webhook ${o.webhook.decision} [${o.webhook.codes.join(',')}] (expected ${o.expected.decision} [${o.expected.codes.join(',')}]); ESO ${o.eso.outcome}${o.eso.reason ? ` ${o.eso.reason}` : ''} → ${o.agreement}`);
+      log(`  ${o.matchesExpected ? 'ok ' : 'BAD'} ${o.kind} ${o.fanout && o.namespace ? `${o.name} → ${o.fanout.child.kind} ${o.namespace}/${o.fanout.child.name}` : `${o.namespace ?? '-'}/${o.name}`}: webhook ${o.webhook.decision} [${o.webhook.codes.join(',')}] (expected ${o.expected.decision} [${o.expected.codes.join(',')}]); ESO ${o.eso.outcome}${o.eso.reason ? ` ${o.eso.reason}` : ''} → ${o.agreement}`);
     }
     // Leave the cluster as found for the next example (namespaces stay: nothing finalises them here).
     await guard.stop();
