@@ -69,6 +69,10 @@ test('an owner ESO created nothing for is one row, compared with its own Ready c
   const rows = fanoutRows({ ownerKind: 'ClusterPushSecret', objectDecision: 'deny', objectCodes: ['InvalidSelector'], lines: ['[InvalidSelector] spec.namespaceSelectors[0]: bad.'], status, child: () => undefined, esoRan: true });
   assert.equal(rows.length, 1);
   assert.deepEqual([rows[0]!.namespace, rows[0]!.childKind, rows[0]!.childName, rows[0]!.eso.outcome, rows[0]!.agreement], [null, 'PushSecret', 'pp', 'not-ready', 'agree']);
+  const ces = ownerStatus({ kind: 'ClusterExternalSecret', metadata: { name: 'e' }, status: { conditions: [{ type: 'Ready', status: 'False', message: 'one or more namespaces failed' }], failedNamespaces: [{ namespace: 'unknown', reason: 'failed to convert label selector …' }] } });
+  const cesRow = fanoutRows({ ownerKind: 'ClusterExternalSecret', objectDecision: 'deny', objectCodes: ['InvalidSelector'], lines: [], status: ces, child: () => undefined, esoRan: true })[0]!;
+  assert.deepEqual([cesRow.eso.reason, cesRow.eso.message, cesRow.agreement], ['failedNamespaces', 'status.failedNamespaces[unknown]: failed to convert label selector …', 'agree']);
+  assert.match(cesRow.note ?? '', /could not select namespaces/);
   assert.equal(fanoutRows({ ownerKind: 'ClusterPushSecret', objectDecision: 'allow', objectCodes: [], lines: [], status: undefined, child: () => undefined, esoRan: false })[0]!.agreement, 'not-applicable');
 });
 

@@ -126,7 +126,11 @@ export function fanoutRows(input: {
       namespace: null, childKind, childName,
       webhook: { decision: input.objectDecision, codes: [...input.objectCodes].sort() },
       verdict,
-      eso: { outcome, ...(ready?.reason ? { reason: ready.reason } : {}), ...(unknown ?? ready?.message ? { message: unknown ?? ready?.message } : {}) },
+      eso: {
+        outcome,
+        ...(ready?.reason ?? (unknown !== undefined ? 'failedNamespaces' : undefined) ? { reason: ready?.reason ?? 'failedNamespaces' } : {}),
+        ...(unknown ?? ready?.message ? { message: unknown !== undefined ? `status.failedNamespaces[unknown]: ${unknown}` : ready?.message } : {}),
+      },
       agreement: agreementOf(verdict, outcome),
       note: unknown !== undefined ? `ESO created no ${childKind}: it could not select namespaces (status.failedNamespaces "unknown")` : `ESO created no ${childKind}: no namespace is provisioned or failed`,
     }];
