@@ -5,6 +5,14 @@ import type { E2eReport } from './run.js';
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s+/g, ' ').trim();
 const cut = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
+/** How many rows are per-namespace rows of ClusterExternalSecrets/ClusterPushSecrets, and of how many owners. */
+function fanoutSummary(report: E2eReport): string {
+  const rows = report.examples.flatMap((e) => e.objects).filter((o) => o.fanout && o.agreement !== 'not-applicable');
+  if (rows.length === 0) return '';
+  const owners = new Set(rows.map((o) => `${o.example}/${o.kind}/${o.name}`)).size;
+  return ` Of the objects compared, ${rows.length} are ClusterExternalSecret/ClusterPushSecret rows of ${owners} owners, one per namespace (below).`;
+}
+
 export function renderFidelity(report: E2eReport, generatedAt: string): string {
   const lines: string[] = [];
   lines.push('# Fidelity: the webhook against real Vault/OpenBao, a real API server and ESO itself', '');
@@ -14,7 +22,7 @@ export function renderFidelity(report: E2eReport, generatedAt: string): string {
   lines.push('');
   const a = report.agreement;
   lines.push('## Agreement with ESO', '');
-  lines.push(`${a.total} objects compared: **${a.agree} agree, ${a.falseDenials} false denials, ${a.misses} misses**; ${a.unverified} the webhook said it could not verify (counted apart); ${a.notApplicable} outside its scope (non-Vault stores). Decisions differing from \`expected.json\`: ${report.expectedMismatches}.`, '');
+  lines.push(`${a.total} objects compared: **${a.agree} agree, ${a.falseDenials} false denials, ${a.misses} misses**; ${a.unverified} the webhook said it could not verify (counted apart); ${a.notApplicable} outside its scope (non-Vault stores). Decisions differing from \`expected.json\`: ${report.expectedMismatches}.${fanoutSummary(report)}`, '');
   lines.push('How to read it: the webhook ran as deployed (enforce mode for the decisions kubectl printed, then warn mode so that ESO got every object). ESO\'s controller reconciled everything; its `Ready` condition is the outcome. A denial agrees when ESO fails the object; a store denial that ESO calls Ready (ESO only logs in when validating a store) agrees when every ExternalSecret through that store fails in ESO. A warning never blocks, so an allow with warnings agrees either way; a clean allow that ESO fails is a miss.', '');
   lines.push('A ClusterExternalSecret or ClusterPushSecret is compared once per namespace, as ESO acts on it: ESO creates its ExternalSecret or PushSecret in every selected namespace, lists a namespace where that failed in the owner\'s `status.failedNamespaces` (with the reason) and the others in `provisionedNamespaces`, and the created object then syncs or not (its own `Ready` condition). Its row (`ClusterExternalSecret x → ExternalSecret ns/x`) holds the webhook\'s findings for that namespace (the webhook says in which namespaces each finding holds; kubectl denies the whole owner when any namespace has an error, shown as "owner denied"), and ESO\'s outcome there: the namespace\'s failure reason, else the created object\'s `Ready` condition. An owner for which ESO created nothing has one row, compared with the owner\'s own `Ready` condition.', '');
   for (const c of report.checks) lines.push(`- ${c.ok ? '✔' : '✘'} ${c.name}: ${c.detail}`);
