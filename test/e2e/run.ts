@@ -334,6 +334,20 @@ async function seedExample(ctx: RunContext, example: string, state: Obj, docs: O
   return out.stdout.trim().split('\n');
 }
 
+/**
+ * A scenario's KV v2 metadata settings beyond custom metadata (`e2eMetadata` of a secret in
+ * vault-state.json, e.g. `{ "cas_required": true }`), which `sandbox seed` does not write.
+ */
+async function secretMetadataSettings(vault: VaultServer, state: Obj): Promise<void> {
+  const mounts = Object.keys((state.mounts ?? {}) as Obj);
+  for (const [key, secret] of Object.entries((state.secrets ?? {}) as Record<string, Obj>)) {
+    if (!secret.e2eMetadata) continue;
+    const mount = mounts.filter((m) => key.startsWith(m)).sort((a, b) => b.length - a.length)[0];
+    if (!mount) throw new Error(`secret ${key}: under no mount of the state`);
+    await vaultCall(vault, 'POST', `${mount}metadata/${key.slice(mount.length)}`, secret.e2eMetadata);
+  }
+}
+
 /** On a scenario's store: its ServiceAccount is left out of the client-JWT auth-delegator binding. */
 const WITHOUT_AUTH_DELEGATOR = 'e2e.eso-vault-guard.io/without-auth-delegator';
 
@@ -435,6 +449,7 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
     log(`\n# ${example}: ${vault.proc.name} at ${vault.address}`);
     const seed = await seedExample(ctx, example, state, docs, vault, exDir);
     for (const l of seed) log(`  seed: ${l}`);
+    await secretMetadataSettings(vault, state);
     await vaultCall(vault, 'POST', 'sys/policies/acl/eso-vault-guard', { policy: webhookPolicy(state) });
     const created = await vaultCall(vault, 'POST', 'auth/token/create', { policies: ['eso-vault-guard'], ttl: '2h', no_default_policy: false });
     const guardVaultToken = join(exDir, 'guard-vault-token');
