@@ -10,6 +10,7 @@ import { createAdmissionHandlers, type AdmissionStoreLookup } from './checks/han
 import type { GuardConfig } from './config/types.js';
 import { createKubeCaSources } from './kube/ca-source.js';
 import { createKubeTemplateSources } from './kube/template-source.js';
+import { createKubeExistingObjects } from './kube/existing-objects.js';
 import { createKubeTokenReviewAccess } from './kube/token-review-access.js';
 import { createClusterStoreLookup, createDetachedStoreLookup, startKube, type KubeRuntime } from './kube/index.js';
 import { createRequestAuthorizer } from './kube/request-auth.js';
@@ -66,6 +67,7 @@ export async function startApp(config: GuardConfig, opts: AppOptions): Promise<A
     logger.warn('no vault.servers configured: stores are not checked against Vault (VaultUnavailable); set the vault section of the config file');
   }
   const controllerServiceAccount = parseServiceAccount(config.checks.controllerServiceAccount);
+  const templateDelimiters = { left: config.checks.templateLeftDelimiter, right: config.checks.templateRightDelimiter };
 
   const facts = createVaultFacts(vaultConfig, { logger, registry });
   // Login runs in the background: /readyz's body says when Vault is usable; admissions meanwhile follow the failure mode.
@@ -97,11 +99,13 @@ export async function startApp(config: GuardConfig, opts: AppOptions): Promise<A
       defaultAudiences: config.checks.defaultAudiences,
       reuseResultsMs: config.checks.reuseResultsMs,
       objectOverrides: config.admission.objectOverrides,
+      templateDelimiters,
       ...(kube ? { events: kube.events } : {}),
       ...(opts.kubeConfig
         ? {
             caSources: createKubeCaSources(opts.kubeConfig, { configMaps: kubeSettings.caProviderConfigMaps, secrets: kubeSettings.caProviderSecrets }),
             templateSources: createKubeTemplateSources(opts.kubeConfig, { enabled: kubeSettings.templateConfigMaps }),
+            existingObjects: createKubeExistingObjects(opts.kubeConfig),
             ...(tokenReviews ? { tokenReviews } : {}),
           }
         : {}),
@@ -123,6 +127,8 @@ export async function startApp(config: GuardConfig, opts: AppOptions): Promise<A
         objectsPerSecond: auditSettings.objectsPerSecond,
         deadlineMsPerObject: auditSettings.deadlineMsPerObject,
         templateSources: createKubeTemplateSources(opts.kubeConfig, { enabled: kubeSettings.templateConfigMaps }),
+        templateDelimiters,
+        existingObjects: createKubeExistingObjects(opts.kubeConfig),
       });
       audit.start();
     }

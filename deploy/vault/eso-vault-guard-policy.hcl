@@ -98,3 +98,11 @@ path "+/+/+/data/*" {
 # path "secret/data/*" {
 #   capabilities = ["read"]
 # }
+
+# KV v2 engine config (cas_required; OpenBao's metadata_cas_required): whether every write must
+# carry check-and-set, which ESO's PushSecret writes do only with the store's checkAndSet.required.
+# Optional (without it PushSecrets are not judged on it); grant it per KV v2 mount that PushSecrets
+# write to, e.g. for "kv/" (a `+/config` stanza would reach other engines' config too):
+# path "kv/config" {
+#   capabilities = ["read"]
+# }

@@ -22,6 +22,8 @@ import { createAuditMetrics } from './metrics.js';
 import { Pacer } from './pacer.js';
 import { ParseCache } from './parse-cache.js';
 import { currentFindings, emitEvents, setFindingsGauge } from './publish.js';
+import type { TemplateDelimiters } from '../eso/go-template.js';
+import type { ExistingObjectLookup } from '../checks/existing-objects.js';
 
 export interface AuditOptions {
   kubeConfig: KubeConfig;
@@ -42,6 +44,10 @@ export interface AuditOptions {
   deadlineMsPerObject: number;
   /** Where templateFrom ConfigMaps are read (absent: not read). */
   templateSources?: TemplateSourceLookup;
+  /** ESO's template delimiters; absent: Go's defaults. */
+  templateDelimiters?: TemplateDelimiters;
+  /** Where a ClusterPushSecret's PushSecret is looked up (absent: not looked up). */
+  existingObjects?: ExistingObjectLookup;
   /** A finding still present is announced again by an Event after this long; default 1 hour. */
   eventReemitMs?: number;
   /** Retry delay while the informers have not listed stores yet; default min(intervalMs, 5 s). */
@@ -92,6 +98,8 @@ export function createAudit(opts: AuditOptions): Audit {
       facts: opts.facts, lookup, defaultAudiences: opts.defaultAudiences, deadlineMsPerObject: opts.deadlineMsPerObject,
       ...(opts.tokenReviews ? { tokenReviews: opts.tokenReviews } : {}),
       ...(opts.templateSources ? { templateSources: opts.templateSources } : {}),
+      ...(opts.templateDelimiters ? { templateDelimiters: opts.templateDelimiters } : {}),
+      ...(opts.existingObjects ? { existingObjects: opts.existingObjects } : {}),
     };
     const audited: AuditedObject[] = [];
     try {

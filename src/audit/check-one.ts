@@ -10,6 +10,8 @@ import type { ClusterStoreLookup } from '../kube/store-lookup.js';
 import type { RawKubeObject } from '../kube/types.js';
 import type { VaultFacts } from '../vault/facts.js';
 import type { TokenReviewAccess } from '../checks/token-review-access.js';
+import type { TemplateDelimiters } from '../eso/go-template.js';
+import type { ExistingObjectLookup } from '../checks/existing-objects.js';
 
 export interface AuditedObject {
   /** uid, or kind/namespace/name when the object has none. */
@@ -29,6 +31,10 @@ export interface CheckOneDeps {
   deadlineMsPerObject: number;
   /** Where templateFrom ConfigMaps are read (absent: not read). */
   templateSources?: TemplateSourceLookup;
+  /** ESO's template delimiters; absent: Go's defaults. */
+  templateDelimiters?: TemplateDelimiters;
+  /** Where a ClusterPushSecret's PushSecret is looked up (absent: not looked up). */
+  existingObjects?: ExistingObjectLookup;
   /** Whether a ServiceAccount may create tokenreviews (client-JWT mode), as admission asks it. */
   tokenReviews?: TokenReviewAccess;
 }
@@ -90,6 +96,8 @@ export async function checkOne(raw: RawKubeObject, kind: AuditedKind, deps: Chec
       audience: { defaultAudiences: deps.defaultAudiences },
       trust: 'store-identity',
       ...(deps.templateSources ? { templateSources: deps.templateSources } : {}),
+      ...(deps.templateDelimiters ? { templateDelimiters: deps.templateDelimiters } : {}),
+      ...(deps.existingObjects ? { existingObjects: deps.existingObjects } : {}),
       ...(deps.tokenReviews ? { tokenReviews: deps.tokenReviews } : {}),
     });
     return { ...base, result, complete: result.couldNotCheck.length === 0 };

@@ -14,6 +14,8 @@ import { checkClusterExternalSecret } from './cluster-external-secret-check.js';
 import { checkClusterPushSecret } from './cluster-push-secret-check.js';
 import { templateFindings } from './rules/template-keys.js';
 import type { TemplateSourceLookup } from './template-sources.js';
+import type { TemplateDelimiters } from '../eso/go-template.js';
+import type { ExistingObjectLookup } from './existing-objects.js';
 import { storeResolutionFindings } from './rules/store-resolution.js';
 import { isEsoApiVersion, notCheckedFinding, notCheckedReason } from './rules/not-checked.js';
 import type { StoreAccess } from './store-access.js';
@@ -42,6 +44,10 @@ export interface CheckContext {
   caSources?: CaSourceLookup;
   /** Where target.template.templateFrom ConfigMaps are read (absent: not read, nothing said). */
   templateSources?: TemplateSourceLookup;
+  /** The template delimiters ESO's controller runs with (checks.templateLeftDelimiter/RightDelimiter); absent: Go's defaults. */
+  templateDelimiters?: TemplateDelimiters;
+  /** Where the object a ClusterPushSecret/ClusterExternalSecret would create is looked up (absent: not looked up). */
+  existingObjects?: ExistingObjectLookup;
   /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster to ask. */
   tokenReviews?: TokenReviewAccess;
   /** Clock for certificate validity and CA expiry (epoch ms); Date.now when absent. */
@@ -124,6 +130,7 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
       deadlineAtMs,
       produced: producedKeys(parsed.model, env.producedKeys),
       ...(ctx.templateSources ? { sources: ctx.templateSources } : {}),
+      ...(ctx.templateDelimiters ? { delimiters: ctx.templateDelimiters } : {}),
     })));
     summariseSkipped(collector, plans, notStarted, budget);
     sortByField(collector);
@@ -136,13 +143,13 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     collector.add(...trustFindings);
     summariseSkipped(collector, [], 0, budget);
   } else if (parsed.kind === 'Other' && parsed.kindName === 'PushSecret' && parsed.apiVersion === 'external-secrets.io/v1alpha1') {
-    await checkPushSecret(obj as Record<string, unknown>, common);
+    await checkPushSecret(obj as Record<string, unknown>, { ...common, ...(ctx.templateSources ? { templateSources: ctx.templateSources } : {}) });
     sortByField(collector);
   } else if (parsed.kind === 'Other' && parsed.kindName === 'ClusterPushSecret' && parsed.apiVersion === 'external-secrets.io/v1alpha1') {
-    await checkClusterPushSecret(obj as Record<string, unknown>, ctx.lookup, collector, (ps) => checkObject(ps, ctx));
+    await checkClusterPushSecret(obj as Record<string, unknown>, ctx.lookup, collector, (ps) => checkObject(ps, ctx), { ...(ctx.existingObjects ? { existing: ctx.existingObjects } : {}), deadlineAtMs });
     sortByField(collector);
   } else if (parsed.kind === 'Other' && parsed.kindName === 'ClusterExternalSecret' && notCheckedReason(parsed.apiVersion ?? '', 'ClusterExternalSecret', MODELLED) === undefined) {
-    await checkClusterExternalSecret(obj as Record<string, unknown>, ctx.lookup, collector, (es) => checkObject(es, ctx));
+    await checkClusterExternalSecret(obj as Record<string, unknown>, ctx.lookup, collector, (es) => checkObject(es, ctx), { ...(ctx.existingObjects ? { existing: ctx.existingObjects } : {}), deadlineAtMs });
     sortByField(collector);
   } else if (parsed.kind === 'Other' && isEsoApiVersion(parsed.apiVersion)) {
     const reason = notCheckedReason(parsed.apiVersion, parsed.kindName ?? '', MODELLED);

@@ -262,7 +262,7 @@ export const FINDING_REGISTRY = {
   },
   TemplateSourceNotFound: {
     severity: 'error',
-    summary: 'A target.template.templateFrom ConfigMap, or an item key in its data, does not exist in the ExternalSecret\'s namespace.',
+    summary: 'A target.template.templateFrom ConfigMap (a PushSecret\'s spec.template.templateFrom), or an item key in its data, does not exist in the object\'s namespace.',
     example: '`[TemplateSourceNotFound] spec.target.template.templateFrom[0].configMap.name: Expected ConfigMap apps/db-tpl to exist (ESO reads templateFrom ConfigMaps from the ExternalSecret\'s namespace), found none; ESO fails with "could not apply template: error fetching templateFrom data: configmaps \\"db-tpl\\" not found".` Also an item key missing from the ConfigMap\'s `data` (`error in configmap db-tpl: missing key config`). The webhook reads only the named ConfigMap in the ExternalSecret\'s namespace (`kube.templateConfigMaps`); `check` reads ConfigMaps among its files. Secrets holding templates are never read (NotVerifiable).',
     fix: 'Create the ConfigMap (with the item keys in `data`, not `binaryData`) in the ExternalSecret\'s namespace, or fix the name or item key.',
     producedBy: { test: 'test/eso-coverage/templates.test.ts', note: 'needs a templateFrom ConfigMap read from the cluster; the examples\' webhook reads none' },
@@ -273,6 +273,21 @@ export const FINDING_REGISTRY = {
     example: '`[SecretNotManaged] spec.data[0].match.remoteRef.remoteKey: kv/data/pushed/api-token exists without ESO\'s marker (custom_metadata managed-by=external-secrets); ESO refuses to overwrite it with "secret not managed by external-secrets".` Shown only when the store\'s role may read the metadata.',
     fix: 'Push to a path no other writer owns, or delete the existing secret (or add `managed-by: external-secrets` to its custom metadata) once you are sure ESO may own it.',
     producedBy: { examples: { 'eso-semantics': ['apps/push-api-token'] } },
+  },
+  CheckAndSetRefused: {
+    severity: 'error',
+    summary: 'Vault would refuse a PushSecret\'s KV v2 write on check-and-set grounds: the secret or the engine config requires `cas` and the store sends none, or the store sends `cas` 0 over a deleted current version (OpenBao: `metadata_cas` required). From the secret\'s metadata where the store may read it, and the engine config (`<mount>/config`, optional webhook stanza) where it may write.',
+    example: '`[CheckAndSetRefused] spec.data[0].match.remoteRef.remoteKey: kv/metadata/pushed/locked has cas_required, and the store does not set spec.provider.vault.checkAndSet.required, so ESO writes kv/data/pushed/locked without "cas"; Vault refuses the write with "check-and-set parameter required for this call" and ESO fails the PushSecret with "set secret failed: could not write remote ref token to target secretstore vault-push: Error making API request. … * check-and-set parameter required for this call".`',
+    fix: 'Set `spec.provider.vault.checkAndSet.required: true` on the store for secrets with `cas_required`; undelete a deleted current version (or delete the secret\'s metadata) before pushing with check-and-set; or push to another `remoteKey`.',
+    producedBy: { test: 'test/eso-coverage/push-cas.test.ts', note: 'needs per-secret cas_required metadata, which the examples\' Vault states do not set' },
+  },
+  ExistingObjectNotOwned: {
+    severity: 'error',
+    severityNote: ' (warning when the object is known only from the files `check` reads)',
+    summary: 'The PushSecret a ClusterPushSecret (the ExternalSecret a ClusterExternalSecret) would create in a selected namespace already exists there under another controller; ESO skips that namespace ("push secret already exists in namespace", "external secret already exists in namespace").',
+    example: '`[ExistingObjectNotOwned] metadata.name: In namespace "apps" (PushSecret "push-token"): PushSecret "push-token" already exists in the cluster (controlled by no object), so ESO leaves it alone there, lists the namespace in status.failedNamespaces with "push secret already exists in namespace" and marks the ClusterPushSecret "one or more namespaces failed".`',
+    fix: 'Set another `spec.pushSecretName` (`spec.externalSecretName`) on the cluster-scoped object, or delete or rename the existing PushSecret (ExternalSecret).',
+    producedBy: { test: 'test/eso-coverage/cluster-push-secret-existing.test.ts', note: 'needs a PushSecret read from the cluster; the examples\' webhook reads none' },
   },
 } as const satisfies Record<string, FindingCodeSpec>;
 

@@ -17,6 +17,8 @@ import type { CheckResult } from './result.js';
 import { specUnchanged } from './update.js';
 import { createResultReuse, resultKey } from './result-reuse.js';
 import { recordWarnModeEvents } from './warn-events.js';
+import type { TemplateDelimiters } from '../eso/go-template.js';
+import type { ExistingObjectLookup } from './existing-objects.js';
 
 /**
  * The stores and namespace labels the checks read. The server's cluster cache also has
@@ -45,6 +47,10 @@ export interface HandlerDeps {
   caSources?: CaSourceLookup;
   /** Where templateFrom ConfigMaps are read (absent: not read). */
   templateSources?: TemplateSourceLookup;
+  /** ESO's template delimiters (checks.templateLeftDelimiter/RightDelimiter); absent: Go's defaults. */
+  templateDelimiters?: TemplateDelimiters;
+  /** Where a ClusterPushSecret's PushSecret is looked up in each namespace (absent: not looked up). */
+  existingObjects?: ExistingObjectLookup;
   /** Who answers whether a ServiceAccount may create tokenreviews (client-JWT mode); absent: no cluster to ask. */
   tokenReviews?: TokenReviewAccess;
   /** Where errors that warn mode admitted are also said as Events (absent without a cluster). */
@@ -86,6 +92,8 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
     trust: deps.trust ?? 'store-identity',
     ...(deps.caSources ? { caSources: deps.caSources } : {}),
     ...(deps.templateSources ? { templateSources: deps.templateSources } : {}),
+    ...(deps.templateDelimiters ? { templateDelimiters: deps.templateDelimiters } : {}),
+    ...(deps.existingObjects ? { existingObjects: deps.existingObjects } : {}),
     ...(deps.tokenReviews ? { tokenReviews: deps.tokenReviews } : {}),
   });
   const reuse = createResultReuse(deps.reuseResultsMs ?? 0);

@@ -25,6 +25,11 @@ export interface PerNamespaceSpec {
   selectors: { field: string; selector: LabelSelectorModel }[];
   /** What ESO reports when a selector does not convert, given the Go error. */
   invalidSelectorMessage: (error: string) => string;
+  /**
+   * Asked per namespace before the child is checked: a finding about the owner (its field kept as
+   * is) when ESO will not create or update the child there; the child is then not checked there.
+   */
+  precheck?: (namespace: string) => Promise<Finding | undefined>;
 }
 
 function childField(specField: string, field: string): string {
@@ -75,8 +80,18 @@ export async function checkPerNamespace(
     return;
   }
   const checked = namespaces.slice(0, MAX_CHECKED_NAMESPACES);
-  const grouped = new Map<string, { finding: Finding; namespaces: string[] }>();
-  for (const ns of checked) {
+  const grouped = new Map<string, { finding: Finding; namespaces: string[]; ownerLevel?: boolean }>();
+  // One lookup per namespace, all at once (each is one GET in the webhook).
+  const prechecks = spec.precheck ? await Promise.all(checked.map((ns) => spec.precheck!(ns))) : [];
+  for (const [i, ns] of checked.entries()) {
+    const refused = prechecks[i];
+    if (refused) {
+      const key = `owner\u0000${refused.code}\u0000${refused.field}\u0000${refused.severity}\u0000${refused.message}`;
+      const g = grouped.get(key);
+      if (g) g.namespaces.push(ns);
+      else grouped.set(key, { finding: refused, namespaces: [ns], ownerLevel: true });
+      continue;
+    }
     const result = await checkChild(ns);
     for (const c of result.couldNotCheck) if (!collector.couldNotCheck.some((x) => x.reason === c.reason)) collector.couldNotCheck.push(c);
     for (const f of result.findings) {
@@ -87,10 +102,10 @@ export async function checkPerNamespace(
       else grouped.set(key, { finding: f, namespaces: [ns] });
     }
   }
-  for (const { finding, namespaces: where } of grouped.values()) {
+  for (const { finding, namespaces: where, ownerLevel } of grouped.values()) {
     collector.add({
       ...finding,
-      field: childField(spec.specField, finding.field),
+      field: ownerLevel ? finding.field : childField(spec.specField, finding.field),
       message: `In ${nsList(where, where.length)} (${spec.childKind} "${spec.childName}"): ${finding.message}`,
     });
   }

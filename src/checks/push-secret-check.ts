@@ -22,10 +22,14 @@ import {
   type PushDataTo, type PushEntry, type PushProblem, type PushSecretModel, type PushStoreRef,
 } from '../eso/push-secret.js';
 import type { StoreModel, VaultProviderModel } from '../eso/model.js';
+import { pushSource, rewriteRuleProblems } from '../eso/push-source.js';
+import { pushTemplateFindings } from './rules/push-template.js';
+import type { TemplateSourceLookup } from './template-sources.js';
 import { ERR_AUTH_FORMAT } from '../eso/parse-vault.js';
 import { secretNamespace } from '../eso/vault-namespaces.js';
 import { allowedSomewhereUnder, evaluateAcl, isOperationAllowed, suggestStanza, type Operation } from '../vault/acl/index.js';
-import type { FactOptions } from '../vault/facts.js';
+import type { FactOptions, KvMetadataFact } from '../vault/facts.js';
+import { casProblems, type CasProblem } from './rules/push-cas.js';
 import { metadataValueDigest } from '../vault/metadata-digest.js';
 import type { Finding } from './finding.js';
 import { describeStore, quoteList } from './rules/describe.js';
@@ -39,7 +43,7 @@ const MANAGED_BY = 'external-secrets';
 export const MAX_CHECKED_STORES = 20;
 const SELECTOR_HINT = "Label keys and values: alphanumeric, '-', '_', '.', at most 63 characters; operators In, NotIn (with values), Exists, DoesNotExist (without).";
 
-type PushEnv = StoreCheckEnv & { lookup: StoreLookup };
+type PushEnv = StoreCheckEnv & { lookup: StoreLookup; templateSources?: TemplateSourceLookup };
 type OkAccess = Extract<StoreAccess, { status: 'ok' }>;
 
 function malformed(p: PushProblem): Finding {
@@ -111,6 +115,10 @@ export async function checkPushSecret(obj: Record<string, unknown>, env: PushEnv
   // validateDataToStoreRefs runs before anything is resolved; its failure stops the whole PushSecret.
   const staticProblems = dataToProblems(ps);
   collector.add(...staticProblems.map(malformed));
+  // Then the source Secret(s): a selector ESO cannot resolve fails the PushSecret before any store.
+  const spec = obj['spec'] !== null && typeof obj['spec'] === 'object' ? (obj['spec'] as Record<string, unknown>) : {};
+  collector.add(...pushSource(spec).problems.map(malformed), ...rewriteRuleProblems(spec).map((p) => ({ code: 'MalformedReference' as const, severity: 'error' as const, field: p.field, message: p.message, hint: p.hint })));
+  collector.add(...(await pushTemplateFindings(spec, ps.namespace, env.templateSources, env.opts.deadlineAtMs)));
   const { stores, complete } = selectStores(ps, env);
   if (complete && stores.size === 0 && ps.storeRefs.every((r) => r.selector)) {
     if (ps.storeRefs.length === 0) collector.add({ code: 'NotVerifiable', severity: 'warning', field: 'spec.secretStoreRefs', message: 'No store is referenced, so ESO pushes nothing.', hint: 'Add a store to spec.secretStoreRefs.' });
@@ -204,6 +212,7 @@ async function checkEntry(entry: PushEntry, ctx: EntryCtx): Promise<void> {
   // 2. Does it exist, and does it carry ESO's marker? Asked only as far as the identity may read.
   let exists: boolean | undefined;
   let managed: boolean | undefined;
+  let metadata: KvMetadataFact | undefined;
   // The webhook's own requests are built from the mount and the path below it (request-path.ts).
   const mountFact = paths.metadata !== undefined ? await facts.mountForPath(vault.server, paths.data, opts) : undefined;
   if (mountFact !== undefined && collector.failed(field, mountFact)) return;
@@ -216,6 +225,7 @@ async function checkEntry(entry: PushEntry, ctx: EntryCtx): Promise<void> {
       if (collector.failed(field, meta)) return;
       if (meta.status === 'not_found') exists = false;
       else if (meta.status === 'ok') {
+        metadata = meta.value;
         const versions = Object.values(meta.value.versions);
         const current = meta.value.versions[String(meta.value.currentVersion)];
         exists = versions.length > 0 && current !== undefined && current.deletionTime === '' && !current.destroyed;
@@ -245,6 +255,12 @@ async function checkEntry(entry: PushEntry, ctx: EntryCtx): Promise<void> {
     });
     return;
   }
+  // Check-and-set: what Vault makes of the writes ESO sends (the secret's metadata, as the store's role read it).
+  if (metadata !== undefined && paths.metadata !== undefined) {
+    const refused = casProblems(vault, { meta: metadata }, { data: paths.data, metadata: paths.metadata }, entry.remoteKey);
+    collector.add(...refused.map((p) => casFinding(p, field, ctx)));
+    if (refused.length > 0) return;
+  }
   // 3. Writes: the KV v2 metadata marker, then the data; create for a new secret, update for an existing one.
   const op: Operation = exists === true ? 'update' : 'create';
   const what = exists === true ? 'the secret exists, so ESO\'s write needs update' : 'the secret does not exist yet, so ESO\'s first write needs create';
@@ -252,6 +268,17 @@ async function checkEntry(entry: PushEntry, ctx: EntryCtx): Promise<void> {
     collector.add(denied(paths.metadata, op, `ESO writes the managed-by marker to the metadata before the data (client_push.go); ${what}.`));
   }
   if (!may(paths.data, op)) collector.add(denied(paths.data, op, `ESO writes the data there; ${what}.`));
+  // The engine's own check-and-set settings, judged only where the store's role may make the writes
+  // (it would then meet Vault's refusal itself; nothing is told a role that cannot write).
+  // Only on a KV v2 mount: on KV v1, <mount>/config would be a secret named "config".
+  else if (paths.metadata !== undefined && may(paths.metadata, op) && mount?.kvVersion === '2' && facts.kvConfig) {
+    const config = await facts.kvConfig(vault.server, mount.mountPath, opts);
+    // The webhook's own policy may not grant <mount>/config: then this stays unjudged, never a failure.
+    if (config.status === 'ok') {
+      const refused = casProblems(vault, { config: config.value, mountPath: mount.mountPath }, { data: paths.data, metadata: paths.metadata }, entry.remoteKey);
+      collector.add(...refused.map((p) => casFinding(p, field, ctx)));
+    }
+  }
   // 4. deletionPolicy Delete: the delete when the entry or the PushSecret goes.
   if (ps.deletionPolicy === 'Delete') {
     const del = entry.property !== undefined ? [{ path: paths.data, op: 'update' as Operation }] : [{ path: paths.data, op: 'delete' as Operation }, ...(paths.metadata ? [{ path: paths.metadata, op: 'delete' as Operation }] : [])];
@@ -261,6 +288,17 @@ async function checkEntry(entry: PushEntry, ctx: EntryCtx): Promise<void> {
       }
     }
   }
+}
+
+function casFinding(p: CasProblem, field: string, ctx: EntryCtx): Finding {
+  const key = ctx.ps.data.find((d) => d.field === field)?.secretKey ?? '';
+  return {
+    code: 'CheckAndSetRefused',
+    severity: 'error',
+    field,
+    message: `${p.message}; Vault refuses the write with "${p.vault}" and ESO fails the PushSecret with "set secret failed: could not write remote ref ${key} to target secretstore ${ctx.store.name}: Error making API request. … * ${p.vault}".`,
+    hint: p.hint,
+  };
 }
 
 /** A dataTo in per-key mode: each source key becomes a remote key under the store's path. */

@@ -116,11 +116,14 @@ function explainPushSecret(ps: PushSecretModel, lookup: StoreLookup): ExplainEnt
       }
       const req = (purpose: string, method: 'GET' | 'PUT' | 'DELETE', path: string, capability: string): ExplainEntry['requests'][number] => ({ purpose, method, path: `/v1/${path}`, query: null, capability, field: entry.field });
       const requests: ExplainEntry['requests'] = [req('current secret (a 403 fails the push)', 'GET', paths.data, 'read')];
+      // checkAndSet.required (client_push.go getCASVersion): options.cas, the metadata's current_version read again (0 when new).
+      const cas = vault.version === 'v2' && vault.checkAndSetRequired ? ' with "cas" (the current version; 0 for a new secret)' : '';
       if (paths.metadata !== undefined) {
         if (ps.updatePolicy !== 'IfNotExists') requests.push(req('managed-by marker, when the secret exists', 'GET', paths.metadata, 'read'));
+        if (cas !== '') requests.push(req('current version for "cas", when the secret exists', 'GET', paths.metadata, 'read'));
         requests.push(req('write the managed-by marker', 'PUT', paths.metadata, 'create (new) or update (existing)'));
       }
-      requests.push(req(ps.updatePolicy === 'IfNotExists' ? 'write the data, only when the secret does not exist' : 'write the data', 'PUT', paths.data, 'create (new) or update (existing)'));
+      requests.push(req(`${ps.updatePolicy === 'IfNotExists' ? 'write the data, only when the secret does not exist' : 'write the data'}${cas}`, 'PUT', paths.data, 'create (new) or update (existing)'));
       if (ps.deletionPolicy === 'Delete') {
         if (entry.property !== undefined) requests.push(req('on removal: write back the other keys', 'PUT', paths.data, 'update'));
         else {

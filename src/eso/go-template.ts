@@ -1,5 +1,6 @@
-// The part of Go's text/template that ESO's key checks need, read as Go's lexer reads it (default
-// delimiters): which top-level keys a template certainly reads from its data map, and the value of
+// The part of Go's text/template that ESO's key checks need, read as Go's lexer reads it (with the
+// delimiters ESO's controller runs with: --template-left-delimiter/--template-right-delimiter for
+// target.template, always the defaults for rewrite transforms): which top-level keys a template certainly reads from its data map, and the value of
 // a rewrite `transform` template for the few functions evaluated exactly. Anything else is
 // "not judged", never a guess: a template ESO would render must never be reported as failing.
 
@@ -17,26 +18,36 @@ export type TemplatePiece = { text: string } | { action: TemplateAction };
 
 const SPACE = /[ \t\r\n]/;
 
+/** Go's action delimiters (text/template Delims; an empty one means the default). */
+export interface TemplateDelimiters {
+  left: string;
+  right: string;
+}
+
+export const DEFAULT_DELIMITERS: TemplateDelimiters = { left: '{{', right: '}}' };
+
 /** Text and actions in order; undefined when Go's lexer would fail (unclosed action or string). */
-export function lexTemplate(text: string): TemplatePiece[] | undefined {
+export function lexTemplate(text: string, delimiters: TemplateDelimiters = DEFAULT_DELIMITERS): TemplatePiece[] | undefined {
+  const left = delimiters.left || DEFAULT_DELIMITERS.left;
+  const right = delimiters.right || DEFAULT_DELIMITERS.right;
   const pieces: TemplatePiece[] = [];
   let i = 0;
   while (i < text.length) {
-    const open = text.indexOf('{{', i);
+    const open = text.indexOf(left, i);
     if (open < 0) break;
     if (open > i) pieces.push({ text: text.slice(i, open) });
-    let j = open + 2;
+    let j = open + left.length;
     const trimLeft = text[j] === '-' && SPACE.test(text[j + 1] ?? '');
     if (trimLeft) j += 2;
     if (text.startsWith('/*', j)) {
       const close = text.indexOf('*/', j + 2);
       if (close < 0) return undefined;
       let k = close + 2;
-      const trimRight = text.startsWith(' -}}', k) || text.startsWith('\t-}}', k) || text.startsWith('\n-}}', k) || text.startsWith('\r-}}', k);
+      const trimRight = SPACE.test(text[k] ?? '') && text.startsWith(`-${right}`, k + 1);
       if (trimRight) k += 2;
-      if (!text.startsWith('}}', k)) return undefined;
+      if (!text.startsWith(right, k)) return undefined;
       pieces.push({ action: { body: text.slice(j, close + 2), bodyStart: j, trimLeft, trimRight, comment: true } });
-      i = k + 2;
+      i = k + right.length;
       continue;
     }
     const start = j;
@@ -56,15 +67,15 @@ export function lexTemplate(text: string): TemplatePiece[] | undefined {
         j = k + 1;
         continue;
       }
-      if (SPACE.test(c) && text.startsWith('-}}', j + 1)) {
+      if (SPACE.test(c) && text.startsWith(`-${right}`, j + 1)) {
         end = j;
         trimRight = true;
-        j += 4;
+        j += 2 + right.length;
         break;
       }
-      if (text.startsWith('}}', j)) {
+      if (text.startsWith(right, j)) {
         end = j;
-        j += 2;
+        j += right.length;
         break;
       }
       j += 1;
@@ -143,8 +154,8 @@ function position(text: string, pos: number): { line: number; column: number } {
  * dot), before any `and`/`or` (which stop early) in their action. `index . "k"` is no read for missingkey=error: Go's index yields "" for a missing key.
  * Comments are not evaluated.
  */
-export function templateKeyRefs(text: string): TemplateKeyRef[] | undefined {
-  const pieces = lexTemplate(text);
+export function templateKeyRefs(text: string, delimiters: TemplateDelimiters = DEFAULT_DELIMITERS): TemplateKeyRef[] | undefined {
+  const pieces = lexTemplate(text, delimiters);
   if (!pieces) return undefined;
   const refs: TemplateKeyRef[] = [];
   let depth = 0;

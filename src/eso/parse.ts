@@ -217,6 +217,20 @@ function parseFind(r: FieldReader, v: unknown, field: string): FindModel | undef
   };
 }
 
+/**
+ * ESO's webhook rules on the target's policies (externalsecret_validator.go validatePolicies): a
+ * Secret ESO does not own is never deleted, and None leaves nothing to merge into.
+ */
+function policyRules(r: FieldReader, target: { creationPolicy: string; deletionPolicy: string }): void {
+  const { creationPolicy, deletionPolicy } = target;
+  if (deletionPolicy === 'Delete' && ['Merge', 'None', 'CreateOrMerge'].includes(creationPolicy)) {
+    r.problem('spec.target.deletionPolicy', "deletionPolicy=Delete must not be used when the controller doesn't own the secret. Please set creationPolicy=Owner", `With creationPolicy ${creationPolicy} ESO does not own the Secret: set spec.target.creationPolicy to Owner, or spec.target.deletionPolicy to Retain${creationPolicy === 'None' ? '' : ' or Merge'}.`);
+  }
+  if (deletionPolicy === 'Merge' && creationPolicy === 'None') {
+    r.problem('spec.target.deletionPolicy', 'deletionPolicy=Merge must not be used with creationPolicy=None. There is no Secret to merge with', 'Set spec.target.deletionPolicy to Retain, or spec.target.creationPolicy to Merge or Owner.');
+  }
+}
+
 /** ESO's webhook and ApplyTemplate (esv1.ValidateSecretTemplate) rules for templates of a Secret target. */
 function templateRules(r: FieldReader, target: Json): void {
   const tpl = isObject(target['template']) ? target['template'] : undefined;
@@ -291,6 +305,7 @@ function parseExternalSecret(r: FieldReader, obj: Json, apiVersion: EsoApiVersio
     });
   });
 
+  policyRules(r, target);
   if (data.length === 0 && dataFrom.length === 0) r.problem('spec', 'either data or dataFrom should be specified', 'Add spec.data or spec.dataFrom entries.');
   templateRules(r, targetObj);
   if (target.deletionPolicy === 'Retain') {

@@ -15,7 +15,7 @@ export interface LookupGate {
 }
 
 export type FactKind =
-  | 'mount' | 'auth_mounts' | 'auth_role' | 'auth_config' | 'policy' | 'kv_metadata' | 'secret_shape' | 'list_keys'
+  | 'mount' | 'auth_mounts' | 'auth_role' | 'auth_config' | 'kv_config' | 'policy' | 'kv_metadata' | 'secret_shape' | 'list_keys'
   | 'tls_chain';
 
 type AnyFact = Fact<unknown>;
@@ -32,7 +32,7 @@ export class FactCache {
   private positiveTtlMs(kind: FactKind): number {
     switch (kind) {
       case 'policy': return this.config.policyTtlMs;
-      case 'auth_role': case 'auth_config': return this.config.roleTtlMs;
+      case 'auth_role': case 'auth_config': case 'kv_config': return this.config.roleTtlMs;
       case 'mount': case 'auth_mounts': case 'tls_chain': return this.config.mountTtlMs;
       default: return this.config.secretTtlMs;
     }

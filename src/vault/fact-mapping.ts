@@ -146,6 +146,8 @@ export function toKvMetadata(data: Obj): KvMetadataFact {
     customMetadataDigests: Object.fromEntries(
       Object.entries(asObject(data.custom_metadata) ?? {}).filter((e): e is [string, string] => typeof e[1] === 'string').map(([k, v]) => [k, metadataValueDigest(v)]),
     ),
+    ...(typeof data.cas_required === 'boolean' ? { casRequired: data.cas_required } : {}),
+    ...(typeof data.metadata_cas_required === 'boolean' ? { metadataCasRequired: data.metadata_cas_required } : {}),
   };
 }
 

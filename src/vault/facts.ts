@@ -71,6 +71,17 @@ export interface KvMetadataFact {
   customMetadataKeys: string[];
   /** Keyed digests of the values (metadata-digest.ts), to compare find.tags without keeping values. */
   customMetadataDigests?: Record<string, string>;
+  /** `cas_required`: every data write must carry `options.cas` (absent when Vault did not say). */
+  casRequired?: boolean;
+  /** OpenBao `metadata_cas_required`: every metadata write must carry `metadata_cas`. */
+  metadataCasRequired?: boolean;
+}
+
+/** A KV v2 engine's config (`GET <mount>/config`): what every write must carry. */
+export interface KvConfigFact {
+  casRequired: boolean;
+  /** OpenBao only. */
+  metadataCasRequired?: boolean;
 }
 
 /** Where a secret lives: the KV mount as Vault lists it (`kv/dev/`) and the path below it (`team-a/db`). */
@@ -121,6 +132,11 @@ export interface VaultFacts {
   authConfig(server: string, mountPath: string, opts: FactOptions): Promise<Fact<Record<string, unknown>>>;
   /** Policy text from `sys/policies/acl/<name>`. */
   policyText(server: string, name: string, opts: FactOptions): Promise<Fact<string>>;
+  /**
+   * KV v2 engine config (`GET <mount>/config`). Optional: fact sources that cannot ask it omit it,
+   * and a webhook policy without read on it makes it `forbidden`; both leave it unjudged.
+   */
+  kvConfig?(server: string, mount: string, opts: FactOptions): Promise<Fact<KvConfigFact>>;
   /** KV v2 metadata (`GET <mount>/metadata/<path>`). */
   kvMetadata(server: string, at: SecretLocation, opts: FactOptions): Promise<Fact<KvMetadataFact>>;
   /**

@@ -114,6 +114,8 @@ export type VaultEndpoint =
   | { family: 'auth.role'; mount: string; role: string }
   | { family: 'auth.config'; mount: string }
   | { family: 'kv2.metadata'; mount: string; secretPath: string }
+  /** KV v2 engine config (`cas_required`, OpenBao `metadata_cas_required`). */
+  | { family: 'kv2.config'; mount: string }
   | { family: 'kv2.subkeys'; mount: string; secretPath: string; version?: string }
   | { family: 'kv2.data'; mount: string; secretPath: string; version?: string }
   | { family: 'kv1.data'; mount: string; secretPath: string }
@@ -183,6 +185,9 @@ export function buildVaultRequest(e: VaultEndpoint): BuiltVaultRequest {
     case 'auth.config':
       need('authMount', e.mount);
       return built(e.family, 'GET', ['auth', trimMount(e.mount), 'config']);
+    case 'kv2.config':
+      need('kvMount', e.mount);
+      return built(e.family, 'GET', [trimMount(e.mount), 'config']);
     case 'kv2.metadata':
       need('kvMount', e.mount);
       need('secretPath', e.secretPath);

@@ -9,7 +9,7 @@ import {
   absentSecret, authMountTable, classify, dataOf, longestMount, mountTable, notVaultAnswer, presentSecret, presentSubkeys, toKvMetadata, toMountFact,
   withoutCredentials,
 } from './fact-mapping.js';
-import type { AuthMountFact, Fact, FactOptions, KvMetadataFact, KvMountFact, RequestBudget, SecretReadFact, VaultFacts } from './facts.js';
+import type { AuthMountFact, Fact, FactOptions, KvConfigFact, KvMetadataFact, KvMountFact, RequestBudget, SecretReadFact, VaultFacts } from './facts.js';
 import { METADATA_ONLY_DETAIL, VALUES_NOT_READ_DETAIL } from './facts.js';
 import { createVaultMetrics } from './metrics.js';
 import { DEFAULT_BUDGET, RequestScheduler } from './request-budget.js';
@@ -235,6 +235,16 @@ export function createVaultFacts(
         classify<string>(await get(session, target, ns, opts.deadlineAtMs), src, (body) => {
           const policy = dataOf(body)?.policy;
           return typeof policy === 'string' ? { status: 'ok', value: policy, source: src } : notVaultAnswer(src, 'no data.policy');
+        }));
+    },
+
+    kvConfig(server, mount, opts) {
+      const target: VaultEndpoint = { family: 'kv2.config', mount };
+      return lookup<KvConfigFact>('kv_config', server, `kvconfig:${trimSlashes(mount)}`, opts, () => describe('GET', target), async (session, ns, src) =>
+        classify<KvConfigFact>(await get(session, target, ns, opts.deadlineAtMs), src, (body) => {
+          const data = dataOf(body);
+          if (!data || typeof data.cas_required !== 'boolean') return notVaultAnswer(src, 'no data.cas_required');
+          return { status: 'ok', value: { casRequired: data.cas_required, ...(typeof data.metadata_cas_required === 'boolean' ? { metadataCasRequired: data.metadata_cas_required } : {}) }, source: src };
         }));
     },
 

@@ -42,7 +42,7 @@ test('defaults', () => {
   assert.deepEqual(config.kube, KUBE_CONFIG_DEFAULTS);
   assert.deepEqual(config.audit, { enabled: true, intervalMs: 300_000, objectsPerSecond: 5, deadlineMsPerObject: 10_000 });
   assert.deepEqual(config, configDefaults(), 'the defaults are the schema\'s');
-  assert.deepEqual(config.checks, { defaultAudiences: ['https://kubernetes.default.svc.cluster.local'], controllerServiceAccount: 'external-secrets/external-secrets', reuseResultsMs: 2000 });
+  assert.deepEqual(config.checks, { defaultAudiences: ['https://kubernetes.default.svc.cluster.local'], controllerServiceAccount: 'external-secrets/external-secrets', templateLeftDelimiter: '{{', templateRightDelimiter: '}}', reuseResultsMs: 2000 });
 });
 
 test('file < environment < command line', () => {
@@ -118,7 +118,7 @@ test('every option has a description; environment variables are unique and name 
   for (const option of CONFIG_OPTIONS) assert.notEqual(option.description, '', option.name);
   const envs = CONFIG_OPTIONS.flatMap((o) => (o.env ? [o.env] : []));
   assert.equal(new Set(envs).size, envs.length);
-  assert.equal(envs.length, 21, 'the environment variables of before the one schema, no more, no fewer');
+  assert.equal(envs.length, 23, 'the environment variables of before the one schema and ESO\'s two template delimiters, no more, no fewer');
   assert.ok(CONFIG_OPTIONS.every((o) => !o.env || !o.name.includes('[]')));
 });
 

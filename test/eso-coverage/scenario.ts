@@ -1,7 +1,7 @@
 // One ESO scenario (manifests + Vault state) run end to end both ways the product is used: each
 // object through the real HTTPS webhook (/validate, stores known as the informers would hold them)
 // and the whole file through the compiled `check` CLI against the same Vault double.
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
@@ -14,6 +14,7 @@ import { runCli, seededVault, type CliRun, type JsonReport } from '../cli/check-
 import type { VaultState } from '../support/vault-double.js';
 import { startKubeDouble, type KubeDouble, type KubeObject } from '../support/kube-double.js';
 import { createKubeTemplateSources } from '../../src/kube/template-source.js';
+import { createKubeExistingObjects } from '../../src/kube/existing-objects.js';
 
 export type { Obj };
 
@@ -27,8 +28,10 @@ export interface Validated {
 }
 
 export interface ScenarioOptions {
-  /** Objects a Kubernetes API double holds; the webhook reads templateFrom ConfigMaps from it. */
+  /** Objects a Kubernetes API double holds; the webhook reads templateFrom ConfigMaps and existing PushSecrets from it. */
   kubeObjects?: Obj[];
+  /** ESO's --template-left/right-delimiter, given to the webhook and to check's config file. */
+  templateDelimiters?: { left: string; right: string };
 }
 
 export interface Scenario {
@@ -36,6 +39,8 @@ export interface Scenario {
   /** The Kubernetes double, when `kubeObjects` were given. */
   kube?: KubeDouble;
   manifests: string;
+  /** Requests the webhook's Vault double has seen (path, method). */
+  vaultRequests(): readonly { path: string; method: string }[];
   validate(obj: Obj): Promise<Validated>;
   check(extraArgs?: string[]): Promise<CliRun & { report: JsonReport }>;
   close(): Promise<void>;
@@ -54,14 +59,21 @@ export async function scenario(objects: Obj[], state: VaultState, options: Scena
     mode: 'enforce',
     failureMode: 'failOpen',
     defaultAudiences: DEFAULT_AUDIENCES,
-    ...(kube ? { templateSources: createKubeTemplateSources(kube.kubeConfig, { enabled: true }) } : {}),
+    ...(kube ? { templateSources: createKubeTemplateSources(kube.kubeConfig, { enabled: true }), existingObjects: createKubeExistingObjects(kube.kubeConfig) } : {}),
+    ...(options.templateDelimiters ? { templateDelimiters: options.templateDelimiters } : {}),
   });
   const servers = await startTestServers({ handlers });
   const cliVault = await seededVault(dir);
+  if (options.templateDelimiters) {
+    const config = JSON.parse(readFileSync(cliVault.configFile, 'utf8')) as Obj;
+    const checks = { templateLeftDelimiter: options.templateDelimiters.left, templateRightDelimiter: options.templateDelimiters.right };
+    writeFileSync(cliVault.configFile, JSON.stringify({ ...config, checks }, null, 2));
+  }
   return {
     dir,
     ...(kube ? { kube } : {}),
     manifests,
+    vaultRequests: () => double.requests,
     async validate(obj) {
       const r = await postAdmission(servers.webhookPort, '/validate', admissionReview(obj), servers.ca);
       return { allowed: r.body.response.allowed, message: r.body.response.status?.message ?? '', warnings: r.body.response.warnings ?? [] };

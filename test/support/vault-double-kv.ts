@@ -103,8 +103,9 @@ function readV2Metadata(secret: VaultState['secrets'][string] | undefined): Answ
   return {
     status: 200,
     body: envelope({
-      cas_required: false, created_time: first, current_version: secret.versions.length, custom_metadata: customMetadata(secret),
-      delete_version_after: '0s', max_versions: 0, oldest_version: 0, updated_time: last, versions,
+      cas_required: secret.cas_required === true, created_time: first, current_version: secret.versions.length, custom_metadata: customMetadata(secret),
+      delete_version_after: '0s', max_versions: 0, ...(secret.metadata_cas_required !== undefined ? { metadata_cas_required: secret.metadata_cas_required } : {}),
+      oldest_version: 0, updated_time: last, versions,
     }, 'kv'),
   };
 }
@@ -130,7 +131,8 @@ export function handleSecretMount(ctx: DoubleContext): Answer {
       if (operation === 'read') return readV2Metadata(secretAt(path));
     }
     if (sub === 'config' && operation === 'read') {
-      return { status: 200, body: envelope({ cas_required: false, delete_version_after: '0s', max_versions: 0 }, 'kv') };
+      const c = mount.config ?? {};
+      return { status: 200, body: envelope({ cas_required: c.cas_required === true, delete_version_after: '0s', max_versions: 0, ...(c.metadata_cas_required !== undefined ? { metadata_cas_required: c.metadata_cas_required } : {}) }, 'kv') };
     }
     if (operation !== 'read') return { status: 405, body: { errors: ['unsupported operation'] } };
     return { status: 404, body: envelope(null, '', { warnings: [INVALID_PATH_WARNING] }) };

@@ -13,7 +13,8 @@ export interface VaultStateSecretVersion {
 
 export interface VaultState {
   server?: string;
-  mounts: Record<string, { type: string; options?: Record<string, string> | null; accessor?: string; description?: string }>;
+  /** Double extension on KV v2 mounts: `config`, what `GET <mount>/config` answers (cas_required false when absent). */
+  mounts: Record<string, { type: string; options?: Record<string, string> | null; accessor?: string; description?: string; config?: { cas_required?: boolean; metadata_cas_required?: boolean } }>;
   auth: Record<string, {
     type: string;
     accessor?: string;
@@ -22,7 +23,8 @@ export interface VaultState {
     roles?: Record<string, Record<string, unknown>>;
   }>;
   policies: Record<string, string>;
-  secrets: Record<string, { versions: VaultStateSecretVersion[]; custom_metadata?: Record<string, string> }>;
+  /** Double extension on secrets: `cas_required` (KV v2 metadata), `metadata_cas_required` (OpenBao only; returned only when set). */
+  secrets: Record<string, { versions: VaultStateSecretVersion[]; custom_metadata?: Record<string, string>; cas_required?: boolean; metadata_cas_required?: boolean }>;
 }
 
 export type Json = Record<string, unknown>;

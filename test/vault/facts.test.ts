@@ -54,7 +54,7 @@ test('each fact kind is fetched from Vault once, then served from the cache', as
     assert.equal((first.config as { value: { kubernetes_host: string } }).value.kubernetes_host, 'https://10.69.1.110:6443');
     assert.match((first.policy as { value: string }).value, /path "kv\/dev\/data\/\*"/);
     assert.deepEqual((first.metadata as { value: unknown }).value, {
-      currentVersion: 1, oldestVersion: 0, customMetadataKeys: [], customMetadataDigests: {},
+      currentVersion: 1, oldestVersion: 0, customMetadataKeys: [], customMetadataDigests: {}, casRequired: false,
       versions: { 1: { createdTime: '2026-01-01T00:00:00Z', deletionTime: '', destroyed: false } },
     });
     const shape = first.shape as { value: { state: string; shape: { keys: Record<string, unknown> }; version: number } };

@@ -6,7 +6,7 @@
 // certainly evaluates them (go-template.ts). Secrets holding
 // templates are never read: "not verifiable".
 import type { ExternalSecretModel } from '../../eso/model.js';
-import { templateKeyRefs } from '../../eso/go-template.js';
+import { templateKeyRefs, type TemplateDelimiters } from '../../eso/go-template.js';
 import { missingKeyText, planTemplates, sourceItemEntry, sourceMissingText, type TemplateEntry, type TemplateSourceRef } from '../../eso/templates.js';
 import type { Finding } from '../finding.js';
 import { closestNames } from '../suggest.js';
@@ -20,6 +20,8 @@ export interface TemplateCheckEnv {
   deadlineAtMs: number;
   /** Every key the ExternalSecret produces, where known (dataFrom keys come from Vault); absent: spec.data's, when there is no dataFrom. */
   produced?: readonly string[] | undefined;
+  /** ESO's --template-left-delimiter/--template-right-delimiter; absent: Go's defaults. */
+  delimiters?: TemplateDelimiters;
 }
 
 /** A template's text in ESO's message, shortened when ESO repeats a long or multi-line text as its name. */
@@ -28,8 +30,8 @@ function shortName(text: string): string {
   return text.length > 80 || text.includes('\n') ? `${first.slice(0, 60)}…` : text;
 }
 
-function keyFinding(entry: TemplateEntry, produced: readonly string[]): Finding | undefined {
-  const refs = templateKeyRefs(entry.text) ?? [];
+function keyFinding(entry: TemplateEntry, produced: readonly string[], delimiters?: TemplateDelimiters): Finding | undefined {
+  const refs = templateKeyRefs(entry.text, delimiters) ?? [];
   // In evaluation order; a field of a produced key (a string) fails differently first: stop there.
   const first = refs.find((r) => !produced.includes(r.key) || r.chained);
   if (!first || produced.includes(first.key)) return undefined;
@@ -85,7 +87,7 @@ async function sourceFindings(source: TemplateSourceRef, namespace: string, prod
           continue;
         }
         if (!produced) continue;
-        const f = keyFinding(sourceItemEntry(source, item, namespace, value), produced);
+        const f = keyFinding(sourceItemEntry(source, item, namespace, value), produced, env.delimiters);
         if (f) out.push(f);
       }
       return out;
@@ -104,7 +106,7 @@ export async function templateFindings(es: ExternalSecretModel, env: TemplateChe
   for (const f of fromSources) out.push(...f);
   if (produced) {
     for (const entry of plan.inline) {
-      const f = keyFinding(entry, produced);
+      const f = keyFinding(entry, produced, env.delimiters);
       if (f) out.push(f);
     }
   }

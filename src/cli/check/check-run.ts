@@ -16,6 +16,7 @@ import { createProgress } from './progress.js';
 import { checkAll, isCheckedObject, skipReason, withNamespace, type CheckedObject } from './run.js';
 import { createManifestCaSources } from '../../checks/ca-sources.js';
 import { createManifestTemplateSources } from '../../checks/template-sources.js';
+import { createManifestExistingObjects } from '../../checks/existing-objects.js';
 import type { TokenReviewAccess } from '../../checks/token-review-access.js';
 import { layeredLookup, lookupOver, parseControllerSa, storeServers } from './stores.js';
 import { prepareVaultConfig, parseVaultMap } from './vault-setup.js';
@@ -47,12 +48,12 @@ function holdsCertificate(obj: Obj): boolean {
   return Object.values(data).some((v) => typeof v === 'string' && (v.includes('-----BEGIN') || v.includes('LS0tLS1CRUdJT')));
 }
 
-/** A ConfigMap with a Go template in its data (a templateFrom source); others are kept as stubs without data. */
-function holdsTemplate(obj: Obj): boolean {
+/** A ConfigMap with a Go template in its data (a templateFrom source, by ESO's left delimiter); others are kept as stubs without data. */
+function holdsTemplate(obj: Obj, leftDelimiter: string): boolean {
   if (obj['kind'] !== 'ConfigMap') return false;
   const data = obj['data'];
   if (data === null || typeof data !== 'object') return false;
-  return Object.values(data).some((v) => typeof v === 'string' && v.includes('{{'));
+  return Object.values(data).some((v) => typeof v === 'string' && v.includes(leftDelimiter));
 }
 
 /** Store and Namespace objects of the files (cluster objects come in separately). */
@@ -97,8 +98,8 @@ function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
  * holding a certificate (caProvider), ConfigMaps holding a template (templateFrom; one without is
  * not verifiable, see template-sources.ts).
  */
-export function keptForCheck(obj: Obj): boolean {
-  return isCheckedObject(obj) || obj['kind'] === 'Namespace' || holdsCertificate(obj) || holdsTemplate(obj);
+export function keptForCheck(obj: Obj, leftDelimiter = '{{'): boolean {
+  return isCheckedObject(obj) || obj['kind'] === 'Namespace' || holdsCertificate(obj) || holdsTemplate(obj, leftDelimiter);
 }
 
 /** What checking the input gave: every object's result and the objects not checked. */
@@ -170,6 +171,9 @@ export async function checkDocuments(inputs: readonly InputDocument[], opts: Che
       caSources: createManifestCaSources(docs.map((d) => d.object), 'the checked files'),
       // templateFrom ConfigMaps likewise: from the files, else not verifiable.
       templateSources: createManifestTemplateSources(docs.map((d) => d.object), 'the checked files'),
+      templateDelimiters: { left: config.checks.templateLeftDelimiter, right: config.checks.templateRightDelimiter },
+      // A ClusterPushSecret's PushSecret: known only among the files.
+      existingObjects: createManifestExistingObjects(docs.map((d) => d.object)),
       // With a cluster, its RBAC answers for client-JWT mode; without, that stays not verifiable.
       ...(cluster.tokenReviews ? { tokenReviews: cluster.tokenReviews } : {}),
       timeoutMs: opts.timeoutMs,
@@ -188,7 +192,9 @@ export async function runCheck(paths: readonly string[], opts: CheckOptions, io:
   try {
     if (paths.length === 0 && !hooks.inputs) throw new CheckConfigError('give at least one FILE, DIR or - (stdin) to check');
     // Only what the run uses stays in memory whole.
-    const inputs = hooks.inputs ? await hooks.inputs() : await readInputs(paths, io.stdin, keptForCheck);
+    // Template ConfigMaps are recognised by ESO's left delimiter, which the configuration says.
+    const left = hooks.inputs ? '{{' : loadGuardConfig(opts, io.env).checks.templateLeftDelimiter;
+    const inputs = hooks.inputs ? await hooks.inputs() : await readInputs(paths, io.stdin, (o) => keptForCheck(o, left));
     const result = await checkDocuments(inputs, opts, io, hooks);
     if (typeof result === 'number') return result;
     const report = { ...buildCheckReport(result.checked, result.skipped), ...(opts.offline ? { offline: true } : {}) };

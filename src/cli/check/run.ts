@@ -11,6 +11,8 @@ import type { InputDocument } from './inputs.js';
 import { mapWithLimit } from './pool.js';
 import { CHECK_REMEDIES } from './remedies.js';
 import { isEsoApiVersion } from '../../checks/rules/not-checked.js';
+import type { TemplateDelimiters } from '../../eso/go-template.js';
+import type { ExistingObjectLookup } from '../../checks/existing-objects.js';
 
 export const CHECKED_KINDS: readonly string[] = ['ExternalSecret', 'SecretStore', 'ClusterSecretStore'];
 const NAMESPACED_KINDS: readonly string[] = ['ExternalSecret', 'SecretStore', 'PushSecret'];
@@ -24,6 +26,8 @@ export interface RunSettings {
   facts: VaultFacts;
   caSources?: CaSourceLookup;
   templateSources?: TemplateSourceLookup;
+  templateDelimiters?: TemplateDelimiters;
+  existingObjects?: ExistingObjectLookup;
   tokenReviews?: TokenReviewAccess;
   defaultAudiences: string[];
   trust: Trust;
@@ -108,6 +112,8 @@ export async function checkAll(
         remedies: CHECK_REMEDIES,
         ...(settings.caSources ? { caSources: settings.caSources } : {}),
         ...(settings.templateSources ? { templateSources: settings.templateSources } : {}),
+        ...(settings.templateDelimiters ? { templateDelimiters: settings.templateDelimiters } : {}),
+        ...(settings.existingObjects ? { existingObjects: settings.existingObjects } : {}),
         ...(settings.tokenReviews ? { tokenReviews: settings.tokenReviews } : {}),
       };
       return checkObject(object, ctx);

@@ -46,7 +46,7 @@ export function describeReachProblem(p: ReachProblem): string {
   }
 }
 
-const FACT_METHODS = ['mountForPath', 'authMounts', 'authRole', 'authConfig', 'policyText', 'kvMetadata', 'readSecretShape', 'listKeys'] as const;
+const FACT_METHODS = ['mountForPath', 'authMounts', 'authRole', 'authConfig', 'kvConfig', 'policyText', 'kvMetadata', 'readSecretShape', 'listKeys'] as const;
 
 /**
  * `facts` where every authenticated lookup on a dead server answers `unavailable` at once (normalised

@@ -122,6 +122,21 @@ export const checksSection = {
       description:
         "namespace/name of ESO's controller ServiceAccount: the identity a ClusterSecretStore's kubernetes/jwt auth presents when it names no serviceAccountRef.",
     },
+    templateLeftDelimiter: {
+      type: 'string',
+      minLength: 1,
+      default: '{{',
+      env: 'ESO_GUARD_TEMPLATE_LEFT_DELIMITER',
+      description:
+        "The left action delimiter ESO's controller renders target.template with: its --template-left-delimiter flag (runtime/template/v2). Set both delimiters as ESO runs, or a template such as `<< .password >>` is not read as one (and `{{ .x }}` is read as an action ESO leaves as text).",
+    },
+    templateRightDelimiter: {
+      type: 'string',
+      minLength: 1,
+      default: '}}',
+      env: 'ESO_GUARD_TEMPLATE_RIGHT_DELIMITER',
+      description: "The right action delimiter: ESO's --template-right-delimiter flag.",
+    },
     reuseResultsMs: {
       type: 'integer',
       minimum: 0,
