@@ -9,7 +9,9 @@ import { createOfflineLookup, parseEsoObject } from '../src/eso/index.js';
 import { pino } from 'pino';
 import { createLogger } from '../src/log/index.js';
 import type { AdmissionHandlers } from '../src/server/admission-types.js';
+import type { TokenReviewAccess } from '../src/checks/token-review-access.js';
 import { createMetricsRegistry } from '../src/server/metrics.js';
+import { createReplyBatch } from '../src/server/reply-batch.js';
 import { startServers } from '../src/server/start.js';
 import { selfSignedTlsSource } from '../src/server/tls/self-signed.js';
 import { secureContextOptions, type TlsSource } from '../src/server/tls/source.js';
@@ -28,6 +30,8 @@ export interface BenchWebhook {
   resetFacts(): Promise<void>;
   /** checks.reuseResultsMs of the handlers (default: the product's default). */
   setReuseResultsMs(ms: number): void;
+  /** Who answers SubjectAccessReviews (client-JWT mode); undefined (the default): no cluster to ask. */
+  setTokenReviews(access: TokenReviewAccess | undefined): void;
   close(): Promise<void>;
 }
 
@@ -54,13 +58,12 @@ export async function startBenchWebhook(args: { state: VaultState; teams: number
   const objects = [];
   for (let t = 0; t < args.teams; t++) objects.push(parseEsoObject(namespaceObject(t)), parseEsoObject(secretStore(t)));
   const lookup = createOfflineLookup(objects, { name: 'external-secrets', namespace: 'external-secrets' });
-  // The facts layer is swapped for a fresh one to measure cold admissions; handlers read it through this.
-  const factsProxy = new Proxy({} as VaultFactsService, { get: (_t, p) => Reflect.get(facts, p, facts) as unknown });
   const config = loadConfig({ env: {}, overrides: { server: { port: 0, metricsPort: 0, host: '127.0.0.1' } } });
   const tls = await selfSignedTlsSource({ serviceName: 'eso-vault-guard', namespace: 'eso-vault-guard', extraDnsNames: ['localhost'] });
   let reuseResultsMs = config.checks.reuseResultsMs;
+  let tokenReviews: TokenReviewAccess | undefined;
   const makeHandlers = () =>
-    createAdmissionHandlers({ facts: factsProxy, lookup, mode: 'enforce', failureMode: 'failOpen', defaultAudiences: DEFAULT_AUDIENCES, reuseResultsMs });
+    createAdmissionHandlers({ facts, lookup, mode: 'enforce', failureMode: 'failOpen', defaultAudiences: DEFAULT_AUDIENCES, reuseResultsMs, ...(tokenReviews ? { tokenReviews } : {}) });
   let handlers = makeHandlers();
   const servers = await startServers({
     config,
@@ -83,11 +86,16 @@ export async function startBenchWebhook(args: { state: VaultState; teams: number
       reuseResultsMs = ms;
       handlers = makeHandlers();
     },
-    async resetFacts() {
+    setTokenReviews(access: TokenReviewAccess | undefined) {
+      tokenReviews = access;
       handlers = makeHandlers();
+    },
+    async resetFacts() {
+      // Fresh handlers on the fresh facts (no proxy in front of them: it cost every fact lookup a trap).
       await facts.close();
       facts = createVaultFacts(vaultConfig, { logger, registry: createMetricsRegistry({ defaultMetrics: false }) });
       await facts.start();
+      handlers = makeHandlers();
     },
     async close() {
       await servers.close();
@@ -109,13 +117,23 @@ export async function startServerLayerOnly(tls: TlsSource): Promise<{ port: numb
   return { port: servers.webhookPort, close: () => servers.close() };
 }
 
-/** The ceiling: same TLS, same body limit, JSON parse and an AdmissionReview answer; no checks. */
-export async function startEchoServer(tls: TlsSource): Promise<{ port: number; close(): Promise<void> }> {
+/**
+ * The ceiling: same TLS, same body limit, JSON parse and an AdmissionReview answer; no checks.
+ * `batched`: its answers are written together at the end of each event-loop turn, as the webhook's
+ * are (src/server/reply-batch.ts), to show what that alone is worth against the plain echo.
+ */
+export async function startEchoServer(tls: TlsSource, opts: { batched?: boolean } = {}): Promise<{ port: number; close(): Promise<void> }> {
   const app = fastify({ https: secureContextOptions(tls.current()), bodyLimit: 3 * 1024 * 1024 });
-  app.post('/validate', async (request) => {
+  const answerOf = (request: { body: unknown }) => {
     const uid = (request.body as { request?: { uid?: string } }).request?.uid ?? '';
     return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid, allowed: true } };
-  });
+  };
+  if (opts.batched) {
+    const sendSoon = createReplyBatch(() => {});
+    app.post('/validate', (request, reply) => sendSoon(() => void reply.send(answerOf(request))));
+  } else {
+    app.post('/validate', async (request) => answerOf(request));
+  }
   await app.listen({ port: 0, host: '127.0.0.1' });
   return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
 }

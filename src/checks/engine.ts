@@ -1,7 +1,7 @@
 // The check of one admitted object: parse → plan → gather facts (through VaultFacts, which caches
 // and coalesces) → pure rules → findings. Never decides; see decide.ts.
 import { parseEsoObject, planExternalSecret, type StoreLookup } from '../eso/index.js';
-import type { ExternalSecretModel } from '../eso/model.js';
+import type { ExternalSecretModel, StoreModel } from '../eso/model.js';
 import type { VaultFacts } from '../vault/facts.js';
 import { Collector } from './collector.js';
 import type { UnavailableRemedies } from './rules/vault-unavailable.js';
@@ -111,11 +111,15 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     const plans = planExternalSecret(parsed.model, ctx.lookup);
     const trustEnv = { facts: ctx.facts, opts, ...(ctx.caSources ? { caSources: ctx.caSources } : {}), ...(ctx.now ? { now: ctx.now } : {}) };
     const trustCache = new Map<string, Promise<Finding[]>>();
+    // Most references name the same store model: found again without building its key.
+    let lastTrust: { store: StoreModel; findings: Promise<Finding[]> } | undefined;
     const env: ReferenceCheckEnv = {
       storeTrust: (store) => {
+        if (lastTrust?.store === store) return lastTrust.findings;
         const key = `${store.kind}/${store.namespace ?? ''}/${store.name}`;
         let p = trustCache.get(key);
         if (!p) trustCache.set(key, (p = checkStoreTrust(store, trustEnv)));
+        lastTrust = { store, findings: p };
         return p;
       },
       ...common,

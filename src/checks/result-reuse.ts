@@ -17,13 +17,15 @@ function stableObject(obj: Record<string, unknown>): unknown {
   return { ...obj, metadata: Object.fromEntries(Object.entries(meta).filter(([k]) => !VOLATILE_METADATA.has(k))), status: undefined };
 }
 
-// Store models are replaced, never changed, when a store changes (kube/store-lookup.ts): one text per model.
-const storeTexts = new WeakMap<StoreModel, string>();
-function storeText(store: StoreModel | undefined): string | null {
+// Store models are replaced, never changed, when a store changes (kube/store-lookup.ts): one digest
+// of its text per model. The key holds the digest, not the text: the text (a kilobyte or more, caBundle
+// included) was escaped into the key's JSON once per reference on every admission.
+const storeDigests = new WeakMap<StoreModel, string>();
+function storeDigest(store: StoreModel | undefined): string | null {
   if (!store) return null;
-  let text = storeTexts.get(store);
-  if (text === undefined) storeTexts.set(store, (text = JSON.stringify(store)));
-  return text;
+  let digest = storeDigests.get(store);
+  if (digest === undefined) storeDigests.set(store, (digest = createHash('sha256').update(JSON.stringify(store)).digest('base64')));
+  return digest;
 }
 
 /** The reuse key of an ExternalSecret, or undefined when the object is not one (stores are always checked). */
@@ -34,7 +36,7 @@ export function resultKey(obj: unknown, lookup: StoreLookup): string | undefined
   const m = parsed.model;
   const namespace = m.namespace ?? '';
   const refs = [m.secretStoreRef, ...m.data.map((d) => d.storeRef), ...m.dataFrom.map((d) => d.storeRef)];
-  const stores = refs.map((r) => (r ? [r.kind, r.name, storeText(lookup.getStore(r.kind, r.name, namespace))] : null));
+  const stores = refs.map((r) => (r ? [r.kind, r.name, storeDigest(lookup.getStore(r.kind, r.name, namespace))] : null));
   const text = JSON.stringify([stableObject(obj as Record<string, unknown>), stores, lookup.namespaceLabels(namespace) ?? null]);
   return createHash('sha256').update(text).digest('base64');
 }

@@ -85,12 +85,19 @@ export function sharedStoreAccess(
   identity: IdentityPlan,
   reportField?: string,
 ): Promise<StoreAccess> {
+  // The references of one object almost always name the same store model and identity objects.
+  const last = lastShared.get(cache);
+  if (last && last.store === store && last.identity === identity) return last.access;
   const sa = identity.serviceAccount;
   const key = `${store.kind}/${store.namespace ?? ''}/${store.name}|${sa?.namespace ?? ''}/${sa?.name ?? ''}`;
   let access = cache.get(key);
   if (!access) cache.set(key, (access = resolveStoreAccess(env, store, identity, reportField)));
+  lastShared.set(cache, { store, identity, access });
   return access;
 }
+
+/** The last store and identity each object's cache answered, with the answer (same objects: same key). */
+const lastShared = new WeakMap<Map<string, Promise<StoreAccess>>, { store: StoreModel; identity: IdentityPlan; access: Promise<StoreAccess> }>();
 
 /**
  * The login side of `store` for `identity`: auth mount, role, binding and the role's policies.
@@ -137,8 +144,11 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
   // The role read does not depend on the auth mount list: both go out together (one round trip, not two).
   const roleFactPromise = roleReadable ? facts.authRole(vault.server, authMountPath, identity.role as string, opts) : undefined;
   void roleFactPromise?.catch(() => undefined);
-  // Kubernetes auth: the mount's config says whether Vault reviews tokens with ESO's own token.
-  const configPromise = roleReadable && identity.method === 'kubernetes' ? facts.authConfig(vault.server, authMountPath, opts) : undefined;
+  // Kubernetes auth: the mount's config says whether Vault reviews tokens with ESO's own token. It
+  // matters only with an API server to ask, or for the store's own check (its NotVerifiable note):
+  // for a referencing object without a cluster no answer could change the verdict, so it is not read.
+  const configMatters = env.tokenReviews !== undefined || reportField === undefined;
+  const configPromise = roleReadable && identity.method === 'kubernetes' && configMatters ? facts.authConfig(vault.server, authMountPath, opts) : undefined;
   void configPromise?.catch(() => undefined);
   // The auth mount's existence and type are knowable for every method that has one.
   let accessor: string | undefined;

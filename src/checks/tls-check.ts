@@ -5,7 +5,7 @@
 import { rootCertificates } from 'node:tls';
 import { X509Certificate } from 'node:crypto';
 import { certificatesFromPem, planTrust, type CaProviderPlan, type TrustPlan } from '../eso/tls-trust.js';
-import type { StoreModel } from '../eso/model.js';
+import type { StoreModel, VaultProviderModel } from '../eso/model.js';
 import type { FactOptions, VaultFacts } from '../vault/facts.js';
 import type { CaSourceLookup } from './ca-sources.js';
 import type { Finding } from './finding.js';
@@ -97,8 +97,27 @@ async function resolveCaSet(store: StoreModel, plan: TrustPlan, env: TrustCheckE
   return outcome;
 }
 
-/** `host:port` of an URL, default port 443 for https. */
+// Store models are replaced, never changed (kube/store-lookup.ts): the plan (server URL parsed,
+// caBundle decoded) is made once per model, not per admission.
+const trustPlans = new WeakMap<StoreModel, TrustPlan | null>();
+function trustPlanOf(store: StoreModel, vault: VaultProviderModel): TrustPlan | undefined {
+  let plan = trustPlans.get(store);
+  if (plan === undefined) trustPlans.set(store, (plan = planTrust(store, vault) ?? null));
+  return plan ?? undefined;
+}
+
+const hostPorts = new Map<string, string | undefined>();
+
+/** `host:port` of an URL, default port 443 for https (the few addresses of the configured servers, parsed once). */
 function hostPortOf(address: string): string | undefined {
+  if (hostPorts.has(address)) return hostPorts.get(address);
+  if (hostPorts.size >= 1_000) hostPorts.clear();
+  const hostPort = parseHostPort(address);
+  hostPorts.set(address, hostPort);
+  return hostPort;
+}
+
+function parseHostPort(address: string): string | undefined {
   try {
     const u = new URL(address);
     return `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`.toLowerCase();
@@ -109,7 +128,7 @@ function hostPortOf(address: string): string | undefined {
 
 export async function checkStoreTrust(store: StoreModel, env: TrustCheckEnv): Promise<Finding[]> {
   if (store.provider.type !== 'vault') return [];
-  const plan = planTrust(store, store.provider.vault);
+  const plan = trustPlanOf(store, store.provider.vault);
   if (!plan) return [];
   const now = new Date((env.now ?? Date.now)());
   const [ca, chainFact] = await Promise.all([

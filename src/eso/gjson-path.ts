@@ -19,7 +19,21 @@ export interface PathPart {
 
 export type ParsedPath = { ok: true; parts: PathPart[] } | { ok: false; reason: string };
 
+// Properties repeat across admissions (the same few per ExternalSecret): each is parsed once.
+// Parsed paths are never changed by their users.
+const parsedPaths = new Map<string, ParsedPath>();
+const MAX_PARSED_PATHS = 10_000;
+
 export function parseGjsonPath(path: string): ParsedPath {
+  let parsed = parsedPaths.get(path);
+  if (!parsed) {
+    if (parsedPaths.size >= MAX_PARSED_PATHS) parsedPaths.clear();
+    parsedPaths.set(path, (parsed = parsePath(path)));
+  }
+  return parsed;
+}
+
+function parsePath(path: string): ParsedPath {
   if (path.startsWith('@')) return { ok: false, reason: 'gjson @modifier' };
   if (path.startsWith('!')) return { ok: false, reason: 'gjson literal' };
   if (path.startsWith('[') || path.startsWith('{')) return { ok: false, reason: 'gjson multipath' };

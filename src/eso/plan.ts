@@ -241,9 +241,13 @@ export function planExternalSecret(es: ExternalSecretModel, lookup: StoreLookup)
     plan.requests = planned.requests;
     plan.problems.push(...planned.problems);
     if (planned.perCandidate) plan.perCandidate = planned.perCandidate;
-    plan.identity = identityFor(store, es.namespace, lookup.controllerServiceAccount);
+    let identity = identityByStore.get(store);
+    if (!identity) identityByStore.set(store, (identity = identityFor(store, es.namespace, lookup.controllerServiceAccount)));
+    plan.identity = identity;
     return plan;
   };
+  // The same for every entry through one store (and the namespace is the object's): asked once.
+  const identityByStore = new Map<StoreModel, IdentityPlan>();
 
   for (const entry of es.data) {
     const base: ReferencePlan = { field: entry.field, kind: 'data', remoteRef: entry.remoteRef, requests: [], problems: [] };

@@ -66,16 +66,25 @@ function kindOfJson(value: unknown): string {
  */
 export const MAX_OBJECT_DEPTH = 100;
 
-/** True when `value` nests deeper than `max` objects/arrays (iterative: safe on any depth). */
+/**
+ * True when `value` nests deeper than `max` objects/arrays. Recursive but bounded: it never goes
+ * more than `max` calls deep, whatever the input (and allocates nothing on the way, unlike a stack
+ * of pending nodes: it runs on every admission).
+ */
 export function nestsDeeperThan(value: unknown, max: number): boolean {
-  const stack: [unknown, number][] = [[value, 0]];
-  while (stack.length > 0) {
-    const [node, depth] = stack.pop() as [unknown, number];
-    if (node === null || typeof node !== 'object') continue;
-    if (depth >= max) return true;
-    for (const child of Array.isArray(node) ? node : Object.values(node as Record<string, unknown>)) {
-      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-    }
+  return value !== null && typeof value === 'object' && deeper(value, 0, max);
+}
+
+function deeper(node: object, depth: number, max: number): boolean {
+  if (depth >= max) return true;
+  if (Array.isArray(node)) {
+    for (const child of node as unknown[]) if (child !== null && typeof child === 'object' && deeper(child, depth + 1, max)) return true;
+    return false;
+  }
+  for (const key in node) {
+    if (!Object.hasOwn(node, key)) continue;
+    const child = (node as Record<string, unknown>)[key];
+    if (child !== null && typeof child === 'object' && deeper(child, depth + 1, max)) return true;
   }
   return false;
 }

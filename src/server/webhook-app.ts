@@ -22,6 +22,7 @@ import { admissionMetrics, type AdmissionMetrics } from './metrics.js';
 import { answerAdmission, kindLabel, type Answer } from './answer.js';
 import { BODY_LIMIT_BYTES, bodyTooLarge, describeRequestError, type RequestProblem } from './request-errors.js';
 import { decodeAdmissionReview } from './review-schema.js';
+import { createReplyBatch } from './reply-batch.js';
 import { registerReportRoute, type RequestAuthorizer } from './report-route.js';
 import { secureContextOptions, type TlsSource } from './tls/source.js';
 
@@ -78,12 +79,14 @@ export function createAdmissionServer(opts: AdmissionServerOptions): AdmissionSe
   // Without the text/plain parser every non-JSON content type is refused before the body is read.
   app.removeContentTypeParser(['text/plain']);
 
-  app.addHook('onRequest', async (request, reply) => {
+  // A callback hook, not an async one: no promise per request for a check that almost never answers.
+  app.addHook('onRequest', (request, reply, done) => {
     const contentLength = Number(request.headers['content-length']);
     if (Number.isFinite(contentLength) && contentLength > BODY_LIMIT_BYTES) {
-      return sendProblem(reply, bodyTooLarge(contentLength), metrics);
+      sendProblem(reply, bodyTooLarge(contentLength), metrics);
+      return;
     }
-    return undefined;
+    done();
   });
 
   app.setErrorHandler((error: { code?: string; statusCode?: number; message?: string }, request, reply) => {
@@ -104,7 +107,8 @@ export function createAdmissionServer(opts: AdmissionServerOptions): AdmissionSe
     ),
   );
 
-  const handle = (webhook: WebhookName) => async (request: FastifyRequest, reply: FastifyReply) => {
+  const sendSoon = createReplyBatch((err) => logger.error({ err }, 'cannot send the admission answer'));
+  const answer = async (webhook: WebhookName, request: FastifyRequest, reply: FastifyReply): Promise<unknown> => {
     const startedAtMs = performance.now() - reply.elapsedTime;
     const deadlineAtMs = Date.now() - reply.elapsedTime + config.admission.deadlineMs;
     if (request.body === undefined) {
@@ -167,7 +171,14 @@ export function createAdmissionServer(opts: AdmissionServerOptions): AdmissionSe
       codes: answer.decision.codes,
       ...(answer.failure ? { failure: answer.failure } : {}),
     });
-    return reply.code(200).type('application/json').send(review);
+    // Written with the other answers decided in this turn of the event loop (reply-batch.ts).
+    sendSoon(() => void reply.code(200).type('application/json').send(review));
+    return undefined;
+  };
+  // A plain handler that sends by itself: an async one returning the reply made fastify wait for the
+  // response's end through stream listeners, per request.
+  const handle = (webhook: WebhookName) => (request: FastifyRequest, reply: FastifyReply): void => {
+    answer(webhook, request, reply).catch((err: unknown) => void reply.send(err));
   };
 
   app.post('/validate', handle('validate'));

@@ -55,6 +55,14 @@ export class FactCache {
     return this.lookupOrJoin<T>(kind, `${kind}|${key}`, key, deadlineAtMs, true);
   }
 
+  /** The cached answer (counted as a hit), or undefined; in-flight lookups are not joined here. */
+  hit<T>(kind: FactKind, key: string): Promise<Fact<T>> | undefined {
+    const cached = this.entries.get(`${kind}|${key}`);
+    if (!cached) return undefined;
+    this.metrics.countCacheHit(kind);
+    return Promise.resolve(cached as Fact<T>);
+  }
+
   async get<T>(kind: FactKind, key: string, deadlineAtMs: number, load: () => Promise<Fact<T>>, gate?: LookupGate): Promise<Fact<T>> {
     const fullKey = `${kind}|${key}`;
     const found = this.lookupOrJoin<T>(kind, fullKey, key, deadlineAtMs, true);

@@ -15,6 +15,8 @@ export interface RequestBudget {
   readonly limit: number;
   /** A lookup was refused: the object needs more lookups than it may make. */
   readonly exhausted: boolean;
+  /** Cached answers this object has already taken, by cache key (the facts layer shares them among its references). */
+  readonly hits: Map<string, unknown>;
 }
 
 export type Admission = { ok: true; release(): void } | { ok: false; reason: 'budget' | 'deadline' };
@@ -28,6 +30,7 @@ class Lane implements RequestBudget {
   inFlight = 0;
   exhausted = false;
   readonly waiters: Waiter[] = [];
+  readonly hits = new Map<string, unknown>();
   constructor(readonly limit: number, readonly deadlineAtMs: number) {
     this.left = limit;
   }

@@ -51,6 +51,13 @@ function caFileCertificates(file: string | undefined): string[] {
 /** Answers derived from a known mount kept for reuse (they hold no more than a path and the mount fact). */
 const DERIVED_MOUNTS_MAX = 20_000;
 
+/** A cached answer an object took, kept on its budget by the fact's key (see lookup). */
+interface SharedHit {
+  server: string;
+  namespace: string | undefined;
+  answer: Promise<Fact<unknown>>;
+}
+
 const trimSlashes = (p: string) => (p.startsWith('/') || p.endsWith('/') ? p.replace(/^\/+|\/+$/g, '') : p);
 const decodePath = (encoded: string): string => encoded.split('/').map(decodeURIComponent).join('/');
 
@@ -70,6 +77,34 @@ export function createVaultFacts(
     sessions.set(normaliseServerUrl(server.url), session);
     sessionIds.set(session, `s${sessionIds.size}`);
   }
+
+  /** Key prefixes by session and namespace, built once (`s0|ns|`). */
+  const prefixes = new Map<VaultServerSession, Map<string, string>>();
+  const prefixOf = (session: VaultServerSession, namespace: string | undefined): string => {
+    let byNamespace = prefixes.get(session);
+    if (!byNamespace) prefixes.set(session, (byNamespace = new Map()));
+    let prefix = byNamespace.get(namespace ?? '');
+    if (prefix === undefined) {
+      if (byNamespace.size >= 1_000) byNamespace.clear();
+      byNamespace.set(namespace ?? '', (prefix = `${sessionIds.get(session)}|${namespace ?? ''}|`));
+    }
+    return prefix;
+  };
+
+  /**
+   * The answer this object already took for `key` (see lookup), or undefined: asked first by the
+   * lookups its references repeat, before they build the request closures a miss needs.
+   */
+  function sharedHit<T>(kind: FactKind, server: string, key: string, opts: FactOptions): Promise<Fact<T>> | undefined {
+    const seen = opts.budget?.hits.get(key) as SharedHit | undefined;
+    // Kept by the fact's own key: the same server (as the store names it) and namespace make it the same fact.
+    if (!seen || seen.server !== server || seen.namespace !== opts.namespace) return undefined;
+    metrics.countCacheHit(kind);
+    return seen.answer as Promise<Fact<T>>;
+  }
+  const keepShared = (opts: FactOptions, server: string, key: string, answer: Promise<Fact<unknown>>): void => {
+    opts.budget?.hits.set(key, { server, namespace: opts.namespace, answer } satisfies SharedHit);
+  };
 
   /**
    * Runs one fact lookup: server resolution, cache and coalescing, then the Vault request(s).
@@ -91,14 +126,29 @@ export function createVaultFacts(
     if (!session) return Promise.resolve({ status: 'not_configured', source: describe(), server });
     const namespace = opts.namespace || session.server.namespace || undefined;
     // The server by its short id: a shorter key is hashed faster on every lookup.
-    const keyPrefix = `${sessionIds.get(session)}|${namespace ?? ''}|`;
+    const keyPrefix = prefixOf(session, namespace);
     const cacheKey = `${keyPrefix}${key}`;
+    // The references of one object that read the same fact (four entries of one secret) take the
+    // answer the first one found in the cache: one cache lookup per object, not per reference. Only
+    // answers already in the cache are shared, so on a cold cache every lookup is charged to the
+    // object's budget exactly as before.
+    const seen = sharedHit<T>(kind, server, key, opts);
+    if (seen) return seen;
+    const stored = cache.hit<T>(kind, cacheKey);
+    if (stored) {
+      keepShared(opts, server, key, stored);
+      return stored;
+    }
     const hit = cache.peek<T>(kind, cacheKey, opts.deadlineAtMs);
     if (hit) return hit;
     // Not stored under this key: it lives exactly as long as the facts it follows from, and one
     // cached mount does not become an entry per path (10,000 paths would crowd out the secrets).
     const derived = derive?.(keyPrefix);
-    if (derived) return Promise.resolve(derived);
+    if (derived) {
+      const answer = Promise.resolve(derived);
+      keepShared(opts, server, key, answer);
+      return answer;
+    }
     const described = describe();
     const source = namespace ? `${described} [namespace ${namespace}]` : described;
     return cache.get(kind, cacheKey, opts.deadlineAtMs, async () => {
@@ -140,7 +190,10 @@ export function createVaultFacts(
   for (const server of config.servers) {
     valueMounts.set(normaliseServerUrl(server.url), new Set((server.valueReadMounts ?? []).map((m) => `${trimSlashes(m)}/`)));
   }
-  const readsValues = (server: string, mount: string): boolean => valueMounts.get(normaliseServerUrl(server))?.has(`${trimSlashes(mount)}/`) ?? false;
+  // Usually no server reads values anywhere: then nothing to normalise per read.
+  const anyValueMounts = [...valueMounts.values()].some((mounts) => mounts.size > 0);
+  const readsValues = (server: string, mount: string): boolean =>
+    anyValueMounts && (valueMounts.get(normaliseServerUrl(server))?.has(`${trimSlashes(mount)}/`) ?? false);
 
   const service: VaultFactsService = {
     metadataOnly: config.metadataOnly,
@@ -153,6 +206,8 @@ export function createVaultFacts(
 
     mountForPath(server, path, opts) {
       const clean = trimSlashes(path);
+      const again = sharedHit<KvMountFact>('mount', server, `path:${clean}`, opts);
+      if (again) return again;
       const target: VaultEndpoint = { family: 'sys.internal.ui.mounts', secretPath: clean };
       // Vault forbids nested mounts, so a path below a mount already looked up is served by that
       // mount, and Vault would answer the webhook exactly that for it: one lookup per mount, not per
@@ -268,6 +323,8 @@ export function createVaultFacts(
         return Promise.resolve({ status: 'unavailable', source: `${source} (not sent)`, detail: config.metadataOnly ? METADATA_ONLY_DETAIL : VALUES_NOT_READ_DETAIL });
       }
       const key = `${target.family}:${at.mount}\u0000${at.secretPath}\u0000${version ?? ''}`;
+      const again = sharedHit<SecretReadFact>('secret_shape', server, key, opts);
+      if (again) return again;
       return lookup<SecretReadFact>('secret_shape', server, key, opts, () => describe('GET', target), async (session, ns, src) =>
         classify(
           await get(session, target, ns, opts.deadlineAtMs),

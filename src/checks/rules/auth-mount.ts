@@ -35,7 +35,6 @@ export function authMountFindings(input: AuthMountInput): { findings: Finding[];
   const key = `${input.authMountPath.replace(/\/+$/, '')}/`;
   const mount = input.authMounts[key];
   const field = input.reportField ?? input.mountField;
-  const storeText = describeStore(input.store);
   if (!mount) {
     const sameType = Object.values(input.authMounts)
       .filter((m) => expected.includes(m.type))
@@ -46,7 +45,7 @@ export function authMountFindings(input: AuthMountInput): { findings: Finding[];
           code: 'AuthMountNotFound',
           severity: 'error',
           field,
-          message: `${storeText} logs in at auth mount "${input.authMountPath}", but Vault has no auth method enabled at that path.`,
+          message: `${describeStore(input.store)} logs in at auth mount "${input.authMountPath}", but Vault has no auth method enabled at that path.`,
           hint:
             sameType.length > 0
               ? `Set ${input.mountField.split('.').pop() ?? 'the mount path'} to the ${expected[0]} auth mount's path (${sameType.map((p) => `"${p}"`).join(', ')}).`
@@ -62,7 +61,7 @@ export function authMountFindings(input: AuthMountInput): { findings: Finding[];
           code: 'AuthMountTypeMismatch',
           severity: 'error',
           field,
-          message: `${storeText} uses ${input.method} auth, but the auth mount "${input.authMountPath}" is of type "${mount.type}", not "${expected[0]}".`,
+          message: `${describeStore(input.store)} uses ${input.method} auth, but the auth mount "${input.authMountPath}" is of type "${mount.type}", not "${expected[0]}".`,
           hint: `Point the store at a ${expected[0]} auth mount, or use the auth method that matches "${input.authMountPath}" (${mount.type}).`,
         },
       ],

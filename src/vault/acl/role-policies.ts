@@ -7,7 +7,17 @@ function toList(v: unknown): string[] | undefined {
   return undefined;
 }
 
+// Role facts are cached and never changed: their policy list is worked out once per role object.
+const byRole = new WeakMap<Record<string, unknown>, { names: string[]; noDefaultPolicy: boolean }>();
+
+/** The role's policy names (sorted, `default` added unless the role opts out); callers must not change the list. */
 export function policiesFromRole(role: Record<string, unknown>): { names: string[]; noDefaultPolicy: boolean } {
+  let policies = byRole.get(role);
+  if (!policies) byRole.set(role, (policies = Object.freeze(computePolicies(role)) as { names: string[]; noDefaultPolicy: boolean }));
+  return policies;
+}
+
+function computePolicies(role: Record<string, unknown>): { names: string[]; noDefaultPolicy: boolean } {
   const noDefaultPolicy = role.token_no_default_policy === true || role.token_no_default_policy === 'true';
   const tokenPolicies = toList(role.token_policies);
   const raw = tokenPolicies && tokenPolicies.length > 0 ? tokenPolicies : (toList(role.policies) ?? []);
