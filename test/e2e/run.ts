@@ -3,8 +3,9 @@
 // (caBundle bootstrap into the real webhook configurations, informers, Lease, Events), every
 // examples/*/manifests.yaml applied with kubectl, decisions compared with expected.json; then ESO's
 // controller reconciles every object with the webhook in warn mode and its Ready conditions are
-// compared with the webhook's verdicts. Without the binaries it says what is missing and exits 0.
-import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+// compared with the webhook's verdicts; a ClusterExternalSecret/ClusterPushSecret is compared per
+// namespace with what ESO created there (fanout.ts). Without the binaries it says what is missing and exits 0.
+import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments, stringify } from 'yaml';
@@ -20,10 +21,11 @@ import { startVaultServer, type VaultServer } from './vault-server.js';
 import { renderFidelity } from './fidelity-doc.js';
 import { fillPlaceholders, setupTlsScenario, type ScenarioSetup } from './tls-scenario.js';
 import { agreementOf, codesIn, summarise, verdictOf, type Agreement, type EsoOutcome, type Verdict } from './verdict.js';
+import { FANOUT_CHILD, fanoutRows, ownerStatus, type EsoCondition, type OwnerStatus } from './fanout.js';
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-const ESO_KINDS = new Set(['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret']);
+const ESO_KINDS = new Set(['ExternalSecret', 'SecretStore', 'ClusterSecretStore', 'PushSecret', ...Object.keys(FANOUT_CHILD)]);
 const EXAMPLES_DIR = join(REPO_ROOT, 'examples');
 const SCENARIOS_DIR = join(REPO_ROOT, 'test', 'e2e', 'scenarios');
 const log = (line: string) => process.stdout.write(`${line}\n`);
@@ -56,6 +58,18 @@ export interface ObjectResult {
   eso: { outcome: EsoOutcome; reason?: string; message?: string; event?: string; error?: string };
   agreement: Agreement;
   note?: string;
+  /**
+   * A ClusterExternalSecret/ClusterPushSecret compared in one namespace (namespace above; null when
+   * ESO created nothing): the object ESO created there, the webhook's decision for the whole owner
+   * (webhook above holds the findings for this namespace), ESO's status of the owner, and the
+   * webhook's own admission of the created object.
+   */
+  fanout?: {
+    child: { kind: string; name: string };
+    object: { decision: 'allow' | 'deny'; codes: string[] };
+    owner: { ready?: string; provisionedNamespaces: string[]; failedNamespaces: { namespace: string; reason: string }[] };
+    childAdmission?: { decision: string; codes: string[] };
+  };
 }
 
 export interface E2eReport {
@@ -76,13 +90,14 @@ function writeReport(file: string | undefined, report: E2eReport): void {
 
 /**
  * The suite's own example-like scenarios: test/e2e/scenarios/<name>/ with vault-state.json,
- * manifests.yaml and expected.json, and a setup (below) for what a plain example cannot hold.
+ * manifests.yaml and expected.json, and for some a setup (below) for what a plain example cannot hold.
  */
 const SCENARIO_SETUPS: Record<string, (dir: string) => Promise<ScenarioSetup>> = { 'tls-trust': setupTlsScenario };
 
 function scenarioFolders(only: string[]): string[] {
-  return Object.keys(SCENARIO_SETUPS)
-    .filter((n) => existsSync(join(SCENARIOS_DIR, n, 'vault-state.json')))
+  return readdirSync(SCENARIOS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(SCENARIOS_DIR, d.name, 'vault-state.json')))
+    .map((d) => d.name)
     .filter((n) => only.length === 0 || only.includes(n))
     .sort();
 }
@@ -195,9 +210,9 @@ async function esoEvents(kubectl: Kubectl, namespaces: Set<string>): Promise<Map
 }
 
 /** ESO's newest reconcile error per object, from its log (the Vault/Kubernetes error text itself). */
-function esoErrors(logFile: string): Map<string, string> {
+function esoErrors(logFile: string, fromByte = 0): Map<string, string> {
   const out = new Map<string, string>();
-  for (const line of readFileSync(logFile, 'utf8').split('\n')) {
+  for (const line of readFileSync(logFile).subarray(fromByte).toString('utf8').split('\n')) {
     if (!line.includes('"Reconciler error"')) continue;
     try {
       const l = JSON.parse(line) as Obj;
@@ -211,14 +226,55 @@ function esoErrors(logFile: string): Map<string, string> {
   return out;
 }
 
-async function esoConditions(kubectl: Kubectl): Promise<Map<string, { status: string; reason?: string; message?: string }>> {
-  const list = await kubectl.json(['get', 'externalsecrets.external-secrets.io,secretstores.external-secrets.io,clustersecretstores.external-secrets.io,pushsecrets.external-secrets.io', '-A']);
-  const out = new Map<string, { status: string; reason?: string; message?: string }>();
+interface EsoState {
+  /** Ready conditions of ExternalSecrets, stores and PushSecrets (those ESO created too). */
+  conditions: Map<string, EsoCondition>;
+  /** ClusterExternalSecrets and ClusterPushSecrets: their Ready condition and namespaces. */
+  owners: Map<string, OwnerStatus>;
+}
+
+async function esoState(kubectl: Kubectl): Promise<EsoState> {
+  const list = await kubectl.json(['get', 'externalsecrets.external-secrets.io,secretstores.external-secrets.io,clustersecretstores.external-secrets.io,pushsecrets.external-secrets.io,clusterexternalsecrets.external-secrets.io,clusterpushsecrets.external-secrets.io', '-A']);
+  const conditions = new Map<string, EsoCondition>();
+  const owners = new Map<string, OwnerStatus>();
   for (const item of list.items as Obj[]) {
+    const k = keyOf(item.kind, item.metadata.namespace, item.metadata.name);
+    if (item.kind in FANOUT_CHILD) {
+      owners.set(k, ownerStatus(item));
+      continue;
+    }
     const ready = ((item.status?.conditions ?? []) as Obj[]).find((c) => c.type === 'Ready');
-    if (ready) out.set(keyOf(item.kind, item.metadata.namespace, item.metadata.name), { status: String(ready.status), reason: ready.reason, message: ready.message });
+    if (ready) conditions.set(k, { status: String(ready.status), reason: ready.reason, message: ready.message });
   }
-  return out;
+  return { conditions, owners };
+}
+
+/**
+ * What the wait compares between polls: every object's Ready condition and, per owner, its Ready
+ * condition, namespaces and its created objects' Ready conditions. Complete when each has one.
+ */
+function esoSnapshot(keys: string[], state: EsoState, errors: Map<string, string>): { snapshot: string; complete: boolean } {
+  let complete = true;
+  const parts: unknown[] = [];
+  for (const k of keys) {
+    const [kind] = k.split('/') as [string];
+    if (!(kind in FANOUT_CHILD)) {
+      const c = state.conditions.get(k);
+      complete &&= c !== undefined || errors.has(k);
+      parts.push([k, c?.status, c?.reason, errors.has(k)]);
+      continue;
+    }
+    const o = state.owners.get(k);
+    complete &&= o?.ready !== undefined;
+    const children = (o?.provisioned ?? []).map((ns) => {
+      const childKey = keyOf(FANOUT_CHILD[kind]!, ns, o!.childName);
+      const c = state.conditions.get(childKey);
+      complete &&= c !== undefined || errors.has(childKey);
+      return [ns, c?.status, c?.reason, errors.has(childKey)];
+    });
+    parts.push([k, o?.ready?.status, o?.failed, children]);
+  }
+  return { snapshot: JSON.stringify(parts), complete };
 }
 
 interface RunContext {
@@ -279,6 +335,20 @@ async function seedExample(ctx: RunContext, example: string, state: Obj, docs: O
   return out.stdout.trim().split('\n');
 }
 
+/**
+ * A scenario's KV v2 metadata settings beyond custom metadata (`e2eMetadata` of a secret in
+ * vault-state.json, e.g. `{ "cas_required": true }`), which `sandbox seed` does not write.
+ */
+async function secretMetadataSettings(vault: VaultServer, state: Obj): Promise<void> {
+  const mounts = Object.keys((state.mounts ?? {}) as Obj);
+  for (const [key, secret] of Object.entries((state.secrets ?? {}) as Record<string, Obj>)) {
+    if (!secret.e2eMetadata) continue;
+    const mount = mounts.filter((m) => key.startsWith(m)).sort((a, b) => b.length - a.length)[0];
+    if (!mount) throw new Error(`secret ${key}: under no mount of the state`);
+    await vaultCall(vault, 'POST', `${mount}metadata/${key.slice(mount.length)}`, secret.e2eMetadata);
+  }
+}
+
 /** On a scenario's store: its ServiceAccount is left out of the client-JWT auth-delegator binding. */
 const WITHOUT_AUTH_DELEGATOR = 'e2e.eso-vault-guard.io/without-auth-delegator';
 
@@ -294,6 +364,69 @@ function withScenarioState(state: Obj, file: string): Obj {
   }
   out.policies = { ...(out.policies ?? {}), ...(extra.policies ?? {}) };
   return out;
+}
+
+/**
+ * A ClusterExternalSecret/ClusterPushSecret as rows per namespace (fanout.ts), with ESO's Event and
+ * log error of the object it created there, and the expected.json entry's per-namespace part
+ * (`namespaces: { "<ns>": { decision, codes } }`; a namespace it does not list is expected clean).
+ */
+function fanoutResults(input: {
+  example: string; kind: string; name: string; exp: Obj; decision: 'allow' | 'deny'; codes: string[]; lines: string[]; matchesExpected: boolean;
+  state: EsoState; esoRan: boolean; esoWarnings: Map<string, string>; esoLogErrors: Map<string, string>; lastAdmission: Map<string, { decision: string; codes: string[] }>;
+}): ObjectResult[] {
+  const status = input.state.owners.get(keyOf(input.kind, undefined, input.name));
+  const childKind = FANOUT_CHILD[input.kind]!;
+  const rows = fanoutRows({
+    ownerKind: input.kind, objectDecision: input.decision, objectCodes: input.codes, lines: input.lines, status,
+    child: (ns) => input.state.conditions.get(keyOf(childKind, ns, status?.childName ?? input.name)), esoRan: input.esoRan,
+  });
+  const perNs = (input.exp.namespaces ?? undefined) as Record<string, { decision: string; codes: string[] }> | undefined;
+  return rows.map((r): ObjectResult => {
+    const childKey = keyOf(r.childKind, r.namespace ?? undefined, r.childName);
+    const want = r.namespace && perNs ? perNs[r.namespace] ?? { decision: 'allow', codes: [] } : undefined;
+    const matches = input.matchesExpected && (!want || (r.webhook.decision === want.decision && want.codes.every((c) => r.webhook.codes.includes(c))));
+    const notReady = r.eso.outcome !== 'ready' && r.namespace !== null && !r.eso.failedNamespace;
+    const admission = r.namespace ? input.lastAdmission.get(childKey) : undefined;
+    return {
+      example: input.example, kind: input.kind, namespace: r.namespace, name: input.name,
+      expected: want ? { decision: want.decision, codes: want.codes } : { decision: String(input.exp.decision), codes: (input.exp.codes ?? []) as string[] },
+      webhook: { decision: r.webhook.decision, codes: r.webhook.codes, kubectl: input.lines },
+      matchesExpected: matches, verdict: r.verdict,
+      eso: {
+        outcome: r.eso.outcome, ...(r.eso.reason ? { reason: r.eso.reason } : {}), ...(r.eso.message ? { message: r.eso.message } : {}),
+        ...(notReady && input.esoWarnings.get(childKey) ? { event: input.esoWarnings.get(childKey)! } : {}),
+        ...(notReady && input.esoLogErrors.get(childKey) ? { error: input.esoLogErrors.get(childKey)! } : {}),
+      },
+      agreement: r.agreement,
+      ...(r.note ? { note: r.note } : {}),
+      fanout: {
+        child: { kind: r.childKind, name: r.childName },
+        object: { decision: input.decision, codes: input.codes },
+        owner: { ...(status?.ready ? { ready: `${status.ready.status}${status.ready.message ? ` (${status.ready.message})` : ''}` } : {}), provisionedNamespaces: status?.provisioned ?? [], failedNamespaces: status?.failed ?? [] },
+        ...(admission ? { childAdmission: admission } : {}),
+      },
+    };
+  });
+}
+
+/**
+ * The webhook judged an owner per namespace; it also admitted (warn or enforce mode) each object ESO
+ * created from it. Both answers must agree: same decision, same codes.
+ */
+function fanoutAdmissionCheck(ctx: RunContext, example: string, objects: ObjectResult[]): void {
+  // A failed namespace has no object ESO created (one of that name may exist there, not ESO's).
+  const rows = objects.filter((o) => o.fanout && o.namespace && o.eso.outcome !== 'not-run' && o.eso.reason !== 'failedNamespaces');
+  if (rows.length === 0) return;
+  const id = (o: ObjectResult) => `${o.fanout!.child.kind} ${o.namespace}/${o.fanout!.child.name}`;
+  const seen = rows.filter((o) => o.fanout!.childAdmission);
+  const differ = seen.filter((o) => o.fanout!.childAdmission!.decision !== o.webhook.decision || o.fanout!.childAdmission!.codes.join(',') !== o.webhook.codes.join(','));
+  const unseen = rows.filter((o) => !o.fanout!.childAdmission);
+  ctx.checks.push({
+    name: `${example}: the webhook's admission of each ExternalSecret/PushSecret ESO created matches its findings for the owner in that namespace`,
+    ok: differ.length === 0 && seen.length > 0,
+    detail: `${seen.length - differ.length} of ${seen.length} admissions agree${differ.length ? `; differ: ${differ.map((o) => `${id(o)} admitted ${o.fanout!.childAdmission!.decision} [${o.fanout!.childAdmission!.codes.join(',')}], owner's findings there ${o.webhook.decision} [${o.webhook.codes.join(',')}]`).join('; ')}` : ''}${unseen.length ? `; not admitted while the webhook ran (created between its passes, or not created): ${unseen.map(id).join(', ')}` : ''}`,
+  });
 }
 
 async function runExample(ctx: RunContext, example: string, folder = join(EXAMPLES_DIR, example)): Promise<{ seed: string[]; objects: ObjectResult[] }> {
@@ -316,8 +449,11 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
   const serverHost = new URL(String(state.server)).host;
   try {
     log(`\n# ${example}: ${vault.proc.name} at ${vault.address}`);
+    // ESO's log from here on is this example's.
+    const esoLogStart = ctx.eso ? statSync(ctx.eso.logFile).size : 0;
     const seed = await seedExample(ctx, example, state, docs, vault, exDir);
     for (const l of seed) log(`  seed: ${l}`);
+    await secretMetadataSettings(vault, state);
     await vaultCall(vault, 'POST', 'sys/policies/acl/eso-vault-guard', { policy: webhookPolicy(state) });
     const created = await vaultCall(vault, 'POST', 'auth/token/create', { policies: ['eso-vault-guard'], ttl: '2h', no_default_policy: false });
     const guardVaultToken = join(exDir, 'guard-vault-token');
@@ -388,6 +524,15 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
       detail: detected ? `${String(detected.msg)} (version ${String(detected.version)})` : 'no flavour line in the log',
     });
     const admissionCodes = new Map<string, Set<string>>();
+    // The webhook's own answer per object, the objects ESO created for an owner included.
+    const lastAdmission = new Map<string, { decision: string; codes: string[] }>();
+    const noteAdmissions = (records: Obj[]) => {
+      for (const a of records) {
+        if (a.dryRun || a.webhook !== 'validate' || a.operation === 'DELETE') continue;
+        lastAdmission.set(keyOf(a.kind, a.namespace, a.name), { decision: a.decision === 'denied' || a.wouldDeny === true ? 'deny' : 'allow', codes: [...((a.codes ?? []) as string[])].sort() });
+      }
+    };
+    noteAdmissions(guard.admissions());
     for (const a of guard.admissions()) {
       if (a.dryRun) continue;
       const k = keyOf(a.kind, a.namespace, a.name);
@@ -406,23 +551,27 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
       if (out.code !== 0) throw new Error(`kubectl apply (warn mode) ${o.file}: ${out.stderr}`);
     }
     const esoObjects = [...kubectlOut.keys()];
-    let conditions = new Map<string, { status: string; reason?: string; message?: string }>();
+    let eso: EsoState = { conditions: new Map(), owners: new Map() };
     if (ctx.eso) {
       let stableSince = 0;
       let last = '';
       const deadline = Date.now() + 120_000;
       while (Date.now() < deadline) {
-        conditions = await esoConditions(ctx.kubectl);
-        const snapshot = JSON.stringify(esoObjects.map((k) => [k, conditions.get(k)?.status, conditions.get(k)?.reason]));
-        const complete = esoObjects.every((k) => conditions.has(k));
+        eso = await esoState(ctx.kubectl);
+        // ESO fails some objects before it sets any condition (a PushSecret's missing template
+        // source): its reconcile error in the log is the outcome then.
+        const { snapshot, complete } = esoSnapshot(esoObjects, eso, esoErrors(ctx.eso.logFile, esoLogStart));
         if (snapshot !== last) { last = snapshot; stableSince = Date.now(); }
         if (complete && Date.now() - stableSince > 8_000) break;
         await new Promise((r) => setTimeout(r, 1000));
       }
     }
     await leaseAndAuditChecks(ctx, example, guard, docs, kubectlOut.size);
-    const esoLogErrors = ctx.eso ? esoErrors(ctx.eso.logFile) : new Map<string, string>();
-    const esoWarnings = ctx.eso ? await esoEvents(ctx.kubectl, new Set(['default', ...docs.filter((d) => d.metadata?.namespace).map((d) => String(d.metadata.namespace))])) : new Map<string, string>();
+    const esoLogErrors = ctx.eso ? esoErrors(ctx.eso.logFile, esoLogStart) : new Map<string, string>();
+    const fanoutNamespaces = [...eso.owners.values()].flatMap((o) => [...o.provisioned, ...o.failed.map((f) => f.namespace)]).filter((n) => n !== 'unknown');
+    const esoWarnings = ctx.eso ? await esoEvents(ctx.kubectl, new Set(['default', ...fanoutNamespaces, ...docs.filter((d) => d.metadata?.namespace).map((d) => String(d.metadata.namespace))])) : new Map<string, string>();
+    noteAdmissions(guard.admissions());
+    const { conditions } = eso;
 
     const objects: ObjectResult[] = [];
     for (const k of esoObjects) {
@@ -431,6 +580,10 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
       const o = kubectlOut.get(k)!;
       const codes = [...new Set([...(admissionCodes.get(k) ?? []), ...codesIn(o.lines.join('\n'))])].sort();
       const matchesExpected = o.decision === exp.decision && (exp.codes as string[]).every((c) => codes.includes(c));
+      if (kind in FANOUT_CHILD) {
+        objects.push(...fanoutResults({ example, kind, name, exp, decision: o.decision, codes, lines: o.lines.map((l) => l.replace(ctx.dir, '<run>')), matchesExpected, state: eso, esoRan: ctx.eso !== undefined, esoWarnings, esoLogErrors, lastAdmission }));
+        continue;
+      }
       const doc = docs.find((d) => keyOf(d.kind, d.metadata.namespace, d.metadata.name) === k);
       // A store of another provider is not the webhook's business (it says nothing about it).
       const otherProvider = kind !== 'ExternalSecret' && doc?.spec?.provider && !doc.spec.provider.vault;
@@ -452,16 +605,19 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
     for (const o of objects) {
       if (o.agreement !== 'false-denial' || o.kind === 'ExternalSecret') continue;
       const through = objects.filter((es) => {
-        const ref = docs.find((d) => keyOf(d.kind, d.metadata.namespace, d.metadata.name) === keyOf(es.kind, es.namespace, es.name))?.spec?.secretStoreRef;
-        return es.kind === 'ExternalSecret' && ref?.name === o.name && (ref.kind ?? 'SecretStore') === o.kind && (o.kind === 'ClusterSecretStore' || es.namespace === o.namespace);
+        if (es.kind !== 'ExternalSecret' && !(es.kind === 'ClusterExternalSecret' && es.namespace)) return false;
+        const spec = docs.find((d) => keyOf(d.kind, d.kind === 'ExternalSecret' ? d.metadata.namespace : undefined, d.metadata.name) === keyOf(es.kind, es.kind === 'ExternalSecret' ? es.namespace : undefined, es.name))?.spec;
+        const ref = es.kind === 'ExternalSecret' ? spec?.secretStoreRef : spec?.externalSecretSpec?.secretStoreRef;
+        return ref?.name === o.name && (ref.kind ?? 'SecretStore') === o.kind && (o.kind === 'ClusterSecretStore' || es.namespace === o.namespace);
       });
       if (through.length > 0 && through.every((es) => es.eso.outcome === 'not-ready')) {
         o.agreement = 'agree';
         o.note = `ESO calls the store Ready (login works); every ExternalSecret through it fails: ${through.map((es) => `${es.namespace}/${es.name} (${es.eso.reason ?? ''})`).join(', ')}`;
       }
     }
+    fanoutAdmissionCheck(ctx, example, objects);
     for (const o of objects) {
-      log(`  ${o.matchesExpected ? 'ok ' : 'BAD'} ${o.kind} ${o.namespace ?? '-'}/${o.name}: webhook ${o.webhook.decision} [${o.webhook.codes.join(',')}] (expected ${o.expected.decision} [${o.expected.codes.join(',')}]); ESO ${o.eso.outcome}${o.eso.reason ? ` ${o.eso.reason}` : ''} → ${o.agreement}`);
+      log(`  ${o.matchesExpected ? 'ok ' : 'BAD'} ${o.kind} ${o.fanout && o.namespace ? `${o.name} → ${o.fanout.child.kind} ${o.namespace}/${o.fanout.child.name}` : `${o.namespace ?? '-'}/${o.name}`}: webhook ${o.webhook.decision} [${o.webhook.codes.join(',')}] (expected ${o.expected.decision} [${o.expected.codes.join(',')}]); ESO ${o.eso.outcome}${o.eso.reason ? ` ${o.eso.reason}` : ''} → ${o.agreement}`);
     }
     // Leave the cluster as found for the next example (namespaces stay: nothing finalises them here).
     await guard.stop();
