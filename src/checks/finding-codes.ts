@@ -276,7 +276,7 @@ export const FINDING_REGISTRY = {
   },
   CheckAndSetRefused: {
     severity: 'error',
-    summary: 'Vault would refuse a PushSecret\'s KV v2 write on check-and-set grounds: the secret or the engine config requires `cas` and the store sends none, or the store sends `cas` 0 over a deleted current version (OpenBao: `metadata_cas` required). From the secret\'s metadata where the store may read it, and the engine config (`<mount>/config`, optional webhook stanza) where it may write.',
+    summary: 'Vault would refuse a PushSecret\'s KV v2 write on check-and-set grounds (`cas_required` and no `checkAndSet` on the store, `cas` 0 over a deleted current version, OpenBao `metadata_cas_required`). A warning over an existing managed secret, which ESO rewrites only when the value changes.',
     example: '`[CheckAndSetRefused] spec.data[0].match.remoteRef.remoteKey: kv/metadata/pushed/locked has cas_required, and the store does not set spec.provider.vault.checkAndSet.required, so ESO writes kv/data/pushed/locked without "cas"; Vault refuses the write with "check-and-set parameter required for this call" and ESO fails the PushSecret with "set secret failed: could not write remote ref token to target secretstore vault-push: Error making API request. … * check-and-set parameter required for this call".`',
     fix: 'Set `spec.provider.vault.checkAndSet.required: true` on the store for secrets with `cas_required`; undelete a deleted current version (or delete the secret\'s metadata) before pushing with check-and-set; or push to another `remoteKey`.',
     producedBy: { test: 'test/eso-coverage/push-cas.test.ts', note: 'needs per-secret cas_required metadata, which the examples\' Vault states do not set' },

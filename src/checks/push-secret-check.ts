@@ -255,19 +255,24 @@ async function checkEntry(entry: PushEntry, ctx: EntryCtx): Promise<void> {
     });
     return;
   }
+  // Over an existing (managed) secret ESO writes nothing while the pushed value equals Vault's
+  // (client_push.go compares first): a refused write fails only at the value's first change, so it
+  // warns; it cannot be an error for a PushSecret ESO syncs today.
+  const writeSeverity: Finding['severity'] = exists === true ? 'warning' : 'error';
+  const whenWritten = exists === true ? ' ESO writes nothing while the pushed value equals what Vault holds, so this fails at the value\'s first change.' : '';
   // Check-and-set: what Vault makes of the writes ESO sends (the secret's metadata, as the store's role read it).
   if (metadata !== undefined && paths.metadata !== undefined) {
     const refused = casProblems(vault, { meta: metadata }, { data: paths.data, metadata: paths.metadata }, entry.remoteKey);
-    collector.add(...refused.map((p) => casFinding(p, field, ctx)));
+    collector.add(...refused.map((p) => casFinding(p, field, ctx, writeSeverity, whenWritten)));
     if (refused.length > 0) return;
   }
   // 3. Writes: the KV v2 metadata marker, then the data; create for a new secret, update for an existing one.
   const op: Operation = exists === true ? 'update' : 'create';
   const what = exists === true ? 'the secret exists, so ESO\'s write needs update' : 'the secret does not exist yet, so ESO\'s first write needs create';
   if (paths.metadata !== undefined && !may(paths.metadata, op)) {
-    collector.add(denied(paths.metadata, op, `ESO writes the managed-by marker to the metadata before the data (client_push.go); ${what}.`));
+    collector.add(denied(paths.metadata, op, `ESO writes the managed-by marker to the metadata before the data (client_push.go); ${what}.${whenWritten}`, writeSeverity));
   }
-  if (!may(paths.data, op)) collector.add(denied(paths.data, op, `ESO writes the data there; ${what}.`));
+  if (!may(paths.data, op)) collector.add(denied(paths.data, op, `ESO writes the data there; ${what}.${whenWritten}`, writeSeverity));
   // The engine's own check-and-set settings, judged only where the store's role may make the writes
   // (it would then meet Vault's refusal itself; nothing is told a role that cannot write).
   // Only on a KV v2 mount: on KV v1, <mount>/config would be a secret named "config".
@@ -276,7 +281,7 @@ async function checkEntry(entry: PushEntry, ctx: EntryCtx): Promise<void> {
     // The webhook's own policy may not grant <mount>/config: then this stays unjudged, never a failure.
     if (config.status === 'ok') {
       const refused = casProblems(vault, { config: config.value, mountPath: mount.mountPath }, { data: paths.data, metadata: paths.metadata }, entry.remoteKey);
-      collector.add(...refused.map((p) => casFinding(p, field, ctx)));
+      collector.add(...refused.map((p) => casFinding(p, field, ctx, writeSeverity, whenWritten)));
     }
   }
   // 4. deletionPolicy Delete: the delete when the entry or the PushSecret goes.
@@ -290,13 +295,13 @@ async function checkEntry(entry: PushEntry, ctx: EntryCtx): Promise<void> {
   }
 }
 
-function casFinding(p: CasProblem, field: string, ctx: EntryCtx): Finding {
+function casFinding(p: CasProblem, field: string, ctx: EntryCtx, severity: Finding['severity'], whenWritten: string): Finding {
   const key = ctx.ps.data.find((d) => d.field === field)?.secretKey ?? '';
   return {
     code: 'CheckAndSetRefused',
-    severity: 'error',
+    severity,
     field,
-    message: `${p.message}; Vault refuses the write with "${p.vault}" and ESO fails the PushSecret with "set secret failed: could not write remote ref ${key} to target secretstore ${ctx.store.name}: Error making API request. … * ${p.vault}".`,
+    message: `${p.message}; Vault refuses the write with "${p.vault}" and ESO fails the PushSecret with "set secret failed: could not write remote ref ${key} to target secretstore ${ctx.store.name}: Error making API request. … * ${p.vault}".${whenWritten}`,
     hint: p.hint,
   };
 }

@@ -49,17 +49,18 @@ test('checkAndSet: cas_required without checkAndSet, cas 0 over a deleted curren
   const objects = [plain, cas, blind, refusedNoCas, lockedWithCas, openNoCas, openWithCas, newWithCas, goneWithCas, goneNoCas, metaLocked, blindLocked];
   const s = await scenario(objects, state());
   try {
+    // Over an existing managed secret ESO writes only when the value changes: a warning, never a denial.
     const r = await s.validate(refusedNoCas);
-    assert.equal(r.allowed, false);
-    assert.match(r.message, /\[CheckAndSetRefused\] spec\.data\[0\]\.match\.remoteRef\.remoteKey: kv\/metadata\/pushed\/locked has cas_required, .*"check-and-set parameter required for this call".*could not write remote ref token to target secretstore vault-push/);
-    assert.match(r.message, /checkAndSet\.required: true/);
+    assert.equal(r.allowed, true, r.message);
+    assert.match(r.warnings.join('\n'), /ESO writes nothing while the pushed value equals what Vault holds/);
+    assert.match(r.warnings.join('\n'), /\[CheckAndSetRefused\] spec\.data\[0\]\.match\.remoteRef\.remoteKey: kv\/metadata\/pushed\/locked has cas_required, .*"check-and-set parameter required for this call".*could not write remote ref token to target secretstore vault-push/);
     const g = await s.validate(goneWithCas);
     assert.equal(g.allowed, false);
     assert.match(g.message, /\[CheckAndSetRefused\].*current version \(2\) of kv\/data\/pushed\/gone is deleted.*"check-and-set parameter did not match the current version"/);
     assert.match(g.message, /vault kv undelete -versions=2 pushed\/gone/);
     const m = await s.validate(metaLocked);
-    assert.equal(m.allowed, false);
-    assert.match(m.message, /"metadata check-and-set parameter required for this call"/);
+    assert.equal(m.allowed, true, m.message);
+    assert.match(m.warnings.join('\n'), /"metadata check-and-set parameter required for this call"/);
     for (const ok of [lockedWithCas, openNoCas, openWithCas, newWithCas, goneNoCas]) {
       const v = await s.validate(ok);
       assert.equal(v.allowed, true, `${(ok['metadata'] as { name: string }).name}: ${v.message}`);
@@ -70,9 +71,12 @@ test('checkAndSet: cas_required without checkAndSet, cas 0 over a deleted curren
 
     const run = await s.check();
     assert.equal(run.code, 1, run.stderr);
-    assert.deepEqual(errorsOf(run.report, 'locked-no-cas'), ['CheckAndSetRefused spec.data[0].match.remoteRef.remoteKey']);
+    assert.deepEqual(errorsOf(run.report, 'locked-no-cas'), []);
+    const lockedWarning = run.report.findings.find((f) => f.resource.name === 'locked-no-cas' && f.code === 'CheckAndSetRefused');
+    assert.equal(lockedWarning?.severity, 'warning');
+    assert.match(lockedWarning?.hint ?? '', /checkAndSet\.required: true/);
     assert.deepEqual(errorsOf(run.report, 'gone-with-cas'), ['CheckAndSetRefused spec.data[0].match.remoteRef.remoteKey']);
-    assert.deepEqual(errorsOf(run.report, 'meta-locked'), ['CheckAndSetRefused spec.data[0].match.remoteRef.remoteKey']);
+    assert.deepEqual(errorsOf(run.report, 'meta-locked'), []);
     for (const name of ['locked-with-cas', 'open-no-cas', 'open-with-cas', 'new-with-cas', 'gone-no-cas']) assert.deepEqual(errorsOf(run.report, name), [], name);
   } finally {
     await s.close();
