@@ -19,6 +19,7 @@ export class Collector {
 
   /** Records findings with their text made safe to show (display-text.ts): every output shows these. */
   add(...added: Finding[]): void {
+    if (added.length === 0) return;
     const findings = added.map((f): Finding => {
       const { fix, ...rest } = f;
       return {

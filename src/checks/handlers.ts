@@ -115,7 +115,8 @@ export function createAdmissionHandlers(deps: HandlerDeps): AdmissionHandlers {
       // The object opted out, and the operator lets objects here do so: no Vault, no findings.
       if (granted && hasSkipLabel(request.object)) return ALLOW;
       const obj = objectOf(request);
-      const storesUnknown = await prefetch(obj, ctx.deadlineAtMs);
+      // Without a cluster cache (offline stores) there is nothing to read first: no await.
+      const storesUnknown = deps.lookup.prefetchStores ? await prefetch(obj, ctx.deadlineAtMs) : undefined;
       const key = storesUnknown || !reuse ? undefined : resultKey(obj, deps.lookup);
       let result = storesUnknown ?? (key ? reuse?.get(key) : undefined);
       if (!result) {

@@ -64,8 +64,12 @@ export interface StoreCheckEnv {
 export type GrantedAccess = Extract<StoreAccess, { status: 'ok' }>;
 
 export function storeLabel(store: StoreModel): StoreLabel {
-  return { kind: store.kind, name: store.name, ...(store.namespace ? { namespace: store.namespace } : {}) };
+  // Store models are replaced, never changed: one frozen label per model, not one per reference.
+  let label = storeLabels.get(store);
+  if (!label) storeLabels.set(store, (label = Object.freeze({ kind: store.kind, name: store.name, ...(store.namespace ? { namespace: store.namespace } : {}) })));
+  return label;
 }
+const storeLabels = new WeakMap<StoreModel, StoreLabel>();
 
 /** Field of the auth mount path and of the role, per method. */
 export function authFields(auth: VaultProviderModel['auth']): { mountField: string; roleField: string } {
@@ -104,16 +108,75 @@ const lastShared = new WeakMap<Map<string, Promise<StoreAccess>>, { store: Store
  * `reportField`: report every finding on this field (ExternalSecret and PushSecret checks); absent
  * for the store's own check, whose findings sit on the store's fields.
  */
+/**
+ * What resolveStoreAccess derives from the store, the identity and the report field alone (names,
+ * fields, name problems): a pure function of objects that are replaced, never changed, so it is
+ * worked out once per identity, store and report field and kept by the identity.
+ */
+interface LoginPlan {
+  store: StoreModel;
+  reportField: string | undefined;
+  loginNs: string | undefined;
+  label: StoreLabel;
+  mountField: string;
+  roleField: string;
+  namespaceProblem: ReturnType<typeof vaultNameProblem>;
+  authMountPath: string | undefined;
+  mountProblem: ReturnType<typeof vaultNameProblem>;
+  roleReadable: boolean;
+  roleProblem: ReturnType<typeof vaultNameProblem>;
+  /** policyPathPrefix: null when the login namespace is not the secrets' or above it. */
+  prefix: string | null;
+  identityText: string;
+}
+const loginPlans = new WeakMap<IdentityPlan, LoginPlan[]>();
+
+function loginPlanOf(store: StoreModel, vault: VaultProviderModel, identity: IdentityPlan, reportField: string | undefined): LoginPlan {
+  let plans = loginPlans.get(identity);
+  for (const plan of plans ?? []) if (plan.store === store && plan.reportField === reportField) return plan;
+  // ESO logs in under auth.namespace when it is set (auth.go useAuthNamespace): the auth mount, the
+  // role and the policies are looked up there; secrets are read under the store's namespace.
+  const loginNs = loginNamespace(vault) || undefined;
+  const { mountField, roleField } = authFields(vault.auth);
+  const authMountPath = identity.authMountPath === undefined ? undefined : esoMountPath(identity.authMountPath);
+  // Roles are read at auth/<mount>/role/<name> for kubernetes and jwt only; other methods' roles
+  // live elsewhere or are named by a credential (approle's role_id). An empty jwt role means the
+  // mount's default_role (Vault's jwt login), so it is not a name to check.
+  const roleReadable = identity.role !== undefined && identity.role !== '' && authMountPath !== undefined && (identity.method === 'kubernetes' || identity.method === 'jwt');
+  const plan: LoginPlan = {
+    store,
+    reportField,
+    loginNs,
+    label: storeLabel(store),
+    mountField,
+    roleField,
+    namespaceProblem: loginNs !== undefined ? vaultNameProblem('namespace', loginNs) : undefined,
+    authMountPath,
+    mountProblem: authMountPath !== undefined ? vaultNameProblem('authMount', authMountPath) : undefined,
+    roleReadable,
+    roleProblem: roleReadable ? vaultNameProblem('role', identity.role as string) : undefined,
+    prefix: policyPathPrefix(vault),
+    identityText: identityText(identity),
+  };
+  if (!plans) loginPlans.set(identity, (plans = []));
+  if (plans.length >= 16) plans.shift();
+  plans.push(plan);
+  return plan;
+}
+
+/**
+ * The login side of `store` for `identity`: auth mount, role, binding and the role's policies.
+ * `reportField`: report every finding on this field (ExternalSecret and PushSecret checks); absent
+ * for the store's own check, whose findings sit on the store's fields.
+ */
 export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, identity: IdentityPlan, reportField?: string): Promise<StoreAccess> {
   if (store.provider.type !== 'vault') return { status: 'unknown-identity' }; // callers check Vault stores only
   const vault = store.provider.vault;
   const { facts, collector } = env;
-  // ESO logs in under auth.namespace when it is set (auth.go useAuthNamespace): the auth mount, the
-  // role and the policies are looked up there; secrets are read under the store's namespace.
-  const loginNs = loginNamespace(vault);
+  const plan = loginPlanOf(store, vault, identity, reportField);
+  const { loginNs, label, mountField, roleField, namespaceProblem, authMountPath, mountProblem, roleProblem, prefix } = plan;
+  const roleReadable = plan.roleReadable && authMountPath !== undefined; // (the plan's roleReadable implies a mount path)
   const opts: FactOptions = { deadlineAtMs: env.opts.deadlineAtMs, ...(loginNs ? { namespace: loginNs } : {}) };
-  const label = storeLabel(store);
-  const { mountField, roleField } = authFields(vault.auth);
   const failField = reportField ?? 'spec.provider.vault.server';
   if (!facts.isConfigured(vault.server)) {
     collector.unavailable(failField, { status: 'not_configured', source: `store server ${vault.server}`, server: vault.server });
@@ -121,22 +184,14 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
   }
   // Names that go into Vault paths are checked before any request: a name Vault cannot hold gets the
   // same answer whether or not anything exists behind it, and no request is made with it.
-  const namespaceProblem = opts.namespace !== undefined ? vaultNameProblem('namespace', opts.namespace) : undefined;
   if (namespaceProblem) {
     collector.add(uncheckedNameFinding({ field: reportField ?? 'spec.provider.vault.namespace', problem: namespaceProblem, consequence: 'the store is not checked against Vault' }));
     return { status: 'blocked' };
   }
-  const authMountPath = identity.authMountPath === undefined ? undefined : esoMountPath(identity.authMountPath);
-  const mountProblem = authMountPath !== undefined ? vaultNameProblem('authMount', authMountPath) : undefined;
   if (mountProblem) {
     collector.add(uncheckedNameFinding({ field: reportField ?? mountField, problem: mountProblem, consequence: 'the login is not checked against Vault' }));
     return { status: 'blocked' };
   }
-  // Roles are read at auth/<mount>/role/<name> for kubernetes and jwt only; other methods' roles
-  // live elsewhere or are named by a credential (approle's role_id). An empty jwt role means the
-  // mount's default_role (Vault's jwt login), so it is not a name to check.
-  const roleReadable = identity.role !== undefined && identity.role !== '' && authMountPath !== undefined && (identity.method === 'kubernetes' || identity.method === 'jwt');
-  const roleProblem = roleReadable ? vaultNameProblem('role', identity.role as string) : undefined;
   if (roleProblem) {
     collector.add(invalidRoleFinding({ store: label, roleField, ...(reportField ? { reportField: reportField } : {}), problem: roleProblem }));
     return { status: 'blocked' };
@@ -193,7 +248,6 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
   // The role exists, but whose token is presented is unknown (a referent ClusterSecretStore checked
   // alone, a JWT from a Secret): binding and policies cannot be evaluated.
   if (!identity.verifiable || !identity.serviceAccount) return { status: 'unknown-identity' };
-  const prefix = policyPathPrefix(vault);
   if (prefix === null) {
     return {
       status: 'unknown-identity',
@@ -225,7 +279,7 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
   // What follows is a pure function of the facts gathered above: an admission whose facts are the
   // cached ones (the same objects) gets the ACL and binding findings computed for an earlier one.
   const inputs: unknown[] = [
-    identityText(identity), reportField, label.kind, label.name, label.namespace, vault.auth.field, prefix, authMountPath, roleName, accessor, flavour,
+    plan.identityText, reportField, label.kind, label.name, label.namespace, vault.auth.field, prefix, authMountPath, roleName, accessor, flavour,
     env.defaultAudiences, env.disclosure.roleDefinition, ...sources.flatMap((p) => [p.name, p.text]),
   ];
   // Vault reviews the token only once the role accepts it (path_login.go), so this comes after the

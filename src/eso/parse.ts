@@ -146,19 +146,32 @@ function parseStoreRef(r: FieldReader, v: unknown, field: string): StoreRefModel
   };
 }
 
+const REQUIRED = { required: true };
+
+/**
+ * `r.str(o[name], `${field}.${name}`)`, with the field's name built only when the reader needs it for
+ * a problem (a required value absent, a wrong type): every remoteRef of every admission reads six.
+ */
+function strAt(r: FieldReader, o: Json, field: string, name: string, required = false): string | undefined {
+  const v = o[name];
+  if (typeof v === 'string') return v;
+  if ((v === undefined || v === null) && !required) return undefined;
+  return r.str(v, `${field}.${name}`, required ? REQUIRED : {});
+}
+
 function parseRemoteRef(r: FieldReader, v: unknown, field: string, apiVersion: EsoApiVersion): RemoteRefModel | undefined {
   const o = r.obj(v, field);
   if (!o) return undefined;
-  const key = r.str(o['key'], `${field}.key`, { required: true }) ?? '';
-  const property = r.str(o['property'], `${field}.property`);
-  const version = r.str(o['version'], `${field}.version`);
+  const key = strAt(r, o, field, 'key', true) ?? '';
+  const property = strAt(r, o, field, 'property');
+  const version = strAt(r, o, field, 'version');
   // v1 (ESO 2.9) has no CRD defaults here; "" behaves as None / Default / None. v1beta1 still defaults them.
-  const metadataPolicy = r.str(o['metadataPolicy'], `${field}.metadataPolicy`);
+  const metadataPolicy = strAt(r, o, field, 'metadataPolicy');
   if (metadataPolicy !== undefined && metadataPolicy !== '' && metadataPolicy !== 'None' && metadataPolicy !== 'Fetch') {
     r.problem(`${field}.metadataPolicy`, `${field}.metadataPolicy must be None or Fetch, found "${metadataPolicy}".`, `Set ${field}.metadataPolicy to None or Fetch.`);
   }
-  const decodingStrategy = r.str(o['decodingStrategy'], `${field}.decodingStrategy`) ?? (apiVersion === 'external-secrets.io/v1beta1' ? 'None' : undefined);
-  const conversionStrategy = r.str(o['conversionStrategy'], `${field}.conversionStrategy`) ?? (apiVersion === 'external-secrets.io/v1beta1' ? 'Default' : undefined);
+  const decodingStrategy = strAt(r, o, field, 'decodingStrategy') ?? (apiVersion === 'external-secrets.io/v1beta1' ? 'None' : undefined);
+  const conversionStrategy = strAt(r, o, field, 'conversionStrategy') ?? (apiVersion === 'external-secrets.io/v1beta1' ? 'Default' : undefined);
   return {
     key,
     ...(property !== undefined ? { property } : {}),

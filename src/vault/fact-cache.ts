@@ -48,11 +48,16 @@ export class FactCache {
   }
 
   /**
-   * The cached or in-flight answer, or undefined (then `get` loads it). Lets a caller skip building
-   * what only a miss needs (the request, its description).
+   * The in-flight answer (joined, counted as a hit), or undefined: for a caller whose `hit` just
+   * missed, so the stored entries are not asked again.
    */
-  peek<T>(kind: FactKind, key: string, deadlineAtMs: number): Promise<Fact<T>> | undefined {
-    return this.lookupOrJoin<T>(kind, `${kind}|${key}`, key, deadlineAtMs, true);
+  joinInFlight<T>(kind: FactKind, key: string, deadlineAtMs: number): Promise<Fact<T>> | undefined {
+    const fullKey = `${kind}|${key}`;
+    const running = this.inflight.get(fullKey);
+    if (!running) return undefined;
+    this.metrics.countCacheHit(kind);
+    this.coalescedCount += 1;
+    return raceDeadline(running as Promise<Fact<T>>, deadlineAtMs, `${key} (joined in-flight request)`);
   }
 
   /** The cached answer (counted as a hit), or undefined; in-flight lookups are not joined here. */

@@ -139,7 +139,7 @@ export function createVaultFacts(
       keepShared(opts, server, key, stored);
       return stored;
     }
-    const hit = cache.peek<T>(kind, cacheKey, opts.deadlineAtMs);
+    const hit = cache.joinInFlight<T>(kind, cacheKey, opts.deadlineAtMs);
     if (hit) return hit;
     // Not stored under this key: it lives exactly as long as the facts it follows from, and one
     // cached mount does not become an entry per path (10,000 paths would crowd out the secrets).
