@@ -17,6 +17,18 @@ const REFERENCE_CONCURRENCY = 32;
  * first references) come before the thousandth reference's secret.
  */
 export async function checkReferences(plans: readonly ReferencePlan[], env: ReferenceCheckEnv, budget: RequestBudget | undefined, deadlineAtMs: number): Promise<number> {
+  if (plans.length <= REFERENCE_CONCURRENCY) {
+    // Every reference has a place at once: started in order, each after the one before has run up
+    // to its first wait, as the workers below would, without a worker (and its promise) per reference.
+    // A spent budget and a passed deadline stay so: once one stops the starts, none follows.
+    const running: Promise<void>[] = [];
+    for (const plan of plans) {
+      if (budget?.exhausted || Date.now() >= deadlineAtMs) break;
+      running.push(checkReference(plan, env));
+    }
+    await Promise.all(running);
+    return plans.length - running.length;
+  }
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < plans.length) {

@@ -23,6 +23,9 @@ import { relevantUnresolvedTemplates } from './template-relevance.js';
 export type { ReferenceCheckEnv } from './reference-env.js';
 export { aclPathOf } from '../vault/kv-paths.js';
 
+const NO_FINDINGS: readonly Finding[] = Object.freeze([]);
+const ignore = (): undefined => undefined;
+
 export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv): Promise<void> {
   const { collector } = env;
   if (plan.kind === 'generator' || plan.kind === 'empty') return;
@@ -34,8 +37,10 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
   if (plan.problems.length > 0) collector.add(...storeResolutionFindings(plan.problems));
   // A problem in the reference's own fields (a malformed remoteRef), not in its store reference, does
   // not stop the login checks of its store (issue 15 item 11).
-  const ownField = (p: EsoProblem): boolean => p.field.startsWith(`${plan.field}.`) && !p.field.startsWith(`${plan.field}.sourceRef`);
-  if (plan.problems.length > 0 && blocksReference(plan.problems.filter((p) => !ownField(p)))) return;
+  if (plan.problems.length > 0) {
+    const ownField = (p: EsoProblem): boolean => p.field.startsWith(`${plan.field}.`) && !p.field.startsWith(`${plan.field}.sourceRef`);
+    if (blocksReference(plan.problems.filter((p) => !ownField(p)))) return;
+  }
   const store = plan.store;
   if (!store || store.provider.type !== 'vault' || !plan.identity) return;
   const vault = store.provider.vault;
@@ -45,7 +50,8 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
   const identity = plan.identity;
   // ESO builds the client (CA set included) before any login: a store whose TLS trust is broken fails
   // every ExternalSecret with that error, so it is the whole answer for this reference.
-  const trustErrors = (await env.storeTrust?.(store) ?? []).filter((f) => f.severity === 'error');
+  const trust = (await env.storeTrust?.(store)) ?? NO_FINDINGS;
+  const trustErrors = trust.length === 0 ? NO_FINDINGS : trust.filter((f) => f.severity === 'error');
   if (trustErrors.length > 0) {
     collector.add(...trustErrors.map((f) => storeTrustForReference(f, storeLabel(store), reportField)));
     return;
@@ -60,7 +66,7 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
   let pathProblem: ReturnType<typeof kvRequestProblem>;
   for (let i = 0; i < plan.requests.length && !pathProblem; i++) pathProblem = kvRequestProblem(plan.requests[i]!, aclPaths[i]!);
   const mountFact = first && first.purpose !== 'tags-metadata' && !pathProblem ? env.facts.mountForPath(vault.server, aclPaths[0]!, opts) : undefined;
-  void mountFact?.catch(() => undefined);
+  void mountFact?.catch(ignore);
   const access = await sharedStoreAccess(env.accessCache, env, store, identity, reportField);
   if (access.status === 'unavailable' || access.status === 'blocked') return;
   if (access.status === 'unknown-identity') {
@@ -79,7 +85,7 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
       collector.add(uncheckedKvPathFinding(first?.field ?? reportField, pathProblem, false));
       return;
     }
-    await checkSecretState(plan, vault, env, opts, mountFact, undefined);
+    await checkSecretState(plan, vault, env, opts, mountFact, undefined, aclPaths[0]);
     return;
   }
   const covered = checkCoverage(plan, aclPaths, access, store);
@@ -90,7 +96,7 @@ export async function checkReference(plan: ReferencePlan, env: ReferenceCheckEnv
     collector.add(uncheckedKvPathFinding(first?.field ?? reportField, pathProblem, true));
     return;
   }
-  await checkSecretState(plan, vault, env, opts, mountFact, access);
+  await checkSecretState(plan, vault, env, opts, mountFact, access, aclPaths[0]);
 }
 
 /** Policy coverage of every request ESO will make for this reference (pure: the ACL is compiled). */

@@ -30,12 +30,14 @@ export async function checkSecretState(
   opts: FactOptions,
   mountLookup: Promise<Fact<KvMountFact>> | undefined,
   access?: GrantedAccess,
+  /** aclPathOf(the first request), when the caller has it already. */
+  firstAclPath?: string,
 ): Promise<void> {
   const { collector, facts } = env;
   const store = plan.store;
   const first = plan.requests[0];
   if (!store || !first || first.purpose === 'tags-metadata') return;
-  const requestPath = aclPathOf(first);
+  const requestPath = firstAclPath ?? aclPathOf(first);
   let mistakes: ManifestHints | undefined;
   const hints = (): ManifestHints => (mistakes ??= manifestMistakes(plan, vault));
   const mountFact = await (mountLookup ?? facts.mountForPath(vault.server, requestPath, opts));

@@ -64,12 +64,8 @@ export interface StoreCheckEnv {
 export type GrantedAccess = Extract<StoreAccess, { status: 'ok' }>;
 
 export function storeLabel(store: StoreModel): StoreLabel {
-  // Store models are replaced, never changed: one frozen label per model, not one per reference.
-  let label = storeLabels.get(store);
-  if (!label) storeLabels.set(store, (label = Object.freeze({ kind: store.kind, name: store.name, ...(store.namespace ? { namespace: store.namespace } : {}) })));
-  return label;
+  return { kind: store.kind, name: store.name, ...(store.namespace ? { namespace: store.namespace } : {}) };
 }
-const storeLabels = new WeakMap<StoreModel, StoreLabel>();
 
 /** Field of the auth mount path and of the role, per method. */
 export function authFields(auth: VaultProviderModel['auth']): { mountField: string; roleField: string } {
@@ -132,7 +128,9 @@ interface LoginPlan {
 const loginPlans = new WeakMap<IdentityPlan, LoginPlan[]>();
 
 function loginPlanOf(store: StoreModel, vault: VaultProviderModel, identity: IdentityPlan, reportField: string | undefined): LoginPlan {
-  let plans = loginPlans.get(identity);
+  // A store's own check (no report field) has a store model of its own, parsed from the admission:
+  // nothing to find again, so nothing is kept for it.
+  let plans = reportField === undefined ? undefined : loginPlans.get(identity);
   for (const plan of plans ?? []) if (plan.store === store && plan.reportField === reportField) return plan;
   // ESO logs in under auth.namespace when it is set (auth.go useAuthNamespace): the auth mount, the
   // role and the policies are looked up there; secrets are read under the store's namespace.
@@ -158,6 +156,7 @@ function loginPlanOf(store: StoreModel, vault: VaultProviderModel, identity: Ide
     prefix: policyPathPrefix(vault),
     identityText: identityText(identity),
   };
+  if (reportField === undefined) return plan;
   if (!plans) loginPlans.set(identity, (plans = []));
   if (plans.length >= 16) plans.shift();
   plans.push(plan);
@@ -292,7 +291,8 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
   const memo = derivedFor(role, inputs, namespaceLabels);
   if (memo) {
     collector.add(...memo.binding);
-    return afterBinding(memo.access);
+    // Without a token review to wait for, the derived answer is the answer (no extra async step).
+    return review ? afterBinding(memo.access) : memo.access;
   }
   const aclIdentity: AclIdentity =
     identity.method === 'jwt'

@@ -9,7 +9,8 @@ import type { VaultProviderModel } from './model.js';
  * custom X-Vault-Namespace header is the store's namespace when `namespace` is not set.
  */
 export function headerNamespace(vault: Pick<VaultProviderModel, 'headers'>): string | undefined {
-  for (const [k, v] of Object.entries(vault.headers ?? {})) if (k.toLowerCase() === 'x-vault-namespace') return v;
+  if (!vault.headers) return undefined;
+  for (const [k, v] of Object.entries(vault.headers)) if (k.toLowerCase() === 'x-vault-namespace') return v;
   return undefined;
 }
 
