@@ -18,7 +18,7 @@ import type { TemplateDelimiters } from '../eso/go-template.js';
 import type { ExistingObjectLookup } from './existing-objects.js';
 import { storeResolutionFindings } from './rules/store-resolution.js';
 import { isEsoApiVersion, notCheckedFinding, notCheckedReason } from './rules/not-checked.js';
-import type { StoreAccess } from './store-access.js';
+import { StoreAccessCache } from './store-access.js';
 import { checkStore, type StoreCheckEnv } from './store-check.js';
 import type { CaSourceLookup } from './ca-sources.js';
 import { checkStoreTrust } from './tls-check.js';
@@ -125,7 +125,7 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
       ...common,
       missingIsSkipped: missingIsSkipped(parsed.model.raw),
       targetName: targetName(parsed.model.raw, parsed.model.name),
-      accessCache: new Map<string, Promise<StoreAccess>>(),
+      accessCache: new StoreAccessCache(),
       producedKeys: new Map<string, string[]>(),
     };
     const notStarted = await checkReferences(plans, env, budget, deadlineAtMs);

@@ -1,14 +1,14 @@
 // What the reference checks of one ExternalSecret share (reference-check.ts, secret-state-check.ts).
 import type { StoreModel } from '../eso/model.js';
 import type { Finding } from './finding.js';
-import type { StoreAccess, StoreCheckEnv } from './store-access.js';
+import type { StoreAccessCache, StoreCheckEnv } from './store-access.js';
 
 /** What a store check needs, plus what the references of one ExternalSecret share. */
 export interface ReferenceCheckEnv extends StoreCheckEnv {
   /** deletionPolicy Delete/Merge: ESO skips a missing secret. */
   missingIsSkipped: boolean;
   /** Store access per store and identity, shared by the references of one object. */
-  accessCache: Map<string, Promise<StoreAccess>>;
+  accessCache: StoreAccessCache;
   /** The Secret ESO writes (spec.target.name, else the ExternalSecret's name). */
   targetName?: string;
   /** The store's TLS-trust findings (tls-check.ts), shared per store; absent: not checked here. */

@@ -74,36 +74,35 @@ export function authFields(auth: VaultProviderModel['auth']): { mountField: stri
   return { mountField: `${auth.field}.${mountKey}`, roleField: `${auth.field}.${roleKey}` };
 }
 
+/** Store access per store and identity within one object (see sharedStoreAccess). */
+export class StoreAccessCache {
+  readonly byKey = new Map<string, Promise<StoreAccess>>();
+  /** The last store and identity asked, with the answer (the same objects: the same key). */
+  last: { store: StoreModel; identity: IdentityPlan; access: Promise<StoreAccess> } | undefined;
+}
+
 /**
  * Store access per store and identity, computed once per object: the references of one
  * ExternalSecret through one store share it (and its findings are recorded once).
  */
 export function sharedStoreAccess(
-  cache: Map<string, Promise<StoreAccess>>,
+  cache: StoreAccessCache,
   env: StoreCheckEnv,
   store: StoreModel,
   identity: IdentityPlan,
   reportField?: string,
 ): Promise<StoreAccess> {
   // The references of one object almost always name the same store model and identity objects.
-  const last = lastShared.get(cache);
+  const last = cache.last;
   if (last && last.store === store && last.identity === identity) return last.access;
   const sa = identity.serviceAccount;
   const key = `${store.kind}/${store.namespace ?? ''}/${store.name}|${sa?.namespace ?? ''}/${sa?.name ?? ''}`;
-  let access = cache.get(key);
-  if (!access) cache.set(key, (access = resolveStoreAccess(env, store, identity, reportField)));
-  lastShared.set(cache, { store, identity, access });
+  let access = cache.byKey.get(key);
+  if (!access) cache.byKey.set(key, (access = resolveStoreAccess(env, store, identity, reportField)));
+  cache.last = { store, identity, access };
   return access;
 }
 
-/** The last store and identity each object's cache answered, with the answer (same objects: same key). */
-const lastShared = new WeakMap<Map<string, Promise<StoreAccess>>, { store: StoreModel; identity: IdentityPlan; access: Promise<StoreAccess> }>();
-
-/**
- * The login side of `store` for `identity`: auth mount, role, binding and the role's policies.
- * `reportField`: report every finding on this field (ExternalSecret and PushSecret checks); absent
- * for the store's own check, whose findings sit on the store's fields.
- */
 /**
  * What resolveStoreAccess derives from the store, the identity and the report field alone (names,
  * fields, name problems): a pure function of objects that are replaced, never changed, so it is

@@ -314,17 +314,21 @@ export function createVaultFacts(
 
     readSecretShape(server, at, version, opts) {
       const values = readsValues(server, at.mount);
-      const target: VaultEndpoint = opts.kvVersion === '1'
-        ? { family: 'kv1.data', mount: at.mount, secretPath: at.secretPath }
-        : { family: values ? 'kv2.data' : 'kv2.subkeys', mount: at.mount, secretPath: at.secretPath, ...(version !== undefined ? { version } : {}) };
+      const family = opts.kvVersion === '1' ? 'kv1.data' : values ? 'kv2.data' : 'kv2.subkeys';
+      // The fact another reference of this object already took: before the request is even described.
+      const key = `${family}:${at.mount}\u0000${at.secretPath}\u0000${version ?? ''}`;
+      if (!config.metadataOnly && (opts.kvVersion !== '1' || values)) {
+        const again = sharedHit<SecretReadFact>('secret_shape', server, key, opts);
+        if (again) return again;
+      }
+      const target: VaultEndpoint = family === 'kv1.data'
+        ? { family, mount: at.mount, secretPath: at.secretPath }
+        : { family, mount: at.mount, secretPath: at.secretPath, ...(version !== undefined ? { version } : {}) };
       if (config.metadataOnly || (opts.kvVersion === '1' && !values)) {
         const source = describe('GET', target);
         if (!service.isConfigured(server)) return Promise.resolve({ status: 'not_configured', source, server });
         return Promise.resolve({ status: 'unavailable', source: `${source} (not sent)`, detail: config.metadataOnly ? METADATA_ONLY_DETAIL : VALUES_NOT_READ_DETAIL });
       }
-      const key = `${target.family}:${at.mount}\u0000${at.secretPath}\u0000${version ?? ''}`;
-      const again = sharedHit<SecretReadFact>('secret_shape', server, key, opts);
-      if (again) return again;
       return lookup<SecretReadFact>('secret_shape', server, key, opts, () => describe('GET', target), async (session, ns, src) =>
         classify(
           await get(session, target, ns, opts.deadlineAtMs),
