@@ -10,7 +10,7 @@ import type { Fact, FactOptions, KvMountFact } from '../vault/facts.js';
 import { aclPathOf, folderLocation, secretLocation } from '../vault/kv-paths.js';
 import { liveCandidates, walkFindCandidates } from './find-candidates.js';
 import { findCoverageFindings } from './rules/find-coverage.js';
-import { kvMountFindings } from './rules/kv-mount.js';
+import { kvMountFindings, mountServes } from './rules/kv-mount.js';
 import { propertyFindings } from './rules/property.js';
 import { secretKeyFindings } from './rules/secret-keys.js';
 import { listNotFoundFinding, metadataNotFoundFinding } from './rules/secret-state.js';
@@ -43,6 +43,10 @@ export async function checkSecretState(
   const mountFact = await (mountLookup ?? facts.mountForPath(vault.server, requestPath, opts));
   if (collector.failed(first.field, mountFact)) return;
   const mount: KvMountFact | undefined = mountFact.status === 'ok' ? mountFact.value : undefined;
+  if (mount && mountServes(mount, vault.version, requestPath, first.purpose)) {
+    await checkServedSecret({ plan, vault, env, opts, mount, requestPath, field: first.field, hints, ...(access ? { access } : {}) }, first.purpose);
+    return;
+  }
   const mountInput = {
     store: storeLabel(store),
     storeVersion: vault.version,
@@ -60,10 +64,14 @@ export async function checkSecretState(
     collector.add(...mountVerdict.findings);
   }
   if (!mountVerdict.proceed || !mount) return;
-  const input: SecretStateInput = { plan, vault, env, opts, mount, requestPath, field: first.field, hints, ...(access ? { access } : {}) };
-  if (first.purpose === 'list') await checkListedFolder(input);
-  else if (first.purpose === 'metadata') await checkMetadataRead(input);
-  else await checkSecretData(input);
+  await checkServedSecret({ plan, vault, env, opts, mount, requestPath, field: first.field, hints, ...(access ? { access } : {}) }, first.purpose);
+}
+
+/** What the request reads, on a mount that serves it. */
+function checkServedSecret(input: SecretStateInput, purpose: string): Promise<void> {
+  if (purpose === 'list') return checkListedFolder(input);
+  if (purpose === 'metadata') return checkMetadataRead(input);
+  return checkSecretData(input);
 }
 
 /** dataFrom.find: the search folder's LIST, then the walk ESO makes below it and the keys it produces. */

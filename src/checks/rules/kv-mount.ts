@@ -38,13 +38,19 @@ function withHints(base: string, hints: string[] | undefined): string {
 /** The verdict of a path a KV mount of the store's version serves as ESO asks it: nothing to say. */
 const SERVED: MountVerdict = Object.freeze({ findings: Object.freeze([]) as unknown as Finding[], proceed: true });
 
+/**
+ * A KV mount of the store's version serves the path as ESO asks it: the common case, in which
+ * kvMountFindings has nothing to say (judged before any text or input is built).
+ */
+export function mountServes(mount: KvMountFact | undefined, storeVersion: MountInput['storeVersion'], requestPath: string, purpose: MountInput['purpose']): boolean {
+  if (!mount || (mount.type !== 'kv' && mount.type !== 'generic')) return false;
+  const version = mount.kvVersion ?? '1';
+  return storeVersion === 'v2' ? version === '2' && requestPath.startsWith(purpose === 'data' ? `${mount.mountPath}data/` : `${mount.mountPath}metadata/`) : version === '1';
+}
+
 export function kvMountFindings(input: MountInput): MountVerdict {
   const mount = input.mount;
-  // The common case first, before any text is built: a KV mount of the store's version serving the path.
-  if (mount && (mount.type === 'kv' || mount.type === 'generic')) {
-    const version = mount.kvVersion ?? '1';
-    if (input.storeVersion === 'v2' ? version === '2' && input.requestPath.startsWith(input.purpose === 'data' ? `${mount.mountPath}data/` : `${mount.mountPath}metadata/`) : version === '1') return SERVED;
-  }
+  if (mountServes(mount, input.storeVersion, input.requestPath, input.purpose)) return SERVED;
   const storeText = describeStore(input.store);
   if (!mount) {
     return {
