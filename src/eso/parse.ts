@@ -172,15 +172,16 @@ function parseRemoteRef(r: FieldReader, v: unknown, field: string, apiVersion: E
   }
   const decodingStrategy = strAt(r, o, field, 'decodingStrategy') ?? (apiVersion === 'external-secrets.io/v1beta1' ? 'None' : undefined);
   const conversionStrategy = strAt(r, o, field, 'conversionStrategy') ?? (apiVersion === 'external-secrets.io/v1beta1' ? 'Default' : undefined);
-  return {
-    key,
-    ...(property !== undefined ? { property } : {}),
-    ...(version !== undefined ? { version } : {}),
-    metadataPolicy: metadataPolicy === 'Fetch' ? 'Fetch' : 'None',
-    ...(decodingStrategy !== undefined ? { decodingStrategy } : {}),
-    ...(conversionStrategy !== undefined ? { conversionStrategy } : {}),
-    field,
-  };
+  // Built field by field in the order the model always had (key, property, version, metadataPolicy,
+  // decodingStrategy, conversionStrategy, field): spreads of conditional literals cost one object each.
+  const ref = { key } as RemoteRefModel;
+  if (property !== undefined) ref.property = property;
+  if (version !== undefined) ref.version = version;
+  ref.metadataPolicy = metadataPolicy === 'Fetch' ? 'Fetch' : 'None';
+  if (decodingStrategy !== undefined) ref.decodingStrategy = decodingStrategy;
+  if (conversionStrategy !== undefined) ref.conversionStrategy = conversionStrategy;
+  ref.field = field;
+  return ref;
 }
 
 function parseSourceRef(r: FieldReader, v: unknown, field: string): { storeRef?: StoreRefModel; generatorRef?: Record<string, unknown> } {
@@ -286,13 +287,19 @@ function parseExternalSecret(r: FieldReader, obj: Json, apiVersion: EsoApiVersio
     if (!o) return;
     const remoteRef = parseRemoteRef(r, o['remoteRef'], `${field}.remoteRef`, apiVersion);
     if (!remoteRef) r.problem(`${field}.remoteRef`, `${field}.remoteRef is required but missing.`, `Set ${field}.remoteRef.key.`);
-    data.push({
+    // Field by field, in the model's order (field, secretKey, remoteRef, storeRef, generatorRef, hasSourceRef).
+    const entry: DataEntryModel = {
       field,
-      secretKey: r.str(o['secretKey'], `${field}.secretKey`, { required: true }) ?? '',
+      secretKey: strAt(r, o, field, 'secretKey', true) ?? '',
       remoteRef: remoteRef ?? { key: '', metadataPolicy: 'None', field: `${field}.remoteRef` },
-      ...parseSourceRef(r, o['sourceRef'], `${field}.sourceRef`),
-      ...(o['sourceRef'] != null ? { hasSourceRef: true } : {}),
-    });
+    };
+    if (o['sourceRef'] != null) {
+      const source = parseSourceRef(r, o['sourceRef'], `${field}.sourceRef`);
+      if (source.storeRef) entry.storeRef = source.storeRef;
+      if (source.generatorRef) entry.generatorRef = source.generatorRef;
+      entry.hasSourceRef = true;
+    }
+    data.push(entry);
   });
 
   const dataFrom: DataFromEntryModel[] = [];
