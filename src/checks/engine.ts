@@ -21,7 +21,7 @@ import { isEsoApiVersion, notCheckedFinding, notCheckedReason } from './rules/no
 import { StoreAccessCache } from './store-access.js';
 import { checkStore, type StoreCheckEnv } from './store-check.js';
 import type { CaSourceLookup } from './ca-sources.js';
-import { checkStoreTrust } from './tls-check.js';
+import { checkStoreTrust, type TrustCheckEnv } from './tls-check.js';
 import type { Finding } from './finding.js';
 import type { TokenReviewAccess } from './token-review-access.js';
 
@@ -103,13 +103,18 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
   // Stop a little before the caller's deadline, so what was checked (and what was not) is the answer.
   const deadlineAtMs = ctx.deadlineAtMs - Math.min(STOP_RESERVE_MS, Math.max(0, ctx.deadlineAtMs - Date.now()) / 10);
   const budget = ctx.facts.openBudget?.(deadlineAtMs);
-  const opts = { deadlineAtMs, ...(budget ? { budget } : {}) };
+  // Objects set one by one, not from spreads of conditional literals (an object each, per admission).
+  const opts: StoreCheckEnv['opts'] = { deadlineAtMs };
+  if (budget) opts.budget = budget;
   const parsed = parseEsoObject(obj);
-  const common: StoreCheckEnv = { facts: ctx.facts, lookup: ctx.lookup, opts, defaultAudiences: ctx.audience.defaultAudiences, disclosure, collector, ...(ctx.tokenReviews ? { tokenReviews: ctx.tokenReviews } : {}) };
+  const common: StoreCheckEnv = { facts: ctx.facts, lookup: ctx.lookup, opts, defaultAudiences: ctx.audience.defaultAudiences, disclosure, collector };
+  if (ctx.tokenReviews) common.tokenReviews = ctx.tokenReviews;
   if (parsed.kind === 'ExternalSecret') {
-    collector.add(...storeResolutionFindings(parsed.problems));
+    if (parsed.problems.length > 0) collector.add(...storeResolutionFindings(parsed.problems));
     const plans = planExternalSecret(parsed.model, ctx.lookup);
-    const trustEnv = { facts: ctx.facts, opts, ...(ctx.caSources ? { caSources: ctx.caSources } : {}), ...(ctx.now ? { now: ctx.now } : {}) };
+    const trustEnv: TrustCheckEnv = { facts: ctx.facts, opts };
+    if (ctx.caSources) trustEnv.caSources = ctx.caSources;
+    if (ctx.now) trustEnv.now = ctx.now;
     const trustCache = new Map<string, Promise<Finding[]>>();
     // Most references name the same store model: found again without building its key.
     let lastTrust: { store: StoreModel; findings: Promise<Finding[]> } | undefined;

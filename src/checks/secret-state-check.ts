@@ -44,7 +44,7 @@ export async function checkSecretState(
   if (collector.failed(first.field, mountFact)) return;
   const mount: KvMountFact | undefined = mountFact.status === 'ok' ? mountFact.value : undefined;
   if (mount && mountServes(mount, vault.version, requestPath, first.purpose)) {
-    await checkServedSecret({ plan, vault, env, opts, mount, requestPath, field: first.field, hints, ...(access ? { access } : {}) }, first.purpose);
+    await checkServedSecret(stateInput(plan, vault, env, opts, mount, requestPath, first.field, hints, access), first.purpose);
     return;
   }
   const mountInput = {
@@ -64,7 +64,16 @@ export async function checkSecretState(
     collector.add(...mountVerdict.findings);
   }
   if (!mountVerdict.proceed || !mount) return;
-  await checkServedSecret({ plan, vault, env, opts, mount, requestPath, field: first.field, hints, ...(access ? { access } : {}) }, first.purpose);
+  await checkServedSecret(stateInput(plan, vault, env, opts, mount, requestPath, first.field, hints, access), first.purpose);
+}
+
+function stateInput(
+  plan: ReferencePlan, vault: VaultProviderModel, env: ReferenceCheckEnv, opts: FactOptions, mount: KvMountFact, requestPath: string, field: string,
+  hints: () => ManifestHints, access: GrantedAccess | undefined,
+): SecretStateInput {
+  const input: SecretStateInput = { plan, vault, env, opts, mount, requestPath, field, hints };
+  if (access) input.access = access;
+  return input;
 }
 
 /** What the request reads, on a mount that serves it. */

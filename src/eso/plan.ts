@@ -29,7 +29,12 @@ export const DEFAULT_CONTROLLER_CLASS = 'default';
 const RESOURCE: Record<StoreKind, string> = { SecretStore: 'secretstores', ClusterSecretStore: 'clustersecretstores' };
 
 function request(purpose: VaultRequestPlan['purpose'], logicalPath: string, capability: 'read' | 'list', field: string, query?: Record<string, string>): VaultRequestPlan {
-  return { purpose, logicalPath, httpPath: toHttpPath(logicalPath), ...(query ? { query } : {}), capability, field };
+  // Field by field in the plan's order (purpose, logicalPath, httpPath, query, capability, field): no spread per request.
+  const plan = { purpose, logicalPath, httpPath: toHttpPath(logicalPath) } as VaultRequestPlan;
+  if (query) plan.query = query;
+  plan.capability = capability;
+  plan.field = field;
+  return plan;
 }
 
 function malformed(field: string, message: string, hint: string): EsoProblem {
