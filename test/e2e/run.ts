@@ -3,7 +3,8 @@
 // (caBundle bootstrap into the real webhook configurations, informers, Lease, Events), every
 // examples/*/manifests.yaml applied with kubectl, decisions compared with expected.json; then ESO's
 // controller reconciles every object with the webhook in warn mode and its Ready conditions are
-// compared with the webhook's verdicts; a ClusterExternalSecret/ClusterPushSecret is compared per
+// compared with the webhook's verdicts; ESO's own admission webhook runs registered beside the
+// product's (eso-webhook.ts), and its refusal is ESO's outcome for what it refuses; a ClusterExternalSecret/ClusterPushSecret is compared per
 // namespace with what ESO created there (fanout.ts). Without the binaries it says what is missing and exits 0.
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,6 +16,7 @@ import { componentVersion, findBinaries, type Binaries, type ComponentVersion } 
 import { API_AUDIENCES, startCluster, type Cluster } from './cluster.js';
 import { GUARD_NAMESPACE, GUARD_SA, renderDeploy, startGuard, type GuardProcess, type Rendered } from './deploy.js';
 import { canUnshare, startEso } from './eso.js';
+import { esoRefusalIn, guardRefusalIn, PROVIDER_NOT_BUILT, startEsoWebhook, type EsoWebhook } from './eso-webhook.js';
 import { freePort, run, until, type Proc } from './processes.js';
 import { startVaultProxy, type VaultProxy } from './vault-proxy.js';
 import { startVaultServer, type VaultServer } from './vault-server.js';
@@ -55,7 +57,8 @@ export interface ObjectResult {
   webhook: { decision: 'allow' | 'deny'; codes: string[]; kubectl: string[] };
   matchesExpected: boolean;
   verdict: Verdict;
-  eso: { outcome: EsoOutcome; reason?: string; message?: string; event?: string; error?: string };
+  /** webhook: ESO's admission webhook refused the object (its words); ESO's controller then never saw it. */
+  eso: { outcome: EsoOutcome; reason?: string; message?: string; event?: string; error?: string; webhook?: string };
   agreement: Agreement;
   note?: string;
   /**
@@ -429,13 +432,20 @@ function fanoutAdmissionCheck(ctx: RunContext, example: string, objects: ObjectR
   });
 }
 
+/** A store of a provider the suite's ESO build lacks is left to ESO's controller (eso-webhook.ts). */
+function providerNotBuilt(d: Obj): Obj {
+  const provider = (d?.kind === 'SecretStore' || d?.kind === 'ClusterSecretStore') ? d.spec?.provider : undefined;
+  if (!provider || provider.vault || Object.keys(provider).length === 0) return d;
+  return { ...d, metadata: { ...d.metadata, labels: { ...(d.metadata?.labels ?? {}), [PROVIDER_NOT_BUILT]: 'true' } } };
+}
+
 async function runExample(ctx: RunContext, example: string, folder = join(EXAMPLES_DIR, example)): Promise<{ seed: string[]; objects: ObjectResult[] }> {
   const exDir = join(ctx.dir, example);
   mkdirSync(exDir, { recursive: true });
   const setup = SCENARIO_SETUPS[example] && folder !== join(EXAMPLES_DIR, example) ? await SCENARIO_SETUPS[example](exDir) : undefined;
   const state = withScenarioState(JSON.parse(readFileSync(join(folder, 'vault-state.json'), 'utf8')) as Obj, join(SCENARIOS_DIR, `${example}.vault-state.json`));
   const expected = JSON.parse(readFileSync(join(folder, 'expected.json'), 'utf8')) as Obj[];
-  const docs = parseAllDocuments(readFileSync(join(folder, 'manifests.yaml'), 'utf8')).map((d) => fillPlaceholders(d.toJS() as Obj, setup?.values ?? {})).filter(Boolean);
+  const docs = parseAllDocuments(readFileSync(join(folder, 'manifests.yaml'), 'utf8')).map((d) => fillPlaceholders(d.toJS() as Obj, setup?.values ?? {})).filter(Boolean).map(providerNotBuilt);
   // The suite's own scenarios for this example (test/e2e/scenarios/<example>.yaml): objects that put
   // a finding code in front of ESO that the example alone does not (e.g. an ExternalSecret through a
   // store whose problem ESO only reports when reading).
@@ -471,7 +481,7 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
     const used = new Set([...docs.map((d) => d.metadata?.namespace), ...serviceAccountsFor(docs).map((sa) => sa.metadata.namespace)].filter((n): n is string => typeof n === 'string'));
     await applyList(ctx.kubectl, [...used].filter((n) => !declared.has(n)).map((name) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } })));
     await applyList(ctx.kubectl, caProviderObjects(docs, expected, ctx.proxy.caPem));
-    const kubectlOut = new Map<string, { decision: 'allow' | 'deny'; lines: string[]; file: string }>();
+    const kubectlOut = new Map<string, { decision: 'allow' | 'deny'; lines: string[]; file: string; esoRefusal?: string; decisionFromLog?: boolean }>();
     const manifestsDir = join(exDir, 'manifests');
     mkdirSync(manifestsDir, { recursive: true });
     // Namespaces, then stores, then ExternalSecrets. expected.json judges each ExternalSecret with
@@ -497,23 +507,27 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
           const out = await ctx.kubectl.run(['label', '--overwrite', 'namespace', name, 'eso-vault-guard.io/object-overrides=allowed']);
           if (out.code !== 0) throw new Error(`kubectl label namespace ${name}: ${out.stderr}`);
         }
-        const denied = docs.filter((x) => isStore(x) && kubectlOut.get(keyOf(x.kind, x.metadata.namespace, x.metadata.name))?.decision === 'deny');
+        // A store ESO's webhook refused cannot exist in the cluster (whatever the product said).
+        const denied = docs.filter((x) => isStore(x) && kubectlOut.get(keyOf(x.kind, x.metadata.namespace, x.metadata.name))?.decision === 'deny' && kubectlOut.get(keyOf(x.kind, x.metadata.namespace, x.metadata.name))?.esoRefusal === undefined);
         await applyList(ctx.kubectl, denied.map((x) => ({ ...x, metadata: { ...x.metadata, labels: { ...(x.metadata.labels ?? {}), 'eso-vault-guard.io/skip': 'true' } } })));
       }
       const file = join(manifestsDir, `${String(i).padStart(2, '0')}-${d.kind}-${d.metadata.namespace ?? ''}-${d.metadata.name}.yaml`);
       writeFileSync(file, stringify(d));
       const out = await ctx.kubectl.run(['apply', '-f', file]);
       const lines = `${out.stderr}${out.stdout}`.split('\n').filter((l) => l.trim() !== '');
-      const denied = out.code !== 0 && /denied the request/.test(out.stderr);
+      // Both webhooks judge in parallel and kubectl shows one refusal: when it is ESO's, the
+      // product's own decision comes from its admission log once this pass is over.
+      const esoRefusal = out.code !== 0 ? esoRefusalIn(out.stderr) : undefined;
+      const denied = out.code !== 0 && guardRefusalIn(out.stderr);
       // An API version the installed CRDs do not serve never reaches the webhook (or ESO): the API
       // server refuses it first. Logged, not compared.
       if (out.code !== 0 && /no matches for kind/.test(out.stderr)) {
         log(`  not served by the installed CRDs (the webhook never sees it): ${String(d.apiVersion)} ${String(d.kind)} ${String(d.metadata.namespace ?? '')}/${String(d.metadata.name)}`);
         continue;
       }
-      if (out.code !== 0 && !denied) throw new Error(`kubectl apply ${file}: ${out.stderr}`);
+      if (out.code !== 0 && !denied && esoRefusal === undefined) throw new Error(`kubectl apply ${file}: ${out.stderr}`);
       for (const l of lines) log(`  ${l}`);
-      if (ESO_KINDS.has(d.kind)) kubectlOut.set(keyOf(d.kind, d.metadata.namespace, d.metadata.name), { decision: denied ? 'deny' : 'allow', lines, file });
+      if (ESO_KINDS.has(d.kind)) kubectlOut.set(keyOf(d.kind, d.metadata.namespace, d.metadata.name), { decision: denied ? 'deny' : 'allow', lines, file, ...(esoRefusal !== undefined ? { esoRefusal, decisionFromLog: true } : {}) });
     }
     // Stopped first: the log is written asynchronously and complete only once serve has exited.
     await guard.stop();
@@ -533,6 +547,13 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
       }
     };
     noteAdmissions(guard.admissions());
+    // Where kubectl showed ESO's refusal, the product's decision is its own log's.
+    for (const [k, o] of kubectlOut) {
+      if (!o.decisionFromLog) continue;
+      const rec = guard.admissions().filter((a) => !a.dryRun && a.webhook === 'validate' && a.operation !== 'DELETE' && keyOf(a.kind, a.namespace, a.name) === k).at(-1);
+      if (!rec) throw new Error(`${k}: ESO's webhook refused it and the webhook logged no admission of it`);
+      o.decision = rec.decision === 'denied' || rec.decision === 'fail_closed' ? 'deny' : 'allow';
+    }
     for (const a of guard.admissions()) {
       if (a.dryRun) continue;
       const k = keyOf(a.kind, a.namespace, a.name);
@@ -548,9 +569,14 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
     for (const [, o] of kubectlOut) {
       if (o.decision !== 'deny') continue;
       const out = await ctx.kubectl.run(['apply', '-f', o.file]);
-      if (out.code !== 0) throw new Error(`kubectl apply (warn mode) ${o.file}: ${out.stderr}`);
+      // In warn mode the product admits everything: a refusal now is ESO's webhook's alone.
+      const esoRefusal = out.code !== 0 ? esoRefusalIn(out.stderr) : undefined;
+      if (out.code !== 0 && esoRefusal === undefined) throw new Error(`kubectl apply (warn mode) ${o.file}: ${out.stderr}`);
+      if (esoRefusal !== undefined) o.esoRefusal = esoRefusal;
     }
     const esoObjects = [...kubectlOut.keys()];
+    // What ESO's webhook refused never exists: ESO's controller has nothing to say about it.
+    const reconciled = esoObjects.filter((k) => kubectlOut.get(k)!.esoRefusal === undefined);
     let eso: EsoState = { conditions: new Map(), owners: new Map() };
     if (ctx.eso) {
       let stableSince = 0;
@@ -560,7 +586,7 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
         eso = await esoState(ctx.kubectl);
         // ESO fails some objects before it sets any condition (a PushSecret's missing template
         // source): its reconcile error in the log is the outcome then.
-        const { snapshot, complete } = esoSnapshot(esoObjects, eso, esoErrors(ctx.eso.logFile, esoLogStart));
+        const { snapshot, complete } = esoSnapshot(reconciled, eso, esoErrors(ctx.eso.logFile, esoLogStart));
         if (snapshot !== last) { last = snapshot; stableSince = Date.now(); }
         if (complete && Date.now() - stableSince > 8_000) break;
         await new Promise((r) => setTimeout(r, 1000));
@@ -588,14 +614,14 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
       // A store of another provider is not the webhook's business (it says nothing about it).
       const otherProvider = kind !== 'ExternalSecret' && doc?.spec?.provider && !doc.spec.provider.vault;
       const verdict = otherProvider ? 'out-of-scope' : verdictOf(o.decision, codes);
-      const cond = conditions.get(k);
-      const outcome: EsoOutcome = !ctx.eso ? 'not-run' : !cond ? 'no-condition' : cond.status === 'True' ? 'ready' : 'not-ready';
+      const cond = o.esoRefusal === undefined ? conditions.get(k) : undefined;
+      const outcome: EsoOutcome = !ctx.eso ? 'not-run' : o.esoRefusal !== undefined ? 'refused' : !cond ? 'no-condition' : cond.status === 'True' ? 'ready' : 'not-ready';
       objects.push({
         example, kind, namespace: ns === '' ? null : ns, name,
         expected: { decision: exp.decision, codes: exp.codes },
         webhook: { decision: o.decision, codes, kubectl: o.lines.map((l) => l.replace(ctx.dir, '<run>')) },
         matchesExpected, verdict,
-        eso: { outcome, ...(cond?.reason ? { reason: cond.reason } : {}), ...(cond?.message ? { message: cond.message } : {}), ...(outcome !== 'ready' && esoWarnings.get(k) ? { event: esoWarnings.get(k)! } : {}), ...(outcome !== 'ready' && esoLogErrors.get(k) ? { error: esoLogErrors.get(k)! } : {}) },
+        eso: { outcome, ...(cond?.reason ? { reason: cond.reason } : {}), ...(cond?.message ? { message: cond.message } : {}), ...(outcome !== 'ready' && esoWarnings.get(k) ? { event: esoWarnings.get(k)! } : {}), ...(outcome !== 'ready' && esoLogErrors.get(k) ? { error: esoLogErrors.get(k)! } : {}), ...(o.esoRefusal !== undefined ? { webhook: o.esoRefusal } : {}) },
         agreement: agreementOf(verdict, outcome),
       });
     }
@@ -617,7 +643,7 @@ async function runExample(ctx: RunContext, example: string, folder = join(EXAMPL
     }
     fanoutAdmissionCheck(ctx, example, objects);
     for (const o of objects) {
-      log(`  ${o.matchesExpected ? 'ok ' : 'BAD'} ${o.kind} ${o.fanout && o.namespace ? `${o.name} → ${o.fanout.child.kind} ${o.namespace}/${o.fanout.child.name}` : `${o.namespace ?? '-'}/${o.name}`}: webhook ${o.webhook.decision} [${o.webhook.codes.join(',')}] (expected ${o.expected.decision} [${o.expected.codes.join(',')}]); ESO ${o.eso.outcome}${o.eso.reason ? ` ${o.eso.reason}` : ''} → ${o.agreement}`);
+      log(`  ${o.matchesExpected ? 'ok ' : 'BAD'} ${o.kind} ${o.fanout && o.namespace ? `${o.name} → ${o.fanout.child.kind} ${o.namespace}/${o.fanout.child.name}` : `${o.namespace ?? '-'}/${o.name}`}: webhook ${o.webhook.decision} [${o.webhook.codes.join(',')}] (expected ${o.expected.decision} [${o.expected.codes.join(',')}]); ESO ${o.eso.outcome}${o.eso.reason ? ` ${o.eso.reason}` : ''}${o.eso.webhook ? ` (ESO's webhook: ${o.eso.webhook})` : ''} → ${o.agreement}`);
     }
     // Leave the cluster as found for the next example (namespaces stay: nothing finalises them here).
     await guard.stop();
@@ -712,6 +738,7 @@ async function main(): Promise<number> {
   let cluster: Cluster | undefined;
   let proxy: VaultProxy | undefined;
   let eso: Proc | undefined;
+  let esoWebhook: EsoWebhook | undefined;
   const checks: E2eReport['checks'] = [];
   try {
     cluster = await startCluster({ etcd: bins.etcd, kubeApiserver: bins.kubeApiserver }, dir);
@@ -720,6 +747,9 @@ async function main(): Promise<number> {
     for (const crd of bins.esoCrds) await kubectl.ok(['apply', '--server-side', '-f', crd]);
     await kubectl.ok(['wait', '--for', 'condition=established', '--timeout=60s', 'crd', '--all']);
     log(`ESO CRDs installed (${bins.esoCrds.length})`);
+    esoWebhook = await startEsoWebhook(bins.externalSecrets, dir, cluster.kubeconfig);
+    await applyList(kubectl, esoWebhook.configurations);
+    log('external-secrets webhook running and registered');
     const rendered = await renderDeploy(bins.kubectl, await freePort());
     await applyList(kubectl, rendered.applied);
     // Vault's token reviewer (auth/kubernetes/config token_reviewer_jwt), as deploy/vault/README.md mode 2.
@@ -788,6 +818,7 @@ async function main(): Promise<number> {
     await eso?.stop();
     await proxy?.close();
     await cluster?.stop();
+    await esoWebhook?.stop();
     if (!args.keep) rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -27,6 +27,10 @@ test('agreement: a denial ESO would sync is a false denial; a clean allow ESO fa
   assert.equal(agreementOf('not-verifiable', 'not-ready'), 'unverified');
   assert.equal(agreementOf('out-of-scope', 'not-ready'), 'not-applicable');
   assert.equal(agreementOf('deny', 'not-run'), 'not-applicable');
+  // ESO's own webhook refusing the object: it never exists, so it never syncs.
+  assert.equal(agreementOf('deny', 'refused'), 'agree');
+  assert.equal(agreementOf('allow', 'refused'), 'miss');
+  assert.equal(agreementOf('allow-with-warnings', 'refused'), 'agree');
   assert.deepEqual(summarise(['agree', 'agree', 'false-denial', 'miss', 'unverified', 'not-applicable']), { total: 5, agree: 2, falseDenials: 1, misses: 1, unverified: 1, notApplicable: 1 });
 });
 
@@ -68,6 +72,10 @@ test('docs/fidelity.md is rendered from a report: versions, the agreement line, 
       example: 'ex', kind: 'ExternalSecret', namespace: 'apps', name: 'db', expected: { decision: 'deny', codes: ['PolicyDenied'] },
       webhook: { decision: 'deny', codes: ['PolicyDenied'], kubectl: [] }, matchesExpected: true, verdict: 'deny',
       eso: { outcome: 'not-ready', reason: 'SecretSyncedError', error: 'Code: 403. Errors: * permission denied' }, agreement: 'agree',
+    }, {
+      example: 'ex', kind: 'ExternalSecret', namespace: 'apps', name: 'merge-none', expected: { decision: 'deny', codes: ['MalformedReference'] },
+      webhook: { decision: 'deny', codes: ['MalformedReference'], kubectl: [] }, matchesExpected: true, verdict: 'deny',
+      eso: { outcome: 'refused', webhook: 'deletionPolicy=Merge must not be used with creationPolicy=None. There is no Secret to merge with' }, agreement: 'agree',
     }] }],
     agreement: { total: 1, agree: 1, falseDenials: 0, misses: 0, unverified: 0, notApplicable: 0 },
     expectedMismatches: 0, checks: [{ name: 'lease', ok: true, detail: 'holder x' }], durationMs: 1000,
@@ -76,4 +84,15 @@ test('docs/fidelity.md is rendered from a report: versions, the agreement line, 
   assert.match(md, /1 objects compared: \*\*1 agree, 0 false denials, 0 misses\*\*/);
   assert.match(md, /\| ExternalSecret apps\/db \| deny PolicyDenied \| deny PolicyDenied \| False \(SecretSyncedError\) \| Code: 403\. Errors: \* permission denied \| agree \|/);
   assert.match(md, /- ✔ lease: holder x/);
+  assert.match(md, /\| ExternalSecret apps\/merge-none \| deny MalformedReference \| deny MalformedReference \| refused by ESO's webhook \| ESO's webhook: deletionPolicy=Merge must not be used with creationPolicy=None\. There is no Secret to merge with \| agree \|/);
+});
+
+test('kubectl\'s refusal is told apart by the webhook that gave it', async () => {
+  const { esoRefusalIn, guardRefusalIn } = await import('./eso-webhook.js');
+  const eso = 'Error from server (Forbidden): error when creating "x.yaml": admission webhook "validate.externalsecret.external-secrets.io" denied the request: deletionPolicy=Merge must not be used with creationPolicy=None. There is no Secret to merge with\n';
+  const ours = 'Error from server (Forbidden): error when creating "x.yaml": admission webhook "validate.eso-vault-guard.io" denied the request: [MalformedReference] spec.target.deletionPolicy: …\n';
+  assert.equal(esoRefusalIn(eso), 'deletionPolicy=Merge must not be used with creationPolicy=None. There is no Secret to merge with');
+  assert.equal(guardRefusalIn(eso), false);
+  assert.equal(esoRefusalIn(ours), undefined);
+  assert.equal(guardRefusalIn(ours), true);
 });

@@ -1,7 +1,8 @@
 // How one object's webhook verdict and ESO's outcome are compared (pure; unit-tested).
 
 export type Verdict = 'deny' | 'allow' | 'allow-with-warnings' | 'not-verifiable' | 'out-of-scope';
-export type EsoOutcome = 'ready' | 'not-ready' | 'no-condition' | 'not-run';
+/** refused: ESO's own admission webhook refused the object (it never exists, so it never syncs). */
+export type EsoOutcome = 'ready' | 'not-ready' | 'no-condition' | 'refused' | 'not-run';
 export type Agreement = 'agree' | 'false-denial' | 'miss' | 'unverified' | 'not-applicable';
 
 /** Codes that announce a change or a limit, not a broken manifest. */
