@@ -278,8 +278,9 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
   // cached ones (the same objects) gets the ACL and binding findings computed for an earlier one.
   const inputs: unknown[] = [
     plan.identityText, reportField, label.kind, label.name, label.namespace, vault.auth.field, prefix, authMountPath, roleName, accessor, flavour,
-    env.defaultAudiences, env.disclosure.roleDefinition, ...sources.flatMap((p) => [p.name, p.text]),
+    env.defaultAudiences, env.disclosure.roleDefinition,
   ];
+  for (const p of sources) inputs.push(p.name, p.text);
   // Vault reviews the token only once the role accepts it (path_login.go), so this comes after the
   // binding; the API server's answer is never part of what is derived and kept.
   const afterBinding = async (access: StoreAccess): Promise<StoreAccess> => {
@@ -346,10 +347,16 @@ const derivedByRole = new WeakMap<object, { inputs: unknown[]; labels: Record<st
 const DERIVED_PER_ROLE = 64;
 
 function derivedFor(role: object, inputs: unknown[], labels: Record<string, string> | undefined): DerivedAccess | undefined {
-  for (const entry of derivedByRole.get(role) ?? []) {
-    if (entry.inputs.length === inputs.length && entry.inputs.every((v, i) => v === inputs[i]) && sameLabels(entry.labels, labels)) return entry.derived;
-  }
+  const entries = derivedByRole.get(role);
+  if (!entries) return undefined;
+  for (const entry of entries) if (sameInputs(entry.inputs, inputs) && sameLabels(entry.labels, labels)) return entry.derived;
   return undefined;
+}
+
+function sameInputs(a: unknown[], b: unknown[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function remember(role: object, inputs: unknown[], labels: Record<string, string> | undefined, derived: DerivedAccess): void {

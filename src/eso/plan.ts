@@ -221,7 +221,12 @@ export function planExternalSecret(es: ExternalSecretModel, lookup: StoreLookup)
   const withStore = (base: ReferencePlan, ref: StoreRefModel, planRequests: (vault: VaultProviderModel) => Pick<ReferencePlan, 'requests' | 'problems' | 'perCandidate'>): ReferencePlan => {
     let resolved = resolvedByRef.get(ref);
     if (!resolved) resolvedByRef.set(ref, (resolved = resolveStore(ref, es.namespace, lookup, true)));
-    const plan: ReferencePlan = { ...base, storeRef: ref, ...(resolved.store ? { store: resolved.store } : {}), problems: [...resolved.problems] };
+    // `base` is this entry's own, made for this call: completed in place, in the key order a copy
+    // would have (base's keys, then storeRef and store), instead of copied with spreads.
+    const plan = base;
+    plan.storeRef = ref;
+    if (resolved.store) plan.store = resolved.store;
+    plan.problems = [...resolved.problems];
     const store = resolved.store;
     if (!store) return plan;
     if (store.controller !== undefined && store.controller !== '' && store.controller !== DEFAULT_CONTROLLER_CLASS) {
