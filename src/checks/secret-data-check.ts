@@ -69,29 +69,25 @@ export async function checkSecretData(input: SecretStateInput): Promise<void> {
   const at = secretLocation(mount, requestPath, 'data');
   if (!at) return;
   const mountVersion: '1' | '2' = mount.kvVersion === '2' ? '2' : '1';
-  const missing = () => {
-    const { pathHints, keyFix } = input.hints();
-    collector.add(...secretStateFindings({ field, requestPath, read: { state: 'missing' }, missingIsSkipped: env.missingIsSkipped, hints: pathHints, ...(keyFix ? { keyFix } : {}) }));
-  };
   if (facts.metadataOnly || (mountVersion === '1' && !facts.readsValues(vault.server, mount.mountPath))) {
     // No structure read: existence from metadata (KV v2) or from the parent folder's key names
     // (KV v1); properties cannot be checked.
     const property = plan.remoteRef?.property;
     if (!facts.metadataOnly && property !== undefined && property !== '') propertyUnverifiable(input, 'KV v1 has no subkeys endpoint and secret values are not read');
     if (mountVersion === '1') {
-      if (!facts.metadataOnly && (await kvV1Missing(vault.server, at, env, opts, input.access?.acl))) missing();
+      if (!facts.metadataOnly && (await kvV1Missing(vault.server, at, env, opts, input.access?.acl))) reportMissing(input);
       return;
     }
     const meta = await facts.kvMetadata(vault.server, at, opts);
     if (collector.failed(field, meta)) return;
-    if (meta.status === 'not_found') missing();
+    if (meta.status === 'not_found') reportMissing(input);
     return;
   }
   const version = plan.remoteRef?.version;
   const read = await facts.readSecretShape(vault.server, at, version, { ...opts, kvVersion: mountVersion });
   if (collector.failed(field, read)) return;
   if (read.status !== 'ok') {
-    if (read.status === 'not_found') missing();
+    if (read.status === 'not_found') reportMissing(input);
     return;
   }
   const state = read.value;
@@ -126,13 +122,20 @@ export async function checkSecretData(input: SecretStateInput): Promise<void> {
   );
 }
 
+/** The secret ESO reads does not exist. */
+function reportMissing(input: SecretStateInput): void {
+  const { field, requestPath, env } = input;
+  const { pathHints, keyFix } = input.hints();
+  env.collector.add(...secretStateFindings({ field, requestPath, read: { state: 'missing' }, missingIsSkipped: env.missingIsSkipped, hints: pathHints, ...(keyFix ? { keyFix } : {}) }));
+}
+
 function propertyUnverifiable({ env, field, plan, requestPath, mount }: SecretStateInput, why: string): void {
   env.collector.add(propertyNotVerifiableFinding({ field: sibling(field, 'property'), property: plan.remoteRef?.property ?? '', secretPath: requestPath, why, mount: mount.mountPath }));
 }
 
 /** The secret exists: the keys a dataFrom extract produces, and the property on its key structure. */
 function checkPresentSecret(input: SecretStateInput, shape: ValueShape, envelopeShape: ValueShape, mountVersion: '1' | '2'): void {
-  const { plan, vault, env, requestPath, field } = input;
+  const { plan, vault, env } = input;
   const { collector } = env;
   const keys = plan.kind === 'extract' ? extractKeyResult(plan, shape) : undefined;
   if (keys) {
@@ -142,17 +145,20 @@ function checkPresentSecret(input: SecretStateInput, shape: ValueShape, envelope
   const property = plan.remoteRef?.property;
   if (property === undefined || property === '') return;
   const seen = vault.version === 'v1' && mountVersion === '2' ? envelopeShape : shape;
-  // The key listing and the hints go into a PropertyNotFound only: not built for a property that resolves.
-  const common = () => ({ field: sibling(field, 'property'), property, secretPath: requestPath, keyPaths: listKeyPaths(seen), hints: input.hints().propertyHints });
   if (plan.kind === 'extract') {
     const resolution = resolveExtractOnShape(seen, property);
     if (resolution.status === 'unknown' && hasUnknownLeaves(seen)) propertyUnverifiable(input, 'the key structure (subkeys) does not tell whether its value is an object');
-    if (resolution.status === 'not_found' || resolution.status === 'not_object') collector.add(...extractPropertyFindings({ ...common(), resolution }));
+    if (resolution.status === 'not_found' || resolution.status === 'not_object') collector.add(...extractPropertyFindings({ ...propertyCommon(input, property, seen), resolution }));
   } else {
     const resolution = resolvePropertyOnShape(seen, property);
     if (resolution.status === 'unknown' && hasUnknownLeaves(seen)) propertyUnverifiable(input, 'it indexes below a key whose value (an array, a JSON string or an empty map) the key structure (subkeys) does not show');
-    if (resolution.status === 'not_found') collector.add(...propertyFindings({ ...common(), resolution }));
+    if (resolution.status === 'not_found') collector.add(...propertyFindings({ ...propertyCommon(input, property, seen), resolution }));
   }
+}
+
+/** The key listing and the hints go into a PropertyNotFound only: not built for a property that resolves. */
+function propertyCommon(input: SecretStateInput, property: string, seen: ValueShape) {
+  return { field: sibling(input.field, 'property'), property, secretPath: input.requestPath, keyPaths: listKeyPaths(seen), hints: input.hints().propertyHints };
 }
 
 /**
