@@ -144,7 +144,7 @@ function loginPlanOf(store: StoreModel, vault: VaultProviderModel, identity: Ide
     store,
     reportField,
     loginNs,
-    label: storeLabel(store),
+    label: Object.freeze(storeLabel(store)), // shared by every admission through this plan: never changed
     mountField,
     roleField,
     namespaceProblem: loginNs !== undefined ? vaultNameProblem('namespace', loginNs) : undefined,
