@@ -163,6 +163,7 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
         method: identity.method,
         authMountPath,
         authMounts: mounts.value,
+        ...(opts.namespace ? { loginNamespace: { path: opts.namespace, fromAuthNamespace: vault.authNamespace !== undefined } } : {}),
       });
       if (verdict.findings.length > 0) {
         collector.add(...verdict.findings);

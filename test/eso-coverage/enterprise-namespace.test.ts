@@ -115,3 +115,22 @@ test('auth.namespace outside the store namespace: not verifiable (info), never a
     await s.close();
   }
 });
+
+test('namespace without auth.namespace: ESO logs in under admin/team-a, where no auth method is enabled; the denial names the namespace and auth.namespace', async () => {
+  // The real-components suite's enterprise-namespaces scenario: ESO answers 403 on
+  // admin/team-a's auth/kubernetes/login and marks the store InvalidProviderConfig.
+  const noAuthNs = structuredClone(store);
+  delete ((noAuthNs['spec'] as Obj)['provider'] as { vault: { auth: Obj } }).vault.auth['namespace'];
+  const s = await scenario([noAuthNs, good], STATE);
+  try {
+    const verdict = await s.validate(noAuthNs);
+    assert.equal(verdict.allowed, false);
+    assert.match(verdict.message, /\[AuthMountNotFound\] spec\.provider\.vault\.auth\.kubernetes\.mountPath: .*auth mount "kubernetes" in Vault namespace "admin\/team-a", but Vault has no auth method enabled at that path there\./);
+    assert.match(verdict.message, /Without spec\.provider\.vault\.auth\.namespace ESO logs in under the store's namespace "admin\/team-a".*set auth\.namespace/);
+    const esVerdict = await s.validate(good);
+    assert.equal(esVerdict.allowed, false);
+    assert.match(esVerdict.message, /\[AuthMountNotFound\] spec\.secretStoreRef: /);
+  } finally {
+    await s.close();
+  }
+});
