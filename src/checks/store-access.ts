@@ -109,7 +109,7 @@ function readsUnder(vault: Parameters<typeof secretNamespace>[0]): string {
   if (ns !== '') return `"${ns}"`;
   const header = headerNamespace(vault);
   return header !== undefined && header !== ''
-    ? `the root namespace (ESO sets the namespace back to spec.provider.vault.namespace after the login, unset here, which replaces the X-Vault-Namespace header "${header}": set namespace: "${header}" to read there)`
+    ? `the root namespace (after the login ESO resets the namespace to the unset spec.provider.vault.namespace, dropping the X-Vault-Namespace header "${header}"; set namespace: "${header}" to read there)`
     : 'the root namespace';
 }
 
