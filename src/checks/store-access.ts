@@ -5,7 +5,7 @@
 import type { IdentityPlan, StoreModel, VaultProviderModel } from '../eso/model.js';
 import { serviceAccountTokenClaims } from '../eso/identity.js';
 import type { StoreLookup } from '../eso/index.js';
-import { loginNamespace, policyPathPrefix } from '../eso/vault-namespaces.js';
+import { headerNamespace, loginNamespace, policyPathPrefix, secretNamespace } from '../eso/vault-namespaces.js';
 import {
   aclInChildNamespace,
   BUILTIN_DEFAULT_POLICY,
@@ -163,6 +163,20 @@ function loginPlanOf(store: StoreModel, vault: VaultProviderModel, identity: Ide
 }
 
 /**
+ * Where ESO reads, said for the NotVerifiable reason. After a login under auth.namespace ESO sets
+ * the namespace back to spec.namespace, or to "" (root) when unset, which drops a custom
+ * X-Vault-Namespace header (auth.go useAuthNamespace): a store relying on that header reads in root.
+ */
+function readsUnder(vault: Parameters<typeof secretNamespace>[0]): string {
+  const ns = secretNamespace(vault) ?? '';
+  if (ns !== '') return `"${ns}"`;
+  const header = headerNamespace(vault);
+  return header !== undefined && header !== ''
+    ? `the root namespace (after the login ESO resets the namespace to the unset spec.provider.vault.namespace, dropping the X-Vault-Namespace header "${header}"; set namespace: "${header}" to read there)`
+    : 'the root namespace';
+}
+
+/**
  * The login side of `store` for `identity`: auth mount, role, binding and the role's policies.
  * `reportField`: report every finding on this field (ExternalSecret and PushSecret checks); absent
  * for the store's own check, whose findings sit on the store's fields.
@@ -216,6 +230,7 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
         method: identity.method,
         authMountPath,
         authMounts: mounts.value,
+        ...(opts.namespace ? { loginNamespace: { path: opts.namespace, fromAuthNamespace: vault.authNamespace !== undefined } } : {}),
       });
       if (verdict.findings.length > 0) {
         collector.add(...verdict.findings);
@@ -249,7 +264,7 @@ export async function resolveStoreAccess(env: StoreCheckEnv, store: StoreModel, 
   if (prefix === null) {
     return {
       status: 'unknown-identity',
-      reason: `it logs in under Vault namespace "${loginNs ?? ''}" (auth.namespace) and reads under "${vault.namespace ?? ''}", which is not that namespace or one below it`,
+      reason: `it logs in under Vault namespace "${loginNs ?? ''}" (auth.namespace) and reads under ${readsUnder(vault)}, which is not that namespace or one below it`,
     };
   }
 

@@ -68,7 +68,9 @@ export function classify<T>(
   }
   if (status === 403) {
     if (!isErrorBody(body)) return notVaultAnswer(source, 'a 403 without Vault\'s error body');
-    return { status: 'forbidden', source, detail: `the webhook's own Vault identity is denied (${errorSummary(body) || 'permission denied'}); grant it the stanza from deploy/vault/eso-vault-guard-policy.hcl` };
+    // A request in a namespace below the token's meets its policies as `<relative ns path>/<path>`.
+    const namespaced = / \[namespace [^\]]+\]/.test(source) ? ' with the namespace\'s path (relative to the webhook\'s own namespace) in front, as deploy/vault/README.md says' : '';
+    return { status: 'forbidden', source, detail: `the webhook's own Vault identity is denied (${errorSummary(body) || 'permission denied'}); grant it the stanza from deploy/vault/eso-vault-guard-policy.hcl${namespaced}` };
   }
   if (status === 503 && isSealedError(status, body)) return { status: 'sealed', source };
   return { status: 'unavailable', source, detail: `Vault answered HTTP ${status}${errorSummary(body) ? `: ${errorSummary(body)}` : ''}` };

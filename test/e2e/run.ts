@@ -298,11 +298,32 @@ function webhookPolicy(state: Obj): string {
   const v1 = Object.entries((state.mounts ?? {}) as Record<string, Obj>)
     .filter(([, m]) => m.type === 'kv' && m.options?.version !== '2')
     .map(([p]) => `path "${p}*" {\n  capabilities = ["read", "list"]\n}\n`);
-  return `${readFileSync(join(REPO_ROOT, 'deploy', 'vault', 'eso-vault-guard-policy.hcl'), 'utf8')}\n${v1.join('')}`;
+  const file = readFileSync(join(REPO_ROOT, 'deploy', 'vault', 'eso-vault-guard-policy.hcl'), 'utf8');
+  // The webhook's token lives in the root namespace; a request in namespace N is matched against
+  // the root's rules as `N/<path>`, so each Vault namespace of the state gets the file's stanzas
+  // with its path in front (what an operator writes to let one root-namespace identity see them).
+  const namespaced = Object.keys(vaultNamespaces(state)).map((ns) => file.replace(/^path "/gm, `path "${ns}/`));
+  return `${file}\n${v1.join('')}${namespaced.join('\n')}`;
 }
 
-async function vaultCall(vault: VaultServer, method: string, path: string, body?: unknown): Promise<Obj> {
-  const res = await fetch(`${vault.address}/v1/${path}`, { method, headers: { 'X-Vault-Token': vault.rootToken, 'content-type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+/**
+ * A scenario's Vault Enterprise namespaces (`e2eNamespaces` of its vault-state.json: namespace path
+ * → a vault-state of its own, seeded with `sandbox seed --namespace`), parents before children.
+ */
+function vaultNamespaces(state: Obj): Record<string, Obj> {
+  const all = (state.e2eNamespaces ?? {}) as Record<string, Obj>;
+  return Object.fromEntries(Object.entries(all).sort(([a], [b]) => a.split('/').length - b.split('/').length));
+}
+
+/** Creates namespace `path` (OpenBao/Vault Enterprise: `sys/namespaces/<name>` in its parent). */
+async function createVaultNamespace(vault: VaultServer, path: string): Promise<void> {
+  const parts = path.split('/');
+  const parent = parts.slice(0, -1).join('/');
+  await vaultCall(vault, 'POST', `sys/namespaces/${parts.at(-1)!}`, {}, parent || undefined);
+}
+
+async function vaultCall(vault: VaultServer, method: string, path: string, body?: unknown, namespace?: string): Promise<Obj> {
+  const res = await fetch(`${vault.address}/v1/${path}`, { method, headers: { 'X-Vault-Token': vault.rootToken, 'content-type': 'application/json', ...(namespace ? { 'X-Vault-Namespace': namespace } : {}) }, ...(body ? { body: JSON.stringify(body) } : {}) });
   const text = await res.text();
   if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${text}`);
   return text ? (JSON.parse(text) as Obj) : {};
@@ -314,8 +335,10 @@ async function seedExample(ctx: RunContext, example: string, state: Obj, docs: O
   // keeps that mode: Vault reviews ESO's token with the token itself, so the ServiceAccounts ESO
   // presents hold system:auth-delegator, as the example's README says.
   const seedState = structuredClone(state);
+  const namespaces = vaultNamespaces(seedState);
+  delete seedState.e2eNamespaces;
   let clientJwtMode = false;
-  for (const auth of Object.values((seedState.auth ?? {}) as Record<string, Obj>)) {
+  for (const auth of [seedState, ...Object.values(namespaces)].flatMap((s) => Object.values((s.auth ?? {}) as Record<string, Obj>))) {
     if (auth.type === 'kubernetes') {
       const clientJwt = auth.config?.disable_local_ca_jwt === true && !auth.config?.token_reviewer_jwt;
       clientJwtMode ||= clientJwt;
@@ -329,13 +352,21 @@ async function seedExample(ctx: RunContext, example: string, state: Obj, docs: O
     const subjects = serviceAccountsFor(docs.filter((d) => d.metadata?.annotations?.[WITHOUT_AUTH_DELEGATOR] !== 'true')).map((sa) => ({ kind: 'ServiceAccount', name: sa.metadata.name, namespace: sa.metadata.namespace }));
     await applyList(ctx.kubectl, [{ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `e2e-client-jwt-${example}` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' }, subjects }]);
   }
-  const stateFile = join(exDir, 'vault-state.seed.json');
-  writeFileSync(stateFile, JSON.stringify(seedState, null, 2));
   const tokenFile = join(exDir, 'root-token');
   writeFileSync(tokenFile, vault.rootToken, { mode: 0o600 });
-  const out = await run(process.execPath, [join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js'), 'sandbox', 'seed', '--address', vault.address, '--token-file', tokenFile, stateFile], { env: { PATH: process.env.PATH ?? '' } });
-  if (out.code !== 0) throw new Error(`sandbox seed ${example}: ${out.stderr}`);
-  return out.stdout.trim().split('\n');
+  const seedOne = async (s: Obj, namespace?: string): Promise<string[]> => {
+    const stateFile = join(exDir, `vault-state.seed${namespace ? `.${namespace.replace(/\//g, '.')}` : ''}.json`);
+    writeFileSync(stateFile, JSON.stringify(s, null, 2));
+    const out = await run(process.execPath, [join(REPO_ROOT, 'dist', 'src', 'cli', 'main.js'), 'sandbox', 'seed', '--address', vault.address, '--token-file', tokenFile, ...(namespace ? ['--namespace', namespace] : []), stateFile], { env: { PATH: process.env.PATH ?? '' } });
+    if (out.code !== 0) throw new Error(`sandbox seed ${example}${namespace ? ` (namespace ${namespace})` : ''}: ${out.stderr}`);
+    return out.stdout.trim().split('\n').map((l) => (namespace ? `[namespace ${namespace}] ${l}` : l));
+  };
+  const lines = await seedOne(seedState);
+  for (const [ns, s] of Object.entries(namespaces)) {
+    await createVaultNamespace(vault, ns);
+    lines.push(`namespace ${ns} created`, ...(await seedOne({ server: seedState.server, ...s }, ns)));
+  }
+  return lines;
 }
 
 /**

@@ -4,7 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { READ_EVERYWHERE_POLICY, errorsOf, scenario, type Obj } from './scenario.js';
-import type { VaultState } from '../support/vault-double.js';
+import { readFileSync } from 'node:fs';
+import { WEBHOOK_POLICY_FILE, type VaultState } from '../support/vault-double.js';
 
 const SERVER = 'https://vault.example.internal:8200';
 
@@ -111,6 +112,59 @@ test('auth.namespace outside the store namespace: not verifiable (info), never a
     assert.equal(run.code, 0, run.stderr);
     const info = run.report.findings.find((f) => f.resource.name === 'app-db' && f.code === 'NotVerifiable');
     assert.match(info?.message ?? '', /logs in under Vault namespace "other" \(auth.namespace\) and reads under "admin\/team-a"/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('namespace without auth.namespace: ESO logs in under admin/team-a, where no auth method is enabled; the denial names the namespace and auth.namespace', async () => {
+  // The real-components suite's enterprise-namespaces scenario: ESO answers 403 on
+  // admin/team-a's auth/kubernetes/login and marks the store InvalidProviderConfig.
+  const noAuthNs = structuredClone(store);
+  delete ((noAuthNs['spec'] as Obj)['provider'] as { vault: { auth: Obj } }).vault.auth['namespace'];
+  const s = await scenario([noAuthNs, good], STATE);
+  try {
+    const verdict = await s.validate(noAuthNs);
+    assert.equal(verdict.allowed, false);
+    assert.match(verdict.message, /\[AuthMountNotFound\] spec\.provider\.vault\.auth\.kubernetes\.mountPath: .*auth mount "kubernetes" in Vault namespace "admin\/team-a", but Vault has no auth method enabled at that path there\./);
+    assert.match(verdict.message, /Without spec\.provider\.vault\.auth\.namespace ESO logs in under the store's namespace "admin\/team-a".*set auth\.namespace/);
+    const esVerdict = await s.validate(good);
+    assert.equal(esVerdict.allowed, false);
+    assert.match(esVerdict.message, /\[AuthMountNotFound\] spec\.secretStoreRef: /);
+  } finally {
+    await s.close();
+  }
+});
+
+test('X-Vault-Namespace header with auth.namespace: ESO reads in the root namespace after the login; not verifiable, and the note says so', async () => {
+  // ESO sets the namespace back to spec.namespace ("" when unset) after the auth.namespace login,
+  // which drops the header; the real-components suite saw OpenBao's 403 on /v1/kv/data/app/config
+  // with no namespace.
+  const header = structuredClone(store);
+  const vault = ((header['spec'] as Obj)['provider'] as { vault: Obj }).vault;
+  delete vault['namespace'];
+  vault['headers'] = { 'X-Vault-Namespace': 'admin/team-a' };
+  const s = await scenario([header, good], STATE);
+  try {
+    const verdict = await s.validate(good);
+    assert.equal(verdict.allowed, true, verdict.message);
+    assert.match(verdict.warnings.join('\n'), /\[NotVerifiable\] spec\.secretStoreRef: .*logs in under Vault namespace "admin" \(auth\.namespace\) and reads under the root namespace \(.*set namespace: "admin\/team-a" to read there\)/);
+  } finally {
+    await s.close();
+  }
+});
+
+test('the webhook\'s own token without stanzas for the namespaces: VaultUnavailable warnings (never a denial) that say to repeat the stanzas with the namespace path in front', async () => {
+  // The deployed policy file alone, for a root-namespace token: Vault matches admin's sys/auth as
+  // "admin/sys/auth", which it does not name (seen in the real-components suite the same way).
+  const state = structuredClone(STATE) as unknown as { policies: Record<string, string> };
+  state.policies['eso-vault-guard'] = readFileSync(WEBHOOK_POLICY_FILE, 'utf8');
+  const s = await scenario([store, typo], state as unknown as VaultState);
+  try {
+    const verdict = await s.validate(typo);
+    assert.equal(verdict.allowed, true, verdict.message);
+    const warnings = verdict.warnings.join('\n');
+    assert.match(warnings, /\[VaultUnavailable\] spec\.secretStoreRef: .*\[namespace admin\].*grant it the stanza from deploy\/vault\/eso-vault-guard-policy\.hcl with the namespace's path \(relative to the webhook's own namespace\) in front/);
   } finally {
     await s.close();
   }

@@ -27,6 +27,12 @@ export interface AuthMountInput {
   authMountPath: string;
   /** `sys/auth` keyed by path with trailing slash. */
   authMounts: Record<string, AuthMountFact>;
+  /**
+   * The Vault namespace the login runs in (ESO: `auth.namespace`, else the store's `namespace`), and
+   * whether `auth.namespace` chose it: a store with `namespace` alone logs in there too, which
+   * is easy to miss when the auth method lives in a parent namespace.
+   */
+  loginNamespace?: { path: string; fromAuthNamespace: boolean };
 }
 
 /** Returns the mount when it exists and has the right type, else findings. */
@@ -39,17 +45,21 @@ export function authMountFindings(input: AuthMountInput): { findings: Finding[];
     const sameType = Object.values(input.authMounts)
       .filter((m) => expected.includes(m.type))
       .map((m) => m.path.replace(/\/$/, ''));
+    const ns = input.loginNamespace;
+    const where = ns ? ` in Vault namespace "${ns.path}"` : '';
+    // Without auth.namespace, ESO logs in under the store's namespace (auth.go useAuthNamespace).
+    const nsHint = ns && !ns.fromAuthNamespace ? ` Without spec.provider.vault.auth.namespace ESO logs in under the store's namespace "${ns.path}": if the auth method lives in another namespace (e.g. a parent), set auth.namespace to it.` : '';
     return {
       findings: [
         {
           code: 'AuthMountNotFound',
           severity: 'error',
           field,
-          message: `${describeStore(input.store)} logs in at auth mount "${input.authMountPath}", but Vault has no auth method enabled at that path.`,
+          message: `${describeStore(input.store)} logs in at auth mount "${input.authMountPath}"${where}, but Vault has no auth method enabled at that path${where ? ' there' : ''}.`,
           hint:
-            sameType.length > 0
+            (sameType.length > 0
               ? `Set ${input.mountField.split('.').pop() ?? 'the mount path'} to the ${expected[0]} auth mount's path (${sameType.map((p) => `"${p}"`).join(', ')}).`
-              : `Enable ${expected[0] ?? 'the'} auth at "${input.authMountPath}" in Vault, or point the store at the path where it is enabled.`,
+              : `Enable ${expected[0] ?? 'the'} auth at "${input.authMountPath}"${where}, or point the store at the path where it is enabled.`) + nsHint,
         },
       ],
     };
