@@ -58,3 +58,21 @@ export function externalSecret(name: string, spec: Obj, namespace = 'apps', stor
     spec: { secretStoreRef: { kind: 'ClusterSecretStore', name: store }, target: { name }, ...spec },
   };
 }
+
+/** A PushSecret in "apps" of the Secret "local" (spec overrides any part). */
+export function pushSecret(name: string, spec: Obj): Obj {
+  return {
+    apiVersion: 'external-secrets.io/v1alpha1',
+    kind: 'PushSecret',
+    metadata: { name, namespace: 'apps' },
+    spec: { selector: { secret: { name: 'local' } }, ...spec },
+  };
+}
+
+/** The spec of a push of key "token" to `remoteKey` (property "token") through ClusterSecretStore `store`. */
+export function tokenPush(store: string, remoteKey: string): Obj {
+  return {
+    secretStoreRefs: [{ kind: 'ClusterSecretStore', name: store }],
+    data: [{ match: { secretKey: 'token', remoteRef: { remoteKey, property: 'token' } } }],
+  };
+}

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { errorsOf, scenario, type Obj } from './scenario.js';
-import { clusterStore, pushState } from './fixtures.js';
+import { clusterStore, pushSecret, pushState, tokenPush } from './fixtures.js';
 
 function state() {
   const s = pushState() as unknown as { auth: Record<string, { roles: Record<string, unknown> }>; policies: Record<string, string>; secrets: Record<string, unknown> };
@@ -20,18 +20,7 @@ function state() {
   return s as never;
 }
 
-function push(name: string, store: string, remoteKey: string): Obj {
-  return {
-    apiVersion: 'external-secrets.io/v1alpha1',
-    kind: 'PushSecret',
-    metadata: { name, namespace: 'apps' },
-    spec: {
-      secretStoreRefs: [{ kind: 'ClusterSecretStore', name: store }],
-      selector: { secret: { name: 'local' } },
-      data: [{ match: { secretKey: 'token', remoteRef: { remoteKey, property: 'token' } } }],
-    },
-  };
-}
+const push = (name: string, store: string, remoteKey: string): Obj => pushSecret(name, tokenPush(store, remoteKey));
 
 test('checkAndSet: cas_required without checkAndSet, cas 0 over a deleted current version, OpenBao metadata_cas_required', async () => {
   const plain = clusterStore('vault-push', { auth: { kubernetes: { mountPath: 'kubernetes', role: 'pusher' } } });

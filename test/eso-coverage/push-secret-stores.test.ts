@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { errorsOf, scenario, type Obj } from './scenario.js';
-import { clusterStore, pushState } from './fixtures.js';
+import { clusterStore, pushSecret, pushState } from './fixtures.js';
 
 function state() {
   const s = pushState() as unknown as { auth: Record<string, { roles: Record<string, unknown> }>; policies: Record<string, string>; secrets: Record<string, unknown> };
@@ -14,14 +14,7 @@ function state() {
   return s as never;
 }
 
-function push(name: string, spec: Obj): Obj {
-  return {
-    apiVersion: 'external-secrets.io/v1alpha1',
-    kind: 'PushSecret',
-    metadata: { name, namespace: 'apps' },
-    spec: { selector: { secret: { name: 'local' } }, ...spec },
-  };
-}
+const push = pushSecret;
 
 const byLabel = (labels: Record<string, string>): Obj => ({ kind: 'ClusterSecretStore', labelSelector: { matchLabels: labels } });
 const toKey = (remoteKey: string, secretKey = 'token'): Obj => ({ match: { secretKey, remoteRef: { remoteKey } } });

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { errorsOf, scenario, type Obj } from './scenario.js';
-import { clusterStore, pushState } from './fixtures.js';
+import { clusterStore, pushSecret, pushState, tokenPush } from './fixtures.js';
 
 function state() {
   const s = pushState() as unknown as { auth: Record<string, { roles: Record<string, unknown> }>; policies: Record<string, string>; secrets: Record<string, unknown> };
@@ -14,19 +14,7 @@ function state() {
   return s as never;
 }
 
-function push(name: string, store: string, remoteKey: string, extra: Obj = {}): Obj {
-  return {
-    apiVersion: 'external-secrets.io/v1alpha1',
-    kind: 'PushSecret',
-    metadata: { name, namespace: 'apps' },
-    spec: {
-      secretStoreRefs: [{ kind: 'ClusterSecretStore', name: store }],
-      selector: { secret: { name: 'local' } },
-      data: [{ match: { secretKey: 'token', remoteRef: { remoteKey, property: 'token' } } }],
-      ...extra,
-    },
-  };
-}
+const push = (name: string, store: string, remoteKey: string, extra: Obj = {}): Obj => pushSecret(name, { ...tokenPush(store, remoteKey), ...extra });
 
 test('PushSecret: allowed pushes, a read-only role, an unmanaged existing secret, a typo in the store, deletionPolicy Delete without delete', async () => {
   const pusher = clusterStore('vault-push', { auth: { kubernetes: { mountPath: 'kubernetes', role: 'pusher' } } });

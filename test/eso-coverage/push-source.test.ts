@@ -5,25 +5,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { errorsOf, scenario, type Obj } from './scenario.js';
-import { clusterStore, pushState } from './fixtures.js';
+import { clusterStore, pushSecret, pushState, tokenPush } from './fixtures.js';
 
 function state() {
   const s = pushState() as unknown as { auth: Record<string, { roles: Record<string, unknown> }>; policies: Record<string, string> };
   return s as never;
 }
 
-function push(name: string, spec: Obj): Obj {
-  return {
-    apiVersion: 'external-secrets.io/v1alpha1',
-    kind: 'PushSecret',
-    metadata: { name, namespace: 'apps' },
-    spec: {
-      secretStoreRefs: [{ kind: 'ClusterSecretStore', name: 'vault-push' }],
-      data: [{ match: { secretKey: 'token', remoteRef: { remoteKey: `pushed/${name}`, property: 'token' } } }],
-      ...spec,
-    },
-  };
-}
+const push = (name: string, spec: Obj): Obj => pushSecret(name, { ...tokenPush('vault-push', `pushed/${name}`), ...spec });
 
 test('PushSecret source: an empty secret selector and an unconvertible label selector fail; names, labels, generators and templates pass', async () => {
   const store = clusterStore('vault-push', { auth: { kubernetes: { mountPath: 'kubernetes', role: 'pusher' } } });
