@@ -38,6 +38,9 @@ export const VAULT_GROUPS: Group[] = [
     v('KV v2 subkeys (key names without values)', 'GET', 'secret/subkeys/app/db'),
     v('KV v2 subkeys of a missing secret', 'GET', 'secret/subkeys/app/nope'),
   ] },
+  { file: 'kv2-config', steps: [
+    v('KV v2 engine config (cas_required, max_versions, delete_version_after)', 'GET', 'secret/config'),
+  ] },
   { file: 'kv2-list', steps: [
     v('KV v2 LIST as GET ?list=true', 'GET', 'secret/metadata/app', { query: { list: 'true' } }),
     v('KV v2 LIST of an empty folder', 'GET', 'secret/metadata/nothing', { query: { list: 'true' } }),
