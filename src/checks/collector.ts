@@ -9,8 +9,9 @@ import type { Fact } from '../vault/facts.js';
 export class Collector {
   readonly findings: Finding[] = [];
   readonly couldNotCheck: CouldNotCheck[] = [];
-  private readonly seen = new Set<string>();
-  private readonly seenReasons = new Set<string>();
+  // Made on first use: most admissions add no finding and meet no unavailable fact.
+  private seen: Set<string> | undefined;
+  private seenReasons: Set<string> | undefined;
 
   /** Fields whose lookups were skipped (budget spent, deadline passed): summarised once by the engine, not one entry each. */
   readonly skipped = new Map<string, 'budget' | 'deadline'>();
@@ -33,6 +34,7 @@ export class Collector {
     });
     for (const f of findings) {
       const key = `${f.code}\u0000${f.field}\u0000${f.message}`;
+      this.seen ??= new Set();
       if (this.seen.has(key)) continue;
       this.seen.add(key);
       this.findings.push(f);
@@ -47,6 +49,7 @@ export class Collector {
       return;
     }
     const reason = safeText(unavailableReason(fact, this.remedies));
+    this.seenReasons ??= new Set();
     if (!this.seenReasons.has(reason)) {
       this.seenReasons.add(reason);
       this.couldNotCheck.push({ reason });
@@ -57,6 +60,7 @@ export class Collector {
   /** A lookup outside Vault (the Kubernetes API) that could not be made: could-not-check, never a finding. */
   notChecked(reason: string): void {
     const safe = safeText(reason);
+    this.seenReasons ??= new Set();
     if (this.seenReasons.has(safe)) return;
     this.seenReasons.add(safe);
     this.couldNotCheck.push({ reason: safe });

@@ -42,16 +42,18 @@ export function resolveMode(globalMode: AdmissionMode, namespaceLabels: Record<s
 }
 
 export function skippedCodes(annotations: Record<string, string>, objectOverrides = true): Set<string> {
-  if (!objectOverrides) return new Set();
   const raw = annotations[SKIP_CODES_ANNOTATION] ?? '';
+  if (!objectOverrides || raw === '') return new Set();
   return new Set(raw.split(',').map((c) => c.trim()).filter((c) => c !== ''));
 }
 
 export function decide(result: CheckResult, opts: DecideOptions): AdmissionDecision {
   const mode = resolveMode(opts.mode, opts.namespaceLabels, result.annotations, opts.objectOverrides ?? true);
-  const skip = skippedCodes(result.annotations, opts.objectOverrides ?? true);
-  const findings = result.findings.filter((f) => !skip.has(f.code));
-  const codes = [...new Set(findings.map((f) => f.code))];
+  // Most admissions have no findings: then no skip set, filtered copy or code set is built.
+  const none = result.findings.length === 0;
+  const skip = none ? undefined : skippedCodes(result.annotations, opts.objectOverrides ?? true);
+  const findings = none || skip?.size === 0 ? result.findings : result.findings.filter((f) => !skip?.has(f.code));
+  const codes = none ? [] : [...new Set(findings.map((f) => f.code))];
   const decided = decideWithoutSeverities(result, opts, mode, findings, codes);
   return codes.length > 0 ? { ...decided, severities: severitiesByCode(findings) } : decided;
 }

@@ -115,13 +115,14 @@ export async function checkObject(obj: unknown, ctx: CheckContext): Promise<Chec
     const trustEnv: TrustCheckEnv = { facts: ctx.facts, opts };
     if (ctx.caSources) trustEnv.caSources = ctx.caSources;
     if (ctx.now) trustEnv.now = ctx.now;
-    const trustCache = new Map<string, Promise<Finding[]>>();
+    let trustCache: Map<string, Promise<Finding[]>> | undefined; // made when a store's trust is first asked
     // Most references name the same store model: found again without building its key.
     let lastTrust: { store: StoreModel; findings: Promise<Finding[]> } | undefined;
     const env: ReferenceCheckEnv = {
       storeTrust: (store) => {
         if (lastTrust?.store === store) return lastTrust.findings;
         const key = `${store.kind}/${store.namespace ?? ''}/${store.name}`;
+        trustCache ??= new Map();
         let p = trustCache.get(key);
         if (!p) trustCache.set(key, (p = checkStoreTrust(store, trustEnv)));
         lastTrust = { store, findings: p };

@@ -217,8 +217,10 @@ export function planExternalSecret(es: ExternalSecretModel, lookup: StoreLookup)
   const defaultRef: StoreRefModel = es.secretStoreRef ?? { kind: 'SecretStore', name: '', field: 'spec.secretStoreRef', kindDefaulted: true };
 
   // Most entries share one store reference (spec.secretStoreRef): resolved once per reference object.
-  const resolvedByRef = new Map<StoreRefModel, ReturnType<typeof resolveStore>>();
+  // (The maps are made on first use: an object whose entries have no store reference needs none.)
+  let resolvedByRef: Map<StoreRefModel, ReturnType<typeof resolveStore>> | undefined;
   const withStore = (base: ReferencePlan, ref: StoreRefModel, planRequests: (vault: VaultProviderModel) => Pick<ReferencePlan, 'requests' | 'problems' | 'perCandidate'>): ReferencePlan => {
+    resolvedByRef ??= new Map();
     let resolved = resolvedByRef.get(ref);
     if (!resolved) resolvedByRef.set(ref, (resolved = resolveStore(ref, es.namespace, lookup, true)));
     // `base` is this entry's own, made for this call: completed in place, in the key order a copy
@@ -251,13 +253,14 @@ export function planExternalSecret(es: ExternalSecretModel, lookup: StoreLookup)
     plan.requests = planned.requests;
     plan.problems.push(...planned.problems);
     if (planned.perCandidate) plan.perCandidate = planned.perCandidate;
+    identityByStore ??= new Map();
     let identity = identityByStore.get(store);
     if (!identity) identityByStore.set(store, (identity = identityFor(store, es.namespace, lookup.controllerServiceAccount)));
     plan.identity = identity;
     return plan;
   };
   // The same for every entry through one store (and the namespace is the object's): asked once.
-  const identityByStore = new Map<StoreModel, IdentityPlan>();
+  let identityByStore: Map<StoreModel, IdentityPlan> | undefined;
 
   for (const entry of es.data) {
     const base: ReferencePlan = { field: entry.field, kind: 'data', remoteRef: entry.remoteRef, requests: [], problems: [] };
