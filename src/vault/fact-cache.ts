@@ -20,6 +20,15 @@ export type FactKind =
 
 type AnyFact = Fact<unknown>;
 
+// One settled promise per stored fact object, handed to every hit instead of a new one each time (a
+// settled promise cannot change; a replaced entry is a new object, so it gets its own).
+const answers = new WeakMap<AnyFact, Promise<AnyFact>>();
+function answerOf<T>(fact: AnyFact): Promise<Fact<T>> {
+  let answer = answers.get(fact);
+  if (!answer) answers.set(fact, (answer = Promise.resolve(fact)));
+  return answer as Promise<Fact<T>>;
+}
+
 export class FactCache {
   private readonly entries: LRUCache<string, AnyFact>;
   private readonly inflight = new Map<string, Promise<AnyFact>>();
@@ -65,7 +74,7 @@ export class FactCache {
     const cached = this.entries.get(`${kind}|${key}`);
     if (!cached) return undefined;
     this.metrics.countCacheHit(kind);
-    return Promise.resolve(cached as Fact<T>);
+    return answerOf<T>(cached);
   }
 
   async get<T>(kind: FactKind, key: string, deadlineAtMs: number, load: () => Promise<Fact<T>>, gate?: LookupGate): Promise<Fact<T>> {
@@ -93,7 +102,7 @@ export class FactCache {
     const cached = this.entries.get(fullKey);
     if (cached) {
       if (count) this.metrics.countCacheHit(kind);
-      return Promise.resolve(cached as Fact<T>);
+      return answerOf<T>(cached);
     }
     const running = this.inflight.get(fullKey);
     if (!running) return undefined;
