@@ -72,9 +72,11 @@ async function resolveCaProvider(store: StoreModel, field: string, p: CaProvider
   }
 }
 
-/** The CA set ESO uses, or the findings that stop ESO before any handshake. Expiry warnings ride along. */
-async function resolveCaSet(store: StoreModel, plan: TrustPlan, env: TrustCheckEnv, now: Date): Promise<{ set?: ResolvedCaSet; findings: Finding[] }> {
-  const ca = plan.ca;
+/**
+ * The CA set ESO uses, or the findings that stop ESO before any handshake (expiry warnings ride
+ * along), for the system roots and caBundle, known without a lookup; undefined for a caProvider.
+ */
+function ownCaSet(ca: Exclude<TrustPlan['ca'], { source: 'caProvider' }>, now: Date): CaOutcome {
   if (ca.source === 'system') {
     return {
       set: {
@@ -86,15 +88,11 @@ async function resolveCaSet(store: StoreModel, plan: TrustPlan, env: TrustCheckE
       findings: [],
     };
   }
-  if (ca.source === 'caBundle') {
-    if (!ca.bundle.ok) return { findings: [invalidCaBundleFinding(ca.field, ca.bundle)] };
-    return {
-      set: { description: 'the CA set in caBundle', fixTarget: 'spec.provider.vault.caBundle (base64 of the PEM)', certificates: ca.bundle.certificates.map((c) => c.cert), system: false },
-      findings: caExpiryFindings(ca.field, 'caBundle', ca.bundle.certificates, now),
-    };
-  }
-  const outcome = await resolveCaProvider(store, ca.field, ca.provider, env, now);
-  return outcome;
+  if (!ca.bundle.ok) return { findings: [invalidCaBundleFinding(ca.field, ca.bundle)] };
+  return {
+    set: { description: 'the CA set in caBundle', fixTarget: 'spec.provider.vault.caBundle (base64 of the PEM)', certificates: ca.bundle.certificates.map((c) => c.cert), system: false },
+    findings: caExpiryFindings(ca.field, 'caBundle', ca.bundle.certificates, now),
+  };
 }
 
 // Store models are replaced, never changed (kube/store-lookup.ts): the plan (server URL parsed,
@@ -131,10 +129,18 @@ export async function checkStoreTrust(store: StoreModel, env: TrustCheckEnv): Pr
   const plan = trustPlanOf(store, store.provider.vault);
   if (!plan) return [];
   const now = new Date((env.now ?? Date.now)());
-  const [ca, chainFact] = await Promise.all([
-    resolveCaSet(store, plan, env, now),
-    env.facts.presentedChain && env.facts.isConfigured(plan.server) ? env.facts.presentedChain(plan.server, env.opts) : Promise.resolve(undefined),
-  ]);
+  // System roots and caBundle need no lookup: then only the chain is waited for (no Promise.all and
+  // no second async step per admission); a caProvider is read alongside the chain.
+  const chainLookup = () => (env.facts.presentedChain && env.facts.isConfigured(plan.server) ? env.facts.presentedChain(plan.server, env.opts) : undefined);
+  let ca: CaOutcome;
+  let chainFact: Awaited<ReturnType<typeof chainLookup>>;
+  if (plan.ca.source === 'caProvider') {
+    [ca, chainFact] = await Promise.all([resolveCaProvider(store, plan.ca.field, plan.ca.provider, env, now), chainLookup()]);
+  } else {
+    ca = ownCaSet(plan.ca, now);
+    const chain = chainLookup();
+    chainFact = chain && (await chain);
+  }
   const findings = [...ca.findings];
   if (!ca.set || !chainFact) return findings;
   const label = storeLabel(store);
