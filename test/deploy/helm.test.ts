@@ -10,7 +10,9 @@ import { parse, parseAllDocuments } from 'yaml';
 import { findOne, kubectlAvailable, renderKustomize, type Manifest } from '../support/kube-manifests.js';
 import { REPO_ROOT } from '../support/paths.js';
 import { CONFIG_OPTIONS } from '../../src/config/options.js';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { loadConfig } from '../../src/config/load.js';
 
 const CHART = join(REPO_ROOT, 'deploy', 'helm', 'eso-vault-guard');
 const helmAvailable = spawnSync('helm', ['version', '--short'], { encoding: 'utf8' }).status === 0;
@@ -149,4 +151,20 @@ test('helm: docs/install.md documents every top-level value', () => {
   const install = readFileSync(join(REPO_ROOT, 'docs', 'install.md'), 'utf8');
   const helm = install.slice(install.indexOf('## Helm'));
   for (const key of Object.keys(values)) assert.match(helm, new RegExp(`\\| \`${key}[.\`]|, \`${key}[.\`]`), `values.${key} is in the Helm table`);
+});
+
+test('helm: ESO\'s template delimiters reach the config serve loads; unset, the ConfigMap is the base\'s', { skip: noHelm }, () => {
+  const objects = helmTemplate(['--set', 'checks.templateLeftDelimiter=<<', '--set', 'checks.templateRightDelimiter=>>']);
+  const text = (findOne(objects, 'ConfigMap').data as Record<string, string>)['config.yaml']!;
+  const dir = mkdtempSync(join(tmpdir(), 'helm-config-'));
+  try {
+    writeFileSync(join(dir, 'config.yaml'), text);
+    const config = loadConfig({ file: join(dir, 'config.yaml'), env: {} });
+    assert.equal(config.checks.templateLeftDelimiter, '<<');
+    assert.equal(config.checks.templateRightDelimiter, '>>');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  const plain = (findOne(helmTemplate(), 'ConfigMap').data as Record<string, string>)['config.yaml']!;
+  assert.doesNotMatch(plain, /Delimiter/);
 });
