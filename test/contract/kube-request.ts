@@ -26,8 +26,11 @@ export function kubeRequest(target: KubeTarget, step: ContractStep): Promise<Kub
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
-        const body = step.watchLines !== undefined && res.statusCode === 200 ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown) : text ? (JSON.parse(text) as unknown) : null;
         const contentType = res.headers['content-type']?.split(';')[0];
+        // A path the API server does not serve (a CRD's group/version not yet in discovery) answers
+        // a plain-text "404 page not found": kept as text, so a double answering JSON there differs.
+        const parse = (t: string): unknown => (contentType === 'text/plain' ? t : JSON.parse(t));
+        const body = step.watchLines !== undefined && res.statusCode === 200 ? text.split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as unknown) : text ? parse(text) : null;
         resolve({ status: res.statusCode ?? 0, ...(contentType ? { contentType } : {}), body });
       });
     });

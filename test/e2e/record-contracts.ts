@@ -12,6 +12,7 @@ import { run } from './processes.js';
 import { startVaultServer, type VaultServer } from './vault-server.js';
 import { dig, fill, shapeOf, type ContractFile, type ContractStep } from '../contract/shape.js';
 import { kubeRequest as sendKubeStep, type KubeAnswer } from '../contract/kube-request.js';
+import { parse as parseYaml } from 'yaml';
 
 const CONTRACT_DIR = join(REPO_ROOT, 'test', 'contract');
 type Group = { file: string; steps: ContractStep[] };
@@ -191,6 +192,21 @@ export const KUBE_GROUPS: Group[] = [
     k('SubjectAccessReview sent as another kind (400)', 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { body: { ...sarBody('bound'), kind: 'TokenReview' } }),
     k('SubjectAccessReview: may the bound ServiceAccount create tokenreviews (allowed true)', 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', { body: sarBody('bound') }),
   ] },
+  // The webhook's GET of the PushSecret a ClusterPushSecret (the ExternalSecret a ClusterExternalSecret)
+  // would create in a namespace (src/kube/existing-objects.ts): 404 when absent, else the object with
+  // its controller ownerReference. Last: its CRD installs must not move watch-expired's resourceVersion.
+  // The bodies spell out the CRDs' defaults (the double applies none; the product reads only metadata).
+  { file: 'pushsecret-get', steps: [
+    { title: 'setup: ESO\'s PushSecret CRD installed (served as v1alpha1 only)', action: 'install-crd', crd: 'external-secrets.io_pushsecrets.yaml' },
+    { title: 'setup: ESO\'s ExternalSecret CRD installed', action: 'install-crd', crd: 'external-secrets.io_externalsecrets.yaml' },
+    k('PushSecret GET of a name that does not exist (404 NotFound Status)', 'GET', `/apis/external-secrets.io/v1alpha1/namespaces/${NS}/pushsecrets/absent`),
+    k('PushSecret GET under external-secrets.io/v1, a version its CRD does not serve (404, the group\'s other kinds serve v1)', 'GET', `/apis/external-secrets.io/v1/namespaces/${NS}/pushsecrets/absent`),
+    k('setup: a PushSecret controlled by a ClusterPushSecret', 'POST', `/apis/external-secrets.io/v1alpha1/namespaces/${NS}/pushsecrets`, { body: { apiVersion: 'external-secrets.io/v1alpha1', kind: 'PushSecret', metadata: { name: 'fanned', ownerReferences: [{ apiVersion: 'external-secrets.io/v1alpha1', kind: 'ClusterPushSecret', name: 'fan', uid: '6f1d2c3b-0000-4000-8000-000000000001', controller: true, blockOwnerDeletion: true }] }, spec: { refreshInterval: '1h0m0s', deletionPolicy: 'None', updatePolicy: 'Replace', secretStoreRefs: [{ name: 'vault', kind: 'ClusterSecretStore' }], selector: { secret: { name: 'src' } }, data: [{ conversionStrategy: 'None', match: { secretKey: 'k', remoteRef: { remoteKey: 'app/pushed' } } }] } } }),
+    k('PushSecret GET by name (200 with metadata.ownerReferences)', 'GET', `/apis/external-secrets.io/v1alpha1/namespaces/${NS}/pushsecrets/fanned`),
+    k('ExternalSecret GET of a name that does not exist (404 NotFound Status)', 'GET', `/apis/external-secrets.io/v1/namespaces/${NS}/externalsecrets/absent`),
+    k('setup: an ExternalSecret controlled by a ClusterExternalSecret', 'POST', `/apis/external-secrets.io/v1/namespaces/${NS}/externalsecrets`, { body: { apiVersion: 'external-secrets.io/v1', kind: 'ExternalSecret', metadata: { name: 'fanned', ownerReferences: [{ apiVersion: 'external-secrets.io/v1', kind: 'ClusterExternalSecret', name: 'fan', uid: '6f1d2c3b-0000-4000-8000-000000000002', controller: true, blockOwnerDeletion: true }] }, spec: { refreshInterval: '1h0m0s', secretStoreRef: { name: 'vault', kind: 'ClusterSecretStore' }, target: { name: 'fanned', creationPolicy: 'Owner', deletionPolicy: 'Retain' }, data: [{ secretKey: 'k', remoteRef: { key: 'app/db' } }] } } }),
+    k('ExternalSecret GET by name (200 with metadata.ownerReferences)', 'GET', `/apis/external-secrets.io/v1/namespaces/${NS}/externalsecrets/fanned`),
+  ] },
 ];
 
 async function vaultStep(vault: VaultServer, limited: string, step: ContractStep): Promise<{ status: number; contentType?: string; body: unknown }> {
@@ -218,6 +234,14 @@ async function kubeStep(cluster: Cluster, step: ContractStep): Promise<{ main: A
   return { main, during: second };
 }
 
+/** The group, plural and first served version a CRD manifest declares (PushSecret: v1alpha1 only). */
+function servedResource(file: string): { group: string; plural: string; version: string } {
+  const crd = parseYaml(readFileSync(file, 'utf8')) as { spec: { group: string; names: { plural: string }; versions: { name: string; served: boolean }[] } };
+  const version = crd.spec.versions.find((x) => x.served)?.name;
+  if (!version) throw new Error(`${file} serves no version`);
+  return { group: crd.spec.group, plural: crd.spec.names.plural, version };
+}
+
 /** ESO's CRD into the real API server, until its watch cache answers (no 429 "storage is (re)initializing"). */
 async function installCrd(bins: { kubectl: string; esoCrds: string[] }, cluster: Cluster, name: string): Promise<void> {
   const file = bins.esoCrds.find((f) => f.endsWith(`/${name}`));
@@ -227,13 +251,16 @@ async function installCrd(bins: { kubectl: string; esoCrds: string[] }, cluster:
     const out = await run(bins.kubectl, ['--kubeconfig', cluster.kubeconfig, ...args], { env });
     if (out.code !== 0) throw new Error(`kubectl ${args.join(' ')}: ${out.stderr}`);
   }
-  const plural = name.replace(/^external-secrets\.io_|\.yaml$/g, '');
+  const { group, plural, version } = servedResource(file);
+  let last = '';
   for (let i = 0; i < 60; i++) {
-    const r = await kubeRequest(cluster, { title: '', method: 'GET', path: `/apis/external-secrets.io/v1/${plural}`, query: { watch: 'true', timeoutSeconds: '1' }, watchLines: 0 });
+    // Until the group/version is in discovery the API server answers a plain-text 404: not JSON.
+    const r = await kubeRequest(cluster, { title: '', method: 'GET', path: `/apis/${group}/${version}/${plural}`, query: { watch: 'true', timeoutSeconds: '1' }, watchLines: 0 }).catch((err: unknown) => ({ status: 0, body: String(err) }));
     if (r.status === 200) return;
+    last = `${r.status}`;
     await new Promise((res) => setTimeout(res, 500));
   }
-  throw new Error(`the watch cache of ${plural} never became ready`);
+  throw new Error(`the watch cache of ${plural}.${group}/${version} never became ready (last: ${last})`);
 }
 
 async function main(): Promise<number> {
