@@ -23,10 +23,13 @@ test('paths: "." / ".." / empty segments, "?", "#" and control characters are re
   assert.equal(buildVaultRequest({ family: 'auth.role', mount: 'kubernetes/cluster-a', role: 'team-a' }).encodedPath, 'auth/kubernetes/cluster-a/role/team-a');
   assert.equal(buildVaultRequest({ family: 'kv.list', kvVersion: '2', mount: 'secret/', folder: '' }).path, 'secret/metadata/');
   assert.equal(buildVaultRequest({ family: 'kv.list', kvVersion: '1', mount: 'kv1/', folder: 'a b/' }).encodedPath, 'kv1/a%20b');
+  assert.equal(buildVaultRequest({ family: 'kv2.config', mount: 'kv/dev/' }).encodedPath, 'kv/dev/config');
   const refused: VaultEndpoint[] = [
     { family: 'auth.role', mount: 'kubernetes', role: '../../../apps/data/team-b/db' },
     { family: 'auth.role', mount: '../apps', role: 'x' },
     { family: 'auth.config', mount: 'a/../b' },
+    { family: 'kv2.config', mount: '../sys/policies/acl/' },
+    { family: 'kv2.config', mount: 'kv?x=' },
     { family: 'sys.policies.acl', name: '../../auth/token/lookup-self' },
     { family: 'kv2.metadata', mount: 'kv/', secretPath: 'a/../../b' },
     { family: 'kv2.subkeys', mount: 'kv/', secretPath: 'a?b' },
